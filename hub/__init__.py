@@ -1,0 +1,1 @@
+"""The Jiangsu road & waterway transport interop hub."""

@@ -1,0 +1,46 @@
+"""The cache: one interface, an in-process default and Redis when ``HUB_REDIS_URL`` is set."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from hub.config import Settings
+
+
+class Cache(Protocol):
+    """A small key–value cache with expiry and counters, shared by all workers on Redis."""
+
+    async def get(self, key: str) -> bytes | None:
+        """The value under ``key``, or None when absent or expired."""
+        ...
+
+    async def set(self, key: str, value: bytes, ttl: float | None = None) -> None:
+        """Store ``value``; with ``ttl`` it expires after that many seconds."""
+        ...
+
+    async def delete(self, key: str) -> None:
+        """Forget ``key``."""
+        ...
+
+    async def incr(self, key: str) -> int:
+        """Add one to the counter under ``key`` (absent counts as 0) and return it."""
+        ...
+
+    async def ping(self) -> None:
+        """Raise ServiceUnavailable when the backend cannot be reached."""
+        ...
+
+    async def close(self) -> None:
+        """Release connections."""
+        ...
+
+
+def create_cache(settings: Settings) -> Cache:
+    """The configured cache: Redis when ``redis_url`` is set, in-process otherwise."""
+    if settings.redis_url:
+        from hub.cache.redis import RedisCache
+
+        return RedisCache(settings.redis_url)
+    from hub.cache.memory import MemoryCache
+
+    return MemoryCache()

@@ -1,0 +1,48 @@
+"""The in-process cache: the embedded default, private to one worker process."""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+
+
+class MemoryCache:
+    """A bounded LRU dictionary with per-key expiry."""
+
+    def __init__(self, max_entries: int = 10_000) -> None:
+        self._entries: OrderedDict[str, tuple[bytes, float | None]] = OrderedDict()
+        self._max_entries = max_entries
+
+    async def get(self, key: str) -> bytes | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        value, expires = entry
+        if expires is not None and expires <= time.monotonic():
+            del self._entries[key]
+            return None
+        self._entries.move_to_end(key)
+        return value
+
+    async def set(self, key: str, value: bytes, ttl: float | None = None) -> None:
+        expires = None if ttl is None else time.monotonic() + ttl
+        self._entries[key] = (value, expires)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self._max_entries:
+            self._entries.popitem(last=False)
+
+    async def delete(self, key: str) -> None:
+        self._entries.pop(key, None)
+
+    async def incr(self, key: str) -> int:
+        current = await self.get(key)
+        value = (int(current) if current is not None else 0) + 1
+        expires = self._entries[key][1] if current is not None else None
+        self._entries[key] = (str(value).encode(), expires)
+        return value
+
+    async def ping(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        self._entries.clear()

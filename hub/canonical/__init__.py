@@ -1,0 +1,1 @@
+"""Canonical records: the contract adapters map to. Standard library only."""

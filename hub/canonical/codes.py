@@ -1,0 +1,390 @@
+"""Code lists of the hub, generated from ``standards/codes`` by ``hub codes generate``.
+
+Do not edit: change the CSV files and generate again.
+"""
+
+from enum import Enum
+from typing import Final
+
+Label = tuple[str, str]
+"""A code's labels: (Chinese, English)."""
+
+
+class PlateColor(Enum):
+    """车牌颜色 / Plate colour."""
+
+    BLUE = "1"
+    YELLOW = "2"
+    BLACK = "3"
+    WHITE = "4"
+    GREEN = "5"
+    YELLOW_GREEN = "6"
+    OTHER = "9"
+
+
+class OperatorStatus(Enum):
+    """业户经营状态 / Operator status."""
+
+    ACTIVE = "10"
+    SUSPENDED = "20"
+    CLOSED = "30"
+    CANCELLED = "40"
+    REVOKED = "50"
+
+
+class BusinessCategory(Enum):
+    """经营范围类别 / Business category."""
+
+    ROAD_PASSENGER_TRANSPORT = "RP"
+    ROAD_GENERAL_FREIGHT_TRANSPORT = "RF"
+    ROAD_DANGEROUS_GOODS_TRANSPORT = "RD"
+    PASSENGER_STATION_OPERATION = "PS"
+    FREIGHT_STATION_OPERATION = "FS"
+    DRIVER_TRAINING = "DT"
+    MOTOR_VEHICLE_REPAIR = "MR"
+    WATERWAY_PASSENGER_TRANSPORT = "WP"
+    WATERWAY_FREIGHT_TRANSPORT = "WF"
+    PORT_OPERATION = "PT"
+
+
+class PermitKind(Enum):
+    """经营许可类别 / Operating permit kind."""
+
+    PASSENGER_LINE = "11"
+    CHARTER = "12"
+    GENERAL_FREIGHT = "21"
+    DANGEROUS_GOODS = "22"
+    DRIVING_TRAINING = "31"
+    REPAIR = "32"
+    WATERWAY_PASSENGER = "41"
+    WATERWAY_FREIGHT = "42"
+
+
+class LicenceStatus(Enum):
+    """证照状态 / Licence status."""
+
+    VALID = "10"
+    SUSPENDED = "20"
+    CANCELLED = "30"
+    REVOKED = "40"
+
+
+class VehicleType(Enum):
+    """车辆类型 / Vehicle type."""
+
+    LARGE_BUS = "K11"
+    LARGE_SLEEPER_BUS = "K13"
+    MEDIUM_BUS = "K21"
+    SMALL_BUS = "K31"
+    HEAVY_TRUCK = "H11"
+    HEAVY_VAN_TRUCK = "H12"
+    HEAVY_TANK_TRUCK = "H14"
+    MEDIUM_TRUCK = "H21"
+    LIGHT_TRUCK = "H31"
+    HEAVY_SEMI_TRAILER_TRACTOR = "Q11"
+    HEAVY_SEMI_TRAILER = "B11"
+    HEAVY_TANK_SEMI_TRAILER = "B13"
+
+
+class VesselCertificateKind(Enum):
+    """船舶证书类别 / Vessel certificate kind."""
+
+    CERTIFICATE_OF_NATIONALITY = "NAT"
+    INSPECTION_CERTIFICATE = "INS"
+    OPERATING_CERTIFICATE = "OPR"
+    MINIMUM_SAFE_MANNING_CERTIFICATE = "MSM"
+
+
+class QualificationKind(Enum):
+    """从业资格类别 / Qualification kind."""
+
+    ROAD_PASSENGER_DRIVER = "01"
+    ROAD_FREIGHT_DRIVER = "02"
+    DANGEROUS_GOODS_DRIVER = "03"
+    DANGEROUS_GOODS_ESCORT = "04"
+    DANGEROUS_GOODS_LOADING_SUPERVISOR = "05"
+    DRIVING_INSTRUCTOR = "06"
+    TAXI_DRIVER = "07"
+
+
+class StationKind(Enum):
+    """场站类别 / Station kind."""
+
+    PASSENGER_STATION = "P"
+    FREIGHT_STATION = "F"
+    PORT_TERMINAL = "T"
+
+
+class StationLevel(Enum):
+    """客运站级别 / Passenger station level."""
+
+    LEVEL_ONE = "1"
+    LEVEL_TWO = "2"
+    LEVEL_THREE = "3"
+    LEVEL_FOUR = "4"
+    LEVEL_FIVE = "5"
+
+
+class DangerousGoodsClass(Enum):
+    """危险货物类别项别 / Dangerous goods class or division."""
+
+    EXPLOSIVES = "1"
+    FLAMMABLE_GASES = "2.1"
+    NON_FLAMMABLE_NON_TOXIC_GASES = "2.2"
+    TOXIC_GASES = "2.3"
+    FLAMMABLE_LIQUIDS = "3"
+    FLAMMABLE_SOLIDS = "4.1"
+    SUBSTANCES_LIABLE_TO_SPONTANEOUS_COMBUSTION = "4.2"
+    SUBSTANCES_WHICH_EMIT_FLAMMABLE_GASES_IN_CONTACT_WITH_WATER = "4.3"
+    OXIDIZING_SUBSTANCES = "5.1"
+    ORGANIC_PEROXIDES = "5.2"
+    TOXIC_SUBSTANCES = "6.1"
+    INFECTIOUS_SUBSTANCES = "6.2"
+    RADIOACTIVE_MATERIAL = "7"
+    CORROSIVE_SUBSTANCES = "8"
+    MISCELLANEOUS_DANGEROUS_SUBSTANCES_AND_ARTICLES = "9"
+
+
+class PackingGroup(Enum):
+    """包装类别 / Packing group."""
+
+    PACKING_GROUP_I = "I"
+    PACKING_GROUP_II = "II"
+    PACKING_GROUP_III = "III"
+
+
+REGIONS: Final[dict[str, Label]] = {
+    "320000": ("江苏省", "Jiangsu Province"),
+    "320100": ("南京市", "Nanjing"),
+    "320102": ("玄武区", "Xuanwu District"),
+    "320104": ("秦淮区", "Qinhuai District"),
+    "320105": ("建邺区", "Jianye District"),
+    "320106": ("鼓楼区", "Gulou District"),
+    "320111": ("浦口区", "Pukou District"),
+    "320113": ("栖霞区", "Qixia District"),
+    "320114": ("雨花台区", "Yuhuatai District"),
+    "320115": ("江宁区", "Jiangning District"),
+    "320116": ("六合区", "Luhe District"),
+    "320117": ("溧水区", "Lishui District"),
+    "320118": ("高淳区", "Gaochun District"),
+    "320200": ("无锡市", "Wuxi"),
+    "320205": ("锡山区", "Xishan District"),
+    "320206": ("惠山区", "Huishan District"),
+    "320211": ("滨湖区", "Binhu District"),
+    "320213": ("梁溪区", "Liangxi District"),
+    "320214": ("新吴区", "Xinwu District"),
+    "320281": ("江阴市", "Jiangyin"),
+    "320282": ("宜兴市", "Yixing"),
+    "320300": ("徐州市", "Xuzhou"),
+    "320302": ("鼓楼区", "Gulou District"),
+    "320303": ("云龙区", "Yunlong District"),
+    "320305": ("贾汪区", "Jiawang District"),
+    "320311": ("泉山区", "Quanshan District"),
+    "320312": ("铜山区", "Tongshan District"),
+    "320321": ("丰县", "Feng County"),
+    "320322": ("沛县", "Pei County"),
+    "320324": ("睢宁县", "Suining County"),
+    "320381": ("新沂市", "Xinyi"),
+    "320382": ("邳州市", "Pizhou"),
+    "320400": ("常州市", "Changzhou"),
+    "320402": ("天宁区", "Tianning District"),
+    "320404": ("钟楼区", "Zhonglou District"),
+    "320411": ("新北区", "Xinbei District"),
+    "320412": ("武进区", "Wujin District"),
+    "320413": ("金坛区", "Jintan District"),
+    "320481": ("溧阳市", "Liyang"),
+    "320500": ("苏州市", "Suzhou"),
+    "320505": ("虎丘区", "Huqiu District"),
+    "320506": ("吴中区", "Wuzhong District"),
+    "320507": ("相城区", "Xiangcheng District"),
+    "320508": ("姑苏区", "Gusu District"),
+    "320509": ("吴江区", "Wujiang District"),
+    "320581": ("常熟市", "Changshu"),
+    "320582": ("张家港市", "Zhangjiagang"),
+    "320583": ("昆山市", "Kunshan"),
+    "320585": ("太仓市", "Taicang"),
+    "320600": ("南通市", "Nantong"),
+    "320612": ("通州区", "Tongzhou District"),
+    "320613": ("崇川区", "Chongchuan District"),
+    "320614": ("海门区", "Haimen District"),
+    "320623": ("如东县", "Rudong County"),
+    "320681": ("启东市", "Qidong"),
+    "320682": ("如皋市", "Rugao"),
+    "320685": ("海安市", "Hai'an"),
+    "320700": ("连云港市", "Lianyungang"),
+    "320703": ("连云区", "Lianyun District"),
+    "320706": ("海州区", "Haizhou District"),
+    "320707": ("赣榆区", "Ganyu District"),
+    "320722": ("东海县", "Donghai County"),
+    "320723": ("灌云县", "Guanyun County"),
+    "320724": ("灌南县", "Guannan County"),
+    "320800": ("淮安市", "Huai'an"),
+    "320803": ("淮安区", "Huai'an District"),
+    "320804": ("淮阴区", "Huaiyin District"),
+    "320812": ("清江浦区", "Qingjiangpu District"),
+    "320813": ("洪泽区", "Hongze District"),
+    "320826": ("涟水县", "Lianshui County"),
+    "320830": ("盱眙县", "Xuyi County"),
+    "320831": ("金湖县", "Jinhu County"),
+    "320900": ("盐城市", "Yancheng"),
+    "320902": ("亭湖区", "Tinghu District"),
+    "320903": ("盐都区", "Yandu District"),
+    "320904": ("大丰区", "Dafeng District"),
+    "320921": ("响水县", "Xiangshui County"),
+    "320922": ("滨海县", "Binhai County"),
+    "320923": ("阜宁县", "Funing County"),
+    "320924": ("射阳县", "Sheyang County"),
+    "320925": ("建湖县", "Jianhu County"),
+    "320981": ("东台市", "Dongtai"),
+    "321000": ("扬州市", "Yangzhou"),
+    "321002": ("广陵区", "Guangling District"),
+    "321003": ("邗江区", "Hanjiang District"),
+    "321012": ("江都区", "Jiangdu District"),
+    "321023": ("宝应县", "Baoying County"),
+    "321081": ("仪征市", "Yizheng"),
+    "321084": ("高邮市", "Gaoyou"),
+    "321100": ("镇江市", "Zhenjiang"),
+    "321102": ("京口区", "Jingkou District"),
+    "321111": ("润州区", "Runzhou District"),
+    "321112": ("丹徒区", "Dantu District"),
+    "321181": ("丹阳市", "Danyang"),
+    "321182": ("扬中市", "Yangzhong"),
+    "321183": ("句容市", "Jurong"),
+    "321200": ("泰州市", "Taizhou"),
+    "321202": ("海陵区", "Hailing District"),
+    "321203": ("高港区", "Gaogang District"),
+    "321204": ("姜堰区", "Jiangyan District"),
+    "321281": ("兴化市", "Xinghua"),
+    "321282": ("靖江市", "Jingjiang"),
+    "321283": ("泰兴市", "Taixing"),
+    "321300": ("宿迁市", "Suqian"),
+    "321302": ("宿城区", "Sucheng District"),
+    "321311": ("宿豫区", "Suyu District"),
+    "321322": ("沭阳县", "Shuyang County"),
+    "321323": ("泗阳县", "Siyang County"),
+    "321324": ("泗洪县", "Sihong County"),
+}
+"""江苏省行政区划 / Administrative divisions of Jiangsu: code → labels."""
+
+
+PLATE_PREFIXES: Final[dict[str, Label]] = {
+    "苏A": ("南京市", "Nanjing"),
+    "苏B": ("无锡市", "Wuxi"),
+    "苏C": ("徐州市", "Xuzhou"),
+    "苏D": ("常州市", "Changzhou"),
+    "苏E": ("苏州市", "Suzhou"),
+    "苏F": ("南通市", "Nantong"),
+    "苏G": ("连云港市", "Lianyungang"),
+    "苏H": ("淮安市", "Huai'an"),
+    "苏J": ("盐城市", "Yancheng"),
+    "苏K": ("扬州市", "Yangzhou"),
+    "苏L": ("镇江市", "Zhenjiang"),
+    "苏M": ("泰州市", "Taizhou"),
+    "苏N": ("宿迁市", "Suqian"),
+}
+"""号牌发牌机关代号 / Plate issuing authority prefix: code → labels."""
+
+
+LABELS: Final[dict[Enum, Label]] = {
+    PlateColor.BLUE: ("蓝色", "Blue"),
+    PlateColor.YELLOW: ("黄色", "Yellow"),
+    PlateColor.BLACK: ("黑色", "Black"),
+    PlateColor.WHITE: ("白色", "White"),
+    PlateColor.GREEN: ("绿色", "Green"),
+    PlateColor.YELLOW_GREEN: ("黄绿色", "Yellow green"),
+    PlateColor.OTHER: ("其他", "Other"),
+    OperatorStatus.ACTIVE: ("营业", "Active"),
+    OperatorStatus.SUSPENDED: ("停业", "Suspended"),
+    OperatorStatus.CLOSED: ("歇业", "Closed"),
+    OperatorStatus.CANCELLED: ("注销", "Cancelled"),
+    OperatorStatus.REVOKED: ("吊销", "Revoked"),
+    BusinessCategory.ROAD_PASSENGER_TRANSPORT: ("道路旅客运输", "Road passenger transport"),
+    BusinessCategory.ROAD_GENERAL_FREIGHT_TRANSPORT: ("道路普通货物运输", "Road general freight transport"),
+    BusinessCategory.ROAD_DANGEROUS_GOODS_TRANSPORT: ("道路危险货物运输", "Road dangerous goods transport"),
+    BusinessCategory.PASSENGER_STATION_OPERATION: ("道路旅客运输站经营", "Passenger station operation"),
+    BusinessCategory.FREIGHT_STATION_OPERATION: ("道路货物运输站（场）经营", "Freight station operation"),
+    BusinessCategory.DRIVER_TRAINING: ("机动车驾驶员培训", "Driver training"),
+    BusinessCategory.MOTOR_VEHICLE_REPAIR: ("机动车维修", "Motor vehicle repair"),
+    BusinessCategory.WATERWAY_PASSENGER_TRANSPORT: ("水路旅客运输", "Waterway passenger transport"),
+    BusinessCategory.WATERWAY_FREIGHT_TRANSPORT: ("水路货物运输", "Waterway freight transport"),
+    BusinessCategory.PORT_OPERATION: ("港口经营", "Port operation"),
+    PermitKind.PASSENGER_LINE: ("班车客运", "Passenger line"),
+    PermitKind.CHARTER: ("包车客运", "Charter"),
+    PermitKind.GENERAL_FREIGHT: ("道路普通货物运输", "General freight"),
+    PermitKind.DANGEROUS_GOODS: ("道路危险货物运输", "Dangerous goods"),
+    PermitKind.DRIVING_TRAINING: ("机动车驾驶员培训", "Driving training"),
+    PermitKind.REPAIR: ("机动车维修", "Repair"),
+    PermitKind.WATERWAY_PASSENGER: ("水路旅客运输", "Waterway passenger"),
+    PermitKind.WATERWAY_FREIGHT: ("水路货物运输", "Waterway freight"),
+    LicenceStatus.VALID: ("有效", "Valid"),
+    LicenceStatus.SUSPENDED: ("暂扣", "Suspended"),
+    LicenceStatus.CANCELLED: ("注销", "Cancelled"),
+    LicenceStatus.REVOKED: ("吊销", "Revoked"),
+    VehicleType.LARGE_BUS: ("大型普通客车", "Large bus"),
+    VehicleType.LARGE_SLEEPER_BUS: ("大型卧铺客车", "Large sleeper bus"),
+    VehicleType.MEDIUM_BUS: ("中型普通客车", "Medium bus"),
+    VehicleType.SMALL_BUS: ("小型普通客车", "Small bus"),
+    VehicleType.HEAVY_TRUCK: ("重型普通货车", "Heavy truck"),
+    VehicleType.HEAVY_VAN_TRUCK: ("重型厢式货车", "Heavy van truck"),
+    VehicleType.HEAVY_TANK_TRUCK: ("重型罐式货车", "Heavy tank truck"),
+    VehicleType.MEDIUM_TRUCK: ("中型普通货车", "Medium truck"),
+    VehicleType.LIGHT_TRUCK: ("轻型普通货车", "Light truck"),
+    VehicleType.HEAVY_SEMI_TRAILER_TRACTOR: ("重型半挂牵引车", "Heavy semi-trailer tractor"),
+    VehicleType.HEAVY_SEMI_TRAILER: ("重型普通半挂车", "Heavy semi-trailer"),
+    VehicleType.HEAVY_TANK_SEMI_TRAILER: ("重型罐式半挂车", "Heavy tank semi-trailer"),
+    VesselCertificateKind.CERTIFICATE_OF_NATIONALITY: ("船舶国籍证书", "Certificate of nationality"),
+    VesselCertificateKind.INSPECTION_CERTIFICATE: ("船舶检验证书", "Inspection certificate"),
+    VesselCertificateKind.OPERATING_CERTIFICATE: ("船舶营业运输证", "Operating certificate"),
+    VesselCertificateKind.MINIMUM_SAFE_MANNING_CERTIFICATE: ("最低安全配员证书", "Minimum safe manning certificate"),
+    QualificationKind.ROAD_PASSENGER_DRIVER: ("道路旅客运输驾驶员", "Road passenger driver"),
+    QualificationKind.ROAD_FREIGHT_DRIVER: ("道路货物运输驾驶员", "Road freight driver"),
+    QualificationKind.DANGEROUS_GOODS_DRIVER: ("道路危险货物运输驾驶员", "Dangerous goods driver"),
+    QualificationKind.DANGEROUS_GOODS_ESCORT: ("道路危险货物运输押运人员", "Dangerous goods escort"),
+    QualificationKind.DANGEROUS_GOODS_LOADING_SUPERVISOR: ("道路危险货物运输装卸管理人员", "Dangerous goods loading supervisor"),
+    QualificationKind.DRIVING_INSTRUCTOR: ("机动车驾驶培训教练员", "Driving instructor"),
+    QualificationKind.TAXI_DRIVER: ("出租汽车驾驶员", "Taxi driver"),
+    StationKind.PASSENGER_STATION: ("汽车客运站", "Passenger station"),
+    StationKind.FREIGHT_STATION: ("道路货运站（场）", "Freight station"),
+    StationKind.PORT_TERMINAL: ("港口码头", "Port terminal"),
+    StationLevel.LEVEL_ONE: ("一级站", "Level one"),
+    StationLevel.LEVEL_TWO: ("二级站", "Level two"),
+    StationLevel.LEVEL_THREE: ("三级站", "Level three"),
+    StationLevel.LEVEL_FOUR: ("四级站", "Level four"),
+    StationLevel.LEVEL_FIVE: ("五级站", "Level five"),
+    DangerousGoodsClass.EXPLOSIVES: ("爆炸品", "Explosives"),
+    DangerousGoodsClass.FLAMMABLE_GASES: ("易燃气体", "Flammable gases"),
+    DangerousGoodsClass.NON_FLAMMABLE_NON_TOXIC_GASES: ("非易燃无毒气体", "Non-flammable non-toxic gases"),
+    DangerousGoodsClass.TOXIC_GASES: ("毒性气体", "Toxic gases"),
+    DangerousGoodsClass.FLAMMABLE_LIQUIDS: ("易燃液体", "Flammable liquids"),
+    DangerousGoodsClass.FLAMMABLE_SOLIDS: ("易燃固体", "Flammable solids"),
+    DangerousGoodsClass.SUBSTANCES_LIABLE_TO_SPONTANEOUS_COMBUSTION: ("易于自燃的物质", "Substances liable to spontaneous combustion"),
+    DangerousGoodsClass.SUBSTANCES_WHICH_EMIT_FLAMMABLE_GASES_IN_CONTACT_WITH_WATER: ("遇水放出易燃气体的物质", "Substances which emit flammable gases in contact with water"),
+    DangerousGoodsClass.OXIDIZING_SUBSTANCES: ("氧化性物质", "Oxidizing substances"),
+    DangerousGoodsClass.ORGANIC_PEROXIDES: ("有机过氧化物", "Organic peroxides"),
+    DangerousGoodsClass.TOXIC_SUBSTANCES: ("毒性物质", "Toxic substances"),
+    DangerousGoodsClass.INFECTIOUS_SUBSTANCES: ("感染性物质", "Infectious substances"),
+    DangerousGoodsClass.RADIOACTIVE_MATERIAL: ("放射性物质", "Radioactive material"),
+    DangerousGoodsClass.CORROSIVE_SUBSTANCES: ("腐蚀性物质", "Corrosive substances"),
+    DangerousGoodsClass.MISCELLANEOUS_DANGEROUS_SUBSTANCES_AND_ARTICLES: ("杂项危险物质和物品", "Miscellaneous dangerous substances and articles"),
+    PackingGroup.PACKING_GROUP_I: ("I类包装（高度危险）", "Packing group I"),
+    PackingGroup.PACKING_GROUP_II: ("II类包装（中度危险）", "Packing group II"),
+    PackingGroup.PACKING_GROUP_III: ("III类包装（轻度危险）", "Packing group III"),
+}
+"""Every enum member → (Chinese, English) label."""
+
+
+TITLES: Final[dict[type[Enum], Label]] = {
+    PlateColor: ("车牌颜色", "Plate colour"),
+    OperatorStatus: ("业户经营状态", "Operator status"),
+    BusinessCategory: ("经营范围类别", "Business category"),
+    PermitKind: ("经营许可类别", "Operating permit kind"),
+    LicenceStatus: ("证照状态", "Licence status"),
+    VehicleType: ("车辆类型", "Vehicle type"),
+    VesselCertificateKind: ("船舶证书类别", "Vessel certificate kind"),
+    QualificationKind: ("从业资格类别", "Qualification kind"),
+    StationKind: ("场站类别", "Station kind"),
+    StationLevel: ("客运站级别", "Passenger station level"),
+    DangerousGoodsClass: ("危险货物类别项别", "Dangerous goods class or division"),
+    PackingGroup: ("包装类别", "Packing group"),
+}
+"""Every enum → (Chinese, English) title of its code list."""

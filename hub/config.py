@@ -1,0 +1,117 @@
+"""Settings: read once from ``HUB_*`` environment variables into one frozen object."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from hub.errors import ConfigError
+
+# Plain scheme names are accepted and mapped to the async drivers the hub runs on.
+_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the hub can be configured with. Build it with :meth:`from_env`."""
+
+    database_url: str
+    redis_url: str | None = None
+    data_dir: Path = Path("var")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    default_page_size: int = 20
+    max_page_size: int = 100
+    max_query_depth: int = 12
+    max_query_tokens: int = 4000
+    max_aliases: int = 30
+    count_cache_seconds: int = 30
+    graphiql: bool = True
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the database is the embedded SQLite file."""
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read ``HUB_*`` variables; unset ones take the embedded defaults."""
+        env = os.environ if environ is None else environ
+        data_dir = Path(env.get("HUB_DATA_DIR", "var"))
+        raw_url = env.get("HUB_DATABASE_URL", "").strip()
+        database_url = (
+            database_url_from(raw_url, "HUB_DATABASE_URL")
+            if raw_url
+            else f"sqlite+aiosqlite:///{data_dir / 'hub.sqlite3'}"
+        )
+        redis_url = env.get("HUB_REDIS_URL", "").strip() or None
+        if redis_url is not None and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+            raise ConfigError(
+                f"HUB_REDIS_URL: {redis_url!r} is not a Redis URL (redis://host:port/db)"
+            )
+        return cls(
+            database_url=database_url,
+            redis_url=redis_url,
+            data_dir=data_dir,
+            host=env.get("HUB_HOST", "127.0.0.1"),
+            port=_int(env, "HUB_PORT", 8000, 1, 65535),
+            default_page_size=_int(env, "HUB_DEFAULT_PAGE_SIZE", 20, 1, 1000),
+            max_page_size=_int(env, "HUB_MAX_PAGE_SIZE", 100, 1, 1000),
+            max_query_depth=_int(env, "HUB_MAX_QUERY_DEPTH", 12, 2, 100),
+            max_query_tokens=_int(env, "HUB_MAX_QUERY_TOKENS", 4000, 100, 100_000),
+            max_aliases=_int(env, "HUB_MAX_ALIASES", 30, 1, 1000),
+            count_cache_seconds=_int(env, "HUB_COUNT_CACHE_SECONDS", 30, 0, 86_400),
+            graphiql=_bool(env, "HUB_GRAPHIQL", True),
+        )
+
+
+def database_url_from(raw: str, variable: str) -> str:
+    """Normalise a database URL to its async driver, refusing anything the hub cannot run on."""
+    try:
+        url: URL = make_url(raw)
+    except ArgumentError as exc:
+        raise ConfigError(f"{variable}: {raw!r} is not a database URL ({exc})") from exc
+    driver = _DRIVERS.get(url.drivername)
+    if driver is None:
+        raise ConfigError(
+            f"{variable}: unsupported database {url.drivername!r}; use "
+            "postgresql+asyncpg://user@host:port/db or sqlite+aiosqlite:///path/to/file"
+        )
+    if driver.startswith("postgresql") and not url.database:
+        raise ConfigError(f"{variable}: the PostgreSQL URL names no database")
+    return url.set(drivername=driver).render_as_string(hide_password=False)
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}: {raw!r} is not a whole number") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name}: {value} is outside {low}..{high}")
+    return value
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name}: {raw!r} is not true or false")

@@ -1,0 +1,156 @@
+"""The database: declarative base, portable column types, engine and sessions.
+
+One code path serves both backends: SQLite (embedded default, through aiosqlite) and
+PostgreSQL (through asyncpg). Only the connection set-up differs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import DateTime, MetaData, String, UniqueConstraint, event, text
+from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from hub.config import Settings
+from hub.errors import ServiceUnavailable
+
+# Alembic and both backends see the same constraint names only if they are named by rule.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Base of every ORM row of the hub."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+E = TypeVar("E", bound=Enum)
+
+
+class Code(TypeDecorator[E]):
+    """A code-list value stored as its code string, read back as the enum member."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum_type: type[E]) -> None:
+        super().__init__(length=max(len(str(member.value)) for member in enum_type))
+        self.enum_type = enum_type
+
+    def process_bind_param(self, value: E | None, dialect: Dialect) -> str | None:
+        return None if value is None else str(self.enum_type(value).value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> E | None:
+        return None if value is None else self.enum_type(value)
+
+    def __repr__(self) -> str:
+        return f"Code({self.enum_type.__name__})"
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp that is always timezone-aware UTC, also on SQLite (which drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous: give a timezone")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class Provenance:
+    """Where a record came from: every record of the data center carries it.
+
+    (source, source record id) is unique per table, so a record received twice is recognised.
+    """
+
+    source: Mapped[str] = mapped_column(String(64), comment="来源系统或机构 / source system or agency")
+    source_record_id: Mapped[str] = mapped_column(
+        String(128), comment="来源记录标识 / record id at the source"
+    )
+    received_at: Mapped[dt.datetime] = mapped_column(
+        UTCDateTime(), comment="接收时间 / when the hub received it"
+    )
+    verified_at: Mapped[dt.datetime | None] = mapped_column(
+        UTCDateTime(), comment="最近核验时间 / when it was last verified against the source"
+    )
+
+    __constraints__: tuple[Any, ...] = ()
+    """A model's own table constraints, added beside the provenance one."""
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (UniqueConstraint("source", "source_record_id"), *cls.__constraints__)
+
+
+def create_engine(settings: Settings) -> AsyncEngine:
+    """The engine for the configured database; SQLite gets its data directory and pragmas."""
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, connect_args={"timeout": 30})
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Foreign keys are off by default in SQLite; WAL lets readers run beside one writer.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded rows usable after commit (GraphQL reads them afterwards)."""
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+async def check_connection(engine: AsyncEngine) -> None:
+    """Open one connection, turning driver errors into a message that says where and why."""
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except (OSError, OperationalError, DBAPIError) as exc:
+        where = engine.url.render_as_string(hide_password=True)
+        raise ServiceUnavailable(f"cannot reach the database at {where}: {exc}") from exc
+
+
+@asynccontextmanager
+async def unit_of_work(
+    sessions: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
+    """One transaction: committed when the block ends, rolled back whole if it raises."""
+    async with sessions() as session, session.begin():
+        yield session

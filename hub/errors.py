@@ -1,0 +1,52 @@
+"""Errors the hub raises on purpose, each with the code clients see in ``extensions.code``."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class ErrorCode(Enum):
+    """Machine-readable error codes, the same in GraphQL ``extensions.code`` and the CLI."""
+
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    NOT_FOUND = "NOT_FOUND"
+    GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+    GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+
+class HubError(Exception):
+    """An error whose message is safe to show to the client that caused it."""
+
+    code = ErrorCode.INTERNAL_SERVER_ERROR
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class BadUserInput(HubError):
+    """The client sent a value that breaks a rule; ``field`` names the argument."""
+
+    code = ErrorCode.BAD_USER_INPUT
+
+
+class NotFound(HubError):
+    """A lookup by natural key or ID found nothing."""
+
+    code = ErrorCode.NOT_FOUND
+
+
+class ConfigError(HubError):
+    """A ``HUB_*`` setting that cannot be used; the message names the variable."""
+
+    code = ErrorCode.BAD_USER_INPUT
+
+
+class ServiceUnavailable(HubError):
+    """A backend (database, Redis) that cannot be reached; the message says which and where."""
+
+    code = ErrorCode.SERVICE_UNAVAILABLE

@@ -1,0 +1,1 @@
+"""Passenger lines 客运班线 and their stops."""

@@ -1,0 +1,1 @@
+"""Stations 场站: passenger stations, freight stations and port terminals."""

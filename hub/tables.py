@@ -1,0 +1,27 @@
+"""Every table of the data center, gathered so that migrations see the whole metadata."""
+
+from hub.cargo.models import DangerousGoods
+from hub.db import Base
+from hub.lines.models import LineStop, PassengerLine
+from hub.operators.models import Operator, Permit
+from hub.practitioners.models import Practitioner, QualificationCertificate
+from hub.stations.models import Station
+from hub.vehicles.models import Vehicle
+from hub.vessels.models import Vessel, VesselCertificate
+
+metadata = Base.metadata
+
+__all__ = [
+    "DangerousGoods",
+    "LineStop",
+    "Operator",
+    "PassengerLine",
+    "Permit",
+    "Practitioner",
+    "QualificationCertificate",
+    "Station",
+    "Vehicle",
+    "Vessel",
+    "VesselCertificate",
+    "metadata",
+]

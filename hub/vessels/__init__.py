@@ -1,0 +1,1 @@
+"""Vessels 船舶 and their certificates."""
