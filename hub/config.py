@@ -28,6 +28,7 @@ class Settings:
 
     database_url: str
     redis_url: str | None = None
+    cache_prefix: str = "hub:"
     data_dir: Path = Path("var")
     host: str = "127.0.0.1"
     port: int = 8000
@@ -63,6 +64,7 @@ class Settings:
         return cls(
             database_url=database_url,
             redis_url=redis_url,
+            cache_prefix=env.get("HUB_CACHE_PREFIX", "hub:"),
             data_dir=data_dir,
             host=env.get("HUB_HOST", "127.0.0.1"),
             port=_int(env, "HUB_PORT", 8000, 1, 65535),

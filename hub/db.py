@@ -83,7 +83,8 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+        stored: dt.datetime = value
+        return stored.replace(tzinfo=dt.UTC) if stored.tzinfo is None else stored.astimezone(dt.UTC)
 
 
 class Provenance:
@@ -92,7 +93,9 @@ class Provenance:
     (source, source record id) is unique per table, so a record received twice is recognised.
     """
 
-    source: Mapped[str] = mapped_column(String(64), comment="来源系统或机构 / source system or agency")
+    source: Mapped[str] = mapped_column(
+        String(64), comment="来源系统或机构 / source system or agency"
+    )
     source_record_id: Mapped[str] = mapped_column(
         String(128), comment="来源记录标识 / record id at the source"
     )

@@ -6,6 +6,9 @@ from typing import Protocol
 
 from hub.config import Settings
 
+GENERATION_KEY = "data-generation"
+"""Counter bumped by every write to the data center; values cached from the data carry it."""
+
 
 class Cache(Protocol):
     """A small key–value cache with expiry and counters, shared by all workers on Redis."""
@@ -40,7 +43,7 @@ def create_cache(settings: Settings) -> Cache:
     if settings.redis_url:
         from hub.cache.redis import RedisCache
 
-        return RedisCache(settings.redis_url)
+        return RedisCache(settings.redis_url, prefix=f"{settings.cache_prefix}cache:")
     from hub.cache.memory import MemoryCache
 
     return MemoryCache()

@@ -11,13 +11,13 @@ from hub.errors import ServiceUnavailable
 class RedisCache:
     """Cache entries as Redis strings under one key prefix."""
 
-    def __init__(self, url: str, prefix: str = "hub:cache:") -> None:
+    def __init__(self, url: str, prefix: str) -> None:
         self._redis: Redis = Redis.from_url(url, socket_connect_timeout=5)
         self._url = url
         self._prefix = prefix
 
     async def get(self, key: str) -> bytes | None:
-        value: bytes | None = await self._redis.get(self._prefix + key)
+        value: bytes | None = await self._redis.get(self._prefix + key)  # type: ignore[assignment]
         return value
 
     async def set(self, key: str, value: bytes, ttl: float | None = None) -> None:

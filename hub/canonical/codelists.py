@@ -29,7 +29,7 @@ class CodeEntry:
 
     @property
     def member_name(self) -> str:
-        """The enum member name, derived from the English label (``Yellow green`` → ``YELLOW_GREEN``)."""
+        """The enum member name from the English label: ``Yellow green`` → ``YELLOW_GREEN``."""
         return re.sub(r"[^A-Za-z0-9]+", "_", self.en).strip("_").upper()
 
 

@@ -1,0 +1,135 @@
+"""The per-request context: settings, one database session, the cache and the loaders.
+
+Loaders live here and nowhere else, so their caches last exactly one request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import InstrumentedAttribute
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.dataloader import DataLoader
+
+from hub.cache import Cache
+from hub.config import Settings
+from hub.db import Base
+from hub.paging import Listing, Page, Sort, Window, count_by, fetch_pages
+
+R = TypeVar("R", bound=Base)
+K = TypeVar("K", bound=Hashable)
+L = TypeVar("L", bound=DataLoader[Any, Any])
+
+
+@dataclass
+class Context:
+    """What every resolver gets as ``info.context``."""
+
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    cache: Cache
+    request: Request | WebSocket | None = None
+    response: Response | None = None
+    _session: AsyncSession | None = None
+    # One session per request, and sibling resolvers run concurrently: take turns on it.
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _loaders: dict[Hashable, DataLoader[Any, Any]] = field(default_factory=dict)
+
+    @asynccontextmanager
+    async def database(self) -> AsyncIterator[AsyncSession]:
+        """The request's session, held by one caller at a time."""
+        async with self._lock:
+            if self._session is None:
+                self._session = self.sessions()
+            yield self._session
+
+    async def close(self) -> None:
+        """End the request's session (reads only: nothing to commit)."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def loader(self, key: Hashable, make: Callable[[], L]) -> L:
+        """The request's loader under ``key``, made on first use."""
+        loader = self._loaders.get(key)
+        if loader is None:
+            loader = self._loaders[key] = make()
+        return loader  # type: ignore[return-value]
+
+    def by_id(self, model: type[R]) -> DataLoader[int, R | None]:
+        """Rows of ``model`` by primary key."""
+        return self.by_key(
+            ("id", model),
+            lambda session, ids: _rows_where(session, model, model.id, ids),  # type: ignore[attr-defined]
+            lambda row: row.id,  # type: ignore[attr-defined]
+        )
+
+    def by_key(
+        self,
+        name: Hashable,
+        fetch: Callable[[AsyncSession, Sequence[K]], Awaitable[list[R]]],
+        key_of: Callable[[R], K],
+    ) -> DataLoader[K, R | None]:
+        """Rows by a natural key, ``fetch`` loading many keys in one statement."""
+
+        async def load(keys: Sequence[K]) -> list[R | None]:
+            async with self.database() as session:
+                rows = await fetch(session, list(dict.fromkeys(keys)))
+            found = {key_of(row): row for row in rows}
+            return [found.get(key) for key in keys]
+
+        return self.loader(("key", name), lambda: DataLoader(load_fn=load))
+
+    def pages(
+        self, listing: Listing[R, Any], parent: InstrumentedAttribute[Any]
+    ) -> DataLoader[tuple[int, Any, Sort, Window], Page[R]]:
+        """One page of each parent's list; keys sharing filter, sort and window share a query."""
+
+        async def load(keys: Sequence[tuple[int, Any, Sort, Window]]) -> list[Page[R]]:
+            groups: dict[tuple[Any, Sort, Window], list[int]] = {}
+            for parent_id, filter_, sort, window in keys:
+                groups.setdefault((filter_, sort, window), []).append(parent_id)
+            found: dict[tuple[int, Any, Sort, Window], Page[R]] = {}
+            async with self.database() as session:
+                for (filter_, sort, window), parent_ids in groups.items():
+                    stmt = listing.select(filter_)
+                    by_parent = await fetch_pages(
+                        session, stmt, listing.model, sort, window, parent, parent_ids
+                    )
+                    for parent_id, page in by_parent.items():
+                        found[(parent_id, filter_, sort, window)] = page
+            return [found[key] for key in keys]
+
+        return self.loader(("pages", listing, parent.key), lambda: DataLoader(load_fn=load))
+
+    def counts(
+        self, listing: Listing[R, Any], parent: InstrumentedAttribute[Any]
+    ) -> DataLoader[tuple[int, Any], int]:
+        """How many rows each parent's list has; one query per distinct filter."""
+
+        async def load(keys: Sequence[tuple[int, Any]]) -> list[int]:
+            groups: dict[Any, list[int]] = {}
+            for parent_id, filter_ in keys:
+                groups.setdefault(filter_, []).append(parent_id)
+            found: dict[tuple[int, Any], int] = {}
+            async with self.database() as session:
+                for filter_, parent_ids in groups.items():
+                    totals = await count_by(session, listing.select(filter_), parent, parent_ids)
+                    found.update({(pid, filter_): total for pid, total in totals.items()})
+            return [found[key] for key in keys]
+
+        return self.loader(("counts", listing, parent.key), lambda: DataLoader(load_fn=load))
+
+
+async def _rows_where(
+    session: AsyncSession, model: type[R], column: InstrumentedAttribute[Any], keys: Sequence[Any]
+) -> list[R]:
+    return list((await session.scalars(select(model).where(column.in_(keys)))).all())

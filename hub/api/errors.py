@@ -1,0 +1,58 @@
+"""Error codes on every GraphQL error, and masking of the unexpected ones."""
+
+from __future__ import annotations
+
+import logging
+
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from hub.errors import ErrorCode, HubError
+
+log = logging.getLogger("hub.api")
+
+# Messages of strawberry's limiters and graphql-core's parser, which raise plain GraphQLErrors.
+_TOO_COMPLEX = ("exceeds maximum operation depth", "aliases found", "maximum number of tokens")
+
+
+def code_of(error: GraphQLError) -> ErrorCode:
+    """The code a client sees for an error."""
+    original = error.original_error
+    if isinstance(original, HubError):
+        return original.code
+    if original is not None and not isinstance(original, GraphQLError):
+        return ErrorCode.INTERNAL_SERVER_ERROR
+    if any(marker in error.message for marker in _TOO_COMPLEX):
+        return ErrorCode.QUERY_TOO_COMPLEX
+    if error.message.startswith("Syntax Error"):
+        return ErrorCode.GRAPHQL_PARSE_FAILED
+    if error.path is None:
+        return ErrorCode.GRAPHQL_VALIDATION_FAILED
+    return ErrorCode.BAD_USER_INPUT
+
+
+def add_code(error: GraphQLError) -> None:
+    """Put ``code`` (and the offending ``field``, when known) into ``extensions``."""
+    extensions = dict(error.extensions or {})
+    extensions.setdefault("code", code_of(error).value)
+    original = error.original_error
+    if isinstance(original, HubError) and original.field:
+        extensions.setdefault("field", original.field)
+    error.extensions = extensions
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """Errors that are bugs or outages: their text may leak internals, so it is masked."""
+    return code_of(error) is ErrorCode.INTERNAL_SERVER_ERROR
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Strawberry's masking, keeping the error code on the masked error."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=is_unexpected, error_message="Internal server error.")
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": ErrorCode.INTERNAL_SERVER_ERROR.value}
+        return masked

@@ -1,0 +1,102 @@
+"""Resolving connection fields: top-level lists and the lists under each parent."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import InstrumentedAttribute
+from strawberry.types import Info
+
+from hub.api.context import Context
+from hub.api.relay import Connection
+from hub.cache import GENERATION_KEY
+from hub.db import Base
+from hub.paging import Listing, Window, count, fetch_page, window
+
+R = TypeVar("R", bound=Base)
+N = TypeVar("N")
+C = TypeVar("C", bound=Connection[Any])
+
+
+def _window(
+    ctx: Context,
+    listing: Listing[Any, Any],
+    sort_name: str | None,
+    descending: bool,
+    args: dict[str, Any],
+) -> tuple[Any, Window]:
+    sort = listing.sort(sort_name, descending)
+    return sort, window(
+        sort,
+        first=args.get("first"),
+        after=args.get("after"),
+        last=args.get("last"),
+        before=args.get("before"),
+        default_size=ctx.settings.default_page_size,
+        max_size=ctx.settings.max_page_size,
+    )
+
+
+async def top_connection(
+    info: Info[Context, None],
+    connection: type[C],
+    listing: Listing[R, Any],
+    to_node: Callable[[R], Any],
+    filter_: Any,
+    order: tuple[str | None, bool],
+    args: dict[str, Any],
+) -> C:
+    """A page of a whole list, with its total counted only when asked for."""
+    ctx = info.context
+    sort, slice_ = _window(ctx, listing, order[0], order[1], args)
+    stmt = listing.select(filter_)
+    async with ctx.database() as session:
+        page = await fetch_page(session, stmt, listing.model, sort, slice_)
+
+    async def counter() -> int:
+        return await cached_count(ctx, listing, filter_)
+
+    return connection.of(
+        [to_node(row) for row in page.rows], page.cursors, page.has_next, page.has_previous, counter
+    )
+
+
+async def cached_count(ctx: Context, listing: Listing[Any, Any], filter_: Any) -> int:
+    """The total of a list, from the cache while no write has happened since it was counted."""
+    generation = await ctx.cache.get(GENERATION_KEY) or b"0"
+    digest = hashlib.sha256(repr((listing.model.__tablename__, filter_)).encode()).hexdigest()
+    key = f"count:{generation.decode()}:{digest}"
+    cached = await ctx.cache.get(key)
+    if cached is not None:
+        return int(cached)
+    async with ctx.database() as session:
+        total = await count(session, listing.select(filter_))
+    if ctx.settings.count_cache_seconds:
+        await ctx.cache.set(key, str(total).encode(), ttl=ctx.settings.count_cache_seconds)
+    return total
+
+
+async def child_connection(
+    info: Info[Context, None],
+    connection: type[C],
+    listing: Listing[R, Any],
+    parent: InstrumentedAttribute[Any],
+    parent_id: int,
+    to_node: Callable[[R], Any],
+    filter_: Any,
+    order: tuple[str | None, bool],
+    args: dict[str, Any],
+) -> C:
+    """A page of one parent's list, batched with the same list of every other parent."""
+    ctx = info.context
+    sort, slice_ = _window(ctx, listing, order[0], order[1], args)
+    page = await ctx.pages(listing, parent).load((parent_id, filter_, sort, slice_))
+
+    async def counter() -> int:
+        return await ctx.counts(listing, parent).load((parent_id, filter_))
+
+    return connection.of(
+        [to_node(row) for row in page.rows], page.cursors, page.has_next, page.has_previous, counter
+    )

@@ -1,0 +1,409 @@
+"""GraphQL types of operators and their operating permits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from hub.api.bilingual import doc
+from hub.api.common import (
+    FILTER_DESCRIPTION,
+    ORDER_DESCRIPTION,
+    ORDER_DIRECTION_DESCRIPTION,
+    REGION_DESCRIPTION,
+    Provenance,
+    Region,
+    filter_of,
+    order_of,
+    region,
+    region_argument,
+)
+from hub.api.context import Context
+from hub.api.enums import (
+    BusinessCategory,
+    LicenceStatus,
+    OperatorStatus,
+    PermitKind,
+    SortDirection,
+    Validity,
+)
+from hub.api.lines.types import (
+    PassengerLine,
+    PassengerLineConnection,
+    PassengerLineFilterInput,
+    PassengerLineOrder,
+)
+from hub.api.lists import child_connection
+from hub.api.practitioners.types import (
+    Practitioner,
+    PractitionerConnection,
+    PractitionerFilterInput,
+    PractitionerOrder,
+)
+from hub.api.relay import After, Before, Connection, First, Last, Node, page_args
+from hub.api.stations.types import Station, StationConnection, StationFilterInput, StationOrder
+from hub.api.text import search_argument
+from hub.api.vehicles.types import Vehicle, VehicleConnection, VehicleFilterInput, VehicleOrder
+from hub.api.vessels.types import Vessel, VesselConnection, VesselFilterInput, VesselOrder
+from hub.filters import today, validity_of
+from hub.lines.models import PassengerLine as LineRow
+from hub.lines.repository import PASSENGER_LINES
+from hub.operators.models import Operator as OperatorRow
+from hub.operators.models import Permit as PermitRow
+from hub.operators.repository import PERMITS, OperatorFilter, PermitFilter
+from hub.practitioners.models import Practitioner as PractitionerRow
+from hub.practitioners.repository import PRACTITIONERS
+from hub.stations.models import Station as StationRow
+from hub.stations.repository import STATIONS
+from hub.vehicles.models import Vehicle as VehicleRow
+from hub.vehicles.repository import VEHICLES
+from hub.vessels.models import Vessel as VesselRow
+from hub.vessels.repository import VESSELS
+
+
+@strawberry.type(description=doc("经营许可证。", "Operating permit (经营许可证)."))
+class Permit(Node):
+    number: str = strawberry.field(description=doc("许可证号。", "Permit number."))
+    kind: PermitKind = strawberry.field(description=doc("许可类别。", "Kind of permit."))
+    scope: str = strawberry.field(description=doc("经营范围。", "Permitted scope of business."))
+    issuing_authority: str = strawberry.field(description=doc("发证机关。", "Issuing authority."))
+    valid_from: dt.date = strawberry.field(description=doc("有效期起。", "Valid from."))
+    valid_to: dt.date = strawberry.field(
+        description=doc("有效期至（含当日）。", "Valid to, inclusive.")
+    )
+    status: LicenceStatus = strawberry.field(description=doc("许可证状态。", "Permit status."))
+    validity: Validity = strawberry.field(description=doc("今日的有效状态。", "Validity today."))
+    provenance: Provenance = strawberry.field(description=doc("数据来源。", "Provenance."))
+    operator_id: strawberry.Private[int]
+
+    @strawberry.field(description=doc("持证业户。", "The operator holding it."))
+    async def operator(self, info: Info[Context, None]) -> Operator | None:
+        row = await info.context.by_id(OperatorRow).load(self.operator_id)
+        return None if row is None else Operator.from_row(row)
+
+    @strawberry.field(description=doc("依本许可经营的客运班线。", "Passenger lines run under it."))
+    async def passenger_lines(
+        self,
+        info: Info[Context, None],
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter_: Annotated[
+            PassengerLineFilterInput | None,
+            strawberry.argument(name="filter", description=FILTER_DESCRIPTION),
+        ] = None,
+        order_by: Annotated[
+            PassengerLineOrder | None, strawberry.argument(description=ORDER_DESCRIPTION)
+        ] = None,
+    ) -> PassengerLineConnection:
+        return await child_connection(
+            info,
+            PassengerLineConnection,
+            PASSENGER_LINES,
+            LineRow.permit_id,
+            self.pk,
+            PassengerLine.from_row,
+            filter_of(filter_),
+            order_of(order_by),
+            page_args(first, after, last, before),
+        )
+
+    @classmethod
+    def from_row(cls, row: PermitRow) -> Permit:
+        """The published permit of a stored one."""
+        return cls(
+            pk=row.id,
+            number=row.number,
+            kind=row.kind,
+            scope=row.scope,
+            issuing_authority=row.issuing_authority,
+            valid_from=row.valid_from,
+            valid_to=row.valid_to,
+            status=row.status,
+            validity=validity_of(row.valid_to, today()),
+            provenance=Provenance.of(row),
+            operator_id=row.operator_id,
+        )
+
+
+@strawberry.type(description=doc("经营许可证分页列表。", "A paged list of permits."))
+class PermitConnection(Connection[Permit]):
+    pass
+
+
+@strawberry.input(description=doc("许可证筛选条件。", "Permit filter; all conditions apply."))
+class PermitFilterInput:
+    kind: PermitKind | None = strawberry.field(default=None, description=doc("许可类别。", "Kind."))
+    status: LicenceStatus | None = strawberry.field(
+        default=None, description=doc("许可证状态。", "Status.")
+    )
+    validity: Validity | None = strawberry.field(
+        default=None, description=doc("今日的有效状态。", "Validity today.")
+    )
+
+    def to_domain(self) -> PermitFilter:
+        """The repository's filter."""
+        return PermitFilter(kind=self.kind, status=self.status, validity=self.validity)
+
+
+@strawberry.enum(description=doc("许可证排序字段。", "What permits can be ordered by."))
+class PermitOrderField(Enum):
+    NUMBER = strawberry.enum_value("NUMBER", description=doc("许可证号。", "Permit number."))
+    VALID_TO = strawberry.enum_value("VALID_TO", description=doc("有效期至。", "Expiry date."))
+
+
+@strawberry.input(description=doc("许可证排序。", "Permit ordering."))
+class PermitOrder:
+    field: PermitOrderField = strawberry.field(description=doc("排序字段。", "Field to order by."))
+    direction: SortDirection = strawberry.field(
+        default=SortDirection.ASC, description=ORDER_DIRECTION_DESCRIPTION
+    )
+
+
+@strawberry.type(
+    description=doc("业户：道路或水路运输经营者。", "An operator: a licensed transport business.")
+)
+class Operator(Node):
+    uscc: str = strawberry.field(
+        description=doc("统一社会信用代码（GB 32100）。", "Unified social credit code (GB 32100).")
+    )
+    name: str = strawberry.field(description=doc("业户名称。", "Registered name."))
+    legal_representative: str = strawberry.field(
+        description=doc(
+            "法定代表人（自然人姓名，属个人信息）。", "Legal representative (a person's name)."
+        )
+    )
+    region: Region | None = strawberry.field(description=doc("所在行政区划。", "Region."))
+    business_categories: list[BusinessCategory] = strawberry.field(
+        description=doc("经营范围类别。", "Categories of business.")
+    )
+    status: OperatorStatus = strawberry.field(description=doc("经营状态。", "Operating status."))
+    provenance: Provenance = strawberry.field(description=doc("数据来源。", "Provenance."))
+
+    @strawberry.field(description=doc("持有的经营许可证。", "Its operating permits."))
+    async def permits(
+        self,
+        info: Info[Context, None],
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter_: Annotated[
+            PermitFilterInput | None,
+            strawberry.argument(name="filter", description=FILTER_DESCRIPTION),
+        ] = None,
+        order_by: Annotated[
+            PermitOrder | None, strawberry.argument(description=ORDER_DESCRIPTION)
+        ] = None,
+    ) -> PermitConnection:
+        return await child_connection(
+            info,
+            PermitConnection,
+            PERMITS,
+            PermitRow.operator_id,
+            self.pk,
+            Permit.from_row,
+            filter_of(filter_),
+            order_of(order_by),
+            page_args(first, after, last, before),
+        )
+
+    @strawberry.field(description=doc("营运车辆。", "Its operating vehicles."))
+    async def vehicles(
+        self,
+        info: Info[Context, None],
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter_: Annotated[
+            VehicleFilterInput | None,
+            strawberry.argument(name="filter", description=FILTER_DESCRIPTION),
+        ] = None,
+        order_by: Annotated[
+            VehicleOrder | None, strawberry.argument(description=ORDER_DESCRIPTION)
+        ] = None,
+    ) -> VehicleConnection:
+        return await child_connection(
+            info,
+            VehicleConnection,
+            VEHICLES,
+            VehicleRow.operator_id,
+            self.pk,
+            Vehicle.from_row,
+            filter_of(filter_),
+            order_of(order_by),
+            page_args(first, after, last, before),
+        )
+
+    @strawberry.field(description=doc("船舶。", "Its vessels."))
+    async def vessels(
+        self,
+        info: Info[Context, None],
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter_: Annotated[
+            VesselFilterInput | None,
+            strawberry.argument(name="filter", description=FILTER_DESCRIPTION),
+        ] = None,
+        order_by: Annotated[
+            VesselOrder | None, strawberry.argument(description=ORDER_DESCRIPTION)
+        ] = None,
+    ) -> VesselConnection:
+        return await child_connection(
+            info,
+            VesselConnection,
+            VESSELS,
+            VesselRow.operator_id,
+            self.pk,
+            Vessel.from_row,
+            filter_of(filter_),
+            order_of(order_by),
+            page_args(first, after, last, before),
+        )
+
+    @strawberry.field(description=doc("聘用的从业人员。", "Practitioners it employs."))
+    async def employees(
+        self,
+        info: Info[Context, None],
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter_: Annotated[
+            PractitionerFilterInput | None,
+            strawberry.argument(name="filter", description=FILTER_DESCRIPTION),
+        ] = None,
+        order_by: Annotated[
+            PractitionerOrder | None, strawberry.argument(description=ORDER_DESCRIPTION)
+        ] = None,
+    ) -> PractitionerConnection:
+        return await child_connection(
+            info,
+            PractitionerConnection,
+            PRACTITIONERS,
+            PractitionerRow.employer_id,
+            self.pk,
+            Practitioner.from_row,
+            filter_of(filter_),
+            order_of(order_by),
+            page_args(first, after, last, before),
+        )
+
+    @strawberry.field(description=doc("经营的场站。", "Stations it runs."))
+    async def stations(
+        self,
+        info: Info[Context, None],
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter_: Annotated[
+            StationFilterInput | None,
+            strawberry.argument(name="filter", description=FILTER_DESCRIPTION),
+        ] = None,
+        order_by: Annotated[
+            StationOrder | None, strawberry.argument(description=ORDER_DESCRIPTION)
+        ] = None,
+    ) -> StationConnection:
+        return await child_connection(
+            info,
+            StationConnection,
+            STATIONS,
+            StationRow.operator_id,
+            self.pk,
+            Station.from_row,
+            filter_of(filter_),
+            order_of(order_by),
+            page_args(first, after, last, before),
+        )
+
+    @strawberry.field(description=doc("经营的客运班线。", "Passenger lines it runs."))
+    async def passenger_lines(
+        self,
+        info: Info[Context, None],
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter_: Annotated[
+            PassengerLineFilterInput | None,
+            strawberry.argument(name="filter", description=FILTER_DESCRIPTION),
+        ] = None,
+        order_by: Annotated[
+            PassengerLineOrder | None, strawberry.argument(description=ORDER_DESCRIPTION)
+        ] = None,
+    ) -> PassengerLineConnection:
+        return await child_connection(
+            info,
+            PassengerLineConnection,
+            PASSENGER_LINES,
+            LineRow.operator_id,
+            self.pk,
+            PassengerLine.from_row,
+            filter_of(filter_),
+            order_of(order_by),
+            page_args(first, after, last, before),
+        )
+
+    @classmethod
+    def from_row(cls, row: OperatorRow) -> Operator:
+        """The published operator of a stored one."""
+        return cls(
+            pk=row.id,
+            uscc=row.uscc,
+            name=row.name,
+            legal_representative=row.legal_representative,
+            region=region(row.region_code),
+            business_categories=[BusinessCategory(code) for code in row.business_categories],
+            status=row.status,
+            provenance=Provenance.of(row),
+        )
+
+
+@strawberry.type(description=doc("业户分页列表。", "A paged list of operators."))
+class OperatorConnection(Connection[Operator]):
+    pass
+
+
+@strawberry.input(description=doc("业户筛选条件。", "Operator filter; all conditions apply."))
+class OperatorFilterInput:
+    region: str | None = strawberry.field(default=None, description=REGION_DESCRIPTION)
+    status: OperatorStatus | None = strawberry.field(
+        default=None, description=doc("经营状态。", "Operating status.")
+    )
+    search: str | None = strawberry.field(
+        default=None, description=doc("名称包含该文本。", "Name contains this text.")
+    )
+
+    def to_domain(self) -> OperatorFilter:
+        """The repository's filter, with every argument checked."""
+        return OperatorFilter(
+            region=region_argument(self.region, "filter.region"),
+            status=self.status,
+            search=search_argument(self.search),
+        )
+
+
+@strawberry.enum(description=doc("业户排序字段。", "What operators can be ordered by."))
+class OperatorOrderField(Enum):
+    NAME = strawberry.enum_value("NAME", description=doc("名称。", "Name."))
+    USCC = strawberry.enum_value("USCC", description=doc("统一社会信用代码。", "Credit code."))
+    REGION = strawberry.enum_value("REGION", description=doc("行政区划代码。", "Region code."))
+
+
+@strawberry.input(description=doc("业户排序。", "Operator ordering."))
+class OperatorOrder:
+    field: OperatorOrderField = strawberry.field(
+        description=doc("排序字段。", "Field to order by.")
+    )
+    direction: SortDirection = strawberry.field(
+        default=SortDirection.ASC, description=ORDER_DIRECTION_DESCRIPTION
+    )

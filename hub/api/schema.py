@@ -1,0 +1,68 @@
+"""The one GraphQL schema of the hub, with its limits on."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+from strawberry.types import ExecutionContext
+
+from hub.api.errors import MaskUnexpectedErrors, add_code, is_unexpected, log
+from hub.api.lookups import NODE_TYPES, Query
+from hub.config import Settings
+
+
+class CloseRequestSession(SchemaExtension):
+    """Ends the request's database session once the operation is answered."""
+
+    async def on_operation(self) -> Any:
+        yield
+        context = self.execution_context.context
+        if hasattr(context, "close"):
+            await context.close()
+
+
+class HubSchema(strawberry.Schema):
+    """The schema, adding error codes to every error before it is sent."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            add_code(error)
+            if is_unexpected(error):
+                log.error("unexpected error in a GraphQL operation", exc_info=error.original_error)
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    """The schema with depth, token and alias limits from the settings."""
+    return HubSchema(
+        query=Query,
+        types=[published for _row, published in NODE_TYPES.values()],
+        # Factories, not instances: each operation gets extensions of its own.
+        extensions=[
+            partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
+            partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
+            partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
+            MaskUnexpectedErrors,
+            CloseRequestSession,
+        ],
+    )
+
+
+SDL_PATH = Path(__file__).resolve().parents[2] / "graphql" / "schema.graphql"
+"""Where the exported SDL is committed: the published standard, diff-checked by the tests."""
+
+
+def sdl() -> str:
+    """The schema as SDL text, as committed in ``graphql/schema.graphql``."""
+    return build_schema(Settings(database_url="sqlite+aiosqlite://")).as_str() + "\n"

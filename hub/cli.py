@@ -1,0 +1,185 @@
+"""The ``hub`` command: serve, migrate, demo, schema export, codes generate."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from hub.config import Settings
+from hub.errors import HubError, ServiceUnavailable
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one ``hub`` subcommand; errors print one line and exit with status 2."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        result: int = args.run(settings, args)
+        return result
+    except HubError as exc:
+        print(f"hub: error: {exc.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hub", description="Jiangsu road & waterway transport interop hub"
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="serve the GraphQL API")
+    serve.add_argument("--host", help="address to bind (default HUB_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default HUB_PORT or 8000)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.set_defaults(run=_serve)
+
+    migrate = commands.add_parser("migrate", help="upgrade the database to the newest schema")
+    migrate.set_defaults(run=_migrate)
+
+    demo = commands.add_parser("demo", help="load the demo data of Jiangsu")
+    demo.add_argument("--scale", type=float, default=1.0, help="size factor (1 = 20,000 vehicles)")
+    demo.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    demo.add_argument("--if-empty", action="store_true", help="do nothing if data is present")
+    demo.set_defaults(run=_demo)
+
+    schema = commands.add_parser("schema", help="the GraphQL schema as SDL")
+    schema_commands = schema.add_subparsers(required=True, metavar="ACTION")
+    export = schema_commands.add_parser("export", help="write the SDL")
+    export.add_argument(
+        "--output", type=Path, help="file (default graphql/schema.graphql; - = stdout)"
+    )
+    export.add_argument("--check", action="store_true", help="fail if the file is out of date")
+    export.set_defaults(run=_schema_export)
+
+    codes = commands.add_parser("codes", help="code lists in standards/codes")
+    codes_commands = codes.add_subparsers(required=True, metavar="ACTION")
+    generate = codes_commands.add_parser("generate", help="regenerate hub/canonical/codes.py")
+    generate.set_defaults(run=_codes_generate)
+    return parser
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = dataclasses.replace(
+        settings, host=args.host or settings.host, port=args.port or settings.port
+    )
+    if args.workers < 1:
+        raise HubError("--workers must be at least 1")
+    asyncio.run(_ready(settings))
+    where = f"http://{settings.host}:{settings.port}/graphql"
+    print(f"hub: serving GraphQL at {where} (open it in a browser for GraphiQL)", flush=True)
+    uvicorn.run(
+        "hub.app:app_from_env",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=args.workers,
+        log_level="warning",
+    )
+    return 0
+
+
+async def _ready(settings: Settings) -> None:
+    """Refuse to serve a database that is unreachable or not migrated, saying what to do."""
+    from hub.cache import create_cache
+    from hub.db import check_connection, create_engine
+    from hub.migrate import current_revision, head_revision
+
+    engine = create_engine(settings)
+    cache = create_cache(settings)
+    try:
+        await check_connection(engine)
+        await cache.ping()
+        if await current_revision(engine) != head_revision():
+            raise ServiceUnavailable("the database is not at the newest schema: run `hub migrate`")
+    finally:
+        await cache.close()
+        await engine.dispose()
+
+
+def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    from hub.db import check_connection, create_engine
+    from hub.migrate import current_revision, upgrade
+
+    async def run() -> str | None:
+        engine = create_engine(settings)
+        try:
+            await check_connection(engine)
+            await upgrade(engine)
+            return await current_revision(engine)
+        finally:
+            await engine.dispose()
+
+    print(f"hub: database at revision {asyncio.run(run())}")
+    return 0
+
+
+def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    from hub.cache import GENERATION_KEY, create_cache
+    from hub.db import create_engine, session_factory
+    from hub.demo.generator import DemoScale, generate
+    from hub.demo.loader import is_empty, load
+    from hub.filters import today
+
+    if not 0 < args.scale <= 100:
+        raise HubError("--scale must be above 0 and at most 100")
+
+    async def run() -> int:
+        await _ready(settings)
+        engine = create_engine(settings)
+        sessions = session_factory(engine)
+        cache = create_cache(settings)
+        try:
+            if not await is_empty(sessions):
+                if args.if_empty:
+                    print("hub: demo data already loaded")
+                    return 0
+                raise HubError(
+                    "the database already holds data: demo data loads only into an empty one"
+                )
+            data = generate(DemoScale.times(args.scale), seed=args.seed, today=today())
+            summary = await load(sessions, data, progress=sys.stderr.isatty())
+            # Counts cached by running hubs must not outlive the data they counted.
+            await cache.incr(GENERATION_KEY)
+        finally:
+            await cache.close()
+            await engine.dispose()
+        loaded = ", ".join(f"{count:,} {table}" for table, count in summary.counts.items())
+        print(f"hub: loaded demo data: {loaded}")
+        return 0
+
+    return asyncio.run(run())
+
+
+def _schema_export(_settings: Settings, args: argparse.Namespace) -> int:
+    from hub.api.schema import SDL_PATH, sdl
+
+    text = sdl()
+    if args.output == Path("-"):
+        sys.stdout.write(text)
+        return 0
+    path = args.output or SDL_PATH
+    if args.check:
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            print(f"hub: {path} is out of date: run `hub schema export`", file=sys.stderr)
+            return 1
+        return 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"hub: wrote {path}")
+    return 0
+
+
+def _codes_generate(_settings: Settings, _args: argparse.Namespace) -> int:
+    from hub.canonical.codegen import TARGET, generate
+
+    print(f"hub: {'wrote' if generate() else 'unchanged'} {TARGET}")
+    return 0
