@@ -48,13 +48,14 @@ def create_app(settings: Settings) -> Starlette:
     state: dict[str, Any] = {}
 
     @asynccontextmanager
-    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
         engine = create_engine(settings)
         cache: Cache = create_cache(settings)
         try:
             await check_connection(engine)
             await cache.ping()
             state.update(engine=engine, sessions=session_factory(engine), cache=cache)
+            app.state.engine = engine
             yield
         finally:
             await cache.close()

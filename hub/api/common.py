@@ -89,7 +89,7 @@ class Provenance:
 
 @strawberry.type(
     description=doc(
-        "WGS-84 / CGCS2000 坐标点（非 GCJ-02）。", "A WGS-84 / CGCS2000 point (never GCJ-02)."
+        "坐标点（WGS-84 / CGCS2000，非 GCJ-02）。", "A WGS-84 / CGCS2000 point (never GCJ-02)."
     )
 )
 class GeoPoint:

@@ -58,7 +58,7 @@ for _value, (_zh, _en) in zip(
     Validity.__strawberry_definition__.values,  # type: ignore[attr-defined]
     [
         ("有效期内（含最后一日）。", "Valid, its last day included."),
-        ("30 日内到期。", "Valid for at most 30 more days."),
+        ("将于 30 日内到期。", "Valid for at most 30 more days."),
         ("已过期。", "Expired."),
     ],
     strict=True,

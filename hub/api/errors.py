@@ -12,7 +12,12 @@ from hub.errors import ErrorCode, HubError
 log = logging.getLogger("hub.api")
 
 # Messages of strawberry's limiters and graphql-core's parser, which raise plain GraphQLErrors.
-_TOO_COMPLEX = ("exceeds maximum operation depth", "aliases found", "maximum number of tokens")
+_TOO_COMPLEX = (
+    "exceeds maximum operation depth",
+    "aliases found",
+    "maximum number of tokens",
+    "tokens. Parsing aborted",
+)
 
 
 def code_of(error: GraphQLError) -> ErrorCode:

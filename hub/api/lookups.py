@@ -200,8 +200,8 @@ class Query:
     async def vessel(
         self,
         info: Info[Context, None],
-        mmsi: Annotated[str | None, _arg("MMSI。", "MMSI.")] = None,
-        imo: Annotated[str | None, _arg("IMO 编号。", "IMO number.")] = None,
+        mmsi: Annotated[str | None, _arg("海上移动业务识别码。", "MMSI.")] = None,
+        imo: Annotated[str | None, _arg("国际海事组织船舶识别号。", "IMO number.")] = None,
     ) -> Vessel | None:
         if (mmsi is None) == (imo is None):
             raise BadUserInput("mmsi or imo: give exactly one of them", field="mmsi")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -14,8 +16,10 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
+from strawberry.schema.types.base_scalars import DateDefinition, DateTimeDefinition
 from strawberry.types import ExecutionContext
 
+from hub.api.bilingual import doc
 from hub.api.errors import MaskUnexpectedErrors, add_code, is_unexpected, log
 from hub.api.lookups import NODE_TYPES, Query
 from hub.config import Settings
@@ -43,11 +47,25 @@ class HubSchema(strawberry.Schema):
                 log.error("unexpected error in a GraphQL operation", exc_info=error.original_error)
 
 
+# Strawberry's own date scalars, re-described in the schema's bilingual style.
+SCALARS: dict[object, Any] = {
+    dt.date: dataclasses.replace(
+        DateDefinition,
+        description=doc("日期，ISO 8601 格式（YYYY-MM-DD）。", "A date, ISO 8601 (YYYY-MM-DD)."),
+    ),
+    dt.datetime: dataclasses.replace(
+        DateTimeDefinition,
+        description=doc("带时区的时间，ISO 8601 格式。", "A date and time with offset, ISO 8601."),
+    ),
+}
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema with depth, token and alias limits from the settings."""
     return HubSchema(
         query=Query,
         types=[published for _row, published in NODE_TYPES.values()],
+        scalar_overrides=SCALARS,
         # Factories, not instances: each operation gets extensions of its own.
         extensions=[
             partial(QueryDepthLimiter, max_depth=settings.max_query_depth),

@@ -366,9 +366,9 @@ LABELS: Final[dict[Enum, Label]] = {
     DangerousGoodsClass.RADIOACTIVE_MATERIAL: ("放射性物质", "Radioactive material"),
     DangerousGoodsClass.CORROSIVE_SUBSTANCES: ("腐蚀性物质", "Corrosive substances"),
     DangerousGoodsClass.MISCELLANEOUS_DANGEROUS_SUBSTANCES_AND_ARTICLES: ("杂项危险物质和物品", "Miscellaneous dangerous substances and articles"),
-    PackingGroup.PACKING_GROUP_I: ("I类包装（高度危险）", "Packing group I"),
-    PackingGroup.PACKING_GROUP_II: ("II类包装（中度危险）", "Packing group II"),
-    PackingGroup.PACKING_GROUP_III: ("III类包装（轻度危险）", "Packing group III"),
+    PackingGroup.PACKING_GROUP_I: ("包装类别 I（高度危险）", "Packing group I"),
+    PackingGroup.PACKING_GROUP_II: ("包装类别 II（中度危险）", "Packing group II"),
+    PackingGroup.PACKING_GROUP_III: ("包装类别 III（轻度危险）", "Packing group III"),
 }
 """Every enum member → (Chinese, English) label."""
 

@@ -99,7 +99,9 @@ class Vessel(Node):
         )
     )
     imo: str | None = strawberry.field(
-        description=doc("IMO 船舶识别号（7 位，如有）。", "IMO ship number (7 digits), if any.")
+        description=doc(
+            "国际海事组织船舶识别号（IMO，7 位，如有）。", "IMO ship number (7 digits), if any."
+        )
     )
     port_of_registry: str = strawberry.field(description=doc("船籍港。", "Port of registry."))
     gross_tonnage: int = strawberry.field(description=doc("总吨。", "Gross tonnage."))
@@ -184,7 +186,7 @@ class VesselFilterInput:
 @strawberry.enum(description=doc("船舶排序字段。", "What vessels can be ordered by."))
 class VesselOrderField(Enum):
     NAME = strawberry.enum_value("NAME", description=doc("船名。", "Name."))
-    MMSI = strawberry.enum_value("MMSI", description=doc("MMSI。", "MMSI."))
+    MMSI = strawberry.enum_value("MMSI", description=doc("海上移动业务识别码。", "MMSI."))
     GROSS_TONNAGE = strawberry.enum_value(
         "GROSS_TONNAGE", description=doc("总吨。", "Gross tonnage.")
     )

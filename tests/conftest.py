@@ -1,0 +1,194 @@
+"""Backends for the tests: every database test runs on SQLite and PostgreSQL, every cache test
+in-process and on Redis.
+
+PostgreSQL and Redis are the real servers on 127.0.0.1 (``HUB_TEST_POSTGRES_URL`` and
+``HUB_TEST_REDIS_URL`` override where). Without them those variants skip and say why;
+under ``CI=true`` a missing server fails the run instead, so CI can never go green on SQLite
+alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from hub.app import create_app
+from hub.config import Settings
+from hub.db import create_engine
+from hub.migrate import upgrade
+from hub.tables import metadata
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+POSTGRES_URLS = [
+    os.environ.get("HUB_TEST_POSTGRES_URL", ""),
+    "postgresql+asyncpg://postgres@127.0.0.1:5432/test",
+    "postgresql+asyncpg://root@127.0.0.1:5432/test",
+]
+REDIS_URL = os.environ.get("HUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def unavailable(reason: str) -> None:
+    """Skip a backend variant that cannot run here, or fail the run when in CI."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: every backend must run)", pytrace=False)
+    pytest.skip(reason)
+
+
+async def _first_postgres() -> tuple[str | None, str]:
+    errors = []
+    for url in filter(None, POSTGRES_URLS):
+        engine = create_async_engine(url)
+        try:
+            async with engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+            return url, ""
+        except Exception as exc:  # any failure to connect means: try the next one
+            errors.append(f"{make_url(url).render_as_string()}: {exc}")
+        finally:
+            await engine.dispose()
+    return None, "; ".join(errors)
+
+
+async def _admin(url: str, statement: str) -> None:
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+async def _migrate(url: str) -> None:
+    engine = create_async_engine(url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+async def _truncate(url: str) -> None:
+    engine: AsyncEngine = create_async_engine(url)
+    tables = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    finally:
+        await engine.dispose()
+
+
+# Database set-up runs in sync fixtures with a loop of its own: pytest-asyncio cannot set up
+# an async fixture from inside another (as the parametrized ``settings`` would need).
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """A migrated PostgreSQL database of its own for this test run, dropped at the end."""
+    url, why = asyncio.run(_first_postgres())
+    if url is None:
+        unavailable(f"PostgreSQL not reachable on 127.0.0.1:5432 ({why})")
+        raise AssertionError("unreachable")
+    name = f"hub_test_{uuid.uuid4().hex[:10]}"
+    asyncio.run(_admin(url, f'CREATE DATABASE "{name}"'))
+    test_url = make_url(url).set(database=name).render_as_string(hide_password=False)
+    try:
+        asyncio.run(_migrate(test_url))
+        yield test_url
+    finally:
+        asyncio.run(_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file that each test copies, so migrations run once per run."""
+    path = tmp_path_factory.mktemp("template") / "hub.sqlite3"
+    asyncio.run(_migrate(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def settings(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> Iterator[Settings]:
+    """Settings of an empty, migrated database: once on SQLite, once on PostgreSQL."""
+    if request.param == "sqlite":
+        shutil.copy(sqlite_template, tmp_path / "hub.sqlite3")
+        yield Settings(
+            database_url=f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}", data_dir=tmp_path
+        )
+        return
+    url: str = request.getfixturevalue("postgres_template")
+    try:
+        yield Settings(database_url=url, data_dir=tmp_path)
+    finally:
+        asyncio.run(_truncate(url))
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def cache_settings(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Settings]:
+    """Settings whose cache is in-process, then Redis under a key prefix of this test's own."""
+    base = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'unused.sqlite3'}")
+    if request.param == "memory":
+        yield base
+        return
+    redis = Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        await redis.ping()
+    except Exception as exc:  # a refused or timed-out connection both mean: no server
+        await redis.aclose()
+        unavailable(f"Redis not reachable at {REDIS_URL} ({exc})")
+    prefix = f"hub-test:{uuid.uuid4().hex[:10]}:"
+    try:
+        yield replace(base, redis_url=REDIS_URL, cache_prefix=prefix)
+    finally:
+        keys = [key async for key in redis.scan_iter(match=f"{prefix}*")]
+        if keys:
+            await redis.delete(*keys)
+        await redis.aclose()
+
+
+class GraphQLClient:
+    """Posts GraphQL documents to an app in-process and returns the decoded answer."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.http = client
+
+    async def __call__(self, query: str, variables: dict[str, Any] | None = None) -> Any:
+        response = await self.http.post("/graphql", json={"query": query, "variables": variables})
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+@pytest.fixture
+async def graphql(settings: Settings) -> AsyncIterator[GraphQLClient]:
+    """A GraphQL client of a hub on each database backend."""
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:
+            client.app = app  # type: ignore[attr-defined]
+            yield GraphQLClient(client)
+
+
+@pytest.fixture
+async def sessions(settings: Settings) -> AsyncIterator[Any]:
+    """Sessions on the test database, for arranging data before a request."""
+    from hub.db import session_factory
+
+    engine = create_engine(settings)
+    try:
+        yield session_factory(engine)
+    finally:
+        await engine.dispose()

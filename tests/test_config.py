@@ -1,0 +1,63 @@
+"""Settings from HUB_* variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hub.config import Settings
+from hub.errors import ConfigError
+
+
+def test_no_configuration_means_embedded_sqlite_and_in_process_cache() -> None:
+    settings = Settings.from_env({})
+
+    assert settings.database_url == f"sqlite+aiosqlite:///{Path('var') / 'hub.sqlite3'}"
+    assert settings.is_sqlite
+    assert settings.redis_url is None
+
+
+def test_data_dir_moves_the_sqlite_file() -> None:
+    settings = Settings.from_env({"HUB_DATA_DIR": "/srv/hub"})
+
+    assert settings.database_url == "sqlite+aiosqlite:////srv/hub/hub.sqlite3"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgresql://hub@db:5432/hub", "postgresql+asyncpg://hub@db:5432/hub"),
+        ("postgres://hub:secret@db/hub", "postgresql+asyncpg://hub:secret@db/hub"),
+        ("postgresql+asyncpg://hub@db/hub", "postgresql+asyncpg://hub@db/hub"),
+        ("sqlite:///x.db", "sqlite+aiosqlite:///x.db"),
+    ],
+)
+def test_database_urls_are_mapped_to_async_drivers(given: str, expected: str) -> None:
+    assert Settings.from_env({"HUB_DATABASE_URL": given}).database_url == expected
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"HUB_DATABASE_URL": "mysql://root@db/hub"}, "HUB_DATABASE_URL: unsupported database"),
+        ({"HUB_DATABASE_URL": "not a url"}, "HUB_DATABASE_URL: 'not a url' is not a database URL"),
+        ({"HUB_DATABASE_URL": "postgresql://db"}, "names no database"),
+        ({"HUB_REDIS_URL": "http://cache"}, "HUB_REDIS_URL: 'http://cache' is not a Redis URL"),
+        ({"HUB_PORT": "eighty"}, "HUB_PORT: 'eighty' is not a whole number"),
+        ({"HUB_MAX_PAGE_SIZE": "0"}, "HUB_MAX_PAGE_SIZE: 0 is outside 1..1000"),
+        ({"HUB_GRAPHIQL": "maybe"}, "HUB_GRAPHIQL: 'maybe' is not true or false"),
+    ],
+)
+def test_bad_settings_name_the_variable(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env(environ)
+
+    assert message in caught.value.message
+
+
+def test_settings_are_frozen() -> None:
+    settings = Settings.from_env({})
+
+    with pytest.raises(AttributeError):
+        settings.port = 1  # type: ignore[misc]
