@@ -166,7 +166,11 @@ async def fetch_pages(
     parent: InstrumentedAttribute[Any],
     parent_ids: Sequence[int],
 ) -> dict[int, Page[R]]:
-    """The same page of many parents' lists, in one statement."""
+    """The same page of many parents' lists, in one statement.
+
+    ``parent`` may be a column of ``model`` or of a table ``stmt`` joins (a list reached
+    through a link table, like the lines calling at a station).
+    """
     pages: dict[int, Page[R]] = {parent_id: Page([], [], False, False) for parent_id in parent_ids}
     if slice_.size == 0 or not parent_ids:
         return pages
@@ -174,18 +178,18 @@ async def fetch_pages(
     inner = (
         _keyset(stmt, model, sort, slice_)
         .where(parent.in_(parent_ids))
-        .add_columns(number.label("position"))
+        .add_columns(parent.label("parent_key"), number.label("position"))
         .subquery()
     )
     rows_of = aliased(model, inner)
     query = (
-        select(rows_of)
+        select(rows_of, inner.c.parent_key)
         .where(inner.c.position <= slice_.size + 1)
-        .order_by(inner.c[parent.key], inner.c.position)
+        .order_by(inner.c.parent_key, inner.c.position)
     )
     grouped: dict[int, list[R]] = {parent_id: [] for parent_id in parent_ids}
-    for row in (await session.scalars(query)).all():
-        grouped[getattr(row, parent.key)].append(row)
+    for row, parent_id in (await session.execute(query)).all():
+        grouped[parent_id].append(row)
     return {parent_id: _page(rows, sort, slice_) for parent_id, rows in grouped.items()}
 
 
@@ -202,9 +206,13 @@ async def count_by(
     parent_ids: Sequence[int],
 ) -> dict[int, int]:
     """How many rows each parent's list has, in one statement."""
-    inner = stmt.where(parent.in_(parent_ids)).order_by(None).subquery()
-    column = inner.c[parent.key]
-    query = select(column, func.count()).group_by(column)
+    inner = (
+        stmt.where(parent.in_(parent_ids))
+        .add_columns(parent.label("parent_key"))
+        .order_by(None)
+        .subquery()
+    )
+    query = select(inner.c.parent_key, func.count()).group_by(inner.c.parent_key)
     counts = {parent_id: 0 for parent_id in parent_ids}
     for parent_id, total in (await session.execute(query)).all():
         counts[parent_id] = int(total)
@@ -238,3 +246,20 @@ class Listing(Generic[R, F]):
         if filter_ is not None:
             stmt = stmt.where(*self.conditions(filter_))
         return stmt
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # compared by identity: one per relation
+class Relation(Generic[R, F]):
+    """A list under each parent: ``operator.vehicles`` is VEHICLES by ``Vehicle.operator_id``.
+
+    ``through`` joins a link table when the parent key is not a column of the listed rows.
+    """
+
+    listing: Listing[R, F]
+    parent: InstrumentedAttribute[Any]
+    through: Any = None  # Callable[[Select], Select] | None
+
+    def select(self, filter_: F | None) -> Select[tuple[R]]:
+        """The listed rows, joined to reach the parent key when needed."""
+        stmt = self.listing.select(filter_)
+        return stmt if self.through is None else self.through(stmt)

@@ -32,11 +32,15 @@ from hub.migrate import upgrade
 from hub.tables import metadata
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-POSTGRES_URLS = [
-    os.environ.get("HUB_TEST_POSTGRES_URL", ""),
-    "postgresql+asyncpg://postgres@127.0.0.1:5432/test",
-    "postgresql+asyncpg://root@127.0.0.1:5432/test",
-]
+# The machines of this project have database `test` with user postgres or root (trust auth).
+POSTGRES_URLS = (
+    [os.environ["HUB_TEST_POSTGRES_URL"]]
+    if os.environ.get("HUB_TEST_POSTGRES_URL")
+    else [
+        "postgresql+asyncpg://postgres@127.0.0.1:5432/test",
+        "postgresql+asyncpg://root@127.0.0.1:5432/test",
+    ]
+)
 REDIS_URL = os.environ.get("HUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 

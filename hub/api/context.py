@@ -22,7 +22,7 @@ from strawberry.dataloader import DataLoader
 from hub.cache import Cache
 from hub.config import Settings
 from hub.db import Base
-from hub.paging import Listing, Page, Sort, Window, count_by, fetch_pages
+from hub.paging import Page, Relation, Sort, Window, count_by, fetch_pages
 
 R = TypeVar("R", bound=Base)
 K = TypeVar("K", bound=Hashable)
@@ -89,7 +89,7 @@ class Context:
         return self.loader(("key", name), lambda: DataLoader(load_fn=load))
 
     def pages(
-        self, listing: Listing[R, Any], parent: InstrumentedAttribute[Any]
+        self, relation: Relation[R, Any]
     ) -> DataLoader[tuple[int, Any, Sort, Window], Page[R]]:
         """One page of each parent's list; keys sharing filter, sort and window share a query."""
 
@@ -100,19 +100,22 @@ class Context:
             found: dict[tuple[int, Any, Sort, Window], Page[R]] = {}
             async with self.database() as session:
                 for (filter_, sort, window), parent_ids in groups.items():
-                    stmt = listing.select(filter_)
                     by_parent = await fetch_pages(
-                        session, stmt, listing.model, sort, window, parent, parent_ids
+                        session,
+                        relation.select(filter_),
+                        relation.listing.model,
+                        sort,
+                        window,
+                        relation.parent,
+                        parent_ids,
                     )
                     for parent_id, page in by_parent.items():
                         found[(parent_id, filter_, sort, window)] = page
             return [found[key] for key in keys]
 
-        return self.loader(("pages", listing, parent.key), lambda: DataLoader(load_fn=load))
+        return self.loader(("pages", relation), lambda: DataLoader(load_fn=load))
 
-    def counts(
-        self, listing: Listing[R, Any], parent: InstrumentedAttribute[Any]
-    ) -> DataLoader[tuple[int, Any], int]:
+    def counts(self, relation: Relation[R, Any]) -> DataLoader[tuple[int, Any], int]:
         """How many rows each parent's list has; one query per distinct filter."""
 
         async def load(keys: Sequence[tuple[int, Any]]) -> list[int]:
@@ -122,11 +125,13 @@ class Context:
             found: dict[tuple[int, Any], int] = {}
             async with self.database() as session:
                 for filter_, parent_ids in groups.items():
-                    totals = await count_by(session, listing.select(filter_), parent, parent_ids)
+                    totals = await count_by(
+                        session, relation.select(filter_), relation.parent, parent_ids
+                    )
                     found.update({(pid, filter_): total for pid, total in totals.items()})
             return [found[key] for key in keys]
 
-        return self.loader(("counts", listing, parent.key), lambda: DataLoader(load_fn=load))
+        return self.loader(("counts", relation), lambda: DataLoader(load_fn=load))
 
 
 async def _rows_where(

@@ -6,14 +6,13 @@ import hashlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy.orm import InstrumentedAttribute
 from strawberry.types import Info
 
 from hub.api.context import Context
 from hub.api.relay import Connection
 from hub.cache import GENERATION_KEY
 from hub.db import Base
-from hub.paging import Listing, Window, count, fetch_page, window
+from hub.paging import Listing, Relation, Window, count, fetch_page, window
 
 R = TypeVar("R", bound=Base)
 N = TypeVar("N")
@@ -81,8 +80,7 @@ async def cached_count(ctx: Context, listing: Listing[Any, Any], filter_: Any) -
 async def child_connection(
     info: Info[Context, None],
     connection: type[C],
-    listing: Listing[R, Any],
-    parent: InstrumentedAttribute[Any],
+    relation: Relation[R, Any],
     parent_id: int,
     to_node: Callable[[R], Any],
     filter_: Any,
@@ -91,11 +89,11 @@ async def child_connection(
 ) -> C:
     """A page of one parent's list, batched with the same list of every other parent."""
     ctx = info.context
-    sort, slice_ = _window(ctx, listing, order[0], order[1], args)
-    page = await ctx.pages(listing, parent).load((parent_id, filter_, sort, slice_))
+    sort, slice_ = _window(ctx, relation.listing, order[0], order[1], args)
+    page = await ctx.pages(relation).load((parent_id, filter_, sort, slice_))
 
     async def counter() -> int:
-        return await ctx.counts(listing, parent).load((parent_id, filter_))
+        return await ctx.counts(relation).load((parent_id, filter_))
 
     return connection.of(
         [to_node(row) for row in page.rows], page.cursors, page.has_next, page.has_previous, counter

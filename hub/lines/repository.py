@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.filters import region_condition, text_condition
 from hub.lines.models import LineStop, PassengerLine
-from hub.paging import Listing
+from hub.paging import Listing, Relation
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,7 +18,6 @@ class PassengerLineFilter:
     """Which passenger lines a list shows."""
 
     region: str | None = None
-    station_id: int | None = None
     search: str | None = None
 
 
@@ -26,9 +25,6 @@ def line_conditions(f: PassengerLineFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if f.region:
         conditions.append(region_condition(PassengerLine.region_code, f.region))
-    if f.station_id is not None:
-        calling = select(LineStop.line_id).where(LineStop.station_id == f.station_id)
-        conditions.append(PassengerLine.id.in_(calling))
     if f.search:
         conditions.append(text_condition(PassengerLine.name, f.search))
     return conditions
@@ -40,6 +36,16 @@ PASSENGER_LINES: Listing[PassengerLine, PassengerLineFilter] = Listing(
     default_sort="CODE",
     conditions=line_conditions,
 )
+
+
+def _through_stops(stmt: Select[tuple[PassengerLine]]) -> Select[tuple[PassengerLine]]:
+    return stmt.join(LineStop, LineStop.line_id == PassengerLine.id)
+
+
+LINES_OF_OPERATOR = Relation(PASSENGER_LINES, PassengerLine.operator_id)
+LINES_OF_PERMIT = Relation(PASSENGER_LINES, PassengerLine.permit_id)
+LINES_CALLING_AT = Relation(PASSENGER_LINES, LineStop.station_id, through=_through_stops)
+"""The lines with a stop at each station (origin and destination are stops too)."""
 
 
 async def lines_by_code(session: AsyncSession, codes: Sequence[str]) -> list[PassengerLine]:

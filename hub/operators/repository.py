@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.canonical.codes import LicenceStatus, OperatorStatus, PermitKind
 from hub.filters import Validity, region_condition, text_condition, today, validity_condition
 from hub.operators.models import Operator, Permit
-from hub.paging import Listing
+from hub.paging import Listing, Relation
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +66,9 @@ PERMITS: Listing[Permit, PermitFilter] = Listing(
     default_sort="NUMBER",
     conditions=permit_conditions,
 )
+
+
+PERMITS_OF_OPERATOR = Relation(PERMITS, Permit.operator_id)
 
 
 async def operators_by_uscc(session: AsyncSession, codes: Sequence[str]) -> list[Operator]:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.canonical.codes import QualificationKind
 from hub.filters import Validity, region_condition, text_condition, today, validity_condition
-from hub.paging import Listing
+from hub.paging import Listing, Relation
 from hub.practitioners.models import Practitioner, QualificationCertificate
 
 
@@ -68,6 +68,10 @@ QUALIFICATIONS: Listing[QualificationCertificate, QualificationFilter] = Listing
     default_sort="VALID_TO",
     conditions=qualification_conditions,
 )
+
+
+PRACTITIONERS_OF_EMPLOYER = Relation(PRACTITIONERS, Practitioner.employer_id)
+QUALIFICATIONS_OF_PRACTITIONER = Relation(QUALIFICATIONS, QualificationCertificate.practitioner_id)
 
 
 async def practitioners_by_id_number(

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.canonical.codes import StationKind, StationLevel
 from hub.filters import region_condition, text_condition
-from hub.paging import Listing
+from hub.paging import Listing, Relation
 from hub.stations.models import Station
 
 
@@ -43,6 +43,9 @@ STATIONS: Listing[Station, StationFilter] = Listing(
     default_sort="CODE",
     conditions=station_conditions,
 )
+
+
+STATIONS_OF_OPERATOR = Relation(STATIONS, Station.operator_id)
 
 
 async def stations_by_code(session: AsyncSession, codes: Sequence[str]) -> list[Station]:

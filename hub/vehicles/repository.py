@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.canonical.codes import LicenceStatus, PlateColor, VehicleType
 from hub.filters import Validity, region_condition, text_condition, today, validity_condition
-from hub.paging import Listing
+from hub.paging import Listing, Relation
 from hub.vehicles.models import Vehicle
 
 
@@ -62,6 +62,10 @@ VEHICLES: Listing[Vehicle, VehicleFilter] = Listing(
     default_sort="PLATE",
     conditions=vehicle_conditions,
 )
+
+
+VEHICLES_OF_OPERATOR = Relation(VEHICLES, Vehicle.operator_id)
+VEHICLES_OF_LINE = Relation(VEHICLES, Vehicle.line_id)
 
 
 async def vehicles_by_plate(

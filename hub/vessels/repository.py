@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.canonical.codes import VesselCertificateKind
 from hub.filters import Validity, region_condition, text_condition, today, validity_condition
-from hub.paging import Listing
+from hub.paging import Listing, Relation
 from hub.vessels.models import Vessel, VesselCertificate
 
 
@@ -63,6 +63,10 @@ VESSEL_CERTIFICATES: Listing[VesselCertificate, VesselCertificateFilter] = Listi
     default_sort="VALID_TO",
     conditions=certificate_conditions,
 )
+
+
+VESSELS_OF_OPERATOR = Relation(VESSELS, Vessel.operator_id)
+CERTIFICATES_OF_VESSEL = Relation(VESSEL_CERTIFICATES, VesselCertificate.vessel_id)
 
 
 async def vessels_by_mmsi(session: AsyncSession, codes: Sequence[str]) -> list[Vessel]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -31,12 +31,15 @@ from hub.api.text import search_argument
 from hub.api.vehicles.types import Vehicle, VehicleConnection, VehicleFilterInput, VehicleOrder
 from hub.lines.models import LineStop as StopRow
 from hub.lines.models import PassengerLine as LineRow
-from hub.lines.repository import PASSENGER_LINES, PassengerLineFilter, stops_of_lines
+from hub.lines.repository import (
+    LINES_CALLING_AT,
+    PassengerLineFilter,
+    stops_of_lines,
+)
 from hub.operators.models import Operator as OperatorRow
 from hub.operators.models import Permit as PermitRow
 from hub.stations.models import Station as StationRow
-from hub.vehicles.models import Vehicle as VehicleRow
-from hub.vehicles.repository import VEHICLES
+from hub.vehicles.repository import VEHICLES_OF_LINE
 
 if TYPE_CHECKING:
     from hub.api.operators.types import Operator, Permit
@@ -128,8 +131,7 @@ class PassengerLine(Node):
         return await child_connection(
             info,
             VehicleConnection,
-            VEHICLES,
-            VehicleRow.line_id,
+            VEHICLES_OF_LINE,
             self.pk,
             Vehicle.from_row,
             filter_of(filter_),
@@ -168,11 +170,10 @@ class PassengerLineFilterInput:
         default=None, description=doc("名称包含该文本。", "Name contains this text.")
     )
 
-    def to_domain(self, station_id: int | None = None) -> PassengerLineFilter:
+    def to_domain(self) -> PassengerLineFilter:
         """The repository's filter, with every argument checked."""
         return PassengerLineFilter(
             region=region_argument(self.region, "filter.region"),
-            station_id=station_id,
             search=search_argument(self.search),
         )
 
@@ -200,10 +201,14 @@ async def lines_calling_at(
     order: tuple[str | None, bool],
     args: Arg,
 ) -> PassengerLineConnection:
-    """The lines calling at a station: a station-scoped filter, so one query per station."""
-    from hub.api.lists import top_connection
-
-    domain: Any = (filter_ or PassengerLineFilterInput()).to_domain(station_id=station_id)
-    return await top_connection(
-        info, PassengerLineConnection, PASSENGER_LINES, PassengerLine.from_row, domain, order, args
+    """The lines calling at a station, batched with every other station's."""
+    return await child_connection(
+        info,
+        PassengerLineConnection,
+        LINES_CALLING_AT,
+        station_id,
+        PassengerLine.from_row,
+        filter_of(filter_),
+        order,
+        args,
     )

@@ -50,19 +50,14 @@ from hub.api.text import search_argument
 from hub.api.vehicles.types import Vehicle, VehicleConnection, VehicleFilterInput, VehicleOrder
 from hub.api.vessels.types import Vessel, VesselConnection, VesselFilterInput, VesselOrder
 from hub.filters import today, validity_of
-from hub.lines.models import PassengerLine as LineRow
-from hub.lines.repository import PASSENGER_LINES
+from hub.lines.repository import LINES_OF_OPERATOR, LINES_OF_PERMIT
 from hub.operators.models import Operator as OperatorRow
 from hub.operators.models import Permit as PermitRow
-from hub.operators.repository import PERMITS, OperatorFilter, PermitFilter
-from hub.practitioners.models import Practitioner as PractitionerRow
-from hub.practitioners.repository import PRACTITIONERS
-from hub.stations.models import Station as StationRow
-from hub.stations.repository import STATIONS
-from hub.vehicles.models import Vehicle as VehicleRow
-from hub.vehicles.repository import VEHICLES
-from hub.vessels.models import Vessel as VesselRow
-from hub.vessels.repository import VESSELS
+from hub.operators.repository import PERMITS_OF_OPERATOR, OperatorFilter, PermitFilter
+from hub.practitioners.repository import PRACTITIONERS_OF_EMPLOYER
+from hub.stations.repository import STATIONS_OF_OPERATOR
+from hub.vehicles.repository import VEHICLES_OF_OPERATOR
+from hub.vessels.repository import VESSELS_OF_OPERATOR
 
 
 @strawberry.type(description=doc("经营许可证。", "Operating permit (经营许可证)."))
@@ -104,8 +99,7 @@ class Permit(Node):
         return await child_connection(
             info,
             PassengerLineConnection,
-            PASSENGER_LINES,
-            LineRow.permit_id,
+            LINES_OF_PERMIT,
             self.pk,
             PassengerLine.from_row,
             filter_of(filter_),
@@ -204,8 +198,7 @@ class Operator(Node):
         return await child_connection(
             info,
             PermitConnection,
-            PERMITS,
-            PermitRow.operator_id,
+            PERMITS_OF_OPERATOR,
             self.pk,
             Permit.from_row,
             filter_of(filter_),
@@ -232,8 +225,7 @@ class Operator(Node):
         return await child_connection(
             info,
             VehicleConnection,
-            VEHICLES,
-            VehicleRow.operator_id,
+            VEHICLES_OF_OPERATOR,
             self.pk,
             Vehicle.from_row,
             filter_of(filter_),
@@ -260,8 +252,7 @@ class Operator(Node):
         return await child_connection(
             info,
             VesselConnection,
-            VESSELS,
-            VesselRow.operator_id,
+            VESSELS_OF_OPERATOR,
             self.pk,
             Vessel.from_row,
             filter_of(filter_),
@@ -288,8 +279,7 @@ class Operator(Node):
         return await child_connection(
             info,
             PractitionerConnection,
-            PRACTITIONERS,
-            PractitionerRow.employer_id,
+            PRACTITIONERS_OF_EMPLOYER,
             self.pk,
             Practitioner.from_row,
             filter_of(filter_),
@@ -316,8 +306,7 @@ class Operator(Node):
         return await child_connection(
             info,
             StationConnection,
-            STATIONS,
-            StationRow.operator_id,
+            STATIONS_OF_OPERATOR,
             self.pk,
             Station.from_row,
             filter_of(filter_),
@@ -344,8 +333,7 @@ class Operator(Node):
         return await child_connection(
             info,
             PassengerLineConnection,
-            PASSENGER_LINES,
-            LineRow.operator_id,
+            LINES_OF_OPERATOR,
             self.pk,
             PassengerLine.from_row,
             filter_of(filter_),

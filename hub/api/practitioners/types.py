@@ -29,7 +29,11 @@ from hub.filters import today, validity_of
 from hub.operators.models import Operator as OperatorRow
 from hub.practitioners.models import Practitioner as PractitionerRow
 from hub.practitioners.models import QualificationCertificate as QualificationRow
-from hub.practitioners.repository import QUALIFICATIONS, PractitionerFilter, QualificationFilter
+from hub.practitioners.repository import (
+    QUALIFICATIONS_OF_PRACTITIONER,
+    PractitionerFilter,
+    QualificationFilter,
+)
 
 if TYPE_CHECKING:
     from hub.api.operators.types import Operator
@@ -134,8 +138,7 @@ class Practitioner(Node):
         return await child_connection(
             info,
             QualificationCertificateConnection,
-            QUALIFICATIONS,
-            QualificationRow.practitioner_id,
+            QUALIFICATIONS_OF_PRACTITIONER,
             self.pk,
             QualificationCertificate.from_row,
             filter_of(filter_),

@@ -29,7 +29,11 @@ from hub.filters import today, validity_of
 from hub.operators.models import Operator as OperatorRow
 from hub.vessels.models import Vessel as VesselRow
 from hub.vessels.models import VesselCertificate as CertificateRow
-from hub.vessels.repository import VESSEL_CERTIFICATES, VesselCertificateFilter, VesselFilter
+from hub.vessels.repository import (
+    CERTIFICATES_OF_VESSEL,
+    VesselCertificateFilter,
+    VesselFilter,
+)
 
 if TYPE_CHECKING:
     from hub.api.operators.types import Operator
@@ -134,8 +138,7 @@ class Vessel(Node):
         return await child_connection(
             info,
             VesselCertificateConnection,
-            VESSEL_CERTIFICATES,
-            CertificateRow.vessel_id,
+            CERTIFICATES_OF_VESSEL,
             self.pk,
             VesselCertificate.from_row,
             filter_of(filter_),

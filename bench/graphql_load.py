@@ -1,0 +1,166 @@
+"""GraphQL load benchmark: the benchmark scale on PostgreSQL, ``hub serve``, driven by wrk.
+
+    python bench/graphql_load.py [--scale 10] [--workers 2] [--duration 20] [--connections 16]
+
+Loads the demo data at benchmark scale (200,000 vehicles at --scale 10) into the PostgreSQL
+database named by HUB_BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/hub_bench,
+created if missing), starts ``hub serve`` on loopback, and for each query of a fixed set
+prints requests/s and p50/p99 latency measured by wrk (installed with apt-get if missing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+ROOT = Path(__file__).resolve().parents[1]
+OPERATIONS = ROOT / "graphql" / "operations"
+DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/hub_bench"
+PORT = 8765
+
+
+async def ensure_database(url: str) -> None:
+    target = make_url(url)
+    admin = create_async_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as connection:
+            exists = await connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+            )
+            if not exists:
+                await connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    finally:
+        await admin.dispose()
+
+
+def hub(*args: str, env: dict[str, str]) -> None:
+    subprocess.run([sys.executable, "-m", "hub", *args], env=env, check=True)
+
+
+def post(query: str, variables: dict[str, object]) -> dict[str, object]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{PORT}/graphql",
+        data=json.dumps({"query": query, "variables": variables}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        answer: dict[str, object] = json.loads(response.read())
+    if "errors" in answer:
+        raise SystemExit(f"benchmark query failed: {answer['errors']}")
+    return answer
+
+
+def wait_until_serving(server: subprocess.Popen[bytes]) -> None:
+    for _ in range(200):
+        if server.poll() is not None:
+            raise SystemExit("hub serve exited before it answered")
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/health", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("hub serve did not answer within 20 s")
+
+
+def wrk(body: dict[str, object], duration: int, connections: int) -> dict[str, float]:
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(body, handle)
+    result = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--latency",
+            "-s",
+            str(ROOT / "bench" / "post.lua"),
+            f"http://127.0.0.1:{PORT}/graphql",
+        ],
+        env={**os.environ, "BODY": handle.name},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    os.unlink(handle.name)
+    match = re.search(r"RESULT (.*)", result.stdout)
+    if match is None:
+        raise SystemExit(f"wrk printed no result:\n{result.stdout}\n{result.stderr}")
+    return {key: float(value) for key, value in (pair.split("=") for pair in match[1].split())}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=10.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--duration", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+
+    if shutil.which("wrk") is None:
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True)
+    url = os.environ.get("HUB_BENCH_DATABASE_URL", DEFAULT_URL)
+    env = {**os.environ, "HUB_DATABASE_URL": url, "HUB_PORT": str(PORT)}
+    env.pop("HUB_REDIS_URL", None)
+    asyncio.run(ensure_database(url))
+    hub("migrate", env=env)
+    hub("demo", "--scale", str(args.scale), "--if-empty", env=env)
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "hub", "serve", "--workers", str(args.workers)], env=env
+    )
+    try:
+        wait_until_serving(server)
+        list_query = (OPERATIONS / "portal" / "VehicleList.graphql").read_text(encoding="utf-8")
+        check_query = (OPERATIONS / "enforcement" / "VehicleCheck.graphql").read_text(
+            encoding="utf-8"
+        )
+        first = post(
+            "{ passengerLines(first: 1) { edges { node { vehicles(first: 1) "
+            "{ edges { node { plate plateColor } } } } } } }",
+            {},
+        )
+        line = first["data"]["passengerLines"]["edges"][0]["node"]  # type: ignore[index]
+        vehicle = line["vehicles"]["edges"][0]["node"]
+        cases = {
+            "vehicle list page (20 vehicles + operator + permits)": {
+                "query": list_query,
+                "variables": {"first": 20},
+            },
+            "vehicle by plate (operator, certificates, line)": {
+                "query": check_query,
+                "variables": {"plate": vehicle["plate"], "plateColor": vehicle["plateColor"]},
+            },
+        }
+        print(
+            f"scale {args.scale}, {args.workers} workers, {args.connections} connections, "
+            f"{args.duration} s each, PostgreSQL, in-process cache"
+        )
+        for name, body in cases.items():
+            post(str(body["query"]), body["variables"])  # type: ignore[arg-type]
+            result = wrk(body, args.duration, args.connections)
+            print(
+                f"{name}: {result['rps']:.0f} req/s, p50 {result['p50_ms']:.1f} ms, "
+                f"p99 {result['p99_ms']:.1f} ms ({int(result['requests'])} requests, "
+                f"{int(result['non2xx'])} non-2xx)"
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
