@@ -56,6 +56,7 @@ def create_app(settings: Settings) -> Starlette:
             await cache.ping()
             state.update(engine=engine, sessions=session_factory(engine), cache=cache)
             app.state.engine = engine
+            app.state.cache = cache
             yield
         finally:
             await cache.close()

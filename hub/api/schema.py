@@ -11,11 +11,14 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
-    MaxAliasesLimiter,
+    AddValidationRules,
     MaxTokensLimiter,
-    QueryDepthLimiter,
+    ParserCache,
     SchemaExtension,
+    ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as alias_limit_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
 from strawberry.schema.types.base_scalars import DateDefinition, DateTimeDefinition
 from strawberry.types import ExecutionContext
 
@@ -47,6 +50,9 @@ class HubSchema(strawberry.Schema):
                 log.error("unexpected error in a GraphQL operation", exc_info=error.original_error)
 
 
+DOCUMENT_CACHE_SIZE = 512
+"""Parsed and validated documents kept per worker: clients send the same few again and again."""
+
 # Strawberry's own date scalars, re-described in the schema's bilingual style.
 SCALARS: dict[object, Any] = {
     dt.date: dataclasses.replace(
@@ -61,16 +67,27 @@ SCALARS: dict[object, Any] = {
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
-    """The schema with depth, token and alias limits from the settings."""
+    """The schema with depth, token and alias limits from the settings.
+
+    The limit rules are made once per schema, not per request, so that validation results can
+    be cached by document: parsing and validating are most of the cost of a small query.
+    """
+    limit_rules = [
+        depth_limit_rule(settings.max_query_depth, None, None),
+        alias_limit_rule(settings.max_aliases),
+    ]
     return HubSchema(
         query=Query,
         types=[published for _row, published in NODE_TYPES.values()],
         scalar_overrides=SCALARS,
-        # Factories, not instances: each operation gets extensions of its own.
+        # Factories, not instances: each operation gets extensions of its own. Order matters:
+        # the token limit sets the parser option the parse cache passes on, and the limit
+        # rules join validation before the validation cache looks the document up.
         extensions=[
-            partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
             partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
-            partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
+            partial(ParserCache, maxsize=DOCUMENT_CACHE_SIZE),
+            partial(AddValidationRules, limit_rules),
+            partial(ValidationCache, maxsize=DOCUMENT_CACHE_SIZE),
             MaskUnexpectedErrors,
             CloseRequestSession,
         ],

@@ -6,6 +6,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from hub.api.bilingual import doc
@@ -105,8 +106,6 @@ class PassengerLine(Node):
             async with ctx.database() as session:
                 stops = await stops_of_lines(session, line_ids)
             return [[stop for stop in stops if stop.line_id == line_id] for line_id in line_ids]
-
-        from strawberry.dataloader import DataLoader
 
         stops = await ctx.loader("stops_by_line", lambda: DataLoader(load_fn=load)).load(self.pk)
         rows = await ctx.by_id(StationRow).load_many([stop.station_id for stop in stops])

@@ -22,6 +22,7 @@ from hub.api.context import Context
 from hub.api.enums import LicenceStatus, PlateColor, SortDirection, Validity, VehicleType
 from hub.api.relay import Connection, Node
 from hub.api.text import search_argument
+from hub.filters import today, validity_of
 from hub.lines.models import PassengerLine as LineRow
 from hub.operators.models import Operator as OperatorRow
 from hub.vehicles.models import Vehicle as VehicleRow
@@ -107,8 +108,6 @@ class Vehicle(Node):
     @classmethod
     def from_row(cls, row: VehicleRow) -> Vehicle:
         """The published vehicle of a stored one."""
-        from hub.filters import today, validity_of
-
         day = today()
         return cls(
             pk=row.id,
