@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import ASTValidationRule, GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
@@ -72,7 +72,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     The limit rules are made once per schema, not per request, so that validation results can
     be cached by document: parsing and validating are most of the cost of a small query.
     """
-    limit_rules = [
+    limit_rules: list[type[ASTValidationRule]] = [
         depth_limit_rule(settings.max_query_depth, None, None),
         alias_limit_rule(settings.max_aliases),
     ]
