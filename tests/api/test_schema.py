@@ -85,3 +85,18 @@ def test_every_committed_operation_is_valid_against_the_schema(document: Path) -
 
 def test_there_are_committed_operations() -> None:
     assert len(list(OPERATIONS.rglob("*.graphql"))) >= 3
+
+
+def test_every_list_is_a_connection_with_paging_filter_and_order() -> None:
+    schema = build_schema(Settings(database_url="sqlite+aiosqlite://"))._schema
+    lists = [
+        (f"{name}.{field_name}", set(field.args))
+        for name, named in schema.type_map.items()
+        if isinstance(named, GraphQLObjectType) and not name.startswith("__")
+        for field_name, field in named.fields.items()
+        if str(field.type).rstrip("!").endswith("Connection")
+    ]
+    expected = {"first", "after", "last", "before", "filter", "orderBy"}
+
+    assert len(lists) >= 20
+    assert [name for name, args in lists if args != expected] == []

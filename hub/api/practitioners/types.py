@@ -12,11 +12,13 @@ from strawberry.types import Info
 from hub.api.bilingual import doc
 from hub.api.common import (
     FILTER_DESCRIPTION,
+    ORDER_DESCRIPTION,
     ORDER_DIRECTION_DESCRIPTION,
     REGION_DESCRIPTION,
     Provenance,
     Region,
     filter_of,
+    order_of,
     region,
     region_argument,
 )
@@ -80,6 +82,21 @@ class QualificationCertificateConnection(Connection[QualificationCertificate]):
     pass
 
 
+@strawberry.enum(description=doc("从业资格证排序字段。", "What qualifications can be ordered by."))
+class QualificationOrderField(Enum):
+    VALID_TO = strawberry.enum_value("VALID_TO", description=doc("有效期至。", "Expiry date."))
+
+
+@strawberry.input(description=doc("从业资格证排序。", "Qualification certificate ordering."))
+class QualificationOrder:
+    field: QualificationOrderField = strawberry.field(
+        description=doc("排序字段。", "Field to order by.")
+    )
+    direction: SortDirection = strawberry.field(
+        default=SortDirection.ASC, description=ORDER_DIRECTION_DESCRIPTION
+    )
+
+
 @strawberry.input(description=doc("从业资格证筛选条件。", "Qualification certificate filter."))
 class QualificationFilterInput:
     kind: QualificationKind | None = strawberry.field(
@@ -134,6 +151,9 @@ class Practitioner(Node):
             QualificationFilterInput | None,
             strawberry.argument(name="filter", description=FILTER_DESCRIPTION),
         ] = None,
+        order_by: Annotated[
+            QualificationOrder | None, strawberry.argument(description=ORDER_DESCRIPTION)
+        ] = None,
     ) -> QualificationCertificateConnection:
         return await child_connection(
             info,
@@ -142,7 +162,7 @@ class Practitioner(Node):
             self.pk,
             QualificationCertificate.from_row,
             filter_of(filter_),
-            (None, False),
+            order_of(order_by),
             page_args(first, after, last, before),
         )
 

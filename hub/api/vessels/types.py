@@ -12,11 +12,13 @@ from strawberry.types import Info
 from hub.api.bilingual import doc
 from hub.api.common import (
     FILTER_DESCRIPTION,
+    ORDER_DESCRIPTION,
     ORDER_DIRECTION_DESCRIPTION,
     REGION_DESCRIPTION,
     Provenance,
     Region,
     filter_of,
+    order_of,
     region,
     region_argument,
 )
@@ -80,6 +82,24 @@ class VesselCertificateConnection(Connection[VesselCertificate]):
     pass
 
 
+@strawberry.enum(
+    description=doc("船舶证书排序字段。", "What vessel certificates can be ordered by.")
+)
+class VesselCertificateOrderField(Enum):
+    VALID_TO = strawberry.enum_value("VALID_TO", description=doc("有效期至。", "Expiry date."))
+    NUMBER = strawberry.enum_value("NUMBER", description=doc("证书编号。", "Certificate number."))
+
+
+@strawberry.input(description=doc("船舶证书排序。", "Vessel certificate ordering."))
+class VesselCertificateOrder:
+    field: VesselCertificateOrderField = strawberry.field(
+        description=doc("排序字段。", "Field to order by.")
+    )
+    direction: SortDirection = strawberry.field(
+        default=SortDirection.ASC, description=ORDER_DIRECTION_DESCRIPTION
+    )
+
+
 @strawberry.input(description=doc("船舶证书筛选条件。", "Vessel certificate filter."))
 class VesselCertificateFilterInput:
     kind: VesselCertificateKind | None = strawberry.field(
@@ -134,6 +154,9 @@ class Vessel(Node):
             VesselCertificateFilterInput | None,
             strawberry.argument(name="filter", description=FILTER_DESCRIPTION),
         ] = None,
+        order_by: Annotated[
+            VesselCertificateOrder | None, strawberry.argument(description=ORDER_DESCRIPTION)
+        ] = None,
     ) -> VesselCertificateConnection:
         return await child_connection(
             info,
@@ -142,7 +165,7 @@ class Vessel(Node):
             self.pk,
             VesselCertificate.from_row,
             filter_of(filter_),
-            (None, False),
+            order_of(order_by),
             page_args(first, after, last, before),
         )
 
