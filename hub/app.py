@@ -7,22 +7,31 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from hub.api.context import Context
+from hub.api.documents import TrustedDocuments
 from hub.api.schema import build_schema
+from hub.auth.gate import BadRequest, Gate
+from hub.auth.keys import KeyStore
+from hub.auth.principal import ANONYMOUS, Principal
+from hub.auth.server import INTROSPECTION_PATH, REVOCATION_PATH, TOKEN_PATH, OAuthServer
+from hub.auth.tokens import InvalidToken, Revocations
 from hub.cache import Cache, create_cache
 from hub.config import Settings
 from hub.db import check_connection, create_engine, session_factory
 from hub.migrate import current_revision, head_revision
+from hub.ratelimit import Quota, RateLimiter, create_rate_limiter
 
 
 class HubGraphQL(GraphQL[Context, None]):
-    """Strawberry's ASGI endpoint with the hub's per-request context."""
+    """Strawberry's ASGI endpoint with the hub's per-request context and trusted documents."""
 
     def __init__(self, settings: Settings, state: dict[str, Any]) -> None:
         super().__init__(
@@ -34,13 +43,93 @@ class HubGraphQL(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
+        principal: Principal = getattr(request.state, "principal", ANONYMOUS)
         return Context(
             settings=self.settings,
             sessions=self.state["sessions"],
             cache=self.state["cache"],
+            principal=principal,
+            policy=self.schema.policy,  # type: ignore[attr-defined]
             request=request,
             response=response if isinstance(response, Response) else None,
         )
+
+    async def parse_http_body(self, request: Any) -> Any:
+        data = await super().parse_http_body(request)
+        documents: TrustedDocuments = self.state["documents"]
+        body = await request.get_body() if request.method == "POST" else b""
+        # The adapter keeps the Starlette request private; its state is the ASGI scope's,
+        # where Guarded put the principal.
+        state = request._request.state
+        if isinstance(data, list):
+            return [documents.resolve(item, b"", state) for item in data]
+        return documents.resolve(data, body, state)
+
+
+def _unauthorized(description: str) -> JSONResponse:
+    escaped = description.replace('"', "'")
+    return JSONResponse(
+        {"errors": [{"message": description, "extensions": {"code": "UNAUTHENTICATED"}}]},
+        status_code=401,
+        headers={
+            "WWW-Authenticate": (
+                f'Bearer realm="hub", error="invalid_token", error_description="{escaped}"'
+            )
+        },
+    )
+
+
+class Guarded:
+    """``/graphql`` behind the gate: the principal is found, and the rate limit taken, first."""
+
+    def __init__(self, graphql: HubGraphQL, state: dict[str, Any], settings: Settings) -> None:
+        self.graphql = graphql
+        self.state = state
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        gate: Gate = self.state["gate"]
+        headers = Headers(scope=scope)
+        try:
+            principal = await gate.principal(headers)
+        except InvalidToken as exc:
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 4401, "reason": exc.description})
+                return
+            await _unauthorized(exc.description)(scope, receive, send)
+            return
+        except BadRequest as exc:
+            body = {"errors": [{"message": str(exc), "extensions": {"code": "BAD_REQUEST"}}]}
+            await JSONResponse(body, status_code=400)(scope, receive, send)
+            return
+        scope.setdefault("state", {})["principal"] = principal
+        if scope["type"] != "http" or not self.settings.rate_limits:
+            await self.graphql(scope, receive, send)
+            return
+        limiter: RateLimiter = self.state["limiter"]
+        client = scope.get("client") or ("unknown", 0)
+        key = principal.client_id or f"anonymous:{client[0]}"
+        decision = await limiter.take(key, Quota(principal.tier.rate, principal.tier.burst))
+        if not decision.allowed:
+            body = {
+                "errors": [
+                    {
+                        "message": f"rate limit of tier {principal.tier.name} exceeded: "
+                        f"retry after {decision.retry_after} s",
+                        "extensions": {"code": "RATE_LIMITED"},
+                    }
+                ]
+            }
+            response = JSONResponse(body, status_code=429, headers=decision.headers())
+            await response(scope, receive, send)
+            return
+
+        async def send_with_limits(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).update(decision.headers())
+            await send(message)
+
+        await self.graphql(scope, receive, send_with_limits)
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -51,14 +140,29 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         engine = create_engine(settings)
         cache: Cache = create_cache(settings)
+        limiter = create_rate_limiter(settings)
         try:
             await check_connection(engine)
             await cache.ping()
-            state.update(engine=engine, sessions=session_factory(engine), cache=cache)
+            sessions = session_factory(engine)
+            keys = KeyStore(sessions, settings.token_ttl)
+            await keys.ensure_active()
+            revocations = Revocations(cache)
+            state.update(
+                engine=engine,
+                sessions=sessions,
+                cache=cache,
+                limiter=limiter,
+                keys=keys,
+                gate=Gate(settings, sessions, keys, revocations),
+                oauth=OAuthServer(settings, sessions, keys, revocations, cache),
+                documents=TrustedDocuments.load(),
+            )
             app.state.engine = engine
             app.state.cache = cache
             yield
         finally:
+            await limiter.close()
             await cache.close()
             await engine.dispose()
 
@@ -67,10 +171,37 @@ def create_app(settings: Settings) -> Starlette:
         body = {"status": "ok", "schemaRevision": revision, "expectedRevision": head_revision()}
         return JSONResponse(body, status_code=200 if revision == head_revision() else 503)
 
-    graphql = HubGraphQL(settings, state)
+    async def token(request: Request) -> Response:
+        server: OAuthServer = state["oauth"]
+        return await server.token(request)
+
+    async def introspect(request: Request) -> Response:
+        server: OAuthServer = state["oauth"]
+        return await server.introspect(request)
+
+    async def revoke(request: Request) -> Response:
+        server: OAuthServer = state["oauth"]
+        return await server.revoke(request)
+
+    async def jwks(_request: Request) -> JSONResponse:
+        keys: KeyStore = state["keys"]
+        await keys.current()
+        return JSONResponse(keys.jwks(), headers={"Cache-Control": "max-age=60"})
+
+    async def metadata(_request: Request) -> JSONResponse:
+        server: OAuthServer = state["oauth"]
+        return JSONResponse(server.metadata())
+
+    graphql = Guarded(HubGraphQL(settings, state), state, settings)
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route(TOKEN_PATH, token, methods=["POST"]),
+            Route(INTROSPECTION_PATH, introspect, methods=["POST"]),
+            Route(REVOCATION_PATH, revoke, methods=["POST"]),
+            Route("/.well-known/jwks.json", jwks),
+            Route("/.well-known/oauth-authorization-server", metadata),
             Route("/health", health),
         ],
         lifespan=lifespan,

@@ -39,6 +39,19 @@ class Settings:
     max_aliases: int = 30
     count_cache_seconds: int = 30
     graphiql: bool = True
+    public_url: str = "http://127.0.0.1:8000"
+    token_ttl: int = 3600
+    rate_limits: bool = True
+
+    @property
+    def issuer(self) -> str:
+        """The OAuth issuer: the hub's public base URL (RFC 8414 and RFC 9068 ``iss``)."""
+        return self.public_url
+
+    @property
+    def audience(self) -> str:
+        """What access tokens are for: the GraphQL endpoint (RFC 9068 ``aud``)."""
+        return f"{self.public_url}/graphql"
 
     @property
     def is_sqlite(self) -> bool:
@@ -75,6 +88,9 @@ class Settings:
             max_aliases=_int(env, "HUB_MAX_ALIASES", 30, 1, 1000),
             count_cache_seconds=_int(env, "HUB_COUNT_CACHE_SECONDS", 30, 0, 86_400),
             graphiql=_bool(env, "HUB_GRAPHIQL", True),
+            public_url=_url(env, "HUB_PUBLIC_URL", "http://127.0.0.1:8000"),
+            token_ttl=_int(env, "HUB_TOKEN_TTL", 3600, 60, 86_400),
+            rate_limits=_bool(env, "HUB_RATE_LIMITS", True),
         )
 
 
@@ -106,6 +122,15 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
     if not low <= value <= high:
         raise ConfigError(f"{name}: {value} is outside {low}..{high}")
     return value
+
+
+def _url(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = env.get(name, "").strip().rstrip("/")
+    if not raw:
+        return default
+    if not raw.startswith(("https://", "http://")) or "?" in raw or "#" in raw:
+        raise ConfigError(f"{name}: {raw!r} is not an http(s) base URL")
+    return raw
 
 
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:

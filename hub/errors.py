@@ -10,6 +10,7 @@ class ErrorCode(Enum):
 
     BAD_USER_INPUT = "BAD_USER_INPUT"
     NOT_FOUND = "NOT_FOUND"
+    FORBIDDEN = "FORBIDDEN"
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
     QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
@@ -38,6 +39,18 @@ class NotFound(HubError):
     """A lookup by natural key or ID found nothing."""
 
     code = ErrorCode.NOT_FOUND
+
+
+class Forbidden(HubError):
+    """The client may not see this: the message says which scope or statement is missing."""
+
+    code = ErrorCode.FORBIDDEN
+
+
+class QueryTooComplex(HubError):
+    """A document over the client tier's depth, alias or cost limit."""
+
+    code = ErrorCode.QUERY_TOO_COMPLEX
 
 
 class ConfigError(HubError):

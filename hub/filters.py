@@ -42,12 +42,17 @@ def validity_condition(
     return valid_to >= on
 
 
+def region_prefix(code: str) -> str:
+    """The code prefix of a region: province 320000 → 32, city 320100 → 3201, county whole."""
+    prefix = code.rstrip("0") if code.endswith("00") else code
+    if len(prefix) % 2:  # 321000 → 321 → 3210; 320110 stays whole
+        prefix += "0"
+    return prefix
+
+
 def region_condition(column: InstrumentedAttribute[str], code: str) -> ColumnElement[bool]:
     """Rows in a region: a province (32), a city (3201 / 320100) or a county (320102)."""
-    prefix = code.rstrip("0") if code.endswith("00") else code
-    if len(prefix) % 2:  # 320100 → 3201, 320000 → 32, but 320110 stays whole
-        prefix += "0"
-    return column.startswith(prefix, autoescape=True)
+    return column.startswith(region_prefix(code), autoescape=True)
 
 
 def text_condition(column: InstrumentedAttribute[Any], text: str) -> ColumnElement[bool]:

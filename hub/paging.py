@@ -22,6 +22,7 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from hub.db import Base
 from hub.errors import BadUserInput
+from hub.filters import region_condition
 
 R = TypeVar("R", bound=Base)
 
@@ -240,11 +241,14 @@ class Listing(Generic[R, F]):
             descending=descending,
         )
 
-    def select(self, filter_: F | None) -> Select[tuple[R]]:
-        """All rows that pass the filter, unordered."""
+    def select(self, filter_: F | None, region: str | None = None) -> Select[tuple[R]]:
+        """All rows that pass the filter, unordered; only ``region``'s when one is given."""
         stmt: Select[tuple[R]] = select(self.model)
         if filter_ is not None:
             stmt = stmt.where(*self.conditions(filter_))
+        column = getattr(self.model, "region_code", None)
+        if region is not None and column is not None:
+            stmt = stmt.where(region_condition(column, region))
         return stmt
 
 
@@ -259,7 +263,7 @@ class Relation(Generic[R, F]):
     parent: InstrumentedAttribute[Any]
     through: Any = None  # Callable[[Select], Select] | None
 
-    def select(self, filter_: F | None) -> Select[tuple[R]]:
+    def select(self, filter_: F | None, region: str | None = None) -> Select[tuple[R]]:
         """The listed rows, joined to reach the parent key when needed."""
-        stmt = self.listing.select(filter_)
+        stmt = self.listing.select(filter_, region)
         return stmt if self.through is None else self.through(stmt)

@@ -1,5 +1,6 @@
 """Every table of the data center, gathered so that migrations see the whole metadata."""
 
+from hub.auth.models import OAuthClient, SigningKey
 from hub.cargo.models import DangerousGoods
 from hub.db import Base
 from hub.lines.models import LineStop, PassengerLine
@@ -14,11 +15,13 @@ metadata = Base.metadata
 __all__ = [
     "DangerousGoods",
     "LineStop",
+    "OAuthClient",
     "Operator",
     "PassengerLine",
     "Permit",
     "Practitioner",
     "QualificationCertificate",
+    "SigningKey",
     "Station",
     "Vehicle",
     "Vessel",

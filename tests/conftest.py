@@ -14,9 +14,11 @@ import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -163,27 +165,107 @@ async def cache_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Asyn
         await redis.aclose()
 
 
-class GraphQLClient:
-    """Posts GraphQL documents to an app in-process and returns the decoded answer."""
+FULL_ACCESS = "registry:read pii:read enforcement:read audit:read"
+PURPOSE = quote("测试：自动化测试 / automated tests")
 
-    def __init__(self, client: httpx.AsyncClient) -> None:
+
+class GraphQLClient:
+    """Posts GraphQL documents to an app in-process, as one client, and decodes the answer."""
+
+    def __init__(self, client: httpx.AsyncClient, headers: dict[str, str] | None = None) -> None:
         self.http = client
+        self.headers = headers or {}
+
+    async def post(self, query: str, variables: dict[str, Any] | None = None) -> httpx.Response:
+        """The raw HTTP response to one request."""
+        body = {"query": query, "variables": variables}
+        return await self.http.post("/graphql", json=body, headers=self.headers)
 
     async def __call__(self, query: str, variables: dict[str, Any] | None = None) -> Any:
-        response = await self.http.post("/graphql", json={"query": query, "variables": variables})
+        response = await self.post(query, variables)
         assert response.status_code == 200, response.text
         return response.json()
 
+    async def as_client(
+        self,
+        scopes: str = FULL_ACCESS,
+        *,
+        region: str | None = None,
+        tier: str = "internal",
+        purpose: str | None = PURPOSE,
+        trusted_documents_only: bool = False,
+    ) -> GraphQLClient:
+        """A client of the same app holding a fresh token of a newly registered client."""
+        client_id, secret = await register_client(
+            self.http, scopes, region=region, tier=tier, trusted=trusted_documents_only
+        )
+        token = await fetch_token(self.http, client_id, secret)
+        headers = {"Authorization": f"Bearer {token}"}
+        if purpose is not None:
+            headers["X-Purpose-Of-Use"] = purpose
+        return GraphQLClient(self.http, headers)
 
-@pytest.fixture
-async def graphql(settings: Settings) -> AsyncIterator[GraphQLClient]:
-    """A GraphQL client of a hub on each database backend."""
+
+async def register_client(
+    http: httpx.AsyncClient,
+    scopes: str,
+    *,
+    region: str | None = None,
+    tier: str = "partner",
+    trusted: bool = False,
+    jwks: dict[str, Any] | None = None,
+) -> tuple[str, str | None]:
+    """Register a client in the app's database; returns (client_id, secret)."""
+    from hub.auth import clients
+    from hub.db import session_factory
+
+    sessions = session_factory(http.app.state.engine)  # type: ignore[attr-defined]
+    async with sessions() as session, session.begin():
+        made = await clients.add(
+            session,
+            name="测试客户端",
+            agency="test_agency",
+            scopes=scopes,
+            region=region,
+            tier=tier,
+            jwks=jwks,
+            trusted_documents_only=trusted,
+        )
+    return made.row.client_id, made.secret
+
+
+async def fetch_token(http: httpx.AsyncClient, client_id: str, secret: str | None) -> str:
+    """An access token by client_secret_basic."""
+    response = await http.post(
+        "/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret or "")
+    )
+    assert response.status_code == 200, response.text
+    token: str = response.json()["access_token"]
+    return token
+
+
+@asynccontextmanager
+async def running(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """An app on these settings, served in-process, with its lifespan running."""
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:
             client.app = app  # type: ignore[attr-defined]
-            yield GraphQLClient(client)
+            yield client
+
+
+@pytest.fixture
+async def anonymous(settings: Settings) -> AsyncIterator[GraphQLClient]:
+    """An anonymous (open-data) GraphQL client of a hub on each database backend."""
+    async with running(settings) as client:
+        yield GraphQLClient(client)
+
+
+@pytest.fixture
+async def graphql(anonymous: GraphQLClient) -> GraphQLClient:
+    """A GraphQL client of the authority's own portal: every read scope, a stated purpose."""
+    return await anonymous.as_client()
 
 
 @pytest.fixture

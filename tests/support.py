@@ -67,6 +67,7 @@ def permit(serial: int, operator_id: int, **overrides: Any) -> Permit:
         "valid_to": dt.date(2030, 1, 1),
         "status": LicenceStatus.VALID,
         "operator_id": operator_id,
+        "region_code": "320102",
         **provenance("PM"),
     }
     return Permit(**(values | overrides))

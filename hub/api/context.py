@@ -19,9 +19,12 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.dataloader import DataLoader
 
+from hub.api.permissions import AuditTrail, Policy
+from hub.auth.principal import ANONYMOUS, Principal
 from hub.cache import Cache
 from hub.config import Settings
 from hub.db import Base
+from hub.filters import region_prefix
 from hub.paging import Page, Relation, Sort, Window, count_by, fetch_pages
 
 R = TypeVar("R", bound=Base)
@@ -36,8 +39,11 @@ class Context:
     settings: Settings
     sessions: async_sessionmaker[AsyncSession]
     cache: Cache
+    principal: Principal = ANONYMOUS
     request: Request | WebSocket | None = None
     response: Response | None = None
+    audit: AuditTrail = field(default_factory=AuditTrail)
+    policy: Policy = field(default_factory=lambda: Policy({}, {}))
     _session: AsyncSession | None = None
     # One session per request, and sibling resolvers run concurrently: take turns on it.
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -56,6 +62,12 @@ class Context:
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+    def visible(self, row: Any) -> bool:
+        """Row rule: a region-bound client sees only its region's records, by every path."""
+        region = self.principal.row_region
+        code = getattr(row, "region_code", None)
+        return region is None or code is None or code.startswith(region_prefix(region))
 
     def loader(self, key: Hashable, make: Callable[[], L]) -> L:
         """The request's loader under ``key``, made on first use."""
@@ -83,7 +95,7 @@ class Context:
         async def load(keys: Sequence[K]) -> list[R | None]:
             async with self.database() as session:
                 rows = await fetch(session, list(dict.fromkeys(keys)))
-            found = {key_of(row): row for row in rows}
+            found = {key_of(row): row for row in rows if self.visible(row)}
             return [found.get(key) for key in keys]
 
         return self.loader(("key", name), lambda: DataLoader(load_fn=load))
@@ -102,7 +114,7 @@ class Context:
                 for (filter_, sort, window), parent_ids in groups.items():
                     by_parent = await fetch_pages(
                         session,
-                        relation.select(filter_),
+                        relation.select(filter_, self.principal.row_region),
                         relation.listing.model,
                         sort,
                         window,
@@ -126,7 +138,10 @@ class Context:
             async with self.database() as session:
                 for filter_, parent_ids in groups.items():
                     totals = await count_by(
-                        session, relation.select(filter_), relation.parent, parent_ids
+                        session,
+                        relation.select(filter_, self.principal.row_region),
+                        relation.parent,
+                        parent_ids,
                     )
                     found.update({(pid, filter_): total for pid, total in totals.items()})
             return [found[key] for key in keys]

@@ -34,7 +34,7 @@ def _window(
         last=args.get("last"),
         before=args.get("before"),
         default_size=ctx.settings.default_page_size,
-        max_size=ctx.settings.max_page_size,
+        max_size=min(ctx.settings.max_page_size, ctx.principal.tier.max_page_size),
     )
 
 
@@ -50,7 +50,7 @@ async def top_connection(
     """A page of a whole list, with its total counted only when asked for."""
     ctx = info.context
     sort, slice_ = _window(ctx, listing, order[0], order[1], args)
-    stmt = listing.select(filter_)
+    stmt = listing.select(filter_, ctx.principal.row_region)
     async with ctx.database() as session:
         page = await fetch_page(session, stmt, listing.model, sort, slice_)
 
@@ -65,13 +65,14 @@ async def top_connection(
 async def cached_count(ctx: Context, listing: Listing[Any, Any], filter_: Any) -> int:
     """The total of a list, from the cache while no write has happened since it was counted."""
     generation = await ctx.cache.get(GENERATION_KEY) or b"0"
-    digest = hashlib.sha256(repr((listing.model.__tablename__, filter_)).encode()).hexdigest()
-    key = f"count:{generation.decode()}:{digest}"
+    region = ctx.principal.row_region
+    digest = hashlib.sha256(repr((listing.model.__tablename__, filter_, region)).encode())
+    key = f"count:{generation.decode()}:{digest.hexdigest()}"
     cached = await ctx.cache.get(key)
     if cached is not None:
         return int(cached)
     async with ctx.database() as session:
-        total = await count(session, listing.select(filter_))
+        total = await count(session, listing.select(filter_, region))
     if ctx.settings.count_cache_seconds:
         await ctx.cache.set(key, str(total).encode(), ttl=ctx.settings.count_cache_seconds)
     return total

@@ -117,6 +117,7 @@ async def _node(info: Info[Context, None], global_id: str, argument: str) -> Nod
             f"{argument}: {global_id!r} is not an ID issued by the hub", field=argument
         )
     model, published = entry
+    info.context.policy.check_type(info.context.principal, type_name)
     row = await info.context.by_id(model).load(pk)
     return None if row is None else published.from_row(row)
 

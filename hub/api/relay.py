@@ -48,6 +48,10 @@ class Node:
     def id(self) -> strawberry.ID:
         return to_global_id(type(self).__name__, self.pk)
 
+    def subject_id(self) -> str:
+        """The record's global ID, as the audit log names the records a request returned."""
+        return to_global_id(type(self).__name__, self.pk)
+
 
 @strawberry.type(description=doc("分页信息。", "Information to page through a connection."))
 class PageInfo:

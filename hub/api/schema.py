@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from functools import partial
+from collections.abc import Iterator
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
 import strawberry
 from graphql import ASTValidationRule, GraphQLError
+from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import (
-    AddValidationRules,
     MaxTokensLimiter,
     ParserCache,
     SchemaExtension,
@@ -23,9 +24,14 @@ from strawberry.schema.types.base_scalars import DateDefinition, DateTimeDefinit
 from strawberry.types import ExecutionContext
 
 from hub.api.bilingual import doc
+from hub.api.cost import estimate
 from hub.api.errors import MaskUnexpectedErrors, add_code, is_unexpected, log
 from hub.api.lookups import NODE_TYPES, Query
+from hub.api.permissions import EnforcePolicy, Policy
+from hub.auth.principal import ANONYMOUS, Principal
+from hub.auth.tiers import Tier
 from hub.config import Settings
+from hub.errors import QueryTooComplex
 
 
 class CloseRequestSession(SchemaExtension):
@@ -40,6 +46,8 @@ class CloseRequestSession(SchemaExtension):
 
 class HubSchema(strawberry.Schema):
     """The schema, adding error codes to every error before it is sent."""
+
+    policy: Policy
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -66,32 +74,87 @@ SCALARS: dict[object, Any] = {
 }
 
 
-def build_schema(settings: Settings) -> strawberry.Schema:
-    """The schema with depth, token and alias limits from the settings.
+class TierLimits(SchemaExtension):
+    """The limits of the client's tier: depth and aliases when validating, cost before running.
 
-    The limit rules are made once per schema, not per request, so that validation results can
-    be cached by document: parsing and validating are most of the cost of a small query.
+    Rule classes are made once per tier, so validation results stay cacheable by document.
     """
-    limit_rules: list[type[ASTValidationRule]] = [
-        depth_limit_rule(settings.max_query_depth, None, None),
+
+    def __init__(self, settings: Settings, list_fields: frozenset[str]) -> None:
+        self.settings = settings
+        self.list_fields = list_fields
+
+    def _principal(self) -> Principal:
+        return getattr(self.execution_context.context, "principal", ANONYMOUS)
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        tier = self._principal().tier
+        context.validation_rules = (*context.validation_rules, *_tier_rules(tier, self.settings))
+        yield
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        principal = self._principal()
+        if context.graphql_document is not None:
+            cost = estimate(
+                context.graphql_document,
+                context.operation_name,
+                context.variables,
+                self.list_fields,
+                self.settings.default_page_size,
+            )
+            if cost > principal.tier.max_cost:
+                message = (
+                    f"estimated cost {cost} exceeds {principal.tier.max_cost}, the limit of tier "
+                    f"{principal.tier.name}: ask for smaller pages or fewer nested lists"
+                )
+                error = GraphQLError(message, original_error=QueryTooComplex(message))
+                context.result = GraphQLExecutionResult(data=None, errors=[error])
+        yield
+
+
+@lru_cache(maxsize=16)
+def _tier_rules(tier: Tier, settings: Settings) -> tuple[type[ASTValidationRule], ...]:
+    return (
+        depth_limit_rule(min(tier.max_depth, settings.max_query_depth), None, None),
         alias_limit_rule(settings.max_aliases),
-    ]
-    return HubSchema(
+    )
+
+
+def build_schema(settings: Settings) -> HubSchema:
+    """The schema with its policy, and depth, token, alias and cost limits."""
+    schema = HubSchema(
         query=Query,
         types=[published for _row, published in NODE_TYPES.values()],
         scalar_overrides=SCALARS,
         # Factories, not instances: each operation gets extensions of its own. Order matters:
-        # the token limit sets the parser option the parse cache passes on, and the limit
+        # the token limit sets the parser option the parse cache passes on, and the tier's
         # rules join validation before the validation cache looks the document up.
         extensions=[
             partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
             partial(ParserCache, maxsize=DOCUMENT_CACHE_SIZE),
-            partial(AddValidationRules, limit_rules),
+            lambda: TierLimits(settings, list_fields),
             partial(ValidationCache, maxsize=DOCUMENT_CACHE_SIZE),
+            lambda: EnforcePolicy(policy),
             MaskUnexpectedErrors,
             CloseRequestSession,
         ],
     )
+    list_fields = _list_fields(schema)
+    policy = schema.policy = Policy.of(schema)
+    return schema
+
+
+def _list_fields(schema: strawberry.Schema) -> frozenset[str]:
+    """Names of the fields that return lists: each multiplies the cost of what it holds."""
+    names = set()
+    for graphql_type in schema._schema.type_map.values():
+        for name, field in getattr(graphql_type, "fields", {}).items():
+            text = str(field.type)
+            if text.startswith("[") or text.rstrip("!").endswith("Connection"):
+                names.add(name)
+    return frozenset(names - {"edges", "route"})
 
 
 SDL_PATH = Path(__file__).resolve().parents[2] / "graphql" / "schema.graphql"

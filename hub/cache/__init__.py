@@ -21,6 +21,10 @@ class Cache(Protocol):
         """Store ``value``; with ``ttl`` it expires after that many seconds."""
         ...
 
+    async def add(self, key: str, value: bytes, ttl: float) -> bool:
+        """Store ``value`` only if ``key`` is absent; True when stored. Atomic on Redis."""
+        ...
+
     async def delete(self, key: str) -> None:
         """Forget ``key``."""
         ...

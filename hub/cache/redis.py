@@ -24,6 +24,12 @@ class RedisCache:
         px = None if ttl is None else max(1, int(ttl * 1000))
         await self._redis.set(self._prefix + key, value, px=px)
 
+    async def add(self, key: str, value: bytes, ttl: float) -> bool:
+        stored = await self._redis.set(
+            self._prefix + key, value, px=max(1, int(ttl * 1000)), nx=True
+        )
+        return bool(stored)
+
     async def delete(self, key: str) -> None:
         await self._redis.delete(self._prefix + key)
 

@@ -345,6 +345,7 @@ class _Generator:
             "valid_to": valid_to,
             "status": self._licence(op.status),
             "operator_id": op.id,
+            "region_code": op.county,
         }
         self._add("permits", "PM", row)
 
@@ -608,7 +609,7 @@ class _Generator:
             # Nationality and inspection certificates always, operating and manning mostly.
             kinds = list(VesselCertificateKind)
             for kind in kinds[:2] + [k for k in kinds[2:] if rng.random() < 0.7]:
-                self._vessel_certificate(vessel_id, kind, port)
+                self._vessel_certificate(vessel_id, kind, port, op.county)
 
     def _numbered(self, stem: str) -> str:
         return f"{stem}{self.rng.randint(1, 9999)}"
@@ -622,7 +623,9 @@ class _Generator:
             sum(int(d) * w for d, w in zip(digits, range(7, 1, -1), strict=True)) % 10
         )
 
-    def _vessel_certificate(self, vessel_id: int, kind: VesselCertificateKind, port: str) -> None:
+    def _vessel_certificate(
+        self, vessel_id: int, kind: VesselCertificateKind, port: str, region: str
+    ) -> None:
         valid_from, valid_to = self._validity(5)
         authority = {
             VesselCertificateKind.INSPECTION_CERTIFICATE: "中国船级社江苏分社",
@@ -638,6 +641,7 @@ class _Generator:
             "valid_from": valid_from,
             "valid_to": valid_to,
             "status": self._licence(),
+            "region_code": region,
         }
         self._add("vessel_certificates", "VC", row)
 
@@ -675,6 +679,7 @@ class _Generator:
                     "valid_from": valid_from,
                     "valid_to": valid_to,
                     "status": self._licence(),
+                    "region_code": region,
                 }
                 self._add("qualification_certificates", "QC", row)
 

@@ -39,3 +39,5 @@ class Permit(Provenance, Base):
     valid_to: Mapped[dt.date] = mapped_column(Date, index=True)
     status: Mapped[LicenceStatus] = mapped_column(Code(LicenceStatus))
     operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"), index=True)
+    # The holder's region, kept on the permit so region-bound clients are filtered in SQL.
+    region_code: Mapped[str] = mapped_column(String(6), index=True)

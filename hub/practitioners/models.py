@@ -33,6 +33,7 @@ class QualificationCertificate(Provenance, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     practitioner_id: Mapped[int] = mapped_column(ForeignKey("practitioners.id"), index=True)
+    region_code: Mapped[str] = mapped_column(String(6), index=True)  # the holder's
     kind: Mapped[QualificationKind] = mapped_column(Code(QualificationKind))
     number: Mapped[str] = mapped_column(String(40))
     valid_from: Mapped[dt.date] = mapped_column(Date)

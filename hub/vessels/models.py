@@ -34,6 +34,7 @@ class VesselCertificate(Provenance, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     vessel_id: Mapped[int] = mapped_column(ForeignKey("vessels.id"), index=True)
+    region_code: Mapped[str] = mapped_column(String(6), index=True)  # the vessel's
     kind: Mapped[VesselCertificateKind] = mapped_column(Code(VesselCertificateKind))
     number: Mapped[str] = mapped_column(String(40))
     issuing_authority: Mapped[str] = mapped_column(String(100))

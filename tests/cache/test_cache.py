@@ -78,3 +78,11 @@ async def test_memory_cache_drops_least_recently_used_beyond_its_bound() -> None
     assert await cache.get("b") is None
     assert await cache.get("a") == b"1"
     assert await cache.get("c") == b"3"
+
+
+async def test_add_stores_only_when_absent(cache: Cache) -> None:
+    first = await cache.add("jti:abc", b"1", ttl=60)
+    second = await cache.add("jti:abc", b"2", ttl=60)
+
+    assert (first, second) == (True, False)
+    assert await cache.get("jti:abc") == b"1"

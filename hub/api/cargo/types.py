@@ -9,6 +9,7 @@ import strawberry
 from hub.api.bilingual import doc
 from hub.api.common import ORDER_DIRECTION_DESCRIPTION, Provenance
 from hub.api.enums import DangerousGoodsClass, PackingGroup, SortDirection
+from hub.api.permissions import OPEN
 from hub.api.relay import Connection, Node
 from hub.api.text import search_argument
 from hub.cargo.models import DangerousGoods as DangerousGoodsRow
@@ -16,7 +17,8 @@ from hub.cargo.repository import DangerousGoodsFilter
 
 
 @strawberry.type(
-    description=doc("危险货物品名表中的一项。", "An entry of the dangerous goods list.")
+    description=doc("危险货物品名表中的一项。", "An entry of the dangerous goods list."),
+    directives=[OPEN],
 )
 class DangerousGoods(Node):
     un_number: str = strawberry.field(

@@ -26,6 +26,7 @@ from hub.api.common import (
 from hub.api.context import Context
 from hub.api.enums import SortDirection
 from hub.api.lists import child_connection
+from hub.api.permissions import OPEN
 from hub.api.relay import After, Arg, Before, Connection, First, Last, Node, page_args
 from hub.api.stations.types import Station
 from hub.api.text import search_argument
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
 _OPERATORS = "hub.api.operators.types"
 
 
-@strawberry.type(description=doc("客运班线。", "A passenger line (客运班线)."))
+@strawberry.type(description=doc("客运班线。", "A passenger line (客运班线)."), directives=[OPEN])
 class PassengerLine(Node):
     code: str = strawberry.field(description=doc("班线编码。", "Line code."))
     name: str = strawberry.field(description=doc("班线名称。", "Line name."))

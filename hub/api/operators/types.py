@@ -44,6 +44,7 @@ from hub.api.practitioners.types import (
     PractitionerFilterInput,
     PractitionerOrder,
 )
+from hub.api.permissions import OPEN, personal
 from hub.api.relay import After, Before, Connection, First, Last, Node, page_args
 from hub.api.stations.types import Station, StationConnection, StationFilterInput, StationOrder
 from hub.api.text import search_argument
@@ -60,7 +61,9 @@ from hub.vehicles.repository import VEHICLES_OF_OPERATOR
 from hub.vessels.repository import VESSELS_OF_OPERATOR
 
 
-@strawberry.type(description=doc("经营许可证。", "Operating permit (经营许可证)."))
+@strawberry.type(
+    description=doc("经营许可证。", "Operating permit (经营许可证)."), directives=[OPEN]
+)
 class Permit(Node):
     number: str = strawberry.field(description=doc("许可证号。", "Permit number."))
     kind: PermitKind = strawberry.field(description=doc("许可类别。", "Kind of permit."))
@@ -160,17 +163,16 @@ class PermitOrder:
 
 
 @strawberry.type(
-    description=doc("业户：道路或水路运输经营者。", "An operator: a licensed transport business.")
+    description=doc("业户：道路或水路运输经营者。", "An operator: a licensed transport business."),
+    directives=[OPEN],
 )
 class Operator(Node):
     uscc: str = strawberry.field(
         description=doc("统一社会信用代码（GB 32100）。", "Unified social credit code (GB 32100).")
     )
     name: str = strawberry.field(description=doc("业户名称。", "Registered name."))
-    legal_representative: str = strawberry.field(
-        description=doc(
-            "法定代表人（自然人姓名，属个人信息）。", "Legal representative (a person's name)."
-        )
+    legal_representative: str | None = personal(
+        "NAME", "法定代表人（自然人姓名，属个人信息）。", "Legal representative (a person's name)."
     )
     region: Region | None = strawberry.field(description=doc("所在行政区划。", "Region."))
     business_categories: list[BusinessCategory] = strawberry.field(

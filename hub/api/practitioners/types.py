@@ -25,6 +25,7 @@ from hub.api.common import (
 from hub.api.context import Context
 from hub.api.enums import LicenceStatus, QualificationKind, SortDirection, Validity
 from hub.api.lists import child_connection
+from hub.api.permissions import REGISTRY, personal
 from hub.api.relay import After, Before, Connection, First, Last, Node, page_args
 from hub.api.text import search_argument
 from hub.filters import today, validity_of
@@ -41,7 +42,10 @@ if TYPE_CHECKING:
     from hub.api.operators.types import Operator
 
 
-@strawberry.type(description=doc("从业资格证。", "Qualification certificate (从业资格证)."))
+@strawberry.type(
+    description=doc("从业资格证。", "Qualification certificate (从业资格证)."),
+    directives=[REGISTRY],
+)
 class QualificationCertificate(Node):
     kind: QualificationKind = strawberry.field(description=doc("资格类别。", "Qualification kind."))
     number: str = strawberry.field(description=doc("证件号。", "Certificate number."))
@@ -115,15 +119,16 @@ class QualificationFilterInput:
     description=doc(
         "从业人员（自然人；身份证号、姓名、电话、住址属个人信息）。",
         "A practitioner: a natural person (ID number, name, phone, address are personal data).",
-    )
+    ),
+    directives=[REGISTRY],
 )
 class Practitioner(Node):
-    id_number: str = strawberry.field(
-        description=doc("居民身份证号码（GB 11643）。", "Resident ID number (GB 11643).")
+    id_number: str | None = personal(
+        "ID_NUMBER", "居民身份证号码（GB 11643）。", "Resident ID number (GB 11643)."
     )
-    name: str = strawberry.field(description=doc("姓名。", "Name."))
-    phone: str | None = strawberry.field(description=doc("联系电话。", "Phone number."))
-    address: str | None = strawberry.field(description=doc("住址。", "Home address."))
+    name: str | None = personal("NAME", "姓名。", "Name.")
+    phone: str | None = personal("PHONE", "联系电话。", "Phone number.")
+    address: str | None = personal("ADDRESS", "住址。", "Home address.")
     region: Region | None = strawberry.field(description=doc("所属行政区划。", "Region."))
     provenance: Provenance = strawberry.field(description=doc("数据来源。", "Provenance."))
     employer_id: strawberry.Private[int | None]

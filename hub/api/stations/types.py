@@ -24,6 +24,7 @@ from hub.api.common import (
 )
 from hub.api.context import Context
 from hub.api.enums import SortDirection, StationKind, StationLevel
+from hub.api.permissions import OPEN
 from hub.api.relay import After, Before, Connection, First, Last, Node, page_args
 from hub.api.text import search_argument
 from hub.operators.models import Operator as OperatorRow
@@ -45,7 +46,8 @@ _LINES = "hub.api.lines.types"
     description=doc(
         "场站：汽车客运站、货运站（场）或港口码头。",
         "A passenger station, freight station or port terminal.",
-    )
+    ),
+    directives=[OPEN],
 )
 class Station(Node):
     code: str = strawberry.field(description=doc("场站编码。", "Station code."))

@@ -20,6 +20,7 @@ from hub.api.common import (
 )
 from hub.api.context import Context
 from hub.api.enums import LicenceStatus, PlateColor, SortDirection, Validity, VehicleType
+from hub.api.permissions import OPEN
 from hub.api.relay import Connection, Node
 from hub.api.text import search_argument
 from hub.filters import today, validity_of
@@ -52,7 +53,8 @@ class RoadTransportCertificate:
     description=doc(
         "营运车辆，以车牌号码加车牌颜色唯一标识。",
         "An operating vehicle, identified by plate number and plate colour together.",
-    )
+    ),
+    directives=[OPEN],
 )
 class Vehicle(Node):
     plate: str = strawberry.field(description=doc("车牌号码。", "Plate number."))

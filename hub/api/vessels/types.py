@@ -25,6 +25,7 @@ from hub.api.common import (
 from hub.api.context import Context
 from hub.api.enums import LicenceStatus, SortDirection, Validity, VesselCertificateKind
 from hub.api.lists import child_connection
+from hub.api.permissions import OPEN
 from hub.api.relay import After, Before, Connection, First, Last, Node, page_args
 from hub.api.text import search_argument
 from hub.filters import today, validity_of
@@ -41,7 +42,9 @@ if TYPE_CHECKING:
     from hub.api.operators.types import Operator
 
 
-@strawberry.type(description=doc("船舶证书。", "A statutory certificate of a vessel."))
+@strawberry.type(
+    description=doc("船舶证书。", "A statutory certificate of a vessel."), directives=[OPEN]
+)
 class VesselCertificate(Node):
     kind: VesselCertificateKind = strawberry.field(description=doc("证书类别。", "Kind."))
     number: str = strawberry.field(description=doc("证书编号。", "Certificate number."))
@@ -114,7 +117,7 @@ class VesselCertificateFilterInput:
         return VesselCertificateFilter(kind=self.kind, validity=self.validity)
 
 
-@strawberry.type(description=doc("船舶。", "A vessel."))
+@strawberry.type(description=doc("船舶。", "A vessel."), directives=[OPEN])
 class Vessel(Node):
     name: str = strawberry.field(description=doc("船名。", "Vessel name."))
     mmsi: str = strawberry.field(

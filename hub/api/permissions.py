@@ -1,0 +1,216 @@
+"""Declared permissions: which scopes a type or field needs, and personal-data fields.
+
+Rules are declared where types and fields are declared, as schema directives that partner
+developers read in the SDL (``@requiresScopes``, ``@personalData``); the schema is walked once
+to turn them into a table that one extension checks as each field resolves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import strawberry
+from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType
+from strawberry.extensions import FieldExtension, SchemaExtension
+from strawberry.schema_directive import Location
+from strawberry.types import Info
+
+from hub.api.bilingual import doc
+from hub.auth.principal import PURPOSE_HEADER, Principal
+from hub.auth.scopes import OPEN_DATA, PII_READ, REGISTRY_READ
+from hub.errors import Forbidden
+
+
+@strawberry.schema_directive(
+    locations=[Location.OBJECT, Location.FIELD_DEFINITION],
+    description=doc(
+        "访问所需的授权范围（具备其一即可）。",
+        "The OAuth scopes a client needs to read this (any one of them).",
+    ),
+)
+class RequiresScopes:
+    any_of: list[str]
+
+
+@strawberry.schema_directive(
+    locations=[Location.FIELD_DEFINITION],
+    description=doc(
+        "个人信息：须具备 pii:read 并在 X-Purpose-Of-Use 请求头中声明使用目的，每次读取均留痕；"
+        "开放数据客户端只见脱敏值。",
+        "Personal data: needs scope pii:read and a purpose stated in the X-Purpose-Of-Use "
+        "header, and every read is audited; open-data clients see de-identified values.",
+    ),
+)
+class PersonalData:
+    kind: str
+
+
+OPEN = RequiresScopes(any_of=[REGISTRY_READ, OPEN_DATA])
+"""Open data: de-identified, for every client and anonymous callers."""
+REGISTRY = RequiresScopes(any_of=[REGISTRY_READ])
+"""The data center beyond open data: registered partner and internal clients."""
+
+
+def mask_name(value: str) -> str:
+    """张三丰 → 张**: the surname stays, the given name does not."""
+    return value[:1] + "*" * (len(value) - 1)
+
+
+def mask_id_number(value: str) -> str:
+    """Region and check character stay; birth date and sequence do not."""
+    return value[:6] + "*" * (len(value) - 7) + value[-1:]
+
+
+def mask_phone(value: str) -> str:
+    """138****5678."""
+    return value[:3] + "*" * (len(value) - 7) + value[-4:] if len(value) > 7 else "*" * len(value)
+
+
+def mask_address(value: str) -> str:
+    """Only the first 6 characters (roughly the district) stay."""
+    return value[:6] + "…"
+
+
+MASKS: dict[str, Callable[[str], str]] = {
+    "NAME": mask_name,
+    "ID_NUMBER": mask_id_number,
+    "PHONE": mask_phone,
+    "ADDRESS": mask_address,
+}
+
+
+@dataclass
+class AuditTrail:
+    """What one request did with personal data, for the audit log."""
+
+    returned: set[str] = field(default_factory=set)
+    denied: set[str] = field(default_factory=set)
+
+    @property
+    def touched(self) -> bool:
+        return bool(self.returned or self.denied)
+
+
+class PersonalField(FieldExtension):
+    """Releases a personal-data field only with pii:read and a stated purpose."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.mask = MASKS[kind]
+
+    def resolve(self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any) -> Any:
+        value = next_(source, info, **kwargs)
+        if value is None:
+            return None
+        principal: Principal = info.context.principal
+        if principal.open_data_only:
+            return self.mask(value)
+        subject = source.subject_id()
+        trail: AuditTrail = info.context.audit
+        if not principal.may_read_personal_data:
+            trail.denied.add(subject)
+            missing = (
+                f"scope {PII_READ}"
+                if not principal.has(PII_READ)
+                else f"a stated purpose of use (the {PURPOSE_HEADER} header)"
+            )
+            raise Forbidden(f"{info.field_name}: personal data needs {missing}")
+        trail.returned.add(subject)
+        return value
+
+
+def personal(kind: str, zh: str, en: str) -> Any:
+    """A personal-data field: declared in the SDL, guarded when resolved."""
+    return strawberry.field(
+        description=doc(zh, en),
+        directives=[PersonalData(kind=kind)],
+        extensions=[PersonalField(kind)],
+    )
+
+
+def _named(graphql_type: Any) -> Any:
+    while isinstance(graphql_type, GraphQLNonNull | GraphQLList):
+        graphql_type = graphql_type.of_type
+    return graphql_type
+
+
+def _scopes(directives: Any) -> frozenset[str] | None:
+    for directive in directives or ():
+        if isinstance(directive, RequiresScopes):
+            return frozenset(directive.any_of)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """Who may read what: by type, and by field where a field says more than its type."""
+
+    types: dict[str, frozenset[str]]
+    fields: dict[tuple[str, str], frozenset[str]]
+
+    @classmethod
+    def of(cls, schema: strawberry.Schema) -> Policy:
+        """The rules declared in a built schema."""
+        types: dict[str, frozenset[str]] = {}
+        for name in schema._schema.type_map:
+            definition = schema.get_type_by_name(name)
+            scopes = _scopes(getattr(definition, "directives", None))
+            if scopes is not None:
+                types[name] = scopes
+        fields: dict[tuple[str, str], frozenset[str]] = {}
+        for name, graphql_type in schema._schema.type_map.items():
+            if not isinstance(graphql_type, GraphQLObjectType) or name.startswith("__"):
+                continue
+            definition = schema.get_type_by_name(name)
+            declared = {f.python_name: f for f in getattr(definition, "fields", [])}
+            for field_name, graphql_field in graphql_type.fields.items():
+                strawberry_field = next(
+                    (f for f in declared.values() if f.graphql_name == field_name), None
+                ) or declared.get(field_name)
+                own = _scopes(getattr(strawberry_field, "directives", None))
+                rule = own if own is not None else types.get(_node_type(graphql_field.type))
+                if rule is not None:
+                    fields[(name, field_name)] = rule
+        return cls(types=types, fields=fields)
+
+    def check_type(self, principal: Principal, type_name: str) -> None:
+        """Refuse a whole record type the client may not read (used by node / nodes)."""
+        needed = self.types.get(type_name)
+        if needed is not None and not needed & principal.scopes:
+            raise Forbidden(f"{type_name}: needs scope {' or '.join(sorted(needed))}")
+
+
+def _node_type(graphql_type: Any) -> str:
+    named = _named(graphql_type)
+    # A connection is governed by the type of its nodes.
+    if isinstance(named, GraphQLObjectType) and named.name.endswith("Connection"):
+        edges = named.fields.get("edges")
+        if edges is not None:
+            node = _named(edges.type).fields.get("node")
+            if node is not None:
+                return str(_named(node.type).name)
+    return str(named.name)
+
+
+class EnforcePolicy(SchemaExtension):
+    """Checks the policy as each field resolves: null and FORBIDDEN where a scope is missing."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+
+    def resolve(
+        self, _next: Callable[..., Any], root: Any, info: Any, *args: Any, **kwargs: Any
+    ) -> Any:
+        needed = self.policy.fields.get((info.parent_type.name, info.field_name))
+        if needed is not None and not needed & info.context.principal.scopes:
+            raise Forbidden(f"{info.field_name}: needs scope {' or '.join(sorted(needed))}")
+        return _next(root, info, *args, **kwargs)
+
+
+def trail_of(context: Any) -> Iterator[AuditTrail]:
+    """The audit trail of a context, if it keeps one."""
+    trail = getattr(context, "audit", None)
+    if isinstance(trail, AuditTrail):
+        yield trail

@@ -1,0 +1,101 @@
+"""The resource side: who a request comes from, turned away early when the token is bad.
+
+A missing token means the anonymous open-data caller. A malformed, expired, revoked or
+otherwise unacceptable token is refused with 401 and ``WWW-Authenticate: Bearer error=…``
+(RFC 6750 §3) — it is never silently downgraded to anonymous.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import unquote
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.datastructures import Headers
+
+from hub.auth import clients
+from hub.auth.clients import RegisteredClient
+from hub.auth.keys import KeyStore
+from hub.auth.principal import ANONYMOUS, MAX_PURPOSE_LENGTH, PURPOSE_HEADER, Principal
+from hub.auth.tiers import TIERS
+from hub.auth.tokens import InvalidToken, Revocations, verify
+from hub.config import Settings
+
+CLIENT_CACHE_SECONDS = 30.0
+"""How long a worker trusts what it read about a client (disabled, trusted documents)."""
+
+
+class BadRequest(Exception):
+    """A request header that cannot be used; the message names it."""
+
+
+class Gate:
+    """Turns request headers into a Principal, or refuses them."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        keys: KeyStore,
+        revocations: Revocations,
+    ) -> None:
+        self._settings = settings
+        self._sessions = sessions
+        self._keys = keys
+        self._revocations = revocations
+        self._clients: dict[str, tuple[float, RegisteredClient | None]] = {}
+
+    async def _client(self, client_id: str) -> RegisteredClient | None:
+        cached = self._clients.get(client_id)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
+        async with self._sessions() as session:
+            client = await clients.find(session, client_id)
+        self._clients[client_id] = (time.monotonic() + CLIENT_CACHE_SECONDS, client)
+        return client
+
+    async def principal(self, headers: Headers) -> Principal:
+        """The principal of a request; InvalidToken or BadRequest when it must be refused."""
+        purpose = _purpose(headers.get(PURPOSE_HEADER))
+        authorization = headers.get("authorization")
+        if authorization is None:
+            return ANONYMOUS
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise InvalidToken("the Authorization header must be 'Bearer <access token>'")
+        return await self.principal_of_token(token.strip(), purpose)
+
+    async def principal_of_token(self, token: str, purpose: str | None) -> Principal:
+        """The principal of a bearer token (also used for websocket connection_init)."""
+        claims = await verify(token, self._keys, self._revocations, self._settings)
+        client = await self._client(claims.client_id)
+        if client is None:
+            raise InvalidToken("the client of this token is disabled or unknown")
+        values = claims.values
+        region = values.get("region")
+        tier = TIERS.get(str(values.get("tier")), TIERS["partner"])
+        return Principal(
+            client_id=client.client_id,
+            agency=str(values.get("agency") or client.agency),
+            scopes=claims.scopes,
+            region=region if isinstance(region, str) else None,
+            tier=tier,
+            purpose=purpose,
+            token_id=claims.jti,
+            trusted_documents_only=client.trusted_documents_only,
+        )
+
+
+def _purpose(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    # Header values arrive as Latin-1; a Chinese purpose is sent as UTF-8 bytes or
+    # percent-encoded UTF-8, and either way is read back as the text the client meant.
+    try:
+        purpose = value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        purpose = value
+    purpose = unquote(purpose).strip()
+    if len(purpose) > MAX_PURPOSE_LENGTH or any(ord(char) < 32 for char in purpose):
+        raise BadRequest(f"{PURPOSE_HEADER}: at most {MAX_PURPOSE_LENGTH} printable characters")
+    return purpose

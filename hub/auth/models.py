@@ -1,0 +1,43 @@
+"""Rows of registered OAuth clients and of the hub's token signing keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hub.db import Base, UTCDateTime
+
+
+class OAuthClient(Base):
+    """A registered client: a partner agency's system, a startup, a portal."""
+
+    __tablename__ = "oauth_clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    agency: Mapped[str] = mapped_column(String(64))
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    region_code: Mapped[str | None] = mapped_column(String(6))
+    tier: Mapped[str] = mapped_column(String(16))
+    # Exactly one way to authenticate: a hashed secret, or public keys for private_key_jwt.
+    secret_hash: Mapped[str | None] = mapped_column(String(200))
+    jwks: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    trusted_documents_only: Mapped[bool] = mapped_column(default=False)
+    disabled: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    secret_rotated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class SigningKey(Base):
+    """A key the hub signs access tokens with; published in the JWKS while tokens may use it."""
+
+    __tablename__ = "signing_keys"
+
+    kid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    private_jwk: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

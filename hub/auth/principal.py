@@ -1,0 +1,60 @@
+"""Who is asking: the client behind a request, what it may see, and why it says it asks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hub.auth.scopes import OPEN_DATA, PII_READ, REGISTRY_READ
+from hub.auth.tiers import TIERS, Tier
+
+PURPOSE_HEADER = "X-Purpose-Of-Use"
+"""The request header in which a client states why it reads personal data (recorded)."""
+MAX_PURPOSE_LENGTH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The authenticated client of one request, or the anonymous open-data caller."""
+
+    client_id: str | None
+    agency: str | None
+    scopes: frozenset[str]
+    region: str | None
+    tier: Tier
+    purpose: str | None = None
+    token_id: str | None = None
+    trusted_documents_only: bool = False
+
+    @property
+    def is_anonymous(self) -> bool:
+        """No token was presented."""
+        return self.client_id is None
+
+    @property
+    def reads_registry(self) -> bool:
+        """May read the data center beyond open data."""
+        return REGISTRY_READ in self.scopes
+
+    @property
+    def open_data_only(self) -> bool:
+        """Sees de-identified open data only."""
+        return not self.reads_registry
+
+    @property
+    def may_read_personal_data(self) -> bool:
+        """Holds ``pii:read`` and stated a purpose: both are needed, every time."""
+        return PII_READ in self.scopes and bool(self.purpose)
+
+    @property
+    def row_region(self) -> str | None:
+        """The region a registry client is bound to; open data is the same for everyone."""
+        return self.region if self.reads_registry else None
+
+    def has(self, scope: str) -> bool:
+        """Whether the client was granted ``scope``."""
+        return scope in self.scopes
+
+
+ANONYMOUS = Principal(
+    client_id=None, agency=None, scopes=frozenset({OPEN_DATA}), region=None, tier=TIERS["open"]
+)

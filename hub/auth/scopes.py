@@ -1,0 +1,42 @@
+"""The scopes the hub grants, and what each lets a client do."""
+
+from __future__ import annotations
+
+import re
+
+AGENCIES = ("public_security", "safety", "commerce", "insurance", "rail", "maritime")
+
+REGISTRY_READ = "registry:read"
+"""Read the industry data center (non-personal fields)."""
+PII_READ = "pii:read"
+"""Read personal data — only with a stated purpose of use, and every read is audited."""
+ENFORCEMENT_READ = "enforcement:read"
+"""Read enforcement cases and dangerous-goods details of consignments on the road."""
+OPEN_DATA = "opendata"
+"""The open-data API: de-identified values only."""
+AUDIT_READ = "audit:read"
+"""Oversight: who read a person's data, when and why."""
+
+SCOPES: dict[str, str] = {
+    REGISTRY_READ: "读取行业数据中心（非个人信息）/ read the data center, non-personal fields",
+    PII_READ: "读取个人信息，须声明使用目的并留痕 / read personal data, with a stated purpose, audited",
+    ENFORCEMENT_READ: "读取执法信息 / read enforcement information",
+    OPEN_DATA: "开放数据（脱敏）/ open data, de-identified",
+    AUDIT_READ: "查询个人信息访问记录 / read the personal-data access log",
+    **{
+        f"exchange:{agency}:write": f"向本平台报送 {agency} 数据 / push {agency} documents"
+        for agency in AGENCIES
+    },
+}
+"""Every scope with its bilingual meaning, as published in the server metadata."""
+
+_SCOPE = re.compile(r"^[a-z_:]+$")
+
+
+def parse_scopes(text: str) -> list[str]:
+    """Space- or comma-separated scopes, each checked to be one the hub knows."""
+    scopes = [scope for scope in re.split(r"[\s,]+", text.strip()) if scope]
+    unknown = [scope for scope in scopes if scope not in SCOPES or not _SCOPE.match(scope)]
+    if unknown:
+        raise ValueError(f"unknown scopes {unknown}; known: {sorted(SCOPES)}")
+    return sorted(set(scopes))

@@ -1,0 +1,189 @@
+"""Per-client rate limits: a token bucket per key, in-process by default, on Redis when set.
+
+A bucket holds up to ``burst`` tokens and gains ``rate`` tokens a second; each request takes
+``cost`` tokens or is refused. On Redis the buckets are shared by every worker process and
+every hub instance; in-process buckets are private to one worker, so with N workers a client
+may get up to N times its quota.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Protocol
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from hub.config import Settings
+from hub.errors import ServiceUnavailable
+
+
+def _ceil(value: float) -> int:
+    # Rounded first so float noise does not add a whole second: 3 / 0.1 = 30.000000000000004.
+    return math.ceil(round(value, 6))
+
+
+def _floor(value: float) -> int:
+    # Likewise, a refill that lands on 2.9999999999999996 tokens leaves 3, not 2.
+    return math.floor(round(value, 6))
+
+
+@dataclass(frozen=True, slots=True)
+class Quota:
+    """How fast a client may go: ``rate`` tokens a second, at most ``burst`` at once."""
+
+    rate: float
+    burst: int
+
+    def __post_init__(self) -> None:
+        if not (self.rate > 0 and self.burst >= 1):
+            raise ValueError(f"a quota needs rate > 0 and burst >= 1, not {self}")
+
+    @property
+    def window_seconds(self) -> int:
+        """Seconds to refill an empty bucket: the window of ``RateLimit-Reset``."""
+        return _ceil(self.burst / self.rate)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The answer to one request, with what the client is told about its quota."""
+
+    allowed: bool
+    limit: int
+    remaining: int
+    reset_seconds: int
+    retry_after: int
+
+    def headers(self) -> dict[str, str]:
+        """Response headers after draft-ietf-httpapi-ratelimit-headers (delta-seconds)."""
+        headers = {
+            "RateLimit-Limit": str(self.limit),
+            "RateLimit-Remaining": str(self.remaining),
+            "RateLimit-Reset": str(self.reset_seconds),
+        }
+        if not self.allowed:
+            headers["Retry-After"] = str(self.retry_after)
+        return headers
+
+
+def _decide(quota: Quota, cost: int, allowed: bool, tokens: float) -> Decision:
+    """The decision, given the ``tokens`` left in the bucket after taking ``cost`` or not.
+
+    A ``cost`` above ``burst`` can never pass, however long the client waits; it is refused
+    with ``retry_after`` set to a whole window rather than a time after which it would pass.
+    """
+    reset = max(0, _ceil((quota.burst - tokens) / quota.rate))
+    if allowed:
+        return Decision(True, quota.burst, _floor(tokens), reset, retry_after=0)
+    if cost > quota.burst:
+        retry_after = quota.window_seconds
+    else:
+        retry_after = max(1, _ceil((cost - tokens) / quota.rate))
+    return Decision(False, quota.burst, remaining=0, reset_seconds=reset, retry_after=retry_after)
+
+
+class RateLimiter(Protocol):
+    """Token buckets by key (the OAuth client id)."""
+
+    async def take(self, key: str, quota: Quota, cost: int = 1) -> Decision:
+        """Take ``cost`` tokens from the bucket of ``key`` if it holds that many."""
+        ...
+
+    async def close(self) -> None:
+        """Release connections."""
+        ...
+
+
+class MemoryRateLimiter:
+    """Buckets in a bounded dictionary, private to this worker process.
+
+    Beyond ``max_keys`` the least recently used buckets are dropped: they have been idle the
+    longest, so they have most likely refilled already, and a dropped bucket restarts full.
+    """
+
+    def __init__(self, max_keys: int = 100_000) -> None:
+        # key -> (tokens, time.monotonic() of the last take), least recently used first.
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        self._max_keys = max_keys
+
+    async def take(self, key: str, quota: Quota, cost: int = 1) -> Decision:
+        # No await from read to write: no other task can run in between, so no lock is needed.
+        now = time.monotonic()
+        tokens, updated = self._buckets.pop(key, (float(quota.burst), now))
+        tokens = min(float(quota.burst), tokens + (now - updated) * quota.rate)
+        allowed = cost <= tokens
+        if allowed:
+            tokens -= cost
+        self._buckets[key] = (tokens, now)
+        while len(self._buckets) > self._max_keys:
+            self._buckets.popitem(last=False)
+        return _decide(quota, cost, allowed, tokens)
+
+    async def close(self) -> None:
+        self._buckets.clear()
+
+
+# KEYS[1]: the bucket, a hash of tokens and ts (ms); ARGV: rate (tokens/s), burst, cost.
+# One script, so read, refill, take and write are atomic across every client of the server;
+# the server's clock, so workers whose clocks disagree still refill buckets alike.
+_TAKE = """
+local rate, burst, cost = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + tonumber(clock[2]) / 1000
+local bucket = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+local tokens = burst
+if bucket[1] then
+  local elapsed = math.max(0, now - tonumber(bucket[2]))
+  tokens = math.min(burst, tonumber(bucket[1]) + elapsed * rate / 1000)
+end
+local allowed = 0
+if cost <= tokens then
+  tokens = tokens - cost
+  allowed = 1
+end
+-- A Lua number returned to Redis is cut to an integer: fractions travel as strings.
+redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', tokens),
+           'ts', string.format('%.17g', now))
+local full_in = math.ceil((burst - tokens) / rate * 1000)
+redis.call('PEXPIRE', KEYS[1], string.format('%d', full_in + 1000))
+return {allowed, string.format('%.17g', tokens)}
+"""
+
+
+class RedisRateLimiter:
+    """Buckets as Redis hashes under ``{prefix}ratelimit:``, shared by every worker.
+
+    A bucket expires a second after it would be full again, when it no longer differs from
+    a new one.
+    """
+
+    def __init__(self, url: str, prefix: str) -> None:
+        self._redis: Redis = Redis.from_url(url, socket_connect_timeout=5)
+        self._url = url
+        self._prefix = prefix
+        # register_script runs by EVALSHA and loads the script again when the server lost it.
+        self._take = self._redis.register_script(_TAKE)
+
+    async def take(self, key: str, quota: Quota, cost: int = 1) -> Decision:
+        """Take tokens atomically; raise ServiceUnavailable when Redis cannot be reached."""
+        try:
+            allowed, tokens = await self._take(
+                keys=[f"{self._prefix}ratelimit:{key}"], args=[quota.rate, quota.burst, cost]
+            )
+        except (RedisError, OSError) as exc:
+            raise ServiceUnavailable(f"cannot reach Redis at {self._url}: {exc}") from exc
+        return _decide(quota, cost, allowed == 1, float(tokens))
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+
+def create_rate_limiter(settings: Settings) -> RateLimiter:
+    """The configured limiter: Redis when ``redis_url`` is set, in-process otherwise."""
+    if settings.redis_url:
+        return RedisRateLimiter(settings.redis_url, prefix=settings.cache_prefix)
+    return MemoryRateLimiter()
