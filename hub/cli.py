@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from hub.config import Settings
 from hub.errors import HubError, ServiceUnavailable
@@ -58,11 +60,132 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--check", action="store_true", help="fail if the file is out of date")
     export.set_defaults(run=_schema_export)
 
+    _client_commands(commands)
+
+    keys = commands.add_parser("keys", help="token signing keys")
+    keys_commands = keys.add_subparsers(required=True, metavar="ACTION")
+    rotate = keys_commands.add_parser("rotate", help="sign new tokens with a new key")
+    rotate.set_defaults(run=_keys_rotate)
+
     codes = commands.add_parser("codes", help="code lists in standards/codes")
     codes_commands = codes.add_subparsers(required=True, metavar="ACTION")
     generate = codes_commands.add_parser("generate", help="regenerate hub/canonical/codes.py")
     generate.set_defaults(run=_codes_generate)
     return parser
+
+
+def _client_commands(commands: Any) -> None:
+    registry = commands.add_parser("clients", help="OAuth clients of partner agencies and portals")
+    actions = registry.add_subparsers(required=True, metavar="ACTION")
+
+    add = actions.add_parser("add", help="register a client; prints its secret once")
+    add.add_argument("--name", required=True, help="what the client is, e.g. 苏州市公安局交警支队")
+    add.add_argument("--agency", required=True, help="agency code, e.g. public_security")
+    add.add_argument("--scopes", required=True, help='e.g. "registry:read pii:read"')
+    add.add_argument("--region", help="bind to a division code, e.g. 320500 (Suzhou)")
+    add.add_argument("--tier", default="partner", help="open, partner or internal")
+    add.add_argument("--jwks-file", type=Path, help="public keys: private_key_jwt, no secret")
+    add.add_argument(
+        "--trusted-documents-only", action="store_true", help="only operations sent by hash"
+    )
+    add.set_defaults(run=_clients_add)
+
+    listing = actions.add_parser("list", help="every client")
+    listing.set_defaults(run=_clients_list)
+    disable = actions.add_parser("disable", help="stop a client getting or using tokens")
+    disable.add_argument("client_id")
+    disable.set_defaults(run=_clients_disable)
+    rotate = actions.add_parser("rotate-secret", help="a new secret; the old one stops working")
+    rotate.add_argument("client_id")
+    rotate.set_defaults(run=_clients_rotate_secret)
+
+
+async def _in_transaction(settings: Settings, work: Any) -> Any:
+    from hub.db import check_connection, create_engine, session_factory, unit_of_work
+
+    engine = create_engine(settings)
+    try:
+        await check_connection(engine)
+        async with unit_of_work(session_factory(engine)) as session:
+            return await work(session)
+    finally:
+        await engine.dispose()
+
+
+def _clients_add(settings: Settings, args: argparse.Namespace) -> int:
+    from hub.auth import clients
+
+    jwks = None
+    if args.jwks_file is not None:
+        try:
+            jwks = json.loads(args.jwks_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            message = f"--jwks-file: cannot read a JSON key set from {args.jwks_file}: {exc}"
+            raise HubError(message) from None
+
+    async def work(session: Any) -> Any:
+        return await clients.add(
+            session,
+            name=args.name,
+            agency=args.agency,
+            scopes=args.scopes,
+            region=args.region,
+            tier=args.tier,
+            jwks=jwks,
+            trusted_documents_only=args.trusted_documents_only,
+        )
+
+    made = asyncio.run(_in_transaction(settings, work))
+    print(f"client_id:     {made.row.client_id}")
+    if made.secret is not None:
+        print(f"client_secret: {made.secret}")
+        print("hub: the secret is shown this once and stored only hashed: keep it now")
+    else:
+        print("hub: authenticates with private_key_jwt using the registered keys")
+    return 0
+
+
+def _clients_list(settings: Settings, _args: argparse.Namespace) -> int:
+    from hub.auth import clients
+
+    rows = asyncio.run(_in_transaction(settings, clients.listed))
+    for row in rows:
+        method = "private_key_jwt" if row.jwks else "secret"
+        state = "disabled" if row.disabled else "enabled"
+        region = row.region_code or "all regions"
+        print(
+            f"{row.client_id}\t{state}\t{row.agency}\t{row.tier}\t{region}\t{method}\t"
+            f"{' '.join(row.scopes)}\t{row.name}"
+        )
+    return 0
+
+
+def _clients_disable(settings: Settings, args: argparse.Namespace) -> int:
+    from hub.auth import clients
+
+    asyncio.run(_in_transaction(settings, lambda session: clients.disable(session, args.client_id)))
+    print(f"hub: {args.client_id} disabled")
+    return 0
+
+
+def _clients_rotate_secret(settings: Settings, args: argparse.Namespace) -> int:
+    from hub.auth import clients
+
+    secret = asyncio.run(
+        _in_transaction(settings, lambda session: clients.rotate_secret(session, args.client_id))
+    )
+    print(f"client_secret: {secret}")
+    print("hub: the old secret no longer works; the new one is shown this once")
+    return 0
+
+
+def _keys_rotate(settings: Settings, _args: argparse.Namespace) -> int:
+    from hub.auth.keys import rotate
+
+    kid = asyncio.run(_in_transaction(settings, rotate))
+    print(f"hub: new tokens are signed with key {kid}; older keys stay published until")
+    print(f"     their tokens expire ({settings.token_ttl} s)")
+    return 0
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
