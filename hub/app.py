@@ -160,6 +160,7 @@ def create_app(settings: Settings) -> Starlette:
             )
             app.state.engine = engine
             app.state.cache = cache
+            app.state.keys = keys
             yield
         finally:
             await limiter.close()
