@@ -19,7 +19,7 @@ AUDIT_READ = "audit:read"
 
 SCOPES: dict[str, str] = {
     REGISTRY_READ: "读取行业数据中心（非个人信息）/ read the data center, non-personal fields",
-    PII_READ: "读取个人信息，须声明使用目的并留痕 / read personal data, with a stated purpose, audited",
+    PII_READ: "读取个人信息，须声明使用目的并留痕 / read personal data: stated purpose, audited",
     ENFORCEMENT_READ: "读取执法信息 / read enforcement information",
     OPEN_DATA: "开放数据（脱敏）/ open data, de-identified",
     AUDIT_READ: "查询个人信息访问记录 / read the personal-data access log",

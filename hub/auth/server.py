@@ -12,7 +12,7 @@ import secrets
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import anyio
 from anyio import from_thread
@@ -124,7 +124,7 @@ class PrivateKeyJWT(JWTBearerClientAssertion):  # type: ignore[misc]
 class HubClientCredentialsGrant(ClientCredentialsGrant):  # type: ignore[misc]
     """Client credentials, refusing scopes the client was not granted (RFC 6749 §5.2)."""
 
-    TOKEN_ENDPOINT_AUTH_METHODS = [*SECRET_METHODS, KEY_METHOD]
+    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = [*SECRET_METHODS, KEY_METHOD]
 
     def validate_requested_scope(self) -> None:
         super().validate_requested_scope()

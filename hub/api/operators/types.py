@@ -38,13 +38,13 @@ from hub.api.lines.types import (
     PassengerLineOrder,
 )
 from hub.api.lists import child_connection
+from hub.api.permissions import OPEN, personal
 from hub.api.practitioners.types import (
     Practitioner,
     PractitionerConnection,
     PractitionerFilterInput,
     PractitionerOrder,
 )
-from hub.api.permissions import OPEN, personal
 from hub.api.relay import After, Before, Connection, First, Last, Node, page_args
 from hub.api.stations.types import Station, StationConnection, StationFilterInput, StationOrder
 from hub.api.text import search_argument
