@@ -67,6 +67,11 @@ def _parser() -> argparse.ArgumentParser:
     rotate = keys_commands.add_parser("rotate", help="sign new tokens with a new key")
     rotate.set_defaults(run=_keys_rotate)
 
+    audit = commands.add_parser("audit", help="the audit log of personal-data access")
+    audit_commands = audit.add_subparsers(required=True, metavar="ACTION")
+    verify = audit_commands.add_parser("verify", help="check the hash chain, naming bad entries")
+    verify.set_defaults(run=_audit_verify)
+
     codes = commands.add_parser("codes", help="code lists in standards/codes")
     codes_commands = codes.add_subparsers(required=True, metavar="ACTION")
     generate = codes_commands.add_parser("generate", help="regenerate hub/canonical/codes.py")
@@ -185,6 +190,18 @@ def _keys_rotate(settings: Settings, _args: argparse.Namespace) -> int:
     kid = asyncio.run(_in_transaction(settings, rotate))
     print(f"hub: new tokens are signed with key {kid}; older keys stay published until")
     print(f"     their tokens expire ({settings.token_ttl} s)")
+    return 0
+
+
+def _audit_verify(settings: Settings, _args: argparse.Namespace) -> int:
+    from hub.audit.verify import verify_database
+
+    problems = asyncio.run(verify_database(settings))
+    for problem in problems:
+        print(f"hub: audit log: {problem.message}", file=sys.stderr)
+    if problems:
+        return 1
+    print("hub: audit log intact")
     return 0
 
 

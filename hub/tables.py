@@ -1,5 +1,6 @@
 """Every table of the data center, gathered so that migrations see the whole metadata."""
 
+from hub.audit.models import AuditEntry, AuditHead, AuditSubject
 from hub.auth.models import OAuthClient, SigningKey
 from hub.cargo.models import DangerousGoods
 from hub.db import Base
@@ -13,6 +14,9 @@ from hub.vessels.models import Vessel, VesselCertificate
 metadata = Base.metadata
 
 __all__ = [
+    "AuditEntry",
+    "AuditHead",
+    "AuditSubject",
     "DangerousGoods",
     "LineStop",
     "OAuthClient",

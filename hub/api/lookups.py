@@ -126,8 +126,10 @@ Filter = FILTER_DESCRIPTION
 Order = ORDER_DESCRIPTION
 
 
-@strawberry.type(description=doc("查询入口。", "The root of all queries."))
-class Query:
+@strawberry.type
+class DataCenterQuery:
+    """Root fields over the data center; merged into ``Query`` by ``hub.api.schema``."""
+
     @strawberry.field(description=doc("按全局标识取对象。", "An object by its global ID."))
     async def node(
         self,
@@ -363,7 +365,7 @@ class Query:
         order_by: Annotated[
             PractitionerOrder | None, strawberry.argument(description=Order)
         ] = None,
-    ) -> PractitionerConnection:
+    ) -> PractitionerConnection | None:  # null, with FORBIDDEN, for open-data clients
         return await top_connection(
             info,
             PractitionerConnection,
@@ -448,4 +450,4 @@ class Query:
         )
 
 
-__all__ = ["NODE_TYPES", "Query"]
+__all__ = ["NODE_TYPES", "DataCenterQuery"]

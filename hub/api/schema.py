@@ -26,7 +26,8 @@ from strawberry.types import ExecutionContext
 from hub.api.bilingual import doc
 from hub.api.cost import estimate
 from hub.api.errors import MaskUnexpectedErrors, add_code, is_unexpected, log
-from hub.api.lookups import NODE_TYPES, Query
+from hub.api.access_log import AccessLogQuery, RecordPersonalDataAccess
+from hub.api.lookups import NODE_TYPES, DataCenterQuery
 from hub.api.permissions import EnforcePolicy, Policy
 from hub.auth.principal import ANONYMOUS, Principal
 from hub.auth.tiers import Tier
@@ -42,6 +43,11 @@ class CloseRequestSession(SchemaExtension):
         context = self.execution_context.context
         if hasattr(context, "close"):
             await context.close()
+
+
+@strawberry.type(description=doc("查询入口。", "The root of all queries."))
+class Query(DataCenterQuery, AccessLogQuery):
+    pass
 
 
 class HubSchema(strawberry.Schema):
@@ -138,6 +144,7 @@ def build_schema(settings: Settings) -> HubSchema:
             partial(ValidationCache, maxsize=DOCUMENT_CACHE_SIZE),
             lambda: EnforcePolicy(policy),
             MaskUnexpectedErrors,
+            RecordPersonalDataAccess,
             CloseRequestSession,
         ],
     )

@@ -277,7 +277,7 @@ class Operator(Node):
         order_by: Annotated[
             PractitionerOrder | None, strawberry.argument(description=ORDER_DESCRIPTION)
         ] = None,
-    ) -> PractitionerConnection:
+    ) -> PractitionerConnection | None:  # null, with FORBIDDEN, for open-data clients
         return await child_connection(
             info,
             PractitionerConnection,

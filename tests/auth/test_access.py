@@ -1,0 +1,284 @@
+"""Who sees what: the authorization matrix, personal data, regions, and the bearer gate."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+import pytest
+from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType
+from joserfc import jwt
+
+from hub.api.schema import build_schema
+from hub.config import Settings
+from hub.demo.generator import DemoScale, generate
+from hub.demo.loader import load
+
+TODAY = dt.date(2026, 11, 25)
+
+# Written out here, not derived from the code: the policy as the authority states it.
+OPEN_TYPES = {
+    "Operator", "Permit", "Vehicle", "Vessel", "VesselCertificate", "Station",
+    "PassengerLine", "DangerousGoods",
+}  # fmt: skip
+ALL_TYPES = OPEN_TYPES | {"Practitioner", "QualificationCertificate"}
+PERSONAL = {
+    ("Practitioner", "idNumber"),
+    ("Practitioner", "name"),
+    ("Practitioner", "phone"),
+    ("Practitioner", "address"),
+    ("Operator", "legalRepresentative"),
+}
+ROLES: dict[str, dict[str, Any] | None] = {
+    "anonymous": None,
+    "open_data": {"scopes": "opendata", "tier": "open"},
+    "registry": {"scopes": "registry:read", "purpose": None},
+    "pii_without_purpose": {"scopes": "registry:read pii:read", "purpose": None},
+    "pii": {"scopes": "registry:read pii:read"},
+    "oversight": {"scopes": "audit:read"},
+}
+READS = {
+    "anonymous": OPEN_TYPES,
+    "open_data": OPEN_TYPES,
+    "registry": ALL_TYPES,
+    "pii_without_purpose": ALL_TYPES,
+    "pii": ALL_TYPES,
+    "oversight": set(),
+}
+ID_QUERY = """{
+  operators(first: 1) { edges { node { id } } }
+  permits(first: 1) { edges { node { id } } }
+  vehicles(first: 1) { edges { node { id } } }
+  stations(first: 1) { edges { node { id } } }
+  passengerLines(first: 1) { edges { node { id } } }
+  dangerousGoodsList(first: 1) { edges { node { id } } }
+  vessels(first: 1) { edges { node { id certificates(first: 1) { edges { node { id } } } } } }
+  practitioners(first: 1) { edges { node { id qualifications(first: 1) {
+    edges { node { id } } } } } }
+}"""
+
+
+def _named(graphql_type: Any) -> Any:
+    while isinstance(graphql_type, GraphQLNonNull | GraphQLList):
+        graphql_type = graphql_type.of_type
+    return graphql_type
+
+
+def record_type_of(graphql_type: Any) -> str | None:
+    named = _named(graphql_type)
+    if isinstance(named, GraphQLObjectType) and named.name.endswith("Connection"):
+        return str(_named(named.fields["edges"].type).fields["node"].type.of_type.name)
+    return str(named.name) if named.name in ALL_TYPES else None
+
+
+def selection(type_name: str) -> tuple[str, list[tuple[str, str | None]]]:
+    """A fragment selecting every field of a record type, and each field's record type."""
+    schema = build_schema(Settings(database_url="sqlite+aiosqlite://"))._schema
+    graphql_type = schema.type_map[type_name]
+    parts, fields = [], []
+    for name, field in graphql_type.fields.items():
+        named = _named(field.type)
+        if isinstance(named, GraphQLObjectType):
+            inner = "totalCount" if named.name.endswith("Connection") else "__typename"
+            parts.append(f"{name} {{ {inner} }}")
+        else:
+            parts.append(name)
+        fields.append((name, record_type_of(field.type)))
+    return f"... on {type_name} {{ {' '.join(parts)} }}", fields
+
+
+def expected(role: str, type_name: str, field: str, target: str | None) -> str:
+    if type_name not in READS[role]:
+        return "forbidden record"
+    if (type_name, field) in PERSONAL:
+        return {"pii": "value", "anonymous": "masked", "open_data": "masked"}.get(role, "denied")
+    if target is not None and target not in READS[role]:
+        return "denied"
+    return "value"
+
+
+@pytest.fixture
+async def ids(graphql: Any, sessions: Any) -> dict[str, str]:
+    await load(sessions, generate(DemoScale.times(0.02), today=TODAY))
+    data = (await graphql(ID_QUERY))["data"]
+    found = {
+        "Operator": data["operators"], "Permit": data["permits"], "Vehicle": data["vehicles"],
+        "Station": data["stations"], "PassengerLine": data["passengerLines"],
+        "DangerousGoods": data["dangerousGoodsList"], "Vessel": data["vessels"],
+        "Practitioner": data["practitioners"],
+    }  # fmt: skip
+    result = {name: edges["edges"][0]["node"]["id"] for name, edges in found.items()}
+    vessel = data["vessels"]["edges"][0]["node"]
+    result["VesselCertificate"] = vessel["certificates"]["edges"][0]["node"]["id"]
+    person = data["practitioners"]["edges"][0]["node"]
+    result["QualificationCertificate"] = person["qualifications"]["edges"][0]["node"]["id"]
+    return result
+
+
+async def test_authorization_matrix(anonymous: Any, ids: dict[str, str]) -> None:
+    """Every field of every record type, for every role: allowed, masked or denied."""
+    clients = {
+        role: anonymous if spec is None else await anonymous.as_client(**spec)
+        for role, spec in ROLES.items()
+    }
+    checked = 0
+    for type_name in sorted(ALL_TYPES):
+        fragment, fields = selection(type_name)
+        query = f"query ($id: ID!) {{ node(id: $id) {{ {fragment} }} }}"
+        answers = {
+            role: await client(query, {"id": ids[type_name]}) for role, client in clients.items()
+        }
+        raw = answers["pii"]["data"]["node"]
+        for role, answer in answers.items():
+            errors = {tuple(e["path"]): e for e in answer.get("errors", [])}
+            node = answer["data"]["node"]
+            for field, target in fields:
+                outcome = expected(role, type_name, field, target)
+                where = f"{role} reading {type_name}.{field}"
+                if outcome == "forbidden record":
+                    assert node is None, where
+                    assert errors[("node",)]["extensions"]["code"] == "FORBIDDEN", where
+                elif outcome == "denied":
+                    assert node[field] is None, where
+                    assert errors[("node", field)]["extensions"]["code"] == "FORBIDDEN", where
+                elif outcome == "masked":
+                    assert ("node", field) not in errors, where
+                    assert "*" in node[field] and node[field] != raw[field], where
+                else:
+                    assert ("node", field) not in errors, f"{where}: {errors.get(('node', field))}"
+                checked += 1
+    assert checked > 500
+
+
+async def test_personal_data_errors_say_what_is_missing(
+    anonymous: Any, ids: dict[str, str]
+) -> None:
+    query = "query ($id: ID!) { node(id: $id) { ... on Practitioner { idNumber } } }"
+    without_scope = await anonymous.as_client("registry:read")
+    without_purpose = await anonymous.as_client("registry:read pii:read", purpose=None)
+
+    scope_answer = await without_scope(query, {"id": ids["Practitioner"]})
+    purpose_answer = await without_purpose(query, {"id": ids["Practitioner"]})
+
+    assert scope_answer["errors"][0]["message"] == "idNumber: personal data needs scope pii:read"
+    assert purpose_answer["errors"][0]["message"] == (
+        "idNumber: personal data needs a stated purpose of use (the X-Purpose-Of-Use header)"
+    )
+
+
+LISTS = {
+    "vehicles": "{ vehicles(first: 100) { totalCount edges { node { id region { code } } } } }",
+    "practitioners": "{ practitioners(first: 100) { totalCount edges { node { id region { code } } } } }",
+    "permits": "{ permits(first: 100) { totalCount edges { node { id operator { region { code } } } } } }",
+}  # fmt: skip
+
+
+async def test_a_region_bound_client_sees_its_region_by_every_path(
+    graphql: Any, anonymous: Any, ids: dict[str, str]
+) -> None:
+    suzhou = await anonymous.as_client("registry:read pii:read", region="320500")
+    everything = {name: (await graphql(query))["data"][name] for name, query in LISTS.items()}
+    mine = {name: (await suzhou(query))["data"][name] for name, query in LISTS.items()}
+    vehicles = everything["vehicles"]["edges"]
+    outside = next(
+        e["node"] for e in vehicles if not e["node"]["region"]["code"].startswith("3205")
+    )
+    in_suzhou = await graphql(
+        '{ vehicles(first: 1, filter: { region: "320500" }) { edges { node { id } } } }'
+    )
+    inside = in_suzhou["data"]["vehicles"]["edges"][0]["node"]
+
+    # connections and their totals
+    for name in ("vehicles", "practitioners"):
+        codes = [edge["node"]["region"]["code"] for edge in mine[name]["edges"]]
+        assert codes, name
+        assert all(code.startswith("3205") for code in codes), name
+        assert mine[name]["totalCount"] < everything[name]["totalCount"], name
+    assert all(
+        edge["node"]["operator"] is None
+        or edge["node"]["operator"]["region"]["code"].startswith("3205")
+        for edge in mine["permits"]["edges"]
+    )
+    # node id
+    node = await suzhou("query ($id: ID!) { node(id: $id) { id } }", {"id": outside["id"]})
+    assert node["data"]["node"] is None
+    assert node["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert (await suzhou("query ($id: ID!) { node(id: $id) { id } }", {"id": inside["id"]}))[
+        "data"
+    ]["node"] == {"id": inside["id"]}
+    # natural-key lookup
+    found = await graphql(
+        "query ($id: ID!) { node(id: $id) { ... on Vehicle { plate plateColor } } }",
+        {"id": outside["id"]},
+    )
+    key = found["data"]["node"]
+    lookup = await suzhou(
+        "query ($p: String!, $c: PlateColor!) { vehicle(plate: $p, plateColor: $c) { id } }",
+        {"p": key["plate"], "c": key["plateColor"]},
+    )
+    assert lookup["data"]["vehicle"] is None
+    assert lookup["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    # nested relation: an operator elsewhere is not reached through anything of Suzhou's
+    nested = await suzhou(
+        "{ operators(first: 30) { edges { node { region { code } vehicles(first: 30) "
+        "{ edges { node { region { code } operator { region { code } } } } } } } } }"
+    )
+    for edge in nested["data"]["operators"]["edges"]:
+        assert edge["node"]["region"]["code"].startswith("3205")
+        for vehicle in edge["node"]["vehicles"]["edges"]:
+            assert vehicle["node"]["region"]["code"].startswith("3205")
+
+
+async def test_open_data_callers_see_every_region_de_identified(
+    anonymous: Any, ids: dict[str, str]
+) -> None:
+    answer = await anonymous("{ operators(first: 5) { edges { node { legalRepresentative } } } }")
+
+    names = [edge["node"]["legalRepresentative"] for edge in answer["data"]["operators"]["edges"]]
+    assert names
+    assert all("*" in name for name in names)
+    assert "errors" not in answer
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def test_the_gate_refuses_bad_tokens_with_401(anonymous: Any) -> None:
+    http = anonymous.http
+    query = {"query": "{ vehicles { totalCount } }"}
+    keys = http.app.state.keys.signing_keys()
+    now = int(time.time())
+    claims = {
+        "iss": "http://127.0.0.1:8000", "aud": "http://127.0.0.1:8000/graphql", "sub": "x",
+        "client_id": "x", "jti": "j", "iat": now - 7200, "exp": now - 3600, "scope": "registry:read",
+    }  # fmt: skip
+    expired = jwt.encode({"alg": "RS256", "typ": "at+jwt"}, claims, keys)
+    other_audience = jwt.encode(
+        {"alg": "RS256", "typ": "at+jwt"}, claims | {"exp": now + 60, "aud": "elsewhere"}, keys
+    )
+    cases = {
+        "malformed": ({"Authorization": "Bearer not.a.jwt"}, "not a signed JWT"),
+        "wrong scheme": ({"Authorization": "Basic abc"}, "must be 'Bearer"),
+        "expired": (bearer(expired), "expired"),
+        "wrong audience": (bearer(other_audience), "claims are not accepted"),
+    }
+
+    for name, (headers, reason) in cases.items():
+        response = await http.post("/graphql", json=query, headers=headers)
+        assert response.status_code == 401, name
+        challenge = response.headers["WWW-Authenticate"]
+        assert challenge.startswith('Bearer realm="hub", error="invalid_token"'), name
+        assert reason in challenge, (name, challenge)
+        assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_no_token_is_the_anonymous_open_data_caller(anonymous: Any) -> None:
+    vehicles = await anonymous("{ vehicles { totalCount } }")
+    people = await anonymous("{ practitioners { totalCount } }")
+
+    assert vehicles["data"]["vehicles"]["totalCount"] == 0
+    assert people["data"] == {"practitioners": None}
+    assert people["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert people["errors"][0]["message"] == "practitioners: needs scope registry:read"
