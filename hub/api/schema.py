@@ -23,10 +23,10 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.schema.types.base_scalars import DateDefinition, DateTimeDefinition
 from strawberry.types import ExecutionContext
 
+from hub.api.access_log import AccessLogQuery, RecordPersonalDataAccess
 from hub.api.bilingual import doc
 from hub.api.cost import estimate
 from hub.api.errors import MaskUnexpectedErrors, add_code, is_unexpected, log
-from hub.api.access_log import AccessLogQuery, RecordPersonalDataAccess
 from hub.api.lookups import NODE_TYPES, DataCenterQuery
 from hub.api.permissions import EnforcePolicy, Policy
 from hub.auth.principal import ANONYMOUS, Principal
