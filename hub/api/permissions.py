@@ -164,12 +164,10 @@ class Policy:
             if not isinstance(graphql_type, GraphQLObjectType) or name.startswith("__"):
                 continue
             definition = schema.get_type_by_name(name)
-            declared = {f.python_name: f for f in getattr(definition, "fields", [])}
+            names = schema.config.name_converter
+            declared = {names.from_field(f): f for f in getattr(definition, "fields", [])}
             for field_name, graphql_field in graphql_type.fields.items():
-                strawberry_field = next(
-                    (f for f in declared.values() if f.graphql_name == field_name), None
-                ) or declared.get(field_name)
-                own = _scopes(getattr(strawberry_field, "directives", None))
+                own = _scopes(getattr(declared.get(field_name), "directives", None))
                 rule = own if own is not None else types.get(_node_type(graphql_field.type))
                 if rule is not None:
                     fields[(name, field_name)] = rule
