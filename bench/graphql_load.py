@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import json
 import os
 import re
@@ -51,11 +52,41 @@ def hub(*args: str, env: dict[str, str]) -> None:
     subprocess.run([sys.executable, "-m", "hub", *args], env=env, check=True)
 
 
+def register_client(env: dict[str, str]) -> tuple[str, str]:
+    """An internal-tier client for the benchmark: (client_id, secret)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "hub", "clients", "add", "--name", "benchmark",
+         "--agency", "bench", "--scopes", "registry:read", "--tier", "internal"],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    values = dict(
+        line.split(":", 1) for line in result.stdout.splitlines() if line.startswith("client_")
+    )
+    return values["client_id"].strip(), values["client_secret"].strip()
+
+
+def token(client_id: str, secret: str) -> str:
+    credentials = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{PORT}/oauth/token",
+        data=b"grant_type=client_credentials",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Authorization": f"Basic {credentials}",
+        },
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return str(json.loads(response.read())["access_token"])
+
+
+AUTHORIZATION: dict[str, str] = {}
+
+
 def post(query: str, variables: dict[str, object]) -> dict[str, object]:
     request = urllib.request.Request(
         f"http://127.0.0.1:{PORT}/graphql",
         data=json.dumps({"query": query, "variables": variables}).encode(),
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", **AUTHORIZATION},
     )
     with urllib.request.urlopen(request, timeout=30) as response:
         answer: dict[str, object] = json.loads(response.read())
@@ -90,7 +121,7 @@ def wrk(body: dict[str, object], duration: int, connections: int) -> dict[str, f
             str(ROOT / "bench" / "post.lua"),
             f"http://127.0.0.1:{PORT}/graphql",
         ],
-        env={**os.environ, "BODY": handle.name},
+        env={**os.environ, "BODY": handle.name, "AUTHORIZATION": AUTHORIZATION["Authorization"]},
         capture_output=True,
         text=True,
         check=True,
@@ -113,17 +144,21 @@ def main() -> None:
     if shutil.which("wrk") is None:
         subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True)
     url = os.environ.get("HUB_BENCH_DATABASE_URL", DEFAULT_URL)
-    env = {**os.environ, "HUB_DATABASE_URL": url, "HUB_PORT": str(PORT)}
+    # Capacity is measured, not the per-client rate limit (which would answer 429 first);
+    # the token is real, so verifying it is part of every request's cost.
+    env = {**os.environ, "HUB_DATABASE_URL": url, "HUB_PORT": str(PORT), "HUB_RATE_LIMITS": "false"}
     env.pop("HUB_REDIS_URL", None)
     asyncio.run(ensure_database(url))
     hub("migrate", env=env)
     hub("demo", "--scale", str(args.scale), "--if-empty", env=env)
+    client_id, secret = register_client(env)
 
     server = subprocess.Popen(
         [sys.executable, "-m", "hub", "serve", "--workers", str(args.workers)], env=env
     )
     try:
         wait_until_serving(server)
+        AUTHORIZATION["Authorization"] = f"Bearer {token(client_id, secret)}"
         list_query = (OPERATIONS / "portal" / "VehicleList.graphql").read_text(encoding="utf-8")
         check_query = (OPERATIONS / "enforcement" / "VehicleCheck.graphql").read_text(
             encoding="utf-8"
@@ -147,7 +182,8 @@ def main() -> None:
         }
         print(
             f"scale {args.scale}, {args.workers} workers, {args.connections} connections, "
-            f"{args.duration} s each, PostgreSQL, in-process cache"
+            f"{args.duration} s each, PostgreSQL, in-process cache, "
+            "an internal-tier token on every request, rate limits off"
         )
         for name, body in cases.items():
             post(str(body["query"]), body["variables"])  # type: ignore[arg-type]

@@ -4,6 +4,9 @@ wrk.method = "POST"
 wrk.body = file:read("*a")
 file:close()
 wrk.headers["Content-Type"] = "application/json"
+if os.getenv("AUTHORIZATION") then
+  wrk.headers["Authorization"] = os.getenv("AUTHORIZATION")
+end
 
 -- Answers are checked once before the run (graphql_load.py), not per request: wrk's
 -- response hook would slow the load generator and its counters do not cross threads.
