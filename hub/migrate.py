@@ -11,6 +11,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hub.db import sqlite_engine
+
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 
 
@@ -29,8 +31,21 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
-    async with engine.begin() as connection:
-        await connection.run_sync(run)
+    sqlite = engine.dialect.name == "sqlite"
+    # Batch mode rebuilds an SQLite table by copy, drop and rename, which fails for any table
+    # others refer to while foreign keys are enforced: migrate on a connection without them,
+    # and check every key before the upgrade commits.
+    runner = sqlite_engine(engine.url, foreign_keys=False) if sqlite else engine
+    try:
+        async with runner.begin() as connection:
+            await connection.run_sync(run)
+            if sqlite:
+                broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                if broken:
+                    raise RuntimeError(f"the upgrade would break foreign keys: {broken[:5]}")
+    finally:
+        if runner is not engine:
+            await runner.dispose()
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:
