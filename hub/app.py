@@ -14,13 +14,15 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UNSET
 
 from hub.api.context import Context
 from hub.api.documents import TrustedDocuments
 from hub.api.schema import build_schema
 from hub.auth.gate import BadRequest, Gate
 from hub.auth.keys import KeyStore
-from hub.auth.principal import ANONYMOUS, Principal
+from hub.auth.principal import ANONYMOUS, PURPOSE_HEADER, Principal
 from hub.auth.server import INTROSPECTION_PATH, REVOCATION_PATH, TOKEN_PATH, OAuthServer
 from hub.auth.tokens import InvalidToken, Revocations
 from hub.cache import Cache, create_cache
@@ -53,6 +55,25 @@ class HubGraphQL(GraphQL[Context, None]):
             request=request,
             response=response if isinstance(response, Response) else None,
         )
+
+    async def on_ws_connect(self, context: Context) -> Any:
+        """A websocket may carry its token in connection_init, as browsers cannot set headers."""
+        params = context.connection_params or {}
+        authorization = params.get("Authorization") or params.get("authorization")
+        if authorization is None:
+            return UNSET
+        scheme, _, token = str(authorization).partition(" ")
+        gate: Gate = self.state["gate"]
+        try:
+            if scheme.lower() != "bearer" or not token.strip():
+                raise InvalidToken("Authorization must be 'Bearer <access token>'")
+            purpose = params.get(PURPOSE_HEADER)
+            context.principal = await gate.principal_of_token(
+                token.strip(), str(purpose) if purpose else None
+            )
+        except InvalidToken as exc:
+            raise ConnectionRejectionError({"message": exc.description}) from None
+        return UNSET
 
     async def parse_http_body(self, request: Any) -> Any:
         data = await super().parse_http_body(request)

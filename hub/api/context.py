@@ -44,6 +44,8 @@ class Context:
     response: Response | None = None
     audit: AuditTrail = field(default_factory=AuditTrail)
     policy: Policy = field(default_factory=lambda: Policy({}, {}))
+    connection_params: dict[str, Any] | None = None
+    """The payload of a websocket's connection_init (graphql-transport-ws)."""
     _session: AsyncSession | None = None
     # One session per request, and sibling resolvers run concurrently: take turns on it.
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)

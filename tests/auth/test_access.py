@@ -287,3 +287,28 @@ async def test_no_token_is_the_anonymous_open_data_caller(anonymous: Any) -> Non
     assert people["data"] == {"practitioners": None}
     assert people["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert people["errors"][0]["message"] == "practitioners: needs scope registry:read"
+
+
+def root_lists() -> list[tuple[str, str]]:
+    """Every root list of the schema with the record type it lists."""
+    schema = build_schema(Settings(database_url="sqlite+aiosqlite://"))._schema
+    found = []
+    for name, field in schema.query_type.fields.items():
+        target = record_type_of(field.type)
+        if target is not None and str(_named(field.type).name).endswith("Connection"):
+            found.append((name, target))
+    return found
+
+
+async def test_authorization_matrix_of_root_lists(anonymous: Any) -> None:
+    lists = root_lists()
+    assert len(lists) == 8
+    for role, spec in ROLES.items():
+        client = anonymous if spec is None else await anonymous.as_client(**spec)
+        for name, target in lists:
+            answer = await client(f"{{ {name}(first: 1) {{ totalCount }} }}")
+            where = f"{role} listing {name}"
+            if target in READS[role]:
+                assert "errors" not in answer, where
+            else:
+                assert answer["errors"][0]["extensions"]["code"] == "FORBIDDEN", where

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -152,3 +153,32 @@ def test_a_websocket_with_a_bad_token_is_closed_as_unauthorized(settings: Settin
         connect_with_bad_token(client)
 
     assert closed.value.code == 4401
+
+
+def ws_query(client: TestClient, payload: dict[str, str], query: str) -> dict[str, Any]:
+    """One query over graphql-transport-ws with ``payload`` in connection_init."""
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_json({"type": "connection_init", "payload": payload})
+        assert ws.receive_json()["type"] == "connection_ack"
+        ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": query}})
+        message: dict[str, Any] = ws.receive_json()
+        return message
+
+
+def test_a_websocket_token_in_connection_init_is_honoured(settings: Settings) -> None:
+    query = "{ practitioners { totalCount } }"
+    with TestClient(create_app(settings)) as client:
+        client_id, secret = client.portal.call(register_client, client, "registry:read")
+        token = client.post(
+            "/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret)
+        ).json()["access_token"]
+
+        anonymous = ws_query(client, {}, query)
+        partner = ws_query(client, {"Authorization": f"Bearer {token}"}, query)
+        with pytest.raises(WebSocketDisconnect) as refused:
+            ws_query(client, {"Authorization": "Bearer forged"}, query)
+
+    assert anonymous["payload"]["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert partner["type"] == "next"
+    assert partner["payload"]["data"] == {"practitioners": {"totalCount": 0}}
+    assert refused.value.code == 4403
