@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
+import strawberry
 from strawberry.types import Info
 
 from hub.api.context import Context
@@ -99,3 +100,62 @@ async def child_connection(
     return connection.of(
         [to_node(row) for row in page.rows], page.cursors, page.has_next, page.has_previous, counter
     )
+
+
+def connection_field(
+    connection: Any,
+    source: Listing[Any, Any] | Relation[Any, Any],
+    to_node: Callable[[Any], Any],
+    filter_input: Any,
+    order_input: Any,
+    description: str,
+    *,
+    parent: Callable[[Any], int] = lambda root: int(root.pk),
+    nullable: bool = False,
+) -> Any:
+    """A Relay connection field with the same arguments everywhere: paging, filter, orderBy.
+
+    ``source`` is a Listing for a root list, or a Relation for the list under each parent
+    (``parent`` gives the parent's key). Every list of the schema is declared through this, so
+    each has exactly the same arguments, descriptions and batching.
+    """
+    from hub.api.common import FILTER_DESCRIPTION, ORDER_DESCRIPTION, filter_of, order_of
+    from hub.api.relay import After, Before, First, Last, page_args
+
+    async def resolve(
+        root: Any,
+        info: Any,
+        first: Any = None,
+        after: Any = None,
+        last: Any = None,
+        before: Any = None,
+        filter_: Any = None,
+        order_by: Any = None,
+    ) -> Any:
+        args = page_args(first, after, last, before)
+        if isinstance(source, Relation):
+            return await child_connection(
+                info, connection, source, parent(root), to_node,
+                filter_of(filter_), order_of(order_by), args,
+            )  # fmt: skip
+        return await top_connection(
+            info, connection, source, to_node, filter_of(filter_), order_of(order_by), args
+        )
+
+    # Strawberry reads the arguments from the annotations; they are objects here, not strings.
+    resolve.__annotations__ = {
+        "info": Info[Context, None],
+        "first": First,
+        "after": After,
+        "last": Last,
+        "before": Before,
+        "filter_": Annotated[
+            filter_input | None,
+            strawberry.argument(name="filter", description=FILTER_DESCRIPTION),
+        ],
+        "order_by": Annotated[
+            order_input | None, strawberry.argument(description=ORDER_DESCRIPTION)
+        ],
+        "return": connection | None if nullable else connection,
+    }
+    return strawberry.field(resolver=resolve, description=description)

@@ -14,7 +14,7 @@ from hub.api.cargo.types import (
     DangerousGoodsFilterInput,
     DangerousGoodsOrder,
 )
-from hub.api.common import FILTER_DESCRIPTION, ORDER_DESCRIPTION, filter_of, order_of
+from hub.api.common import FILTER_DESCRIPTION, ORDER_DESCRIPTION
 from hub.api.context import Context
 from hub.api.enums import PlateColor
 from hub.api.lines.types import (
@@ -23,7 +23,7 @@ from hub.api.lines.types import (
     PassengerLineFilterInput,
     PassengerLineOrder,
 )
-from hub.api.lists import top_connection
+from hub.api.lists import connection_field
 from hub.api.operators.types import (
     Operator,
     OperatorConnection,
@@ -41,7 +41,7 @@ from hub.api.practitioners.types import (
     PractitionerOrder,
     QualificationCertificate,
 )
-from hub.api.relay import After, Before, First, Last, Node, from_global_id, page_args
+from hub.api.relay import Node, from_global_id
 from hub.api.stations.types import Station, StationConnection, StationFilterInput, StationOrder
 from hub.api.text import identifier_argument
 from hub.api.vehicles.types import Vehicle, VehicleConnection, VehicleFilterInput, VehicleOrder
@@ -259,195 +259,78 @@ class DataCenterQuery:
         loader = info.context.by_key("line_by_code", lines_by_code, lambda r: r.code)
         return PassengerLine.from_row(_found(await loader.load(key), f"passenger line {key}"))
 
-    @strawberry.field(description=doc("业户列表。", "Operators."))
-    async def operators(
-        self,
-        info: Info[Context, None],
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter_: Annotated[
-            OperatorFilterInput | None, strawberry.argument(name="filter", description=Filter)
-        ] = None,
-        order_by: Annotated[OperatorOrder | None, strawberry.argument(description=Order)] = None,
-    ) -> OperatorConnection:
-        return await top_connection(
-            info,
-            OperatorConnection,
-            OPERATORS,
-            Operator.from_row,
-            filter_of(filter_),
-            order_of(order_by),
-            page_args(first, after, last, before),
-        )
+    operators = connection_field(
+        OperatorConnection,
+        OPERATORS,
+        Operator.from_row,
+        OperatorFilterInput,
+        OperatorOrder,
+        doc("业户列表。", "Operators."),
+    )
 
-    @strawberry.field(description=doc("经营许可证列表。", "Operating permits."))
-    async def permits(
-        self,
-        info: Info[Context, None],
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter_: Annotated[
-            PermitFilterInput | None, strawberry.argument(name="filter", description=Filter)
-        ] = None,
-        order_by: Annotated[PermitOrder | None, strawberry.argument(description=Order)] = None,
-    ) -> PermitConnection:
-        return await top_connection(
-            info,
-            PermitConnection,
-            PERMITS,
-            Permit.from_row,
-            filter_of(filter_),
-            order_of(order_by),
-            page_args(first, after, last, before),
-        )
+    permits = connection_field(
+        PermitConnection,
+        PERMITS,
+        Permit.from_row,
+        PermitFilterInput,
+        PermitOrder,
+        doc("经营许可证列表。", "Operating permits."),
+    )
 
-    @strawberry.field(description=doc("营运车辆列表。", "Operating vehicles."))
-    async def vehicles(
-        self,
-        info: Info[Context, None],
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter_: Annotated[
-            VehicleFilterInput | None, strawberry.argument(name="filter", description=Filter)
-        ] = None,
-        order_by: Annotated[VehicleOrder | None, strawberry.argument(description=Order)] = None,
-    ) -> VehicleConnection:
-        return await top_connection(
-            info,
-            VehicleConnection,
-            VEHICLES,
-            Vehicle.from_row,
-            filter_of(filter_),
-            order_of(order_by),
-            page_args(first, after, last, before),
-        )
+    vehicles = connection_field(
+        VehicleConnection,
+        VEHICLES,
+        Vehicle.from_row,
+        VehicleFilterInput,
+        VehicleOrder,
+        doc("营运车辆列表。", "Operating vehicles."),
+    )
 
-    @strawberry.field(description=doc("船舶列表。", "Vessels."))
-    async def vessels(
-        self,
-        info: Info[Context, None],
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter_: Annotated[
-            VesselFilterInput | None, strawberry.argument(name="filter", description=Filter)
-        ] = None,
-        order_by: Annotated[VesselOrder | None, strawberry.argument(description=Order)] = None,
-    ) -> VesselConnection:
-        return await top_connection(
-            info,
-            VesselConnection,
-            VESSELS,
-            Vessel.from_row,
-            filter_of(filter_),
-            order_of(order_by),
-            page_args(first, after, last, before),
-        )
+    vessels = connection_field(
+        VesselConnection,
+        VESSELS,
+        Vessel.from_row,
+        VesselFilterInput,
+        VesselOrder,
+        doc("船舶列表。", "Vessels."),
+    )
 
-    @strawberry.field(description=doc("从业人员列表。", "Practitioners."))
-    async def practitioners(
-        self,
-        info: Info[Context, None],
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter_: Annotated[
-            PractitionerFilterInput | None, strawberry.argument(name="filter", description=Filter)
-        ] = None,
-        order_by: Annotated[
-            PractitionerOrder | None, strawberry.argument(description=Order)
-        ] = None,
-    ) -> PractitionerConnection | None:  # null, with FORBIDDEN, for open-data clients
-        return await top_connection(
-            info,
-            PractitionerConnection,
-            PRACTITIONERS,
-            Practitioner.from_row,
-            filter_of(filter_),
-            order_of(order_by),
-            page_args(first, after, last, before),
-        )
+    practitioners = connection_field(
+        PractitionerConnection,
+        PRACTITIONERS,
+        Practitioner.from_row,
+        PractitionerFilterInput,
+        PractitionerOrder,
+        doc("从业人员列表。", "Practitioners."),
+        nullable=True,
+    )  # null, with FORBIDDEN, for open-data clients
 
-    @strawberry.field(description=doc("场站列表。", "Stations."))
-    async def stations(
-        self,
-        info: Info[Context, None],
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter_: Annotated[
-            StationFilterInput | None, strawberry.argument(name="filter", description=Filter)
-        ] = None,
-        order_by: Annotated[StationOrder | None, strawberry.argument(description=Order)] = None,
-    ) -> StationConnection:
-        return await top_connection(
-            info,
-            StationConnection,
-            STATIONS,
-            Station.from_row,
-            filter_of(filter_),
-            order_of(order_by),
-            page_args(first, after, last, before),
-        )
+    stations = connection_field(
+        StationConnection,
+        STATIONS,
+        Station.from_row,
+        StationFilterInput,
+        StationOrder,
+        doc("场站列表。", "Stations."),
+    )
 
-    @strawberry.field(description=doc("危险货物品名表。", "The dangerous goods list."))
-    async def dangerous_goods_list(
-        self,
-        info: Info[Context, None],
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter_: Annotated[
-            DangerousGoodsFilterInput | None, strawberry.argument(name="filter", description=Filter)
-        ] = None,
-        order_by: Annotated[
-            DangerousGoodsOrder | None, strawberry.argument(description=Order)
-        ] = None,
-    ) -> DangerousGoodsConnection:
-        return await top_connection(
-            info,
-            DangerousGoodsConnection,
-            DANGEROUS_GOODS,
-            DangerousGoods.from_row,
-            filter_of(filter_),
-            order_of(order_by),
-            page_args(first, after, last, before),
-        )
+    dangerous_goods_list = connection_field(
+        DangerousGoodsConnection,
+        DANGEROUS_GOODS,
+        DangerousGoods.from_row,
+        DangerousGoodsFilterInput,
+        DangerousGoodsOrder,
+        doc("危险货物品名表。", "The dangerous goods list."),
+    )
 
-    @strawberry.field(description=doc("客运班线列表。", "Passenger lines."))
-    async def passenger_lines(
-        self,
-        info: Info[Context, None],
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter_: Annotated[
-            PassengerLineFilterInput | None, strawberry.argument(name="filter", description=Filter)
-        ] = None,
-        order_by: Annotated[
-            PassengerLineOrder | None, strawberry.argument(description=Order)
-        ] = None,
-    ) -> PassengerLineConnection:
-        return await top_connection(
-            info,
-            PassengerLineConnection,
-            PASSENGER_LINES,
-            PassengerLine.from_row,
-            filter_of(filter_),
-            order_of(order_by),
-            page_args(first, after, last, before),
-        )
+    passenger_lines = connection_field(
+        PassengerLineConnection,
+        PASSENGER_LINES,
+        PassengerLine.from_row,
+        PassengerLineFilterInput,
+        PassengerLineOrder,
+        doc("客运班线列表。", "Passenger lines."),
+    )
 
 
 __all__ = ["NODE_TYPES", "DataCenterQuery"]

@@ -7,7 +7,7 @@ to turn them into a table that one extension checks as each field resolves.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -205,10 +205,3 @@ class EnforcePolicy(SchemaExtension):
         if needed is not None and not needed & info.context.principal.scopes:
             raise Forbidden(f"{info.field_name}: needs scope {' or '.join(sorted(needed))}")
         return _next(root, info, *args, **kwargs)
-
-
-def trail_of(context: Any) -> Iterator[AuditTrail]:
-    """The audit trail of a context, if it keeps one."""
-    trail = getattr(context, "audit", None)
-    if isinstance(trail, AuditTrail):
-        yield trail

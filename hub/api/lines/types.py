@@ -11,23 +11,20 @@ from strawberry.types import Info
 
 from hub.api.bilingual import doc
 from hub.api.common import (
-    FILTER_DESCRIPTION,
-    ORDER_DESCRIPTION,
     ORDER_DIRECTION_DESCRIPTION,
     REGION_DESCRIPTION,
     GeoPoint,
     Provenance,
     Region,
     filter_of,
-    order_of,
     region,
     region_argument,
 )
 from hub.api.context import Context
 from hub.api.enums import SortDirection
-from hub.api.lists import child_connection
+from hub.api.lists import child_connection, connection_field
 from hub.api.permissions import OPEN
-from hub.api.relay import After, Arg, Before, Connection, First, Last, Node, page_args
+from hub.api.relay import Arg, Connection, Node
 from hub.api.stations.types import Station
 from hub.api.text import search_argument
 from hub.api.vehicles.types import Vehicle, VehicleConnection, VehicleFilterInput, VehicleOrder
@@ -112,32 +109,14 @@ class PassengerLine(Node):
         rows = await ctx.by_id(StationRow).load_many([stop.station_id for stop in stops])
         return [Station.from_row(row) for row in rows if row is not None]
 
-    @strawberry.field(description=doc("投入本班线的车辆。", "Vehicles serving this line."))
-    async def vehicles(
-        self,
-        info: Info[Context, None],
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter_: Annotated[
-            VehicleFilterInput | None,
-            strawberry.argument(name="filter", description=FILTER_DESCRIPTION),
-        ] = None,
-        order_by: Annotated[
-            VehicleOrder | None, strawberry.argument(description=ORDER_DESCRIPTION)
-        ] = None,
-    ) -> VehicleConnection:
-        return await child_connection(
-            info,
-            VehicleConnection,
-            VEHICLES_OF_LINE,
-            self.pk,
-            Vehicle.from_row,
-            filter_of(filter_),
-            order_of(order_by),
-            page_args(first, after, last, before),
-        )
+    vehicles = connection_field(
+        VehicleConnection,
+        VEHICLES_OF_LINE,
+        Vehicle.from_row,
+        VehicleFilterInput,
+        VehicleOrder,
+        doc("投入本班线的车辆。", "Vehicles serving this line."),
+    )
 
     @classmethod
     def from_row(cls, row: LineRow) -> PassengerLine:

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from hub.api.bilingual import doc
 from hub.api.common import (
-    FILTER_DESCRIPTION,
-    ORDER_DESCRIPTION,
     ORDER_DIRECTION_DESCRIPTION,
     REGION_DESCRIPTION,
     Provenance,
     Region,
-    filter_of,
-    order_of,
     region,
     region_argument,
 )
@@ -37,7 +32,7 @@ from hub.api.lines.types import (
     PassengerLineFilterInput,
     PassengerLineOrder,
 )
-from hub.api.lists import child_connection
+from hub.api.lists import connection_field
 from hub.api.permissions import OPEN, personal
 from hub.api.practitioners.types import (
     Practitioner,
@@ -45,7 +40,7 @@ from hub.api.practitioners.types import (
     PractitionerFilterInput,
     PractitionerOrder,
 )
-from hub.api.relay import After, Before, Connection, First, Last, Node, page_args
+from hub.api.relay import Connection, Node
 from hub.api.stations.types import Station, StationConnection, StationFilterInput, StationOrder
 from hub.api.text import search_argument
 from hub.api.vehicles.types import Vehicle, VehicleConnection, VehicleFilterInput, VehicleOrder
@@ -83,32 +78,14 @@ class Permit(Node):
         row = await info.context.by_id(OperatorRow).load(self.operator_id)
         return None if row is None else Operator.from_row(row)
 
-    @strawberry.field(description=doc("依本许可经营的客运班线。", "Passenger lines run under it."))
-    async def passenger_lines(
-        self,
-        info: Info[Context, None],
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter_: Annotated[
-            PassengerLineFilterInput | None,
-            strawberry.argument(name="filter", description=FILTER_DESCRIPTION),
-        ] = None,
-        order_by: Annotated[
-            PassengerLineOrder | None, strawberry.argument(description=ORDER_DESCRIPTION)
-        ] = None,
-    ) -> PassengerLineConnection:
-        return await child_connection(
-            info,
-            PassengerLineConnection,
-            LINES_OF_PERMIT,
-            self.pk,
-            PassengerLine.from_row,
-            filter_of(filter_),
-            order_of(order_by),
-            page_args(first, after, last, before),
-        )
+    passenger_lines = connection_field(
+        PassengerLineConnection,
+        LINES_OF_PERMIT,
+        PassengerLine.from_row,
+        PassengerLineFilterInput,
+        PassengerLineOrder,
+        doc("依本许可经营的客运班线。", "Passenger lines run under it."),
+    )
 
     @classmethod
     def from_row(cls, row: PermitRow) -> Permit:
@@ -181,167 +158,60 @@ class Operator(Node):
     status: OperatorStatus = strawberry.field(description=doc("经营状态。", "Operating status."))
     provenance: Provenance = strawberry.field(description=doc("数据来源。", "Provenance."))
 
-    @strawberry.field(description=doc("持有的经营许可证。", "Its operating permits."))
-    async def permits(
-        self,
-        info: Info[Context, None],
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter_: Annotated[
-            PermitFilterInput | None,
-            strawberry.argument(name="filter", description=FILTER_DESCRIPTION),
-        ] = None,
-        order_by: Annotated[
-            PermitOrder | None, strawberry.argument(description=ORDER_DESCRIPTION)
-        ] = None,
-    ) -> PermitConnection:
-        return await child_connection(
-            info,
-            PermitConnection,
-            PERMITS_OF_OPERATOR,
-            self.pk,
-            Permit.from_row,
-            filter_of(filter_),
-            order_of(order_by),
-            page_args(first, after, last, before),
-        )
+    permits = connection_field(
+        PermitConnection,
+        PERMITS_OF_OPERATOR,
+        Permit.from_row,
+        PermitFilterInput,
+        PermitOrder,
+        doc("持有的经营许可证。", "Its operating permits."),
+    )
 
-    @strawberry.field(description=doc("营运车辆。", "Its operating vehicles."))
-    async def vehicles(
-        self,
-        info: Info[Context, None],
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter_: Annotated[
-            VehicleFilterInput | None,
-            strawberry.argument(name="filter", description=FILTER_DESCRIPTION),
-        ] = None,
-        order_by: Annotated[
-            VehicleOrder | None, strawberry.argument(description=ORDER_DESCRIPTION)
-        ] = None,
-    ) -> VehicleConnection:
-        return await child_connection(
-            info,
-            VehicleConnection,
-            VEHICLES_OF_OPERATOR,
-            self.pk,
-            Vehicle.from_row,
-            filter_of(filter_),
-            order_of(order_by),
-            page_args(first, after, last, before),
-        )
+    vehicles = connection_field(
+        VehicleConnection,
+        VEHICLES_OF_OPERATOR,
+        Vehicle.from_row,
+        VehicleFilterInput,
+        VehicleOrder,
+        doc("营运车辆。", "Its operating vehicles."),
+    )
 
-    @strawberry.field(description=doc("船舶。", "Its vessels."))
-    async def vessels(
-        self,
-        info: Info[Context, None],
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter_: Annotated[
-            VesselFilterInput | None,
-            strawberry.argument(name="filter", description=FILTER_DESCRIPTION),
-        ] = None,
-        order_by: Annotated[
-            VesselOrder | None, strawberry.argument(description=ORDER_DESCRIPTION)
-        ] = None,
-    ) -> VesselConnection:
-        return await child_connection(
-            info,
-            VesselConnection,
-            VESSELS_OF_OPERATOR,
-            self.pk,
-            Vessel.from_row,
-            filter_of(filter_),
-            order_of(order_by),
-            page_args(first, after, last, before),
-        )
+    vessels = connection_field(
+        VesselConnection,
+        VESSELS_OF_OPERATOR,
+        Vessel.from_row,
+        VesselFilterInput,
+        VesselOrder,
+        doc("船舶。", "Its vessels."),
+    )
 
-    @strawberry.field(description=doc("聘用的从业人员。", "Practitioners it employs."))
-    async def employees(
-        self,
-        info: Info[Context, None],
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter_: Annotated[
-            PractitionerFilterInput | None,
-            strawberry.argument(name="filter", description=FILTER_DESCRIPTION),
-        ] = None,
-        order_by: Annotated[
-            PractitionerOrder | None, strawberry.argument(description=ORDER_DESCRIPTION)
-        ] = None,
-    ) -> PractitionerConnection | None:  # null, with FORBIDDEN, for open-data clients
-        return await child_connection(
-            info,
-            PractitionerConnection,
-            PRACTITIONERS_OF_EMPLOYER,
-            self.pk,
-            Practitioner.from_row,
-            filter_of(filter_),
-            order_of(order_by),
-            page_args(first, after, last, before),
-        )
+    employees = connection_field(
+        PractitionerConnection,
+        PRACTITIONERS_OF_EMPLOYER,
+        Practitioner.from_row,
+        PractitionerFilterInput,
+        PractitionerOrder,
+        doc("聘用的从业人员。", "Practitioners it employs."),
+        nullable=True,
+    )  # null, with FORBIDDEN, for open-data clients
 
-    @strawberry.field(description=doc("经营的场站。", "Stations it runs."))
-    async def stations(
-        self,
-        info: Info[Context, None],
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter_: Annotated[
-            StationFilterInput | None,
-            strawberry.argument(name="filter", description=FILTER_DESCRIPTION),
-        ] = None,
-        order_by: Annotated[
-            StationOrder | None, strawberry.argument(description=ORDER_DESCRIPTION)
-        ] = None,
-    ) -> StationConnection:
-        return await child_connection(
-            info,
-            StationConnection,
-            STATIONS_OF_OPERATOR,
-            self.pk,
-            Station.from_row,
-            filter_of(filter_),
-            order_of(order_by),
-            page_args(first, after, last, before),
-        )
+    stations = connection_field(
+        StationConnection,
+        STATIONS_OF_OPERATOR,
+        Station.from_row,
+        StationFilterInput,
+        StationOrder,
+        doc("经营的场站。", "Stations it runs."),
+    )
 
-    @strawberry.field(description=doc("经营的客运班线。", "Passenger lines it runs."))
-    async def passenger_lines(
-        self,
-        info: Info[Context, None],
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter_: Annotated[
-            PassengerLineFilterInput | None,
-            strawberry.argument(name="filter", description=FILTER_DESCRIPTION),
-        ] = None,
-        order_by: Annotated[
-            PassengerLineOrder | None, strawberry.argument(description=ORDER_DESCRIPTION)
-        ] = None,
-    ) -> PassengerLineConnection:
-        return await child_connection(
-            info,
-            PassengerLineConnection,
-            LINES_OF_OPERATOR,
-            self.pk,
-            PassengerLine.from_row,
-            filter_of(filter_),
-            order_of(order_by),
-            page_args(first, after, last, before),
-        )
+    passenger_lines = connection_field(
+        PassengerLineConnection,
+        LINES_OF_OPERATOR,
+        PassengerLine.from_row,
+        PassengerLineFilterInput,
+        PassengerLineOrder,
+        doc("经营的客运班线。", "Passenger lines it runs."),
+    )
 
     @classmethod
     def from_row(cls, row: OperatorRow) -> Operator:

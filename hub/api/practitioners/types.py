@@ -11,22 +11,18 @@ from strawberry.types import Info
 
 from hub.api.bilingual import doc
 from hub.api.common import (
-    FILTER_DESCRIPTION,
-    ORDER_DESCRIPTION,
     ORDER_DIRECTION_DESCRIPTION,
     REGION_DESCRIPTION,
     Provenance,
     Region,
-    filter_of,
-    order_of,
     region,
     region_argument,
 )
 from hub.api.context import Context
 from hub.api.enums import LicenceStatus, QualificationKind, SortDirection, Validity
-from hub.api.lists import child_connection
+from hub.api.lists import connection_field
 from hub.api.permissions import REGISTRY, personal
-from hub.api.relay import After, Before, Connection, First, Last, Node, page_args
+from hub.api.relay import Connection, Node
 from hub.api.text import search_argument
 from hub.filters import today, validity_of
 from hub.operators.models import Operator as OperatorRow
@@ -144,32 +140,14 @@ class Practitioner(Node):
         row = await info.context.by_id(OperatorRow).load(self.employer_id)
         return None if row is None else Operator.from_row(row)
 
-    @strawberry.field(description=doc("从业资格证。", "Qualification certificates."))
-    async def qualifications(
-        self,
-        info: Info[Context, None],
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter_: Annotated[
-            QualificationFilterInput | None,
-            strawberry.argument(name="filter", description=FILTER_DESCRIPTION),
-        ] = None,
-        order_by: Annotated[
-            QualificationOrder | None, strawberry.argument(description=ORDER_DESCRIPTION)
-        ] = None,
-    ) -> QualificationCertificateConnection:
-        return await child_connection(
-            info,
-            QualificationCertificateConnection,
-            QUALIFICATIONS_OF_PRACTITIONER,
-            self.pk,
-            QualificationCertificate.from_row,
-            filter_of(filter_),
-            order_of(order_by),
-            page_args(first, after, last, before),
-        )
+    qualifications = connection_field(
+        QualificationCertificateConnection,
+        QUALIFICATIONS_OF_PRACTITIONER,
+        QualificationCertificate.from_row,
+        QualificationFilterInput,
+        QualificationOrder,
+        doc("从业资格证。", "Qualification certificates."),
+    )
 
     @classmethod
     def from_row(cls, row: PractitionerRow) -> Practitioner:

@@ -11,22 +11,18 @@ from strawberry.types import Info
 
 from hub.api.bilingual import doc
 from hub.api.common import (
-    FILTER_DESCRIPTION,
-    ORDER_DESCRIPTION,
     ORDER_DIRECTION_DESCRIPTION,
     REGION_DESCRIPTION,
     Provenance,
     Region,
-    filter_of,
-    order_of,
     region,
     region_argument,
 )
 from hub.api.context import Context
 from hub.api.enums import LicenceStatus, SortDirection, Validity, VesselCertificateKind
-from hub.api.lists import child_connection
+from hub.api.lists import connection_field
 from hub.api.permissions import OPEN
-from hub.api.relay import After, Before, Connection, First, Last, Node, page_args
+from hub.api.relay import Connection, Node
 from hub.api.text import search_argument
 from hub.filters import today, validity_of
 from hub.operators.models import Operator as OperatorRow
@@ -145,32 +141,14 @@ class Vessel(Node):
         row = await info.context.by_id(OperatorRow).load(self.operator_id)
         return None if row is None else Operator.from_row(row)
 
-    @strawberry.field(description=doc("船舶证书。", "Its certificates."))
-    async def certificates(
-        self,
-        info: Info[Context, None],
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter_: Annotated[
-            VesselCertificateFilterInput | None,
-            strawberry.argument(name="filter", description=FILTER_DESCRIPTION),
-        ] = None,
-        order_by: Annotated[
-            VesselCertificateOrder | None, strawberry.argument(description=ORDER_DESCRIPTION)
-        ] = None,
-    ) -> VesselCertificateConnection:
-        return await child_connection(
-            info,
-            VesselCertificateConnection,
-            CERTIFICATES_OF_VESSEL,
-            self.pk,
-            VesselCertificate.from_row,
-            filter_of(filter_),
-            order_of(order_by),
-            page_args(first, after, last, before),
-        )
+    certificates = connection_field(
+        VesselCertificateConnection,
+        CERTIFICATES_OF_VESSEL,
+        VesselCertificate.from_row,
+        VesselCertificateFilterInput,
+        VesselCertificateOrder,
+        doc("船舶证书。", "Its certificates."),
+    )
 
     @classmethod
     def from_row(cls, row: VesselRow) -> Vessel:
