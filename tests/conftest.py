@@ -183,7 +183,13 @@ class GraphQLClient:
 
     async def __call__(self, query: str, variables: dict[str, Any] | None = None) -> Any:
         response = await self.post(query, variables)
-        assert response.status_code == 200, response.text
+        if response.status_code == 401 and "Authorization" not in self.headers:
+            # Anonymous callers that reach protected data are challenged (RFC 6750 §3.1).
+            assert response.headers["WWW-Authenticate"] == 'Bearer realm="hub"'
+            codes = {error["extensions"]["code"] for error in response.json()["errors"]}
+            assert "FORBIDDEN" in codes, response.text
+        else:
+            assert response.status_code == 200, response.text
         return response.json()
 
     async def as_client(

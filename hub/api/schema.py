@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,28 @@ from hub.api.permissions import EnforcePolicy, Policy
 from hub.auth.principal import ANONYMOUS, Principal
 from hub.auth.tiers import Tier
 from hub.config import Settings
-from hub.errors import QueryTooComplex
+from hub.errors import ErrorCode, QueryTooComplex
+
+
+class ChallengeAnonymous(SchemaExtension):
+    """An anonymous request that reached protected data is answered 401 with a Bearer challenge.
+
+    RFC 6750 §3.1: a request without credentials gets ``WWW-Authenticate: Bearer`` and no error
+    code. The GraphQL answer (open data and FORBIDDEN errors) is still the body.
+    """
+
+    async def on_operation(self) -> AsyncIterator[None]:
+        yield
+        context = self.execution_context.context
+        principal = getattr(context, "principal", None)
+        response = getattr(context, "response", None)
+        result = self.execution_context.result
+        if principal is None or not principal.is_anonymous or response is None or result is None:
+            return
+        forbidden = ErrorCode.FORBIDDEN.value
+        if any((error.extensions or {}).get("code") == forbidden for error in result.errors or ()):
+            response.status_code = 401
+            response.headers["WWW-Authenticate"] = 'Bearer realm="hub"'
 
 
 class CloseRequestSession(SchemaExtension):
@@ -145,6 +166,7 @@ def build_schema(settings: Settings) -> HubSchema:
             lambda: EnforcePolicy(policy),
             MaskUnexpectedErrors,
             RecordPersonalDataAccess,
+            ChallengeAnonymous,
             CloseRequestSession,
         ],
     )

@@ -282,6 +282,10 @@ async def test_the_gate_refuses_bad_tokens_with_401(anonymous: Any) -> None:
 async def test_no_token_is_the_anonymous_open_data_caller(anonymous: Any) -> None:
     vehicles = await anonymous("{ vehicles { totalCount } }")
     people = await anonymous("{ practitioners { totalCount } }")
+    challenged = await anonymous.post("{ practitioners { totalCount } }")
+
+    assert challenged.status_code == 401
+    assert challenged.headers["WWW-Authenticate"] == 'Bearer realm="hub"'
 
     assert vehicles["data"]["vehicles"]["totalCount"] == 0
     assert people["data"] == {"practitioners": None}
