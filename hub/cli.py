@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from hub.config import Settings
-from hub.errors import HubError, ServiceUnavailable
+from hub.errors import HubError
+from hub.exchange import commands as exchange_commands
+from hub.migrate import ensure_ready
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -61,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     export.set_defaults(run=_schema_export)
 
     _client_commands(commands)
+    exchange_commands.register(commands)
 
     keys = commands.add_parser("keys", help="token signing keys")
     keys_commands = keys.add_subparsers(required=True, metavar="ACTION")
@@ -213,7 +216,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     )
     if args.workers < 1:
         raise HubError("--workers must be at least 1")
-    asyncio.run(_ready(settings))
+    asyncio.run(ensure_ready(settings))
     where = f"http://{settings.host}:{settings.port}/graphql"
     print(f"hub: serving GraphQL at {where} (open it in a browser for GraphiQL)", flush=True)
     uvicorn.run(
@@ -225,24 +228,6 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         log_level="warning",
     )
     return 0
-
-
-async def _ready(settings: Settings) -> None:
-    """Refuse to serve a database that is unreachable or not migrated, saying what to do."""
-    from hub.cache import create_cache
-    from hub.db import check_connection, create_engine
-    from hub.migrate import current_revision, head_revision
-
-    engine = create_engine(settings)
-    cache = create_cache(settings)
-    try:
-        await check_connection(engine)
-        await cache.ping()
-        if await current_revision(engine) != head_revision():
-            raise ServiceUnavailable("the database is not at the newest schema: run `hub migrate`")
-    finally:
-        await cache.close()
-        await engine.dispose()
 
 
 def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
@@ -273,7 +258,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
         raise HubError("--scale must be above 0 and at most 100")
 
     async def run() -> int:
-        await _ready(settings)
+        await ensure_ready(settings)
         engine = create_engine(settings)
         sessions = session_factory(engine)
         cache = create_cache(settings)

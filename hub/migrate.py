@@ -11,7 +11,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from hub.db import sqlite_engine
+from hub.cache import create_cache
+from hub.config import Settings
+from hub.db import check_connection, create_engine, sqlite_engine
+from hub.errors import ServiceUnavailable
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 
@@ -61,3 +64,17 @@ async def current_revision(engine: AsyncEngine) -> str | None:
 def head_revision() -> str | None:
     """The newest revision among the migration scripts."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+async def ensure_ready(settings: Settings) -> None:
+    """Refuse to serve a database that is unreachable or not migrated, saying what to do."""
+    engine = create_engine(settings)
+    cache = create_cache(settings)
+    try:
+        await check_connection(engine)
+        await cache.ping()
+        if await current_revision(engine) != head_revision():
+            raise ServiceUnavailable("the database is not at the newest schema: run `hub migrate`")
+    finally:
+        await cache.close()
+        await engine.dispose()

@@ -153,6 +153,76 @@ class PackingGroup(Enum):
     PACKING_GROUP_III = "III"
 
 
+class RegistrationStatus(Enum):
+    """机动车登记状态 / Motor vehicle registration status."""
+
+    NORMAL = "A"
+    TRANSFERRED_OUT = "B"
+    STOLEN = "C"
+    CANCELLED = "E"
+    SEIZED = "K"
+    SCRAPPED = "M"
+
+
+class DrivingLicenceStatus(Enum):
+    """驾驶证状态 / Driving licence status."""
+
+    VALID = "A"
+    POINTS_EXCEEDED = "B"
+    SUSPENDED = "D"
+    REVOKED = "E"
+    CANCELLED = "G"
+
+
+class AccidentResponsibility(Enum):
+    """事故责任 / Accident responsibility."""
+
+    FULL = "1"
+    MAIN = "2"
+    EQUAL = "3"
+    SECONDARY = "4"
+    NONE = "5"
+
+
+class BusinessStatus(Enum):
+    """市场主体登记状态 / Business registration status."""
+
+    ACTIVE = "1"
+    REVOKED = "2"
+    DEREGISTERED = "3"
+
+
+class InsuranceKind(Enum):
+    """保险险种 / Insurance kind."""
+
+    COMPULSORY_TRAFFIC_LIABILITY = "CTPL"
+    CARRIER_LIABILITY = "CARRIER"
+    DANGEROUS_GOODS_LIABILITY = "DG"
+
+
+class ContainerEventKind(Enum):
+    """集装箱事件类型 / Container event kind."""
+
+    LOADED = "LOAD"
+    DEPARTED = "DEPA"
+    ARRIVED = "ARRI"
+    UNLOADED = "DISC"
+
+
+class PortCallKind(Enum):
+    """船舶进出港类型 / Port call kind."""
+
+    ARRIVAL = "ARR"
+    DEPARTURE = "DEP"
+
+
+class ListingKind(Enum):
+    """航运交易挂牌类型 / Shipping exchange listing kind."""
+
+    CARGO_OFFER = "CARGO"
+    VESSEL_OFFER = "VESSEL"
+
+
 REGIONS: Final[dict[str, Label]] = {
     "320000": ("江苏省", "Jiangsu Province"),
     "320100": ("南京市", "Nanjing"),
@@ -369,6 +439,36 @@ LABELS: Final[dict[Enum, Label]] = {
     PackingGroup.PACKING_GROUP_I: ("包装类别 I（高度危险）", "Packing group I"),
     PackingGroup.PACKING_GROUP_II: ("包装类别 II（中度危险）", "Packing group II"),
     PackingGroup.PACKING_GROUP_III: ("包装类别 III（轻度危险）", "Packing group III"),
+    RegistrationStatus.NORMAL: ("正常", "Normal"),
+    RegistrationStatus.TRANSFERRED_OUT: ("转出", "Transferred out"),
+    RegistrationStatus.STOLEN: ("被盗抢", "Stolen"),
+    RegistrationStatus.CANCELLED: ("注销", "Cancelled"),
+    RegistrationStatus.SEIZED: ("查封", "Seized"),
+    RegistrationStatus.SCRAPPED: ("强制注销（报废）", "Scrapped"),
+    DrivingLicenceStatus.VALID: ("正常", "Valid"),
+    DrivingLicenceStatus.POINTS_EXCEEDED: ("超分", "Points exceeded"),
+    DrivingLicenceStatus.SUSPENDED: ("暂扣", "Suspended"),
+    DrivingLicenceStatus.REVOKED: ("吊销", "Revoked"),
+    DrivingLicenceStatus.CANCELLED: ("注销", "Cancelled"),
+    AccidentResponsibility.FULL: ("全部责任", "Full"),
+    AccidentResponsibility.MAIN: ("主要责任", "Main"),
+    AccidentResponsibility.EQUAL: ("同等责任", "Equal"),
+    AccidentResponsibility.SECONDARY: ("次要责任", "Secondary"),
+    AccidentResponsibility.NONE: ("无责任", "None"),
+    BusinessStatus.ACTIVE: ("存续（在营、开业、在册）", "Active"),
+    BusinessStatus.REVOKED: ("吊销", "Revoked"),
+    BusinessStatus.DEREGISTERED: ("注销", "Deregistered"),
+    InsuranceKind.COMPULSORY_TRAFFIC_LIABILITY: ("机动车交通事故责任强制保险（交强险）", "Compulsory traffic liability"),
+    InsuranceKind.CARRIER_LIABILITY: ("承运人责任险", "Carrier liability"),
+    InsuranceKind.DANGEROUS_GOODS_LIABILITY: ("危险货物道路运输承运人责任险", "Dangerous goods liability"),
+    ContainerEventKind.LOADED: ("装车", "Loaded"),
+    ContainerEventKind.DEPARTED: ("发车", "Departed"),
+    ContainerEventKind.ARRIVED: ("到达", "Arrived"),
+    ContainerEventKind.UNLOADED: ("卸车", "Unloaded"),
+    PortCallKind.ARRIVAL: ("抵港", "Arrival"),
+    PortCallKind.DEPARTURE: ("离港", "Departure"),
+    ListingKind.CARGO_OFFER: ("货盘", "Cargo offer"),
+    ListingKind.VESSEL_OFFER: ("船盘", "Vessel offer"),
 }
 """Every enum member → (Chinese, English) label."""
 
@@ -386,5 +486,13 @@ TITLES: Final[dict[type[Enum], Label]] = {
     StationLevel: ("客运站级别", "Passenger station level"),
     DangerousGoodsClass: ("危险货物类别项别", "Dangerous goods class or division"),
     PackingGroup: ("包装类别", "Packing group"),
+    RegistrationStatus: ("机动车登记状态", "Motor vehicle registration status"),
+    DrivingLicenceStatus: ("驾驶证状态", "Driving licence status"),
+    AccidentResponsibility: ("事故责任", "Accident responsibility"),
+    BusinessStatus: ("市场主体登记状态", "Business registration status"),
+    InsuranceKind: ("保险险种", "Insurance kind"),
+    ContainerEventKind: ("集装箱事件类型", "Container event kind"),
+    PortCallKind: ("船舶进出港类型", "Port call kind"),
+    ListingKind: ("航运交易挂牌类型", "Shipping exchange listing kind"),
 }
 """Every enum → (Chinese, English) title of its code list."""

@@ -1,0 +1,1 @@
+"""Records received from the other agencies, kept as their sources state them, with provenance."""

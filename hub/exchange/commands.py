@@ -1,0 +1,193 @@
+"""``hub ingest`` and ``hub exchange …``: the exchange from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+from tqdm import tqdm
+
+from hub.config import Settings
+from hub.errors import HubError
+
+
+def register(commands: Any) -> None:
+    """Add the exchange commands to the ``hub`` parser."""
+    ingest = commands.add_parser("ingest", help="take in agency documents from files")
+    ingest.add_argument("agency", help="agency code, e.g. public_security")
+    ingest.add_argument("paths", nargs="+", type=Path, help="XML files or directories of them")
+    ingest.set_defaults(run=_ingest)
+
+    exchange = commands.add_parser("exchange", help="the exchange with the other agencies")
+    actions = exchange.add_subparsers(required=True, metavar="ACTION")
+    pull = actions.add_parser("pull", help="pull an agency's feeds from where they stopped")
+    pull.add_argument("agency")
+    pull.add_argument("--document", action="append", help="only these document types")
+    where = pull.add_mutually_exclusive_group()
+    where.add_argument("--url", help="the agency endpoint (default HUB_EXCHANGE_<AGENCY>_URL)")
+    where.add_argument(
+        "--simulate", action="store_true", help="pull from the agency's simulator, in-process"
+    )
+    pull.set_defaults(run=_pull)
+    work = actions.add_parser("work", help="process queued documents until interrupted")
+    work.set_defaults(run=_work)
+    failed = actions.add_parser("failed", help="list the dead letters with their reasons")
+    failed.add_argument("--agency")
+    failed.set_defaults(run=_failed)
+    retry = actions.add_parser("retry", help="process dead letters again, after a fix")
+    retry.add_argument("ids", nargs="*", type=int, help="receipt ids (default: all failed)")
+    retry.set_defaults(run=_retry)
+    agencies = actions.add_parser("agencies", help="the installed adapters and their documents")
+    agencies.set_defaults(run=_agencies)
+
+
+@asynccontextmanager
+async def _exchange(settings: Settings, with_queue: bool = False) -> AsyncIterator[Any]:
+    from hub.db import create_engine, session_factory
+    from hub.exchange.pipeline import Exchange
+    from hub.exchange.registry import AdapterRegistry
+    from hub.migrate import ensure_ready
+    from hub.queue import create_queue
+
+    await ensure_ready(settings)
+    engine = create_engine(settings)
+    queue = create_queue(settings) if with_queue else None
+    try:
+        yield Exchange(AdapterRegistry.discover(), session_factory(engine), queue)
+    finally:
+        if queue is not None:
+            await queue.close()
+        await engine.dispose()
+
+
+def _bar(total: int | None, unit: str) -> Any:
+    return tqdm(total=total, unit=unit, disable=not sys.stderr.isatty(), file=sys.stderr)
+
+
+def _report(lines: list[str]) -> None:
+    print("hub: " + lines[0])
+    for line in lines[1:]:
+        print(line)
+
+
+def _ingest(settings: Settings, args: argparse.Namespace) -> int:
+    from hub.exchange.inbound import document_files, ingest
+
+    try:
+        files = document_files(args.paths)
+    except FileNotFoundError as exc:
+        raise HubError(str(exc)) from None
+
+    async def run() -> Any:
+        async with _exchange(settings) as exchange:
+            exchange.registry[args.agency]  # an unknown agency is refused before any file
+            with _bar(len(files), "doc") as bar:
+                return await ingest(exchange, args.agency, files, bar.update)
+
+    summary = asyncio.run(run())
+    _report(summary.lines())
+    return 1 if summary.failed or summary.refused else 0
+
+
+def _client(settings: Settings, args: argparse.Namespace, exchange: Any) -> Any:
+    adapter = exchange.registry[args.agency]
+    if args.simulate:
+        transport = httpx.ASGITransport(app=adapter.simulator())
+        return adapter.client("http://simulator", transport=transport)
+    variable = f"HUB_EXCHANGE_{args.agency.upper()}_URL"
+    url = args.url or os.environ.get(variable)
+    if not url:
+        raise HubError(f"no endpoint for {args.agency}: give --url, set {variable} or --simulate")
+    return adapter.client(url)
+
+
+def _pull(settings: Settings, args: argparse.Namespace) -> int:
+    from hub.exchange.inbound import pull
+
+    async def run() -> Any:
+        async with _exchange(settings) as exchange:
+            adapter = exchange.registry[args.agency]
+            documents = args.document or list(adapter.documents)
+            unknown = sorted(set(documents) - set(adapter.documents))
+            if unknown:
+                raise HubError(f"{args.agency} has no feed {', '.join(unknown)}")
+            client = _client(settings, args, exchange)
+            with _bar(None, "doc") as bar:
+                try:
+                    return await pull(exchange, args.agency, client, documents, progress=bar.update)
+                except httpx.HTTPError as exc:
+                    raise HubError(f"pulling from {args.agency} failed: {exc}") from None
+
+    summary = asyncio.run(run())
+    _report(summary.lines())
+    return 1 if summary.failed or summary.refused else 0
+
+
+def _work(settings: Settings, _args: argparse.Namespace) -> int:
+    from hub.exchange.worker import work
+
+    async def run() -> int:
+        async with _exchange(settings, with_queue=True) as exchange:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            import signal
+
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+            print("hub: processing queued documents (Ctrl-C stops)", flush=True)
+            return await work(exchange, exchange.queue, stop)
+
+    print(f"hub: processed {asyncio.run(run())} documents")
+    return 0
+
+
+def _failed(settings: Settings, args: argparse.Namespace) -> int:
+    from hub.exchange.models import FAILED, ExchangeMessage
+
+    async def run() -> list[Any]:
+        async with _exchange(settings) as exchange, exchange.sessions() as session:
+            query = select(ExchangeMessage).where(ExchangeMessage.status == FAILED)
+            if args.agency:
+                query = query.where(ExchangeMessage.agency == args.agency)
+            return list((await session.scalars(query.order_by(ExchangeMessage.id))).all())
+
+    rows = asyncio.run(run())
+    for row in rows:
+        print(f"{row.id}\t{row.agency}\t{row.document_type}\t{row.message_id}\t{row.error}")
+    print(f"hub: {len(rows)} dead letters", file=sys.stderr)
+    return 0
+
+
+def _retry(settings: Settings, args: argparse.Namespace) -> int:
+    async def run() -> dict[str, int]:
+        async with _exchange(settings) as exchange:
+            outcome: dict[str, int] = await exchange.retry(args.ids or None)
+            return outcome
+
+    outcome = asyncio.run(run())
+    print("hub: retried: " + (", ".join(f"{n} {s}" for s, n in outcome.items()) or "nothing"))
+    return 1 if outcome.get("failed") else 0
+
+
+def _agencies(settings: Settings, _args: argparse.Namespace) -> int:
+    from hub.exchange.registry import AdapterRegistry
+
+    for name, adapter in sorted(AdapterRegistry.discover().items()):
+        print(f"{name}\t{adapter.title[0]} / {adapter.title[1]}")
+        for document in adapter.documents.values():
+            print(
+                f"  {document.name}\t{document.title[0]} / {document.title[1]}"
+                f"\t{document.namespace}"
+            )
+    return 0
+
+
+Handler = Callable[[Settings, argparse.Namespace], int]

@@ -1,0 +1,181 @@
+"""The exchange pipeline: receive (store raw, once), then process (validate, map, store).
+
+Receiving refuses what must never be stored — oversized, malformed or entity-bearing XML, a
+document the agency does not send, one without a message id — and stores everything else raw
+before anything reads it. Processing is idempotent: a message already processed is skipped,
+records are applied by (agency, source record id), and a document that fails lands in the dead
+letters with the exact reason, all in one transaction so nothing is half-applied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from hub.agency_records.store import store
+from hub.exchange.models import FAILED, PROCESSED, RECEIVED, ExchangeMessage
+from hub.exchange.protocol import read_header
+from hub.exchange.registry import AdapterRegistry
+from hub.exchange.validation import MAX_DOCUMENT_BYTES, InvalidDocument, parse, validate
+from hub.queue import WorkQueue
+
+log = logging.getLogger("hub.exchange")
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """What the sender is told: the receipt id, and whether the hub had the message already."""
+
+    id: int
+    agency: str
+    document_type: str
+    message_id: str
+    duplicate: bool
+    status: str
+
+
+class Exchange:
+    """Receives and processes agency documents."""
+
+    def __init__(
+        self,
+        registry: AdapterRegistry,
+        sessions: async_sessionmaker[AsyncSession],
+        queue: WorkQueue | None = None,
+        max_bytes: int = MAX_DOCUMENT_BYTES,
+    ) -> None:
+        self.registry = registry
+        self.sessions = sessions
+        self.queue = queue
+        self.max_bytes = max_bytes
+
+    async def receive(
+        self, agency: str, data: bytes, via: str, document_type: str | None = None
+    ) -> Receipt:
+        """Store a document raw (once per message id) and queue it; InvalidDocument refuses it."""
+        adapter = self.registry[agency]
+        parsed = parse(data, self.max_bytes)
+        document = adapter.document_for(parsed.namespace, parsed.root)
+        if document is None:
+            raise InvalidDocument(f"{agency} sends no document {{{parsed.namespace}}}{parsed.root}")
+        if document_type is not None and document.name != document_type:
+            raise InvalidDocument(f"this is a {document.name} document, sent as {document_type}")
+        try:
+            message_id = read_header(parsed.element).message_id
+        except ValueError:
+            message_id = ""
+        if not message_id:
+            raise InvalidDocument("the document has no Header/MessageId")
+        digest = hashlib.sha256(data).hexdigest()
+        existing = await self._find(agency, message_id)
+        if existing is None:
+            try:
+                async with self.sessions() as session, session.begin():
+                    row = ExchangeMessage(
+                        agency=agency,
+                        document_type=document.name,
+                        message_id=message_id,
+                        received_via=via,
+                        received_at=dt.datetime.now(dt.UTC),
+                        sha256=digest,
+                        body=data,
+                        status=RECEIVED,
+                        attempts=0,
+                        records=0,
+                    )
+                    session.add(row)
+                await self._enqueue(row.id)
+                return _receipt(row, duplicate=False)
+            except IntegrityError:
+                existing = await self._find(agency, message_id)  # a concurrent delivery won
+                if existing is None:
+                    raise
+        if existing.sha256 != digest:
+            raise InvalidDocument(
+                f"message id {message_id} was already received with different content "
+                f"(receipt {existing.id}): send corrections under a new message id"
+            )
+        return _receipt(existing, duplicate=True)
+
+    async def _find(self, agency: str, message_id: str) -> ExchangeMessage | None:
+        async with self.sessions() as session:
+            return await session.scalar(
+                select(ExchangeMessage).where(
+                    ExchangeMessage.agency == agency, ExchangeMessage.message_id == message_id
+                )
+            )
+
+    async def _enqueue(self, message: int) -> None:
+        if self.queue is not None:
+            await self.queue.put(message)
+
+    async def process(self, message: int) -> str:
+        """Validate, map and store one received message; returns its status afterwards."""
+        async with self.sessions() as session, session.begin():
+            row = await session.get(ExchangeMessage, message, with_for_update=True)
+            if row is None:
+                return "missing"
+            if row.status == PROCESSED:
+                return PROCESSED  # delivered twice: done already
+            row.attempts += 1
+            try:
+                async with session.begin_nested():
+                    row.records = await self._apply(session, row)
+            except InvalidDocument as exc:
+                row.status, row.error = FAILED, exc.reason
+            except (ValueError, KeyError, TypeError) as exc:
+                row.status, row.error = FAILED, f"mapping failed: {exc}"
+                log.warning("message %s of %s failed to map", row.id, row.agency, exc_info=exc)
+            else:
+                row.status, row.error = PROCESSED, None
+                row.processed_at = dt.datetime.now(dt.UTC)
+            return row.status
+
+    async def _apply(self, session: AsyncSession, row: ExchangeMessage) -> int:
+        document = self.registry[row.agency].documents[row.document_type]
+        element = validate(document, parse(row.body, self.max_bytes))
+        records = document.parse(element)
+        return await store(session, row.agency, records, row.received_at)
+
+    async def retry(self, messages: list[int] | None = None) -> dict[str, int]:
+        """Process failed messages again (after a fix); all of them when none are named."""
+        async with self.sessions() as session:
+            query = select(ExchangeMessage.id).where(ExchangeMessage.status == FAILED)
+            if messages:
+                query = query.where(ExchangeMessage.id.in_(messages))
+            ids = list((await session.scalars(query.order_by(ExchangeMessage.id))).all())
+        outcome: dict[str, int] = {}
+        for message in ids:
+            async with self.sessions() as session, session.begin():
+                row = await session.get(ExchangeMessage, message)
+                if row is not None:
+                    row.status = RECEIVED
+            status = await self.process(message)
+            outcome[status] = outcome.get(status, 0) + 1
+        return outcome
+
+    async def unprocessed(self, older_than: dt.timedelta) -> list[int]:
+        """Messages received but never processed: lost from the queue by a crash."""
+        cutoff = dt.datetime.now(dt.UTC) - older_than
+        async with self.sessions() as session:
+            query = select(ExchangeMessage.id).where(
+                ExchangeMessage.status == RECEIVED, ExchangeMessage.received_at <= cutoff
+            )
+            return list((await session.scalars(query.order_by(ExchangeMessage.id))).all())
+
+
+def _receipt(row: ExchangeMessage, duplicate: bool) -> Receipt:
+    return Receipt(
+        id=row.id,
+        agency=row.agency,
+        document_type=row.document_type,
+        message_id=row.message_id,
+        duplicate=duplicate,
+        status=row.status,
+    )

@@ -1,0 +1,239 @@
+"""The exchange protocol: what an agency adapter gives the hub, and the client it builds on.
+
+Adapters (``adapters/<agency>/``) import only this module and ``hub.canonical``. An adapter
+declares its document types — each an XSD, a root element, and the mapping from a validated
+document to canonical records and back — plus a client for the agency's feed and a simulator
+of that feed for tests and the demo. The pipeline does the rest: size limit, safe parsing,
+validation, idempotency, storage, dead letters.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element
+
+import httpx
+from tenacity import (
+    AsyncRetrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from hub.canonical.records import Record
+
+STANDARDS_DIR = Path(__file__).resolve().parents[2] / "standards"
+HEADER_NAMESPACE = "urn:js-transport-hub:exchange:header:1.0"
+ENTRY_POINT_GROUP = "hub.adapters"
+
+
+def namespace(agency: str, document: str, version: str = "1.0") -> str:
+    """The XML namespace of an agency's document type: versioned, one per document type."""
+    return f"urn:js-transport-hub:{agency}:{document}:{version}"
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """The common header every exchange document starts with."""
+
+    message_id: str
+    sender: str
+    sent_at: str
+
+
+def read_header(root: Element) -> Header:
+    """The header of a validated document (its first child, in the header namespace)."""
+    header = root.find(f"{{{HEADER_NAMESPACE}}}Header")
+    if header is None:
+        raise ValueError("the document has no header")
+
+    def text(name: str) -> str:
+        found = header.find(f"{{{HEADER_NAMESPACE}}}{name}")
+        return (found.text or "").strip() if found is not None else ""
+
+    return Header(message_id=text("MessageId"), sender=text("Sender"), sent_at=text("SentAt"))
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentType:
+    """One kind of document an agency sends or receives."""
+
+    name: str
+    """URL segment and CLI name, e.g. ``vehicle-registration``."""
+    title: tuple[str, str]
+    """(Chinese, English)."""
+    schema: Path
+    """The XSD, under ``standards/``."""
+    namespace: str
+    root: str
+    """Local name of the root element."""
+    parse: Callable[[Element], tuple[Record, ...]]
+    """A validated document → the records it carries (may raise ValueError naming the rule)."""
+    export: Callable[[Sequence[Record], Header], bytes]
+    """Records → one XSD-valid document, for sharing back out."""
+    record_types: tuple[type, ...]
+    """The canonical record classes this document carries."""
+
+
+@dataclass(frozen=True, slots=True)
+class PullPage:
+    """One page of an agency feed."""
+
+    documents: list[bytes]
+    cursor: str | None
+    """Where the next pull resumes; None when the feed gave none."""
+    more: bool
+
+
+class CircuitOpen(Exception):
+    """The agency's endpoint failed too often: calls are refused until it cools down."""
+
+
+@dataclass
+class CircuitBreaker:
+    """Stops calling an endpoint after ``threshold`` failures in a row, for ``cooldown`` s."""
+
+    threshold: int = 5
+    cooldown: float = 30.0
+    failures: int = 0
+    opened_at: float | None = None
+
+    def check(self) -> None:
+        """Raise CircuitOpen while the circuit is open; half-open after the cooldown."""
+        if self.opened_at is not None and time.monotonic() - self.opened_at < self.cooldown:
+            raise CircuitOpen(f"circuit open after {self.failures} failures; retry later")
+
+    def success(self) -> None:
+        self.failures, self.opened_at = 0, None
+
+    def failure(self) -> None:
+        self.failures += 1
+        if self.failures >= self.threshold:
+            self.opened_at = time.monotonic()
+
+
+class RetryableError(Exception):
+    """A failure worth retrying: a timeout, a dropped connection, a 5xx or 429."""
+
+
+@dataclass
+class AgencyClient:
+    """The client of an agency's feed: timeouts, retries with backoff, a circuit breaker.
+
+    The feed protocol is the exchange standard's: ``GET {base}/feed/{document}?after=&limit=``
+    answers ``{"documents": [<xml>...], "cursor": "...", "more": bool}``.
+    """
+
+    agency: str
+    base_url: str
+    timeout: float = 10.0
+    attempts: int = 4
+    breaker: CircuitBreaker = field(default_factory=CircuitBreaker)
+    transport: httpx.AsyncBaseTransport | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    async def _get(self, client: httpx.AsyncClient, url: str, params: dict[str, Any]) -> Any:
+        self.breaker.check()
+        try:
+            response = await client.get(url, params=params)
+        except (httpx.TimeoutException, httpx.TransportError) as exc:
+            self.breaker.failure()
+            raise RetryableError(f"{self.agency}: {exc.__class__.__name__}: {exc}") from exc
+        if response.status_code >= 500 or response.status_code == 429:
+            self.breaker.failure()
+            raise RetryableError(f"{self.agency}: HTTP {response.status_code}")
+        self.breaker.success()
+        response.raise_for_status()
+        return response.json()
+
+    async def pull(self, document: str, cursor: str | None, limit: int = 100) -> PullPage:
+        """One page of the feed after ``cursor``, retried with exponential backoff."""
+        params: dict[str, Any] = {"limit": limit}
+        if cursor:
+            params["after"] = cursor
+        async with httpx.AsyncClient(
+            base_url=self.base_url,
+            timeout=self.timeout,
+            transport=self.transport,
+            headers=dict(self.headers),
+        ) as client:
+            retrying = AsyncRetrying(
+                retry=retry_if_exception_type(RetryableError),
+                stop=stop_after_attempt(self.attempts),
+                wait=wait_exponential_jitter(initial=0.05, max=2.0),
+                reraise=True,
+            )
+            async for attempt in retrying:
+                with attempt:
+                    body = await self._get(client, f"/feed/{document}", params)
+        return PullPage(
+            documents=[str(item).encode("utf-8") for item in body.get("documents", [])],
+            cursor=body.get("cursor"),
+            more=bool(body.get("more")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Adapter:
+    """Everything the hub knows of one agency."""
+
+    name: str
+    """Agency code, also the entry-point name: ``public_security``."""
+    title: tuple[str, str]
+    documents: Mapping[str, DocumentType]
+    simulator: Callable[[], Any]
+    """An ASGI app of the agency's feed, with sample documents, for tests and the demo."""
+
+    def client(self, base_url: str, **options: Any) -> AgencyClient:
+        """The client of this agency's feed at ``base_url``."""
+        return AgencyClient(agency=self.name, base_url=base_url, **options)
+
+    def document_for(self, namespace_uri: str, root: str) -> DocumentType | None:
+        """The document type of a root element, by namespace and local name."""
+        for document in self.documents.values():
+            if document.namespace == namespace_uri and document.root == root:
+                return document
+        return None
+
+
+def feed_app(documents: Mapping[str, Sequence[bytes]], *, fail_every: int = 0) -> Any:
+    """A simulator of an agency feed serving ``documents`` by cursor (their index).
+
+    ``fail_every`` > 0 answers every n-th request with 503, so clients' retries are exercised.
+    """
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    calls = {"count": 0}
+
+    async def feed(request: Request) -> JSONResponse:
+        calls["count"] += 1
+        if fail_every and calls["count"] % fail_every == 0:
+            return JSONResponse({"error": "temporarily unavailable"}, status_code=503)
+        name = request.path_params["document"]
+        if name not in documents:
+            return JSONResponse({"error": f"no feed {name!r}"}, status_code=404)
+        try:
+            start = int(request.query_params.get("after", "0"))
+            limit = max(1, min(int(request.query_params.get("limit", "100")), 1000))
+        except ValueError:
+            return JSONResponse({"error": "after and limit must be whole numbers"}, 400)
+        items = documents[name][start : start + limit]
+        end = start + len(items)
+        await asyncio.sleep(0)
+        return JSONResponse(
+            {
+                "documents": [item.decode("utf-8") for item in items],
+                "cursor": str(end),
+                "more": end < len(documents[name]),
+            }
+        )
+
+    return Starlette(routes=[Route("/feed/{document}", feed)])

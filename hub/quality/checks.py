@@ -1,0 +1,291 @@
+"""The cross-source checks. Each compares the data center with what an agency says.
+
+Findings are computed from the current records whenever asked for, so they are never stale and
+need no table of their own; each says what disagrees, with which source, and since when.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import Enum
+
+from sqlalchemy import Exists, and_, exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.agency_records.models import (
+    BusinessRegistrationRow,
+    InsurancePolicyRow,
+    VehicleRegistrationRow,
+    VesselRegistrationRow,
+)
+from hub.canonical import identifiers
+from hub.canonical.codes import (
+    BusinessStatus,
+    InsuranceKind,
+    LicenceStatus,
+    OperatorStatus,
+    RegistrationStatus,
+)
+from hub.operators.models import Operator
+from hub.vehicles.models import Vehicle
+from hub.vessels.models import Vessel
+
+
+class FindingKind(Enum):
+    """What kind of disagreement a finding is."""
+
+    VEHICLE_OFF_THE_ROAD = "vehicle_off_the_road"
+    OPERATOR_NOT_REGISTERED = "operator_not_registered"
+    VEHICLE_WITHOUT_COMPULSORY_INSURANCE = "vehicle_without_compulsory_insurance"
+    OPERATOR_WITHOUT_CARRIER_LIABILITY = "operator_without_carrier_liability"
+    DANGEROUS_GOODS_WITHOUT_LIABILITY = "dangerous_goods_without_liability"
+    IDENTIFIER_MISMATCH = "identifier_mismatch"
+    INVALID_IDENTIFIER = "invalid_identifier"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One disagreement between sources."""
+
+    kind: FindingKind
+    subject: str
+    """What it is about, by natural key: a plate and colour, a credit code, an MMSI."""
+    detail: str
+    source: str
+    """The agency whose record disagrees with the data center."""
+
+
+OFF_THE_ROAD = (
+    RegistrationStatus.STOLEN,
+    RegistrationStatus.SCRAPPED,
+    RegistrationStatus.CANCELLED,
+)
+NOT_REGISTERED = (BusinessStatus.REVOKED, BusinessStatus.DEREGISTERED)
+
+
+SAME_VEHICLE = and_(
+    VehicleRegistrationRow.plate == Vehicle.plate,
+    VehicleRegistrationRow.plate_color == Vehicle.plate_color,
+)
+
+
+def _plate(plate: str, color: object) -> str:
+    return f"{plate} ({str(getattr(color, 'name', color)).lower()})"
+
+
+async def vehicles_off_the_road(session: AsyncSession, on: dt.date) -> list[Finding]:
+    """Operating vehicles the police register as stolen, scrapped or cancelled."""
+    query = (
+        select(Vehicle.plate, Vehicle.plate_color, VehicleRegistrationRow.status,
+               VehicleRegistrationRow.source)
+        .join(VehicleRegistrationRow, SAME_VEHICLE)
+        .where(Vehicle.certificate_status == LicenceStatus.VALID,
+               VehicleRegistrationRow.status.in_(OFF_THE_ROAD))
+        .order_by(Vehicle.plate)
+    )  # fmt: skip
+    return [
+        Finding(
+            FindingKind.VEHICLE_OFF_THE_ROAD,
+            _plate(plate, color),
+            f"holds a valid road transport certificate but is registered as "
+            f"{status.name.lower()} by public security",
+            source,
+        )
+        for plate, color, status, source in (await session.execute(query)).all()
+    ]
+
+
+async def operators_not_registered(session: AsyncSession, on: dt.date) -> list[Finding]:
+    """Operating businesses the commerce registry has revoked or deregistered."""
+    query = (
+        select(Operator.uscc, Operator.name, BusinessRegistrationRow.status,
+               BusinessRegistrationRow.source)
+        .join(BusinessRegistrationRow, BusinessRegistrationRow.uscc == Operator.uscc)
+        .where(Operator.status == OperatorStatus.ACTIVE,
+               BusinessRegistrationRow.status.in_(NOT_REGISTERED))
+        .order_by(Operator.uscc)
+    )  # fmt: skip
+    return [
+        Finding(
+            FindingKind.OPERATOR_NOT_REGISTERED,
+            uscc,
+            f"{name} operates but its business registration is {status.name.lower()}",
+            source,
+        )
+        for uscc, name, status, source in (await session.execute(query)).all()
+    ]
+
+
+def _policy_for_vehicle(kind: InsuranceKind, on: dt.date) -> Exists:
+    return exists().where(
+        InsurancePolicyRow.plate == Vehicle.plate,
+        InsurancePolicyRow.plate_color == Vehicle.plate_color,
+        InsurancePolicyRow.kind == kind,
+        InsurancePolicyRow.valid_from <= on,
+        InsurancePolicyRow.valid_to >= on,
+    )
+
+
+def _insured(on: dt.date) -> Exists:
+    # Only vehicles some insurer reports on are judged: no policy data is no evidence.
+    return exists().where(
+        InsurancePolicyRow.plate == Vehicle.plate,
+        InsurancePolicyRow.plate_color == Vehicle.plate_color,
+    )
+
+
+async def vehicles_without_compulsory_insurance(
+    session: AsyncSession, on: dt.date
+) -> list[Finding]:
+    """Operating vehicles known to the insurers but with no compulsory policy valid today."""
+    query = (
+        select(Vehicle.plate, Vehicle.plate_color)
+        .where(Vehicle.certificate_status == LicenceStatus.VALID, _insured(on),
+               ~_policy_for_vehicle(InsuranceKind.COMPULSORY_TRAFFIC_LIABILITY, on))
+        .order_by(Vehicle.plate)
+    )  # fmt: skip
+    return [
+        Finding(
+            FindingKind.VEHICLE_WITHOUT_COMPULSORY_INSURANCE,
+            _plate(plate, color),
+            f"no compulsory traffic liability policy (交强险) valid on {on}",
+            "insurance",
+        )
+        for plate, color in (await session.execute(query)).all()
+    ]
+
+
+async def dangerous_goods_without_liability(session: AsyncSession, on: dt.date) -> list[Finding]:
+    """Dangerous-goods vehicles with no dangerous-goods liability cover valid today."""
+    operator_cover = exists().where(
+        InsurancePolicyRow.insured_uscc == Operator.uscc,
+        InsurancePolicyRow.kind == InsuranceKind.DANGEROUS_GOODS_LIABILITY,
+        InsurancePolicyRow.valid_from <= on,
+        InsurancePolicyRow.valid_to >= on,
+    )
+    query = (
+        select(Vehicle.plate, Vehicle.plate_color)
+        .join(Operator, Operator.id == Vehicle.operator_id)
+        .where(Vehicle.dangerous_goods.is_(True), _insured(on),
+               ~_policy_for_vehicle(InsuranceKind.DANGEROUS_GOODS_LIABILITY, on), ~operator_cover)
+        .order_by(Vehicle.plate)
+    )  # fmt: skip
+    return [
+        Finding(
+            FindingKind.DANGEROUS_GOODS_WITHOUT_LIABILITY,
+            _plate(plate, color),
+            f"carries dangerous goods without dangerous-goods liability cover valid on {on}",
+            "insurance",
+        )
+        for plate, color in (await session.execute(query)).all()
+    ]
+
+
+async def operators_without_carrier_liability(session: AsyncSession, on: dt.date) -> list[Finding]:
+    """Active operators some insurer reports on, with no carrier liability valid today."""
+    reported = exists().where(InsurancePolicyRow.insured_uscc == Operator.uscc)
+    covered = exists().where(
+        InsurancePolicyRow.insured_uscc == Operator.uscc,
+        InsurancePolicyRow.kind == InsuranceKind.CARRIER_LIABILITY,
+        InsurancePolicyRow.valid_from <= on,
+        InsurancePolicyRow.valid_to >= on,
+    )
+    query = (
+        select(Operator.uscc, Operator.name)
+        .where(Operator.status == OperatorStatus.ACTIVE, reported, ~covered)
+        .order_by(Operator.uscc)
+    )
+    return [
+        Finding(
+            FindingKind.OPERATOR_WITHOUT_CARRIER_LIABILITY,
+            uscc,
+            f"{name}: no carrier liability policy (承运人责任险) valid on {on}",
+            "insurance",
+        )
+        for uscc, name in (await session.execute(query)).all()
+    ]
+
+
+async def identifier_mismatches(session: AsyncSession, on: dt.date) -> list[Finding]:
+    """The same vehicle or vessel with different identifiers in two sources."""
+    vins = (
+        select(Vehicle.plate, Vehicle.plate_color, Vehicle.vin, VehicleRegistrationRow.vin,
+               VehicleRegistrationRow.source)
+        .join(VehicleRegistrationRow, SAME_VEHICLE)
+        .where(VehicleRegistrationRow.vin != Vehicle.vin)
+        .order_by(Vehicle.plate)
+    )  # fmt: skip
+    imos = (
+        select(Vessel.mmsi, Vessel.imo, VesselRegistrationRow.imo, VesselRegistrationRow.source)
+        .join(VesselRegistrationRow, VesselRegistrationRow.mmsi == Vessel.mmsi)
+        .where(VesselRegistrationRow.imo.is_not(None), Vessel.imo.is_not(None),
+               VesselRegistrationRow.imo != Vessel.imo)
+        .order_by(Vessel.mmsi)
+    )  # fmt: skip
+    findings = [
+        Finding(
+            FindingKind.IDENTIFIER_MISMATCH,
+            _plate(plate, color),
+            f"VIN {ours} in the data center, {theirs} per {source}",
+            source,
+        )
+        for plate, color, ours, theirs, source in (await session.execute(vins)).all()
+    ]
+    findings += [
+        Finding(
+            FindingKind.IDENTIFIER_MISMATCH,
+            f"MMSI {mmsi}",
+            f"IMO {ours} in the data center, {theirs} per {source}",
+            source,
+        )
+        for mmsi, ours, theirs, source in (await session.execute(imos)).all()
+    ]
+    return findings
+
+
+async def invalid_identifiers(session: AsyncSession, on: dt.date) -> list[Finding]:
+    """Identifiers agencies sent that break their rule (kept as received, flagged here)."""
+    findings = []
+    rows = await session.execute(
+        select(
+            VehicleRegistrationRow.plate, VehicleRegistrationRow.vin, VehicleRegistrationRow.source
+        )
+    )
+    for plate, vin, source in rows.all():
+        try:
+            identifiers.vin(vin)
+        except identifiers.InvalidIdentifier as exc:
+            findings.append(Finding(FindingKind.INVALID_IDENTIFIER, plate, str(exc), source))
+    registrations = await session.execute(
+        select(BusinessRegistrationRow.uscc, BusinessRegistrationRow.source)
+    )
+    for uscc, source in registrations.all():
+        try:
+            identifiers.uscc(uscc)
+        except identifiers.InvalidIdentifier as exc:
+            findings.append(Finding(FindingKind.INVALID_IDENTIFIER, uscc, str(exc), source))
+    return findings
+
+
+CHECKS: dict[FindingKind, Callable[[AsyncSession, dt.date], Awaitable[list[Finding]]]] = {
+    FindingKind.VEHICLE_OFF_THE_ROAD: vehicles_off_the_road,
+    FindingKind.OPERATOR_NOT_REGISTERED: operators_not_registered,
+    FindingKind.VEHICLE_WITHOUT_COMPULSORY_INSURANCE: vehicles_without_compulsory_insurance,
+    FindingKind.OPERATOR_WITHOUT_CARRIER_LIABILITY: operators_without_carrier_liability,
+    FindingKind.DANGEROUS_GOODS_WITHOUT_LIABILITY: dangerous_goods_without_liability,
+    FindingKind.IDENTIFIER_MISMATCH: identifier_mismatches,
+    FindingKind.INVALID_IDENTIFIER: invalid_identifiers,
+}
+
+
+async def report(
+    session: AsyncSession, on: dt.date, kinds: list[FindingKind] | None = None
+) -> list[Finding]:
+    """Every finding of the named kinds (all by default), kind by kind."""
+    findings: list[Finding] = []
+    for kind, check in CHECKS.items():
+        if kinds is None or kind in kinds:
+            findings += await check(session, on)
+    return findings
