@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -28,7 +29,13 @@ from hub.auth.tokens import InvalidToken, Revocations
 from hub.cache import Cache, create_cache
 from hub.config import Settings
 from hub.db import check_connection, create_engine, session_factory
+from hub.errors import NotFound
+from hub.exchange.pipeline import Exchange
+from hub.exchange.registry import AdapterRegistry
+from hub.exchange.validation import InvalidDocument
+from hub.exchange.worker import work
 from hub.migrate import current_revision, head_revision
+from hub.queue import create_queue
 from hub.ratelimit import Quota, RateLimiter, create_rate_limiter
 
 
@@ -153,6 +160,22 @@ class Guarded:
         await self.graphql(scope, receive, send_with_limits)
 
 
+async def _read_limited(request: Request, limit: int) -> bytes | None:
+    """The request body, or None as soon as it passes ``limit`` bytes (never read in whole)."""
+    if int(request.headers.get("content-length") or 0) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
+def _exchange_error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": code, "message": message}, status_code=status)
+
+
 def create_app(settings: Settings) -> Starlette:
     """The hub's web application; nothing connects until its lifespan starts."""
     state: dict[str, Any] = {}
@@ -162,6 +185,9 @@ def create_app(settings: Settings) -> Starlette:
         engine = create_engine(settings)
         cache: Cache = create_cache(settings)
         limiter = create_rate_limiter(settings)
+        queue = create_queue(settings)
+        stop = asyncio.Event()
+        worker: asyncio.Task[int] | None = None
         try:
             await check_connection(engine)
             await cache.ping()
@@ -178,12 +204,19 @@ def create_app(settings: Settings) -> Starlette:
                 gate=Gate(settings, sessions, keys, revocations),
                 oauth=OAuthServer(settings, sessions, keys, revocations, cache),
                 documents=TrustedDocuments.load(),
+                exchange=Exchange(AdapterRegistry.discover(), sessions, queue),
             )
+            if settings.exchange_worker:
+                worker = asyncio.create_task(work(state["exchange"], queue, stop))
             app.state.engine = engine
             app.state.cache = cache
             app.state.keys = keys
             yield
         finally:
+            stop.set()
+            if worker is not None:
+                await worker
+            await queue.close()
             await limiter.close()
             await cache.close()
             await engine.dispose()
@@ -205,6 +238,43 @@ def create_app(settings: Settings) -> Starlette:
         server: OAuthServer = state["oauth"]
         return await server.revoke(request)
 
+    async def push(request: Request) -> JSONResponse:
+        """``POST /exchange/{agency}/{document}``: an agency pushes one document."""
+        agency = request.path_params["agency"]
+        document = request.path_params["document"]
+        gate: Gate = state["gate"]
+        try:
+            principal = await gate.principal(request.headers)
+        except InvalidToken as exc:
+            return _unauthorized(exc.description)
+        except BadRequest as exc:
+            return _exchange_error(400, "bad_request", str(exc))
+        scope = f"exchange:{agency}:write"
+        if not principal.has(scope):
+            return _exchange_error(403, "insufficient_scope", f"pushing {agency} needs {scope}")
+        exchange: Exchange = state["exchange"]
+        body = await _read_limited(request, exchange.max_bytes)
+        if body is None:
+            return _exchange_error(
+                413, "too_large", f"the document is over {exchange.max_bytes:,} bytes"
+            )
+        try:
+            receipt = await exchange.receive(agency, body, "push", document)
+        except InvalidDocument as exc:
+            return _exchange_error(400, "invalid_document", exc.reason)
+        except NotFound as exc:
+            return _exchange_error(404, "unknown_agency", exc.message)
+        return JSONResponse(
+            {
+                "receipt": receipt.id,
+                "messageId": receipt.message_id,
+                "documentType": receipt.document_type,
+                "duplicate": receipt.duplicate,
+                "status": receipt.status,
+            },
+            status_code=200 if receipt.duplicate else 202,
+        )
+
     async def jwks(_request: Request) -> JSONResponse:
         keys: KeyStore = state["keys"]
         await keys.current()
@@ -224,6 +294,7 @@ def create_app(settings: Settings) -> Starlette:
             Route(REVOCATION_PATH, revoke, methods=["POST"]),
             Route("/.well-known/jwks.json", jwks),
             Route("/.well-known/oauth-authorization-server", metadata),
+            Route("/exchange/{agency}/{document}", push, methods=["POST"]),
             Route("/health", health),
         ],
         lifespan=lifespan,

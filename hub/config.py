@@ -42,6 +42,7 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"
     token_ttl: int = 3600
     rate_limits: bool = True
+    exchange_worker: bool = True
 
     @property
     def issuer(self) -> str:
@@ -91,6 +92,7 @@ class Settings:
             public_url=_url(env, "HUB_PUBLIC_URL", "http://127.0.0.1:8000"),
             token_ttl=_int(env, "HUB_TOKEN_TTL", 3600, 60, 86_400),
             rate_limits=_bool(env, "HUB_RATE_LIMITS", True),
+            exchange_worker=_bool(env, "HUB_EXCHANGE_WORKER", True),
         )
 
 

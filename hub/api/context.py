@@ -29,6 +29,7 @@ from hub.paging import Page, Relation, Sort, Window, count_by, fetch_pages
 
 R = TypeVar("R", bound=Base)
 K = TypeVar("K", bound=Hashable)
+T = TypeVar("T")
 L = TypeVar("L", bound=DataLoader[Any, Any])
 
 
@@ -101,6 +102,24 @@ class Context:
             return [found.get(key) for key in keys]
 
         return self.loader(("key", name), lambda: DataLoader(load_fn=load))
+
+    def all_by_key(
+        self,
+        name: Hashable,
+        fetch: Callable[[AsyncSession, Sequence[K]], Awaitable[list[T]]],
+        key_of: Callable[[T], K],
+    ) -> DataLoader[K, list[T]]:
+        """Every row of each key (``fetch`` returns them in the order to show), one statement."""
+
+        async def load(keys: Sequence[K]) -> list[list[T]]:
+            async with self.database() as session:
+                rows = await fetch(session, list(dict.fromkeys(keys)))
+            found: dict[K, list[T]] = {}
+            for row in rows:
+                found.setdefault(key_of(row), []).append(row)
+            return [found.get(key, []) for key in keys]
+
+        return self.loader(("all", name), lambda: DataLoader(load_fn=load))
 
     def pages(
         self, relation: Relation[R, Any]

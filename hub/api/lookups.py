@@ -7,6 +7,8 @@ from typing import Annotated, Any, TypeVar
 import strawberry
 from strawberry.types import Info
 
+from hub.agency_records import models as agency_rows
+from hub.api.agencies import types as agencies
 from hub.api.bilingual import doc
 from hub.api.cargo.types import (
     DangerousGoods,
@@ -87,6 +89,13 @@ NODE_TYPES: dict[str, tuple[type[Base], Any]] = {
     "Station": (StationRow, Station),
     "DangerousGoods": (DangerousGoodsRow, DangerousGoods),
     "PassengerLine": (LineRow, PassengerLine),
+    "VehicleRegistration": (agency_rows.VehicleRegistrationRow, agencies.VehicleRegistration),
+    "TrafficViolation": (agency_rows.TrafficViolationRow, agencies.TrafficViolation),
+    "InsurancePolicy": (agency_rows.InsurancePolicyRow, agencies.InsurancePolicy),
+    "Accident": (agency_rows.AccidentRow, agencies.Accident),
+    "BusinessRegistration": (agency_rows.BusinessRegistrationRow, agencies.BusinessRegistration),
+    "VesselRegistration": (agency_rows.VesselRegistrationRow, agencies.VesselRegistration),
+    "PortCall": (agency_rows.PortCallRow, agencies.PortCall),
 }
 
 

@@ -22,13 +22,20 @@ OPEN_TYPES = {
     "Operator", "Permit", "Vehicle", "Vessel", "VesselCertificate", "Station",
     "PassengerLine", "DangerousGoods",
 }  # fmt: skip
-ALL_TYPES = OPEN_TYPES | {"Practitioner", "QualificationCertificate"}
+AGENCY_TYPES = {
+    "VehicleRegistration", "TrafficViolation", "InsurancePolicy", "Accident",
+    "BusinessRegistration", "VesselRegistration", "PortCall",
+}  # fmt: skip
+ALL_TYPES = OPEN_TYPES | {"Practitioner", "QualificationCertificate"} | AGENCY_TYPES
 PERSONAL = {
     ("Practitioner", "idNumber"),
     ("Practitioner", "name"),
     ("Practitioner", "phone"),
     ("Practitioner", "address"),
     ("Operator", "legalRepresentative"),
+    ("VehicleRegistration", "ownerName"),
+    ("VehicleRegistration", "ownerId"),
+    ("BusinessRegistration", "legalRepresentative"),
 }
 ROLES: dict[str, dict[str, Any] | None] = {
     "anonymous": None,
@@ -123,7 +130,7 @@ async def test_authorization_matrix(anonymous: Any, ids: dict[str, str]) -> None
         for role, spec in ROLES.items()
     }
     checked = 0
-    for type_name in sorted(ALL_TYPES):
+    for type_name in sorted(ids):
         fragment, fields = selection(type_name)
         query = f"query ($id: ID!) {{ node(id: $id) {{ {fragment} }} }}"
         answers = {

@@ -8,6 +8,8 @@ from enum import Enum
 import strawberry
 from strawberry.types import Info
 
+from hub.agency_records import repository as records
+from hub.api.agencies.types import Accident, BusinessRegistration, InsurancePolicy
 from hub.api.bilingual import doc
 from hub.api.common import (
     ORDER_DIRECTION_DESCRIPTION,
@@ -212,6 +214,35 @@ class Operator(Node):
         PassengerLineOrder,
         doc("经营的客运班线。", "Passenger lines it runs."),
     )
+
+    @strawberry.field(
+        description=doc("市场监管登记信息（最新）。", "Business registration, latest.")
+    )
+    async def business_registration(self, info: Info[Context, None]) -> BusinessRegistration | None:
+        rows = await info.context.all_by_key(
+            "business_registrations", records.business_registrations_of, lambda r: r.uscc
+        ).load(self.uscc)
+        return BusinessRegistration.from_row(rows[0]) if rows else None
+
+    @strawberry.field(description=doc("本业户的事故，最新在前。", "Its accidents, newest first."))
+    async def accidents(
+        self, info: Info[Context, None]
+    ) -> list[Accident] | None:  # null + FORBIDDEN for open data
+        rows = await info.context.all_by_key(
+            "operator_accidents", records.accidents_of_operators, lambda r: r.operator_uscc
+        ).load(self.uscc)
+        return [Accident.from_row(row) for row in rows[: records.LIMIT]]
+
+    @strawberry.field(
+        description=doc("本业户为被保险人的保单。", "Policies insuring it, latest expiry first.")
+    )
+    async def insurance_policies(
+        self, info: Info[Context, None]
+    ) -> list[InsurancePolicy] | None:  # null + FORBIDDEN for open data
+        rows = await info.context.all_by_key(
+            "operator_policies", records.policies_of_operators, lambda r: r.insured_uscc
+        ).load(self.uscc)
+        return [InsurancePolicy.from_row(row) for row in rows[: records.LIMIT]]
 
     @classmethod
     def from_row(cls, row: OperatorRow) -> Operator:

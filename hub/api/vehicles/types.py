@@ -9,6 +9,15 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
+from hub.agency_records import repository as records
+from hub.api.agencies.types import (
+    Accident,
+    InsurancePolicy,
+    Limit,
+    TrafficViolation,
+    VehicleRegistration,
+    capped,
+)
 from hub.api.bilingual import doc
 from hub.api.common import (
     ORDER_DIRECTION_DESCRIPTION,
@@ -106,6 +115,42 @@ class Vehicle(Node):
             return None
         row = await info.context.by_id(LineRow).load(self.line_id)
         return None if row is None else PassengerLine.from_row(row)
+
+    @strawberry.field(description=doc("公安交管登记信息（最新）。", "Police registration, latest."))
+    async def registration(self, info: Info[Context, None]) -> VehicleRegistration | None:
+        rows = await info.context.all_by_key(
+            "registrations", records.registrations_of, lambda r: (r.plate, r.plate_color)
+        ).load((self.plate, self.plate_color))
+        return VehicleRegistration.from_row(rows[0]) if rows else None
+
+    @strawberry.field(description=doc("交通违法记录，最新在前。", "Violations, newest first."))
+    async def violations(
+        self, info: Info[Context, None], limit: Limit = 20
+    ) -> list[TrafficViolation] | None:  # null + FORBIDDEN for open data
+        rows = await info.context.all_by_key(
+            "violations", records.violations_of, lambda r: (r.plate, r.plate_color)
+        ).load((self.plate, self.plate_color))
+        return [TrafficViolation.from_row(row) for row in rows[: capped(limit)]]
+
+    @strawberry.field(
+        description=doc("承保本车的保单。", "Policies insuring it, latest expiry first.")
+    )
+    async def insurance_policies(
+        self, info: Info[Context, None]
+    ) -> list[InsurancePolicy] | None:  # null + FORBIDDEN for open data
+        rows = await info.context.all_by_key(
+            "vehicle_policies", records.policies_of_vehicles, lambda r: (r.plate, r.plate_color)
+        ).load((self.plate, self.plate_color))
+        return [InsurancePolicy.from_row(row) for row in rows[: records.LIMIT]]
+
+    @strawberry.field(description=doc("涉及本车的事故。", "Accidents it was in, newest first."))
+    async def accidents(
+        self, info: Info[Context, None]
+    ) -> list[Accident] | None:  # null + FORBIDDEN for open data
+        pairs = await info.context.all_by_key(
+            "vehicle_accidents", records.accidents_of_vehicles, lambda pair: pair[0]
+        ).load((self.plate, self.plate_color))
+        return [Accident.from_row(row) for _key, row in pairs[: records.LIMIT]]
 
     @classmethod
     def from_row(cls, row: VehicleRow) -> Vehicle:

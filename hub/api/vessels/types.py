@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
+from hub.agency_records import repository as records
+from hub.api.agencies.types import Limit, PortCall, VesselRegistration, capped
 from hub.api.bilingual import doc
 from hub.api.common import (
     ORDER_DIRECTION_DESCRIPTION,
@@ -149,6 +151,24 @@ class Vessel(Node):
         VesselCertificateOrder,
         doc("船舶证书。", "Its certificates."),
     )
+
+    @strawberry.field(
+        description=doc("海事登记信息（最新收到的）。", "Maritime registration, latest received.")
+    )
+    async def registration(self, info: Info[Context, None]) -> VesselRegistration | None:
+        rows = await info.context.all_by_key(
+            "vessel_registrations", records.vessel_registrations_of, lambda r: r.mmsi
+        ).load(self.mmsi)
+        return VesselRegistration.from_row(rows[0]) if rows else None
+
+    @strawberry.field(description=doc("进出港记录，最新在前。", "Port calls, newest first."))
+    async def port_calls(
+        self, info: Info[Context, None], limit: Limit = 20
+    ) -> list[PortCall] | None:  # null + FORBIDDEN for open data
+        rows = await info.context.all_by_key(
+            "port_calls", records.port_calls_of, lambda r: r.mmsi
+        ).load(self.mmsi)
+        return [PortCall.from_row(row) for row in rows[: capped(limit)]]
 
     @classmethod
     def from_row(cls, row: VesselRow) -> Vessel:

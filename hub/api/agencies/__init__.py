@@ -1,0 +1,1 @@
+"""GraphQL types of the records shared by the other agencies."""
