@@ -15,6 +15,7 @@ from hub.config import Settings
 from hub.errors import HubError
 from hub.exchange import commands as exchange_commands
 from hub.migrate import ensure_ready
+from hub.quality import commands as quality_commands
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -64,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
 
     _client_commands(commands)
     exchange_commands.register(commands)
+    quality_commands.register(commands)
 
     keys = commands.add_parser("keys", help="token signing keys")
     keys_commands = keys.add_subparsers(required=True, metavar="ACTION")

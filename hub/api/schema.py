@@ -29,6 +29,7 @@ from hub.api.cost import estimate
 from hub.api.errors import MaskUnexpectedErrors, add_code, is_unexpected, log
 from hub.api.lookups import NODE_TYPES, DataCenterQuery
 from hub.api.permissions import EnforcePolicy, Policy
+from hub.api.quality.types import QualityQuery
 from hub.auth.principal import ANONYMOUS, Principal
 from hub.auth.tiers import Tier
 from hub.config import Settings
@@ -67,7 +68,7 @@ class CloseRequestSession(SchemaExtension):
 
 
 @strawberry.type(description=doc("查询入口。", "The root of all queries."))
-class Query(DataCenterQuery, AccessLogQuery):
+class Query(DataCenterQuery, AccessLogQuery, QualityQuery):
     pass
 
 

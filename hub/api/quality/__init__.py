@@ -1,0 +1,1 @@
+"""GraphQL of the cross-source data-quality findings."""
