@@ -56,6 +56,7 @@ class HubGraphQL(GraphQL[Context, None]):
         return Context(
             settings=self.settings,
             sessions=self.state["sessions"],
+            read_sessions=self.state["read_sessions"],
             cache=self.state["cache"],
             principal=principal,
             policy=self.schema.policy,  # type: ignore[attr-defined]
@@ -176,8 +177,11 @@ def _exchange_error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": code, "message": message}, status_code=status)
 
 
-def create_app(settings: Settings) -> Starlette:
-    """The hub's web application; nothing connects until its lifespan starts."""
+def create_app(settings: Settings, adapters: AdapterRegistry | None = None) -> Starlette:
+    """The hub's web application; nothing connects until its lifespan starts.
+
+    ``adapters`` replaces the installed adapters (found through entry points) — for tests.
+    """
     state: dict[str, Any] = {}
 
     @asynccontextmanager
@@ -198,19 +202,21 @@ def create_app(settings: Settings) -> Starlette:
             state.update(
                 engine=engine,
                 sessions=sessions,
+                read_sessions=session_factory(engine, reads_only=True),
                 cache=cache,
                 limiter=limiter,
                 keys=keys,
                 gate=Gate(settings, sessions, keys, revocations),
                 oauth=OAuthServer(settings, sessions, keys, revocations, cache),
                 documents=TrustedDocuments.load(),
-                exchange=Exchange(AdapterRegistry.discover(), sessions, queue),
+                exchange=Exchange(adapters or AdapterRegistry.discover(), sessions, queue),
             )
             if settings.exchange_worker:
                 worker = asyncio.create_task(work(state["exchange"], queue, stop))
             app.state.engine = engine
             app.state.cache = cache
             app.state.keys = keys
+            app.state.exchange = state["exchange"]
             yield
         finally:
             stop.set()

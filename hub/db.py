@@ -143,16 +143,27 @@ def sqlite_engine(url: URL, *, foreign_keys: bool = True) -> AsyncEngine:
         cursor.close()
 
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A deferred transaction that later writes fails at once ("database is locked") when
+        # another connection wrote meanwhile; taking the write lock up front waits instead.
+        # Read-only sessions (GraphQL requests) say so, and stay deferred: readers never wait.
+        reads_only = connection.get_execution_options().get(READS_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
 
     event.listen(engine.sync_engine, "connect", on_connect)
     event.listen(engine.sync_engine, "begin", on_begin)
     return engine
 
 
-def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+READS_ONLY = "hub_reads_only"
+"""Execution option of sessions that never write (lets SQLite keep them deferred)."""
+
+
+def session_factory(
+    engine: AsyncEngine, *, reads_only: bool = False
+) -> async_sessionmaker[AsyncSession]:
     """Sessions that keep loaded rows usable after commit (GraphQL reads them afterwards)."""
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+    bind = engine.execution_options(**{READS_ONLY: True}) if reads_only else engine
+    return async_sessionmaker(bind, expire_on_commit=False, autoflush=False)
 
 
 async def check_connection(engine: AsyncEngine) -> None:

@@ -41,6 +41,8 @@ class Context:
     sessions: async_sessionmaker[AsyncSession]
     cache: Cache
     principal: Principal = ANONYMOUS
+    read_sessions: async_sessionmaker[AsyncSession] | None = None
+    """Sessions for the request's reads; ``sessions`` is for what it writes (the audit)."""
     request: Request | WebSocket | None = None
     response: Response | None = None
     audit: AuditTrail = field(default_factory=AuditTrail)
@@ -57,7 +59,7 @@ class Context:
         """The request's session, held by one caller at a time."""
         async with self._lock:
             if self._session is None:
-                self._session = self.sessions()
+                self._session = (self.read_sessions or self.sessions)()
             yield self._session
 
     async def close(self) -> None:

@@ -165,7 +165,7 @@ class AgencyClient:
             retrying = AsyncRetrying(
                 retry=retry_if_exception_type(RetryableError),
                 stop=stop_after_attempt(self.attempts),
-                wait=wait_exponential_jitter(initial=0.05, max=2.0),
+                wait=wait_exponential_jitter(multiplier=0.05, max=2.0),
                 reraise=True,
             )
             async for attempt in retrying:

@@ -14,6 +14,7 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 import xmlschema
+from lxml import etree
 from xmlschema import XMLResource, XMLResourceError, XMLSchemaValidationError
 
 from hub.exchange.protocol import DocumentType
@@ -36,6 +37,7 @@ class Parsed:
     resource: XMLResource
     namespace: str
     root: str
+    data: bytes
 
     @property
     def element(self) -> Element:
@@ -65,7 +67,7 @@ def parse(data: bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Parsed:
         raise InvalidDocument(f"not well-formed XML: {exc}") from None
     tag = resource.root.tag
     namespace_uri, _, local = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
-    return Parsed(resource=resource, namespace=namespace_uri, root=local)
+    return Parsed(resource=resource, namespace=namespace_uri, root=local, data=data)
 
 
 def validate(document: DocumentType, parsed: Parsed) -> Element:
@@ -75,9 +77,21 @@ def validate(document: DocumentType, parsed: Parsed) -> Element:
             f"expected {{{document.namespace}}}{document.root}, got "
             f"{{{parsed.namespace}}}{parsed.root}"
         )
-    for error in schema(document.schema).iter_errors(parsed.resource):
-        raise InvalidDocument(_describe(error))
+    compiled = schema(document.schema)
+    for _error in compiled.iter_errors(parsed.resource):
+        # Found one: validate again on an lxml tree, which knows line numbers, to say where.
+        located = next(compiled.iter_errors(_with_lines(parsed)), _error)
+        raise InvalidDocument(_describe(located))
     return parsed.element
+
+
+def _with_lines(parsed: Parsed) -> XMLResource:
+    # Safe by now: the defused parse above already refused DTDs and entities; lxml is told
+    # not to load or resolve anything either.
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    return XMLResource(etree.fromstring(parsed.data, parser=parser), allow="none")
 
 
 def _describe(error: XMLSchemaValidationError) -> str:

@@ -24,7 +24,7 @@ OPEN_TYPES = {
 }  # fmt: skip
 AGENCY_TYPES = {
     "VehicleRegistration", "TrafficViolation", "InsurancePolicy", "Accident",
-    "BusinessRegistration", "VesselRegistration", "PortCall",
+    "BusinessRegistration", "VesselRegistration", "PortCall", "QualityFinding",
 }  # fmt: skip
 ALL_TYPES = OPEN_TYPES | {"Practitioner", "QualificationCertificate"} | AGENCY_TYPES
 PERSONAL = {
@@ -313,7 +313,7 @@ def root_lists() -> list[tuple[str, str]]:
 
 async def test_authorization_matrix_of_root_lists(anonymous: Any) -> None:
     lists = root_lists()
-    assert len(lists) == 8
+    assert len(lists) == 9
     for role, spec in ROLES.items():
         client = anonymous if spec is None else await anonymous.as_client(**spec)
         for name, target in lists:

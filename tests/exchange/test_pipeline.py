@@ -1,0 +1,398 @@
+"""The exchange pipeline: stored once, processed once, bad documents explained, nothing lost."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from hub.agency_records.models import VehicleRegistrationRow
+from hub.config import Settings
+from hub.db import create_engine, session_factory
+from hub.exchange.inbound import ingest, pull
+from hub.exchange.models import FAILED, PROCESSED, ExchangeMessage
+from hub.exchange.pipeline import Exchange
+from hub.exchange.registry import AdapterRegistry
+from hub.exchange.validation import InvalidDocument
+from hub.exchange.worker import work
+from hub.queue import create_queue
+from tests.conftest import fetch_token, register_client, running
+from tests.exchange.adapter import ADAPTER, NS, document, feed_documents
+
+VIN = "LZYTA0012N0000001"
+
+
+@pytest.fixture
+async def exchange(settings: Settings) -> AsyncIterator[Exchange]:
+    engine = create_engine(settings)
+    try:
+        yield Exchange(AdapterRegistry([ADAPTER]), session_factory(engine))
+    finally:
+        await engine.dispose()
+
+
+async def count(exchange: Exchange, model: Any = ExchangeMessage) -> int:
+    async with exchange.sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def registrations(exchange: Exchange) -> list[tuple[str, str, str]]:
+    async with exchange.sessions() as session:
+        rows = await session.execute(
+            select(VehicleRegistrationRow.source_record_id, VehicleRegistrationRow.plate,
+                   VehicleRegistrationRow.status).order_by(VehicleRegistrationRow.source_record_id)
+        )  # fmt: skip
+        return [(record, plate, status.value) for record, plate, status in rows.all()]
+
+
+async def test_a_document_is_stored_raw_then_processed(exchange: Exchange) -> None:
+    data = document("m-1", [("R1", "苏A00001", "2", VIN, "A"), ("R2", "苏A00002", "2", VIN, "C")])
+
+    receipt = await exchange.receive("test_police", data, "push")
+    stored_before_processing = await count(exchange)
+    status = await exchange.process(receipt.id)
+
+    assert stored_before_processing == 1
+    assert (receipt.duplicate, receipt.status, status) == (False, "received", PROCESSED)
+    assert await registrations(exchange) == [("R1", "苏A00001", "A"), ("R2", "苏A00002", "C")]
+
+
+async def test_redelivery_changes_nothing(exchange: Exchange) -> None:
+    data = document("m-1", [("R1", "苏A00001", "2", VIN, "A")])
+    first = await exchange.receive("test_police", data, "push")
+    await exchange.process(first.id)
+
+    again = await exchange.receive("test_police", data, "pull")
+    reprocessed = await exchange.process(first.id)
+
+    assert again.duplicate is True
+    assert again.id == first.id
+    assert reprocessed == PROCESSED
+    assert await count(exchange) == 1
+    assert await count(exchange, VehicleRegistrationRow) == 1
+
+
+async def test_a_reused_message_id_with_other_content_is_refused(exchange: Exchange) -> None:
+    await exchange.receive(
+        "test_police", document("m-1", [("R1", "苏A00001", "2", VIN, "A")]), "push"
+    )
+
+    with pytest.raises(InvalidDocument, match="already received with different content"):
+        await exchange.receive(
+            "test_police", document("m-1", [("R1", "苏A00001", "2", VIN, "C")]), "push"
+        )
+
+
+HOSTILE = {
+    "external entity": (
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>',
+        "Entities are forbidden",
+    ),
+    "entity expansion": (
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">'
+        b'<!ENTITY c "&b;&b;&b;&b;">]><r>&c;</r>',
+        "Entities are forbidden",
+    ),
+    "external DTD": (
+        b'<?xml version="1.0"?><!DOCTYPE r SYSTEM "http://example.invalid/r.dtd"><r/>',
+        "External references are forbidden",
+    ),
+    "truncated": (document("m-9", [("R1", "苏A00001", "2", VIN, "A")])[:-30], "invalid XML syntax"),
+    "wrong namespace": (
+        document("m-8", []).replace(NS.encode(), b"urn:js-transport-hub:test_police:other:1.0"),
+        "test_police sends no document",
+    ),
+    "oversized": (b"<r>" + b"x" * 3_000_000 + b"</r>", "the limit is"),
+    "empty": (b"   ", "the document is empty"),
+    "no message id": (
+        document("", [("R1", "苏A00001", "2", VIN, "A")]),
+        "no Header/MessageId",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+async def test_hostile_or_broken_xml_is_refused_and_nothing_stored(
+    exchange: Exchange, case: str
+) -> None:
+    data, reason = HOSTILE[case]
+
+    with pytest.raises(InvalidDocument) as refused:
+        await exchange.receive("test_police", data, "push")
+
+    assert reason in refused.value.reason
+    assert await count(exchange) == 0
+
+
+async def test_an_invalid_document_is_a_dead_letter_that_can_be_retried(exchange: Exchange) -> None:
+    # Valid XML, but plate colour 9 is not in the XSD's enumeration.
+    bad = document("m-2", [("R1", "苏A00001", "9", VIN, "A")])
+    receipt = await exchange.receive("test_police", bad, "file")
+
+    status = await exchange.process(receipt.id)
+
+    async with exchange.sessions() as session:
+        letter = await session.get(ExchangeMessage, receipt.id)
+    assert status == FAILED
+    assert letter is not None
+    assert "PlateColor" in (letter.error or "")
+    assert "line" in (letter.error or "")
+    assert await count(exchange, VehicleRegistrationRow) == 0
+    outcome = await exchange.retry([receipt.id])
+    assert outcome == {FAILED: 1}, "still invalid: retried and failed again, with its reason"
+
+
+async def test_a_mapping_failure_is_kept_and_processed_after_a_fix(exchange: Exchange) -> None:
+    # Passes the XSD (status is a free string there) but is not a known status code.
+    receipt = await exchange.receive(
+        "test_police", document("m-3", [("R1", "苏A00001", "2", VIN, "Z")]), "file"
+    )
+    assert await exchange.process(receipt.id) == FAILED
+
+    fixed_parse = ADAPTER.documents["registration"].parse
+    fixed = replace(
+        ADAPTER.documents["registration"],
+        parse=lambda root: tuple(
+            replace(r, status=type(r.status)("A"))
+            for r in fixed_parse(_accept_z(root))  # type: ignore[attr-defined]
+        ),
+    )
+    exchange.registry = AdapterRegistry([replace(ADAPTER, documents={"registration": fixed})])
+    outcome = await exchange.retry()
+
+    assert outcome == {PROCESSED: 1}
+    assert await registrations(exchange) == [("R1", "苏A00001", "A")]
+
+
+def _accept_z(root: Any) -> Any:
+    for element in root.iter(f"{{{NS}}}Status"):
+        if element.text == "Z":
+            element.text = "A"
+    return root
+
+
+@pytest.mark.parametrize("via", ["push", "pull", "file"])
+async def test_push_pull_and_files_land_the_same_records(
+    settings: Settings, tmp_path: Path, via: str
+) -> None:
+    documents = feed_documents(12)["registration"]
+    expected = [(f"R{n}", f"苏A{n:05d}", "A") for n in range(12)]
+    async with running(settings, AdapterRegistry([ADAPTER])) as http:
+        exchange: Exchange = http.app.state.exchange
+        if via == "push":
+            client_id, secret = await register_client(http, "exchange:public_security:write")
+            token = await fetch_token(http, client_id, secret)
+            refused = await http.post(
+                "/exchange/test_police/registration",
+                content=documents[0],
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            assert refused.status_code == 403, "a scope for another agency does not do"
+            client_id, secret = await _push_client(http)
+            token = await fetch_token(http, client_id, secret)
+            for data in documents:
+                answer = await http.post(
+                    "/exchange/test_police/registration",
+                    content=data,
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+                assert answer.status_code == 202, answer.text
+                assert answer.json()["receipt"] > 0
+            await _drain(exchange)
+        elif via == "pull":
+            transport = httpx.ASGITransport(app=ADAPTER.simulator())
+            client = ADAPTER.client("http://simulator", transport=transport)
+            summary = await pull(exchange, "test_police", client, ["registration"], page_size=5)
+            assert (summary.accepted, summary.processed) == (12, 12)
+            again = await pull(exchange, "test_police", client, ["registration"], page_size=5)
+            assert again.accepted == 0, "the cursor was kept: nothing is pulled twice"
+        else:
+            files = write_files(tmp_path, documents)
+            summary = await ingest(exchange, "test_police", files)
+            assert (summary.accepted, summary.processed, summary.failed) == (12, 12, [])
+        assert await registrations(exchange) == sorted(expected)
+
+
+def write_files(directory: Path, documents: list[bytes]) -> list[Path]:
+    files = [directory / f"{n:02d}.xml" for n in range(len(documents))]
+    for file, data in zip(files, documents, strict=True):
+        file.write_bytes(data)
+    return files
+
+
+async def _push_client(http: Any) -> tuple[str, str | None]:
+    from hub.auth import clients
+    from hub.auth.models import OAuthClient
+
+    client_id, secret = await register_client(http, "exchange:public_security:write")
+    sessions = session_factory(http.app.state.engine)
+    async with sessions() as session, session.begin():
+        row = await session.scalar(select(OAuthClient).where(OAuthClient.client_id == client_id))
+        assert row is not None
+        row.scopes = [*row.scopes, "exchange:test_police:write"]  # the test agency's scope
+    del clients
+    return client_id, secret
+
+
+async def _drain(exchange: Exchange, seconds: float = 20.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while loop.time() < deadline:
+        async with exchange.sessions() as session:
+            waiting = await session.scalar(
+                select(func.count())
+                .select_from(ExchangeMessage)
+                .where(ExchangeMessage.status == "received")
+            )
+        if not waiting:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the worker did not process the queue in time")
+
+
+async def test_a_push_too_large_is_refused_before_it_is_read(settings: Settings) -> None:
+    async with running(settings, AdapterRegistry([ADAPTER])) as http:
+        client_id, secret = await _push_client(http)
+        token = await fetch_token(http, client_id, secret)
+        answer = await http.post(
+            "/exchange/test_police/registration",
+            content=b"<r>" + b"x" * 3_000_000 + b"</r>",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        stored = await count(http.app.state.exchange)
+
+    assert answer.status_code == 413
+    assert answer.json()["error"] == "too_large"
+    assert stored == 0
+
+
+async def test_the_worker_processes_what_is_queued(
+    settings: Settings, cache_settings: Settings
+) -> None:
+    shared = replace(
+        settings, redis_url=cache_settings.redis_url, cache_prefix=cache_settings.cache_prefix
+    )
+    engine = create_engine(shared)
+    queue = create_queue(shared)
+    exchange = Exchange(AdapterRegistry([ADAPTER]), session_factory(engine), queue)
+    stop = asyncio.Event()
+    try:
+        for data in feed_documents(5)["registration"]:
+            await exchange.receive("test_police", data, "push")
+        worker = asyncio.create_task(work(exchange, queue, stop, consumer="test", idle_ms=100))
+        await _drain(exchange)
+        stop.set()
+        done = await worker
+        assert done == 5
+        assert await count(exchange, VehicleRegistrationRow) == 5
+    finally:
+        stop.set()
+        await queue.close()
+        await engine.dispose()
+
+
+def _spawn(mode: str, settings: Settings, *files: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.exchange.worker_process", mode, settings.database_url,
+         settings.redis_url or "-", settings.cache_prefix, *files],
+        cwd=Path(__file__).resolve().parents[2], stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("cache_settings", ["redis"], indirect=True)
+async def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(
+    settings: Settings, cache_settings: Settings
+) -> None:
+    shared = replace(
+        settings, redis_url=cache_settings.redis_url, cache_prefix=cache_settings.cache_prefix
+    )
+    engine = create_engine(shared)
+    queue = create_queue(shared)
+    exchange = Exchange(AdapterRegistry([ADAPTER]), session_factory(engine), queue)
+    total = 400
+    try:
+        for n in range(total):
+            await exchange.receive(
+                "test_police", document(f"k-{n}", [(f"K{n}", f"苏B{n:05d}", "2", VIN, "A")]), "push"
+            )
+        doomed = _spawn("work", shared)
+        assert doomed.stdout is not None
+        assert doomed.stdout.readline().strip() == "started"
+        # Let it get part of the way, then kill it without warning.
+        while await count_processed(exchange) < 20:  # noqa: ASYNC110 - another process's progress
+            await asyncio.sleep(0.02)
+        os.kill(doomed.pid, signal.SIGKILL)
+        doomed.wait()
+        doomed.stdout.close()
+        killed_at = await count_processed(exchange)
+        stop = asyncio.Event()
+        survivor = asyncio.create_task(
+            work(exchange, queue, stop, consumer="survivor", idle_ms=100)
+        )
+        await _drain(exchange, seconds=60)
+        stop.set()
+        await survivor
+        assert 20 <= killed_at < total, "the kill must land mid-batch"
+        assert await count_processed(exchange) == total
+        assert await count(exchange, VehicleRegistrationRow) == total
+    finally:
+        await queue.close()
+        await engine.dispose()
+
+
+async def count_processed(exchange: Exchange) -> int:
+    async with exchange.sessions() as session:
+        return int(
+            await session.scalar(
+                select(func.count())
+                .select_from(ExchangeMessage)
+                .where(ExchangeMessage.status == PROCESSED)
+            )
+            or 0
+        )
+
+
+def write_documents(directory: Path, total: int) -> list[str]:
+    files = []
+    for n in range(total):
+        path = directory / f"{n:04d}.xml"
+        path.write_bytes(document(f"i-{n}", [(f"I{n}", f"苏C{n:05d}", "2", VIN, "A")]))
+        files.append(str(path))
+    return files
+
+
+async def test_an_ingest_killed_mid_way_is_completed_by_running_it_again(
+    settings: Settings, tmp_path: Path
+) -> None:
+    total = 300
+    files = write_documents(tmp_path, total)
+    engine = create_engine(settings)
+    exchange = Exchange(AdapterRegistry([ADAPTER]), session_factory(engine))
+    try:
+        doomed = _spawn("ingest", settings, *files)
+        assert doomed.stdout is not None
+        assert doomed.stdout.readline().strip() == "started"
+        while await count_processed(exchange) < 20:  # noqa: ASYNC110 - another process's progress
+            await asyncio.sleep(0.02)
+        os.kill(doomed.pid, signal.SIGKILL)
+        doomed.wait()
+        doomed.stdout.close()
+        killed_at = await count(exchange)
+        summary = await ingest(exchange, "test_police", [Path(f) for f in files])
+        assert 20 <= killed_at < total, "the kill must land mid-way"
+        assert summary.accepted + summary.duplicates == total
+        assert await count(exchange) == total
+        assert await count_processed(exchange) == total
+        assert await count(exchange, VehicleRegistrationRow) == total
+    finally:
+        await engine.dispose()
