@@ -21,7 +21,7 @@ from strawberry.types.unset import UNSET
 from hub.api.context import Context
 from hub.api.documents import TrustedDocuments
 from hub.api.schema import build_schema
-from hub.auth.gate import BadRequest, Gate
+from hub.auth.gate import BadRequest, Gate, unauthorized
 from hub.auth.keys import KeyStore
 from hub.auth.principal import ANONYMOUS, PURPOSE_HEADER, Principal
 from hub.auth.server import INTROSPECTION_PATH, REVOCATION_PATH, TOKEN_PATH, OAuthServer
@@ -29,10 +29,9 @@ from hub.auth.tokens import InvalidToken, Revocations
 from hub.cache import Cache, create_cache
 from hub.config import Settings
 from hub.db import check_connection, create_engine, session_factory
-from hub.errors import NotFound
 from hub.exchange.pipeline import Exchange
 from hub.exchange.registry import AdapterRegistry
-from hub.exchange.validation import InvalidDocument
+from hub.exchange.routes import exchange_routes
 from hub.exchange.worker import work
 from hub.migrate import current_revision, head_revision
 from hub.queue import create_queue
@@ -95,19 +94,6 @@ class HubGraphQL(GraphQL[Context, None]):
         return documents.resolve(data, body, state)
 
 
-def _unauthorized(description: str) -> JSONResponse:
-    escaped = description.replace('"', "'")
-    return JSONResponse(
-        {"errors": [{"message": description, "extensions": {"code": "UNAUTHENTICATED"}}]},
-        status_code=401,
-        headers={
-            "WWW-Authenticate": (
-                f'Bearer realm="hub", error="invalid_token", error_description="{escaped}"'
-            )
-        },
-    )
-
-
 class Guarded:
     """``/graphql`` behind the gate: the principal is found, and the rate limit taken, first."""
 
@@ -125,7 +111,7 @@ class Guarded:
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 4401, "reason": exc.description})
                 return
-            await _unauthorized(exc.description)(scope, receive, send)
+            await unauthorized(exc.description)(scope, receive, send)
             return
         except BadRequest as exc:
             body = {"errors": [{"message": str(exc), "extensions": {"code": "BAD_REQUEST"}}]}
@@ -159,22 +145,6 @@ class Guarded:
             await send(message)
 
         await self.graphql(scope, receive, send_with_limits)
-
-
-async def _read_limited(request: Request, limit: int) -> bytes | None:
-    """The request body, or None as soon as it passes ``limit`` bytes (never read in whole)."""
-    if int(request.headers.get("content-length") or 0) > limit:
-        return None
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            return None
-    return bytes(body)
-
-
-def _exchange_error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": code, "message": message}, status_code=status)
 
 
 def create_app(settings: Settings, adapters: AdapterRegistry | None = None) -> Starlette:
@@ -244,43 +214,6 @@ def create_app(settings: Settings, adapters: AdapterRegistry | None = None) -> S
         server: OAuthServer = state["oauth"]
         return await server.revoke(request)
 
-    async def push(request: Request) -> JSONResponse:
-        """``POST /exchange/{agency}/{document}``: an agency pushes one document."""
-        agency = request.path_params["agency"]
-        document = request.path_params["document"]
-        gate: Gate = state["gate"]
-        try:
-            principal = await gate.principal(request.headers)
-        except InvalidToken as exc:
-            return _unauthorized(exc.description)
-        except BadRequest as exc:
-            return _exchange_error(400, "bad_request", str(exc))
-        scope = f"exchange:{agency}:write"
-        if not principal.has(scope):
-            return _exchange_error(403, "insufficient_scope", f"pushing {agency} needs {scope}")
-        exchange: Exchange = state["exchange"]
-        body = await _read_limited(request, exchange.max_bytes)
-        if body is None:
-            return _exchange_error(
-                413, "too_large", f"the document is over {exchange.max_bytes:,} bytes"
-            )
-        try:
-            receipt = await exchange.receive(agency, body, "push", document)
-        except InvalidDocument as exc:
-            return _exchange_error(400, "invalid_document", exc.reason)
-        except NotFound as exc:
-            return _exchange_error(404, "unknown_agency", exc.message)
-        return JSONResponse(
-            {
-                "receipt": receipt.id,
-                "messageId": receipt.message_id,
-                "documentType": receipt.document_type,
-                "duplicate": receipt.duplicate,
-                "status": receipt.status,
-            },
-            status_code=200 if receipt.duplicate else 202,
-        )
-
     async def jwks(_request: Request) -> JSONResponse:
         keys: KeyStore = state["keys"]
         await keys.current()
@@ -300,7 +233,7 @@ def create_app(settings: Settings, adapters: AdapterRegistry | None = None) -> S
             Route(REVOCATION_PATH, revoke, methods=["POST"]),
             Route("/.well-known/jwks.json", jwks),
             Route("/.well-known/oauth-authorization-server", metadata),
-            Route("/exchange/{agency}/{document}", push, methods=["POST"]),
+            *exchange_routes(state),
             Route("/health", health),
         ],
         lifespan=lifespan,

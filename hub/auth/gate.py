@@ -12,6 +12,7 @@ from urllib.parse import unquote
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.datastructures import Headers
+from starlette.responses import JSONResponse
 
 from hub.auth import clients
 from hub.auth.clients import RegisteredClient
@@ -99,3 +100,17 @@ def _purpose(value: str | None) -> str | None:
     if len(purpose) > MAX_PURPOSE_LENGTH or any(ord(char) < 32 for char in purpose):
         raise BadRequest(f"{PURPOSE_HEADER}: at most {MAX_PURPOSE_LENGTH} printable characters")
     return purpose
+
+
+def unauthorized(description: str) -> JSONResponse:
+    """The RFC 6750 §3.1 answer to a bad bearer token."""
+    escaped = description.replace('"', "'")
+    return JSONResponse(
+        {"errors": [{"message": description, "extensions": {"code": "UNAUTHENTICATED"}}]},
+        status_code=401,
+        headers={
+            "WWW-Authenticate": (
+                f'Bearer realm="hub", error="invalid_token", error_description="{escaped}"'
+            )
+        },
+    )
