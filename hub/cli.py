@@ -252,8 +252,12 @@ def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
 def _demo(settings: Settings, args: argparse.Namespace) -> int:
     from hub.cache import GENERATION_KEY, create_cache
     from hub.db import create_engine, session_factory
-    from hub.demo.generator import DemoScale, generate
+    from hub.demo.generator import DemoScale, generate, subjects
     from hub.demo.loader import is_empty, load
+    from hub.exchange.inbound import feed_demo
+    from hub.exchange.pipeline import Exchange
+    from hub.exchange.protocol import DemoSubjects
+    from hub.exchange.registry import AdapterRegistry
     from hub.filters import today
 
     if not 0 < args.scale <= 100:
@@ -274,6 +278,10 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
                 )
             data = generate(DemoScale.times(args.scale), seed=args.seed, today=today())
             summary = await load(sessions, data, progress=sys.stderr.isatty())
+            fed = await feed_demo(
+                Exchange(AdapterRegistry.discover(), sessions),
+                DemoSubjects(**subjects(data), today=today().isoformat(), seed=args.seed),
+            )
             # Counts cached by running hubs must not outlive the data they counted.
             await cache.incr(GENERATION_KEY)
         finally:
@@ -281,6 +289,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
             await engine.dispose()
         loaded = ", ".join(f"{count:,} {table}" for table, count in summary.counts.items())
         print(f"hub: loaded demo data: {loaded}")
+        print(f"hub: fed the agencies' demo documents: {fed.lines()[0]}")
         return 0
 
     return asyncio.run(run())

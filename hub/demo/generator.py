@@ -693,3 +693,21 @@ class _Generator:
         sequence = self.rng.randrange(1, 500) * 2 - male
         body = f"{county}{birth:%Y%m%d}{sequence:03d}"
         return body + ric.calc_check_digit(body + "0")
+
+
+def subjects(data: DemoData) -> dict[str, list[Any]]:
+    """The demo's vehicles, operators and vessels by their natural keys, for agency documents.
+
+    vehicles: (plate, plate colour code, VIN, dangerous goods, operator USCC);
+    operators: (USCC, name); vessels: (MMSI, IMO or None, name).
+    """
+    uscc_of = {row["id"]: row["uscc"] for row in data.tables["operators"]}
+    return {
+        "vehicles": [
+            (row["plate"], row["plate_color"].value, row["vin"], row["dangerous_goods"],
+             uscc_of[row["operator_id"]])
+            for row in data.tables["vehicles"]
+        ],
+        "operators": [(row["uscc"], row["name"]) for row in data.tables["operators"]],
+        "vessels": [(row["mmsi"], row["imo"], row["name"]) for row in data.tables["vessels"]],
+    }  # fmt: skip

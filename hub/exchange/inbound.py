@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.exchange.models import FAILED, PROCESSED, FeedCursor
 from hub.exchange.pipeline import Exchange
-from hub.exchange.protocol import AgencyClient
+from hub.exchange.protocol import AgencyClient, DemoSubjects
 from hub.exchange.validation import InvalidDocument
 
 
@@ -143,4 +143,16 @@ async def pull(
                 await _save_cursor(exchange.sessions, agency, document, cursor)
             if not page.more or not page.documents:
                 break
+    return summary
+
+
+async def feed_demo(exchange: Exchange, subjects: DemoSubjects) -> Summary:
+    """Every adapter's demo documents about the demo's subjects, through the pipeline."""
+    summary = Summary()
+    for name, adapter in sorted(exchange.registry.items()):
+        if adapter.demo is None:
+            continue
+        for document, items in adapter.demo(subjects).items():
+            for number, data in enumerate(items, 1):
+                await take_in(exchange, name, data, "file", f"{name}/{document} #{number}", summary)
     return summary

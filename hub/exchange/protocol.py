@@ -179,6 +179,21 @@ class AgencyClient:
 
 
 @dataclass(frozen=True, slots=True)
+class DemoSubjects:
+    """What the hub's demo data holds, so an agency's demo documents speak of the same things."""
+
+    vehicles: Sequence[tuple[str, str, str, bool, str]]
+    """(plate, plate colour code, VIN, carries dangerous goods, operator USCC)."""
+    operators: Sequence[tuple[str, str]]
+    """(USCC, name)."""
+    vessels: Sequence[tuple[str, str | None, str]]
+    """(MMSI, IMO or None, name)."""
+    today: str
+    """ISO date the demo is built for."""
+    seed: int = 2026
+
+
+@dataclass(frozen=True, slots=True)
 class Adapter:
     """Everything the hub knows of one agency."""
 
@@ -188,6 +203,8 @@ class Adapter:
     documents: Mapping[str, DocumentType]
     simulator: Callable[[], Any]
     """An ASGI app of the agency's feed, with sample documents, for tests and the demo."""
+    demo: Callable[[DemoSubjects], Mapping[str, Sequence[bytes]]] | None = None
+    """Documents about the demo's own subjects, with a few planted disagreements."""
 
     def client(self, base_url: str, **options: Any) -> AgencyClient:
         """The client of this agency's feed at ``base_url``."""

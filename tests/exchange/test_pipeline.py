@@ -396,3 +396,30 @@ async def test_an_ingest_killed_mid_way_is_completed_by_running_it_again(
         assert await count(exchange, VehicleRegistrationRow) == total
     finally:
         await engine.dispose()
+
+
+async def test_stored_records_are_shared_back_as_a_valid_document(settings: Settings) -> None:
+    from hub.exchange.validation import parse, validate
+
+    async with running(settings, AdapterRegistry([ADAPTER])) as http:
+        exchange: Exchange = http.app.state.exchange
+        for data in feed_documents(3)["registration"]:
+            receipt = await exchange.receive("test_police", data, "file")
+            await exchange.process(receipt.id)
+        partner, secret = await register_client(http, "registry:read")
+        token = await fetch_token(http, partner, secret)
+        anonymous = await http.get("/exchange/test_police/registration")
+        shared = await http.get(
+            "/exchange/test_police/registration", headers={"Authorization": f"Bearer {token}"}
+        )
+
+    document_type = ADAPTER.documents["registration"]
+    records = document_type.parse(validate(document_type, parse(shared.content)))
+    assert anonymous.status_code == 403
+    assert shared.status_code == 200
+    assert shared.headers["content-type"].startswith("application/xml")
+    assert [(r.source_record_id, r.plate) for r in records] == [  # type: ignore[union-attr]
+        ("R0", "苏A00000"),
+        ("R1", "苏A00001"),
+        ("R2", "苏A00002"),
+    ]
