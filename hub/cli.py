@@ -77,6 +77,12 @@ def _parser() -> argparse.ArgumentParser:
     verify = audit_commands.add_parser("verify", help="check the hash chain, naming bad entries")
     verify.set_defaults(run=_audit_verify)
 
+    standards = commands.add_parser("standards", help="the published standards")
+    standards_commands = standards.add_subparsers(required=True, metavar="ACTION")
+    dictionary = standards_commands.add_parser("dictionary", help="write the data dictionary")
+    dictionary.add_argument("--check", action="store_true", help="fail if it is out of date")
+    dictionary.set_defaults(run=_dictionary)
+
     codes = commands.add_parser("codes", help="code lists in standards/codes")
     codes_commands = codes.add_subparsers(required=True, metavar="ACTION")
     generate = codes_commands.add_parser("generate", help="regenerate hub/canonical/codes.py")
@@ -311,6 +317,19 @@ def _schema_export(_settings: Settings, args: argparse.Namespace) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     print(f"hub: wrote {path}")
+    return 0
+
+
+def _dictionary(_settings: Settings, args: argparse.Namespace) -> int:
+    from hub.dictionary import DICTIONARY_PATH, render, write
+
+    if args.check:
+        current = DICTIONARY_PATH.exists() and DICTIONARY_PATH.read_text(encoding="utf-8")
+        if current != render():
+            print(f"hub: {DICTIONARY_PATH} is out of date: run `hub standards dictionary`")
+            return 1
+        return 0
+    print(f"hub: {'wrote' if write() else 'unchanged'} {DICTIONARY_PATH}")
     return 0
 
 
