@@ -93,39 +93,67 @@ def _insert(session: AsyncSession, model: type[Base]) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
+BATCH = 500
+"""Rows per statement: well under PostgreSQL's and SQLite's bind-parameter limits."""
+
+
 async def store(
     session: AsyncSession, agency: str, records: Sequence[r.Record], at: dt.datetime
 ) -> int:
     """Apply ``records`` received from ``agency``; returns how many rows were new or changed.
 
-    Runs in the caller's transaction: the records of one document are kept all or none.
+    Runs in the caller's transaction: the records of one document are kept all or none. Records
+    of one type go in multi-row statements; a record repeated in one document counts once (the
+    last copy wins), as it would arriving in two.
     """
-    changed = 0
+    by_type: dict[type, dict[str, r.Record]] = {}
     for record in records:
-        storage = STORAGE[type(record)]
-        child_field = storage.children.field if storage.children else None
+        by_type.setdefault(type(record), {})[record.source_record_id] = record
+    changed = 0
+    for record_type, keyed in by_type.items():
+        group = list(keyed.values())
+        for start in range(0, len(group), BATCH):
+            changed += await _store_batch(
+                session, STORAGE[record_type], agency, group[start : start + BATCH], at
+            )
+    return changed
+
+
+async def _store_batch(
+    session: AsyncSession,
+    storage: Storage,
+    agency: str,
+    records: Sequence[r.Record],
+    at: dt.datetime,
+) -> int:
+    model: Any = storage.model
+    child_field = storage.children.field if storage.children else None
+    rows = []
+    for record in records:
         values = {
             f.name: getattr(record, f.name)
             for f in dataclasses.fields(record)
             if f.name != child_field
         }
         values.update(source=agency, received_at=at, verified_at=at)
-        statement = _insert(session, storage.model).values(values)
-        if storage.event:
-            statement = statement.on_conflict_do_nothing(index_elements=_KEY)
-        else:
-            kept = {key: statement.excluded[key] for key in values if key not in _KEY}
-            kept.pop("received_at")  # when the hub first received it stays as it was
-            statement = statement.on_conflict_do_update(index_elements=_KEY, set_=kept)
-        row_id = await session.scalar(statement.returning(storage.model.id))  # type: ignore[attr-defined]
-        if row_id is None:
-            continue  # an event the hub already holds
-        changed += 1
-        if storage.children is not None:
-            await _replace_children(
-                session, storage.children, row_id, getattr(record, child_field or "")
-            )
-    return changed
+        rows.append(values)
+    statement = _insert(session, model).values(rows)
+    if storage.event:
+        statement = statement.on_conflict_do_nothing(index_elements=_KEY)
+    else:
+        kept = {key: statement.excluded[key] for key in rows[0] if key not in _KEY}
+        kept.pop("received_at")  # when the hub first received it stays as it was
+        statement = statement.on_conflict_do_update(index_elements=_KEY, set_=kept)
+    returned = await session.execute(statement.returning(model.id, model.source_record_id))
+    ids = {record_id: row_id for row_id, record_id in returned.all()}
+    if storage.children is not None:
+        for record in records:
+            row_id = ids.get(record.source_record_id)
+            if row_id is not None:
+                await _replace_children(
+                    session, storage.children, row_id, getattr(record, child_field or "")
+                )
+    return len(ids)
 
 
 async def _replace_children(

@@ -254,3 +254,26 @@ def feed_app(documents: Mapping[str, Sequence[bytes]], *, fail_every: int = 0) -
         )
 
     return Starlette(routes=[Route("/feed/{document}", feed)])
+
+
+def batches(
+    records: Sequence[Record],
+    export: Callable[[Sequence[Record], Header], bytes],
+    *,
+    sender: str,
+    message_prefix: str,
+    size: int = 500,
+    sent_at: str = "2026-11-25T08:00:00+08:00",
+) -> list[bytes]:
+    """``records`` as documents of at most ``size`` records, message ids ``<prefix>-000001``…"""
+    return [
+        export(
+            records[start : start + size],
+            Header(
+                message_id=f"{message_prefix}-{start // size + 1:06d}",
+                sender=sender,
+                sent_at=sent_at,
+            ),
+        )
+        for start in range(0, len(records), size)
+    ]
