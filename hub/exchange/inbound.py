@@ -43,19 +43,17 @@ async def take_in(
 ) -> None:
     """Receive one document and process it at once (files and pulls need no queue)."""
     try:
-        receipt = await exchange.receive(agency, data, via)
+        receipt = await exchange.receive_and_process(agency, data, via)
     except InvalidDocument as exc:
         summary.refused.append((where, exc.reason))
         return
-    if receipt.duplicate and receipt.status == PROCESSED:
-        summary.duplicates += 1
-        return
     summary.duplicates += receipt.duplicate
     summary.accepted += not receipt.duplicate
-    status = await exchange.process(receipt.id)
-    if status == PROCESSED:
+    if receipt.duplicate and receipt.status == PROCESSED:
+        return
+    if receipt.status == PROCESSED:
         summary.processed += 1
-    elif status == FAILED:
+    elif receipt.status == FAILED:
         summary.failed.append((where, await _reason(exchange, receipt.id)))
 
 

@@ -9,6 +9,7 @@ letters with the exact reason, all in one transaction so nothing is half-applied
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import logging
@@ -20,9 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.agency_records.store import store
 from hub.exchange.models import FAILED, PROCESSED, RECEIVED, ExchangeMessage
-from hub.exchange.protocol import read_header
+from hub.exchange.protocol import DocumentType, read_header
 from hub.exchange.registry import AdapterRegistry
-from hub.exchange.validation import MAX_DOCUMENT_BYTES, InvalidDocument, parse, validate
+from hub.exchange.validation import MAX_DOCUMENT_BYTES, InvalidDocument, Parsed, parse, validate
 from hub.queue import WorkQueue
 
 log = logging.getLogger("hub.exchange")
@@ -55,10 +56,10 @@ class Exchange:
         self.queue = queue
         self.max_bytes = max_bytes
 
-    async def receive(
-        self, agency: str, data: bytes, via: str, document_type: str | None = None
-    ) -> Receipt:
-        """Store a document raw (once per message id) and queue it; InvalidDocument refuses it."""
+    def _admit(
+        self, agency: str, data: bytes, document_type: str | None
+    ) -> tuple[DocumentType, Parsed, str]:
+        """Everything checked before a document may be stored: its type and its message id."""
         adapter = self.registry[agency]
         parsed = parse(data, self.max_bytes)
         document = adapter.document_for(parsed.namespace, parsed.root)
@@ -72,36 +73,69 @@ class Exchange:
             message_id = ""
         if not message_id:
             raise InvalidDocument("the document has no Header/MessageId")
-        digest = hashlib.sha256(data).hexdigest()
+        return document, parsed, message_id
+
+    def _row(
+        self, agency: str, document: DocumentType, message_id: str, data: bytes, via: str
+    ) -> ExchangeMessage:
+        return ExchangeMessage(
+            agency=agency,
+            document_type=document.name,
+            message_id=message_id,
+            received_via=via,
+            received_at=dt.datetime.now(dt.UTC),
+            sha256=hashlib.sha256(data).hexdigest(),
+            body=data,
+            status=RECEIVED,
+            attempts=0,
+            records=0,
+        )
+
+    async def _duplicate(self, agency: str, message_id: str, data: bytes) -> Receipt:
         existing = await self._find(agency, message_id)
         if existing is None:
-            try:
-                async with self.sessions() as session, session.begin():
-                    row = ExchangeMessage(
-                        agency=agency,
-                        document_type=document.name,
-                        message_id=message_id,
-                        received_via=via,
-                        received_at=dt.datetime.now(dt.UTC),
-                        sha256=digest,
-                        body=data,
-                        status=RECEIVED,
-                        attempts=0,
-                        records=0,
-                    )
-                    session.add(row)
-                await self._enqueue(row.id)
-                return _receipt(row, duplicate=False)
-            except IntegrityError:
-                existing = await self._find(agency, message_id)  # a concurrent delivery won
-                if existing is None:
-                    raise
-        if existing.sha256 != digest:
+            raise RuntimeError(f"message {agency}/{message_id} vanished")
+        if existing.sha256 != hashlib.sha256(data).hexdigest():
             raise InvalidDocument(
                 f"message id {message_id} was already received with different content "
                 f"(receipt {existing.id}): send corrections under a new message id"
             )
         return _receipt(existing, duplicate=True)
+
+    async def receive(
+        self, agency: str, data: bytes, via: str, document_type: str | None = None
+    ) -> Receipt:
+        """Store a document raw (once per message id) and queue it; InvalidDocument refuses it."""
+        document, _parsed, message_id = self._admit(agency, data, document_type)
+        try:
+            async with self.sessions() as session, session.begin():
+                row = self._row(agency, document, message_id, data, via)
+                session.add(row)
+        except IntegrityError:  # the hub has this message already
+            return await self._duplicate(agency, message_id, data)
+        await self._enqueue(row.id)
+        return _receipt(row, duplicate=False)
+
+    async def receive_and_process(self, agency: str, data: bytes, via: str) -> Receipt:
+        """Files and pulls: store raw and process in one transaction, without a queue.
+
+        The raw document and its outcome commit together; if the process dies first, the file
+        or the feed page (whose cursor has not moved) is simply taken in again.
+        """
+        document, parsed, message_id = self._admit(agency, data, None)
+        try:
+            async with self.sessions() as session, session.begin():
+                row = self._row(agency, document, message_id, data, via)
+                session.add(row)
+                await session.flush()
+                await self._process_row(session, row, parsed)
+        except IntegrityError:
+            receipt = await self._duplicate(agency, message_id, data)
+            if receipt.status != PROCESSED:
+                status = await self.process(receipt.id)
+                return dataclasses.replace(receipt, status=status)
+            return receipt
+        return _receipt(row, duplicate=False)
 
     async def _find(self, agency: str, message_id: str) -> ExchangeMessage | None:
         async with self.sessions() as session:
@@ -123,23 +157,30 @@ class Exchange:
                 return "missing"
             if row.status == PROCESSED:
                 return PROCESSED  # delivered twice: done already
-            row.attempts += 1
-            try:
-                async with session.begin_nested():
-                    row.records = await self._apply(session, row)
-            except InvalidDocument as exc:
-                row.status, row.error = FAILED, exc.reason
-            except (ValueError, KeyError, TypeError) as exc:
-                row.status, row.error = FAILED, f"mapping failed: {exc}"
-                log.warning("message %s of %s failed to map", row.id, row.agency, exc_info=exc)
-            else:
-                row.status, row.error = PROCESSED, None
-                row.processed_at = dt.datetime.now(dt.UTC)
+            await self._process_row(session, row)
             return row.status
 
-    async def _apply(self, session: AsyncSession, row: ExchangeMessage) -> int:
+    async def _process_row(
+        self, session: AsyncSession, row: ExchangeMessage, parsed: Parsed | None = None
+    ) -> None:
+        row.attempts += 1
+        try:
+            async with session.begin_nested():
+                row.records = await self._apply(session, row, parsed)
+        except InvalidDocument as exc:
+            row.status, row.error = FAILED, exc.reason
+        except (ValueError, KeyError, TypeError) as exc:
+            row.status, row.error = FAILED, f"mapping failed: {exc}"
+            log.warning("message %s of %s failed to map", row.id, row.agency, exc_info=exc)
+        else:
+            row.status, row.error = PROCESSED, None
+            row.processed_at = dt.datetime.now(dt.UTC)
+
+    async def _apply(
+        self, session: AsyncSession, row: ExchangeMessage, parsed: Parsed | None
+    ) -> int:
         document = self.registry[row.agency].documents[row.document_type]
-        element = validate(document, parse(row.body, self.max_bytes))
+        element = validate(document, parsed or parse(row.body, self.max_bytes))
         records = document.parse(element)
         return await store(session, row.agency, records, row.received_at)
 
