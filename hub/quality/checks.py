@@ -188,7 +188,10 @@ async def operators_without_carrier_liability(session: AsyncSession, on: dt.date
     reported = exists().where(InsurancePolicyRow.insured_uscc == Operator.uscc)
     covered = exists().where(
         InsurancePolicyRow.insured_uscc == Operator.uscc,
-        InsurancePolicyRow.kind == InsuranceKind.CARRIER_LIABILITY,
+        # Dangerous-goods liability is carrier liability for dangerous goods: either will do.
+        InsurancePolicyRow.kind.in_(
+            (InsuranceKind.CARRIER_LIABILITY, InsuranceKind.DANGEROUS_GOODS_LIABILITY)
+        ),
         InsurancePolicyRow.valid_from <= on,
         InsurancePolicyRow.valid_to >= on,
     )
