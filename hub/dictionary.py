@@ -21,9 +21,15 @@ XML_NS = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def _documentation(component: Any) -> tuple[str, str]:
-    annotation = getattr(component, "annotation", None)
+    # Components have one annotation; a schema has a list of them.
+    annotations = getattr(component, "annotations", None) or [
+        getattr(component, "annotation", None)
+    ]
     texts = {"zh": "", "en": ""}
-    for item in getattr(annotation, "documentation", []) or []:
+    items = [
+        item for annotation in annotations for item in getattr(annotation, "documentation", [])
+    ]
+    for item in items:
         lang = item.attrib.get(XML_NS, "")
         if lang in texts and not texts[lang]:
             texts[lang] = " ".join((item.text or "").split())

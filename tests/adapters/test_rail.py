@@ -15,7 +15,7 @@ from adapters.rail import adapter, simulator
 from adapters.rail.client import client
 from hub.canonical import identifiers
 from hub.canonical.codes import ContainerEventKind
-from hub.canonical.records import ContainerEvent, RailWaybill
+from hub.canonical.records import ContainerEvent, RailWaybill, Record
 from hub.exchange.protocol import DocumentType, Header, namespace, read_header
 from hub.exchange.validation import InvalidDocument, parse, schema, validate
 
@@ -33,7 +33,7 @@ def document_type(path: Path) -> DocumentType:
     return adapter.documents[name]
 
 
-def records_of(path: Path) -> tuple[object, ...]:
+def records_of(path: Path) -> tuple[Record, ...]:
     document = document_type(path)
     return document.parse(validate(document, parse(path.read_bytes())))
 

@@ -374,7 +374,7 @@ def write_documents(directory: Path, total: int) -> list[str]:
 async def test_an_ingest_killed_mid_way_is_completed_by_running_it_again(
     settings: Settings, tmp_path: Path
 ) -> None:
-    total = 300
+    total = 1500  # enough that the kill lands mid-way on the fastest backend
     files = write_documents(tmp_path, total)
     engine = create_engine(settings)
     exchange = Exchange(AdapterRegistry([ADAPTER]), session_factory(engine))
