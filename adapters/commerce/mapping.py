@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Sequence
 from xml.etree.ElementTree import Element
 
-from adapters.commerce.layout import Field, Layout, code, identifier, iso
 from hub.canonical.codes import BusinessStatus
 from hub.canonical.records import BusinessRegistration, Record
+from hub.exchange.layout import Field, Layout, code, identifier, iso
 from hub.exchange.protocol import Header, namespace
 
 AGENCY = "commerce"

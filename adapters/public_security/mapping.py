@@ -11,15 +11,6 @@ import datetime as dt
 from collections.abc import Sequence
 from xml.etree.ElementTree import Element
 
-from adapters.public_security.layout import (
-    Field,
-    Layout,
-    boolean,
-    code,
-    identifier,
-    iso,
-    write_boolean,
-)
 from hub.canonical.codes import DrivingLicenceStatus, PlateColor, RegistrationStatus
 from hub.canonical.records import (
     BlacklistEntry,
@@ -27,6 +18,15 @@ from hub.canonical.records import (
     Record,
     TrafficViolation,
     VehicleRegistration,
+)
+from hub.exchange.layout import (
+    Field,
+    Layout,
+    boolean,
+    code,
+    identifier,
+    iso,
+    write_boolean,
 )
 from hub.exchange.protocol import Header, namespace
 

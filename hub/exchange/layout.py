@@ -1,10 +1,9 @@
 """How a flat record document is laid out: a root, the header, then one element per record.
 
-Every document of this agency has that shape, each record element holding one child per
-record field in the XSD's order. A ``Layout`` declares the order once and both directions
-follow from it, so parsing and exporting cannot drift apart. (The same module serves every
-agency adapter that sends flat records; it is copied, not shared, because adapters may import
-only the hub's canonical model and exchange protocol, not each other.)
+Many agencies' documents have that shape, each record element holding one child per record
+field in the XSD's order. A ``Layout`` declares the order once and both directions follow from
+it, so parsing and exporting cannot drift apart. Part of the exchange protocol, so every
+adapter of flat records uses this one module.
 """
 
 from __future__ import annotations
