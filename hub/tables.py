@@ -1,11 +1,11 @@
 """Every table of the data center, gathered so that migrations see the whole metadata."""
 
 from hub.agency_records import models as agency_records
+from hub.agency_records.inbox import ExchangeMessage, FeedCursor
 from hub.audit.models import AuditEntry, AuditHead, AuditSubject
 from hub.auth.models import OAuthClient, SigningKey
 from hub.cargo.models import DangerousGoods
 from hub.db import Base
-from hub.exchange.models import ExchangeMessage, FeedCursor
 from hub.lines.models import LineStop, PassengerLine
 from hub.operators.models import Operator, Permit
 from hub.practitioners.models import Practitioner, QualificationCertificate

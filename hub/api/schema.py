@@ -27,6 +27,7 @@ from hub.api.access_log import AccessLogQuery, RecordPersonalDataAccess
 from hub.api.bilingual import doc
 from hub.api.cost import estimate
 from hub.api.errors import MaskUnexpectedErrors, add_code, is_unexpected, log
+from hub.api.inbox.types import InboxQuery
 from hub.api.lookups import NODE_TYPES, DataCenterQuery
 from hub.api.permissions import EnforcePolicy, Policy
 from hub.api.quality.types import QualityQuery
@@ -68,7 +69,7 @@ class CloseRequestSession(SchemaExtension):
 
 
 @strawberry.type(description=doc("查询入口。", "The root of all queries."))
-class Query(DataCenterQuery, AccessLogQuery, QualityQuery):
+class Query(DataCenterQuery, AccessLogQuery, QualityQuery, InboxQuery):
     pass
 
 

@@ -150,7 +150,7 @@ def _work(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _failed(settings: Settings, args: argparse.Namespace) -> int:
-    from hub.exchange.models import FAILED, ExchangeMessage
+    from hub.agency_records.inbox import FAILED, ExchangeMessage
 
     async def run() -> list[Any]:
         async with _exchange(settings) as exchange, exchange.sessions() as session:

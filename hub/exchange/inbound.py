@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hub.exchange.models import FAILED, PROCESSED, FeedCursor
+from hub.agency_records.inbox import FAILED, PROCESSED, FeedCursor
 from hub.exchange.pipeline import Exchange
 from hub.exchange.protocol import AgencyClient, DemoSubjects
 from hub.exchange.validation import InvalidDocument
@@ -58,7 +58,7 @@ async def take_in(
 
 
 async def _reason(exchange: Exchange, message: int) -> str:
-    from hub.exchange.models import ExchangeMessage
+    from hub.agency_records.inbox import ExchangeMessage
 
     async with exchange.sessions() as session:
         row = await session.get(ExchangeMessage, message)

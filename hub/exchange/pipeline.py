@@ -19,8 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from hub.agency_records.inbox import FAILED, PROCESSED, RECEIVED, ExchangeMessage
 from hub.agency_records.store import store
-from hub.exchange.models import FAILED, PROCESSED, RECEIVED, ExchangeMessage
 from hub.exchange.protocol import DocumentType, read_header
 from hub.exchange.registry import AdapterRegistry
 from hub.exchange.validation import MAX_DOCUMENT_BYTES, InvalidDocument, Parsed, parse, validate

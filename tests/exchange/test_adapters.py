@@ -11,9 +11,9 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from hub.agency_records.inbox import ExchangeMessage
 from hub.config import Settings
 from hub.exchange.inbound import ingest, pull
-from hub.exchange.models import ExchangeMessage
 from hub.exchange.pipeline import Exchange
 from hub.exchange.registry import AdapterRegistry
 from tests.conftest import fetch_token, register_client, running

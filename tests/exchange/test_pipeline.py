@@ -16,11 +16,11 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from hub.agency_records.inbox import FAILED, PROCESSED, ExchangeMessage
 from hub.agency_records.models import VehicleRegistrationRow
 from hub.config import Settings
 from hub.db import create_engine, session_factory
 from hub.exchange.inbound import ingest, pull
-from hub.exchange.models import FAILED, PROCESSED, ExchangeMessage
 from hub.exchange.pipeline import Exchange
 from hub.exchange.registry import AdapterRegistry
 from hub.exchange.validation import InvalidDocument
@@ -423,3 +423,28 @@ async def test_stored_records_are_shared_back_as_a_valid_document(settings: Sett
         ("R1", "苏A00001"),
         ("R2", "苏A00002"),
     ]
+
+
+async def test_dead_letters_are_listed_in_graphql_with_their_reason(settings: Settings) -> None:
+    from tests.conftest import GraphQLClient
+
+    query = (
+        "{ exchangeMessages(filter: { status: FAILED }) { totalCount "
+        "edges { node { agency messageId error } } } }"
+    )
+    async with running(settings, AdapterRegistry([ADAPTER])) as http:
+        exchange: Exchange = http.app.state.exchange
+        receipt = await exchange.receive(
+            "test_police", document("bad-1", [("R1", "苏A00001", "9", VIN, "A")]), "push"
+        )
+        await exchange.process(receipt.id)
+        staff = await GraphQLClient(http).as_client("registry:read", tier="internal")
+        partner = await GraphQLClient(http).as_client("registry:read", tier="partner")
+        seen_by_staff = await staff(query)
+        seen_by_partner = await partner(query)
+
+    letters = seen_by_staff["data"]["exchangeMessages"]
+    assert letters["totalCount"] == 1
+    assert letters["edges"][0]["node"]["messageId"] == "bad-1"
+    assert "PlateColor" in letters["edges"][0]["node"]["error"]
+    assert seen_by_partner["data"]["exchangeMessages"]["totalCount"] == 0, "not its agency's"

@@ -1,13 +1,15 @@
-"""Rows of the exchange: every document received, kept raw, and the feed cursors."""
+"""The inbox of the exchange: every agency document received, kept raw, and the feed cursors."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from sqlalchemy import LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ColumnElement, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.db import Base, UTCDateTime
+from hub.paging import Listing
 
 RECEIVED = "received"
 PROCESSED = "processed"
@@ -48,3 +50,31 @@ class FeedCursor(Base):
     document_type: Mapped[str] = mapped_column(String(64), primary_key=True)
     cursor: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+@dataclass(frozen=True, slots=True)
+class InboxFilter:
+    """Which received documents a list shows."""
+
+    agency: str | None = None
+    document_type: str | None = None
+    status: str | None = None
+
+
+def inbox_conditions(f: InboxFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if f.agency:
+        conditions.append(ExchangeMessage.agency == f.agency)
+    if f.document_type:
+        conditions.append(ExchangeMessage.document_type == f.document_type)
+    if f.status:
+        conditions.append(ExchangeMessage.status == f.status)
+    return conditions
+
+
+INBOX: Listing[ExchangeMessage, InboxFilter] = Listing(
+    model=ExchangeMessage,
+    sorts={"RECEIVED_AT": ExchangeMessage.received_at},
+    default_sort="RECEIVED_AT",
+    conditions=inbox_conditions,
+)

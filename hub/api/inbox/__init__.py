@@ -1,0 +1,1 @@
+"""GraphQL of the exchange inbox: documents received, and the dead letters."""
