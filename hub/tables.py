@@ -7,6 +7,7 @@ from hub.auth.models import OAuthClient, SigningKey
 from hub.cargo.models import DangerousGoods
 from hub.db import Base
 from hub.lines.models import LineStop, PassengerLine
+from hub.multimodal import models as multimodal
 from hub.operators.models import Operator, Permit
 from hub.practitioners.models import Practitioner, QualificationCertificate
 from hub.stations.models import Station
@@ -36,4 +37,5 @@ __all__ = [
     "VesselCertificate",
     "agency_records",
     "metadata",
+    "multimodal",
 ]

@@ -223,6 +223,38 @@ class ListingKind(Enum):
     VESSEL_OFFER = "VESSEL"
 
 
+class TransportMode(Enum):
+    """运输方式 / Transport mode."""
+
+    ROAD = "ROAD"
+    RAIL = "RAIL"
+    INLAND_WATER = "INLAND_WATER"
+    SEA = "SEA"
+
+
+class ConsignmentEventKind(Enum):
+    """多式联运状态事件类型 / Consignment event kind."""
+
+    GATE_IN = "GTIN"
+    GATE_OUT = "GTOT"
+    LOAD = "LOAD"
+    DEPART = "DEPA"
+    ARRIVE = "ARRI"
+    DISCHARGE = "DISC"
+    HANDOVER = "HAND"
+    DELIVERED = "DLVD"
+    EXCEPTION = "EXCP"
+
+
+class ConsignmentStatus(Enum):
+    """运单状态 / Consignment status."""
+
+    BOOKED = "BOOKED"
+    IN_TRANSIT = "IN_TRANSIT"
+    DELIVERED = "DELIVERED"
+    CLOSED = "CLOSED"
+
+
 REGIONS: Final[dict[str, Label]] = {
     "320000": ("江苏省", "Jiangsu Province"),
     "320100": ("南京市", "Nanjing"),
@@ -469,6 +501,23 @@ LABELS: Final[dict[Enum, Label]] = {
     PortCallKind.DEPARTURE: ("离港", "Departure"),
     ListingKind.CARGO_OFFER: ("货盘", "Cargo offer"),
     ListingKind.VESSEL_OFFER: ("船盘", "Vessel offer"),
+    TransportMode.ROAD: ("公路", "Road"),
+    TransportMode.RAIL: ("铁路", "Rail"),
+    TransportMode.INLAND_WATER: ("内河", "Inland water"),
+    TransportMode.SEA: ("海运", "Sea"),
+    ConsignmentEventKind.GATE_IN: ("进闸", "Gate in"),
+    ConsignmentEventKind.GATE_OUT: ("出闸", "Gate out"),
+    ConsignmentEventKind.LOAD: ("装载", "Load"),
+    ConsignmentEventKind.DEPART: ("出发", "Depart"),
+    ConsignmentEventKind.ARRIVE: ("到达", "Arrive"),
+    ConsignmentEventKind.DISCHARGE: ("卸载", "Discharge"),
+    ConsignmentEventKind.HANDOVER: ("交接", "Handover"),
+    ConsignmentEventKind.DELIVERED: ("交付", "Delivered"),
+    ConsignmentEventKind.EXCEPTION: ("异常", "Exception"),
+    ConsignmentStatus.BOOKED: ("已订舱", "Booked"),
+    ConsignmentStatus.IN_TRANSIT: ("运输中", "In transit"),
+    ConsignmentStatus.DELIVERED: ("已交付", "Delivered"),
+    ConsignmentStatus.CLOSED: ("已结单", "Closed"),
 }
 """Every enum member → (Chinese, English) label."""
 
@@ -494,5 +543,8 @@ TITLES: Final[dict[type[Enum], Label]] = {
     ContainerEventKind: ("集装箱事件类型", "Container event kind"),
     PortCallKind: ("船舶进出港类型", "Port call kind"),
     ListingKind: ("航运交易挂牌类型", "Shipping exchange listing kind"),
+    TransportMode: ("运输方式", "Transport mode"),
+    ConsignmentEventKind: ("多式联运状态事件类型", "Consignment event kind"),
+    ConsignmentStatus: ("运单状态", "Consignment status"),
 }
 """Every enum → (Chinese, English) title of its code list."""

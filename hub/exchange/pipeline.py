@@ -24,6 +24,7 @@ from hub.agency_records.store import store
 from hub.exchange.protocol import DocumentType, read_header
 from hub.exchange.registry import AdapterRegistry
 from hub.exchange.validation import MAX_DOCUMENT_BYTES, InvalidDocument, Parsed, parse, validate
+from hub.multimodal import service as multimodal
 from hub.queue import WorkQueue
 
 log = logging.getLogger("hub.exchange")
@@ -182,7 +183,13 @@ class Exchange:
         document = self.registry[row.agency].documents[row.document_type]
         element = validate(document, parsed or parse(row.body, self.max_bytes))
         records = document.parse(element)
-        return await store(session, row.agency, records, row.received_at)
+        stored = await store(session, row.agency, records, row.received_at)
+        # Rail and maritime events also move the consignments they concern (一单到底).
+        for record in records:
+            event = multimodal.from_agency_record(row.agency, record)
+            if event is not None:
+                await multimodal.record(session, event, row.received_at)
+        return stored
 
     async def retry(self, messages: list[int] | None = None) -> dict[str, int]:
         """Process failed messages again (after a fix); all of them when none are named."""

@@ -1,0 +1,268 @@
+"""Consignment rules: booking, attaching events from any source, progress along the legs.
+
+Events arrive from every source, in any order, and more than once. Each is attached to the
+consignments it concerns — by waybill reference, container number, or the vehicle or vessel of
+a leg — once per (source, source event id); the timeline is always read in time order, so a
+late event simply takes its place. The service never commits: its caller's unit of work does.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.canonical import identifiers
+from hub.canonical.codes import ConsignmentEventKind, ConsignmentStatus, TransportMode
+from hub.canonical.multimodal import Consignment, ConsignmentEvent
+from hub.errors import BadUserInput, NotFound
+from hub.multimodal.models import (
+    ConsignmentContainerRow,
+    ConsignmentEventRow,
+    ConsignmentLegRow,
+    ConsignmentRow,
+)
+
+# How far from a leg's planned window an event about its vehicle or vessel still belongs to it.
+SLACK = dt.timedelta(days=2)
+OPEN = (ConsignmentStatus.BOOKED, ConsignmentStatus.IN_TRANSIT)
+
+
+def _check(consignment: Consignment) -> None:
+    roles = {party.role for party in consignment.parties}
+    if not {"shipper", "consignee"} <= roles:
+        raise BadUserInput(
+            "parties: a consignment needs a shipper and a consignee", field="parties"
+        )
+    for number in consignment.containers:
+        try:
+            identifiers.container_number(number, "containers")
+        except identifiers.InvalidIdentifier as exc:
+            raise BadUserInput(str(exc), field="containers") from None
+    sequences = [leg.sequence for leg in consignment.legs]
+    if not sequences or sorted(sequences) != list(range(1, len(sequences) + 1)):
+        raise BadUserInput("legs: sequences must run 1, 2, 3… without gaps", field="legs")
+    for leg in consignment.legs:
+        if leg.planned_arrival <= leg.planned_departure:
+            raise BadUserInput(f"legs[{leg.sequence}]: arrival must follow departure", field="legs")
+
+
+async def book(session: AsyncSession, consignment: Consignment, booked_by: str) -> ConsignmentRow:
+    """Book a consignment; refuses a reference already booked and any broken rule."""
+    _check(consignment)
+    taken = await session.scalar(
+        select(ConsignmentRow.id).where(ConsignmentRow.reference == consignment.reference)
+    )
+    if taken is not None:
+        raise BadUserInput(
+            f"reference: {consignment.reference} is booked already", field="reference"
+        )
+    shipper = next(p.name for p in consignment.parties if p.role == "shipper")
+    row = ConsignmentRow(
+        reference=consignment.reference,
+        issued_at=consignment.issued_at,
+        status=ConsignmentStatus.BOOKED,
+        shipper_name=shipper,
+        parties=[dataclasses.asdict(party) for party in consignment.parties],
+        goods=[dataclasses.asdict(goods) for goods in consignment.goods],
+        dangerous_goods=any(goods.un_number for goods in consignment.goods),
+        booked_by=booked_by,
+    )
+    session.add(row)
+    await session.flush()
+    session.add_all(
+        ConsignmentContainerRow(consignment_id=row.id, container_number=number)
+        for number in dict.fromkeys(consignment.containers)
+    )
+    session.add_all(_leg_row(row.id, leg) for leg in consignment.legs)
+    await session.flush()
+    return row
+
+
+def _leg_row(consignment_id: int, leg: object) -> ConsignmentLegRow:
+    values = dataclasses.asdict(leg)  # type: ignore[call-overload]
+    return ConsignmentLegRow(consignment_id=consignment_id, **values)
+
+
+async def find(session: AsyncSession, reference: str) -> ConsignmentRow:
+    """The consignment with this reference."""
+    row = await session.scalar(select(ConsignmentRow).where(ConsignmentRow.reference == reference))
+    if row is None:
+        raise NotFound(f"consignment {reference} not found")
+    return row
+
+
+async def concerned(session: AsyncSession, event: ConsignmentEvent) -> list[int]:
+    """The open consignments an event is about, by the most specific reference it carries."""
+    if event.consignment_reference:
+        found = await session.scalar(
+            select(ConsignmentRow.id).where(ConsignmentRow.reference == event.consignment_reference)
+        )
+        return [] if found is None else [found]
+    is_open = ConsignmentRow.status.in_(OPEN)
+    if event.container_number:
+        query = (
+            select(ConsignmentContainerRow.consignment_id)
+            .join(ConsignmentRow, ConsignmentRow.id == ConsignmentContainerRow.consignment_id)
+            .where(ConsignmentContainerRow.container_number == event.container_number, is_open)
+        )
+        return list((await session.scalars(query)).all())
+    window = (
+        ConsignmentLegRow.planned_departure <= event.occurred_at + SLACK,
+        ConsignmentLegRow.planned_arrival >= event.occurred_at - SLACK,
+    )
+    if event.vehicle_plate:
+        match = ConsignmentLegRow.vehicle_plate == event.vehicle_plate
+    elif event.vessel_mmsi:
+        match = ConsignmentLegRow.vessel_mmsi == event.vessel_mmsi
+    else:
+        return []
+    query = (
+        select(ConsignmentLegRow.consignment_id)
+        .join(ConsignmentRow, ConsignmentRow.id == ConsignmentLegRow.consignment_id)
+        .where(match, is_open, *window)
+        .distinct()
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def record(
+    session: AsyncSession, event: ConsignmentEvent, received_at: dt.datetime
+) -> list[int]:
+    """Attach an event to every consignment it concerns; returns where it was new."""
+    targets = await concerned(session, event)
+    new: list[int] = []
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    for consignment_id in targets:
+        values = {
+            f.name: getattr(event, f.name)
+            for f in dataclasses.fields(event)
+            if f.name != "consignment_reference"
+        }
+        statement = (
+            insert(ConsignmentEventRow)
+            .values(consignment_id=consignment_id, received_at=received_at, **values)
+            .on_conflict_do_nothing(index_elements=["consignment_id", "source", "source_event_id"])
+            .returning(ConsignmentEventRow.id)
+        )
+        if await session.scalar(statement) is None:
+            continue  # the same event again: nothing changes
+        new.append(consignment_id)
+        row = await session.get(ConsignmentRow, consignment_id)
+        if row is not None and row.status in OPEN:
+            delivered = event.kind is ConsignmentEventKind.DELIVERED
+            row.status = ConsignmentStatus.DELIVERED if delivered else ConsignmentStatus.IN_TRANSIT
+    return new
+
+
+async def close(session: AsyncSession, reference: str) -> ConsignmentRow:
+    """Close a consignment: no more events attach to it."""
+    row = await find(session, reference)
+    row.status = ConsignmentStatus.CLOSED
+    row.closed_at = dt.datetime.now(dt.UTC)
+    return row
+
+
+async def legs_of(session: AsyncSession, consignment_id: int) -> list[ConsignmentLegRow]:
+    """The legs of a consignment, in order."""
+    query = (
+        select(ConsignmentLegRow)
+        .where(ConsignmentLegRow.consignment_id == consignment_id)
+        .order_by(ConsignmentLegRow.sequence)
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def timeline(session: AsyncSession, consignment_id: int) -> list[ConsignmentEventRow]:
+    """A consignment's events in the order they happened, whatever order they arrived in."""
+    query = (
+        select(ConsignmentEventRow)
+        .where(ConsignmentEventRow.consignment_id == consignment_id)
+        .order_by(
+            ConsignmentEventRow.occurred_at,
+            ConsignmentEventRow.source,
+            ConsignmentEventRow.source_event_id,
+        )
+    )
+    return list((await session.scalars(query)).all())
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Where a consignment is: its current leg (None once delivered) and expected arrival."""
+
+    current_leg: int | None
+    eta: dt.datetime | None
+
+
+_DEPARTING = (ConsignmentEventKind.GATE_OUT, ConsignmentEventKind.LOAD, ConsignmentEventKind.DEPART)
+_ARRIVING = (
+    ConsignmentEventKind.ARRIVE,
+    ConsignmentEventKind.DISCHARGE,
+    ConsignmentEventKind.GATE_IN,
+)
+
+
+def progress(legs: Sequence[ConsignmentLegRow], events: Sequence[ConsignmentEventRow]) -> Progress:
+    """The current leg and the ETA, derived from the timeline alone.
+
+    A handover moves the consignment to the next leg; an event by another mode moves it to the
+    next leg of that mode. The ETA is the last leg's planned arrival, shifted by how late the
+    latest event is against the plan of its leg.
+    """
+    if not legs:
+        return Progress(None, None)
+    index = 0
+    for event in events:
+        if event.kind is ConsignmentEventKind.DELIVERED:
+            return Progress(None, event.occurred_at)
+        if event.kind is ConsignmentEventKind.HANDOVER:
+            index = min(index + 1, len(legs) - 1)
+        elif event.mode is not None and event.mode is not legs[index].mode:
+            later = [i for i in range(index + 1, len(legs)) if legs[i].mode is event.mode]
+            index = later[0] if later else index
+    delay = dt.timedelta(0)
+    if events:
+        latest, leg = events[-1], legs[index]
+        if latest.kind in _DEPARTING:
+            delay = latest.occurred_at - leg.planned_departure
+        elif latest.kind in _ARRIVING:
+            delay = latest.occurred_at - leg.planned_arrival
+    return Progress(legs[index].sequence, legs[-1].planned_arrival + max(delay, dt.timedelta(0)))
+
+
+def from_agency_record(agency: str, record: object) -> ConsignmentEvent | None:
+    """The consignment event an agency record means, if any (rail container events, port calls)."""
+    from hub.canonical.records import ContainerEvent, PortCall
+
+    if isinstance(record, ContainerEvent):
+        return ConsignmentEvent(
+            source=agency,
+            source_event_id=record.source_record_id,
+            kind=ConsignmentEventKind(record.kind.value),
+            occurred_at=record.occurred_at,
+            location=record.station,
+            container_number=record.container_number,
+            mode=TransportMode.RAIL,
+        )
+    if isinstance(record, PortCall):
+        kind = (
+            ConsignmentEventKind.ARRIVE
+            if record.kind.value == "ARR"
+            else ConsignmentEventKind.DEPART
+        )
+        return ConsignmentEvent(
+            source=agency,
+            source_event_id=record.source_record_id,
+            kind=kind,
+            occurred_at=record.occurred_at,
+            location=record.port,
+            vessel_mmsi=record.mmsi,
+        )
+    return None

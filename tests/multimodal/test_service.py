@@ -1,0 +1,151 @@
+"""Consignments: booked once, events attached by any reference, in time order, never twice."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import random
+from typing import Any
+
+import pytest
+from stdnum import iso6346
+
+from hub.canonical.codes import ConsignmentEventKind, ConsignmentStatus, PlateColor, TransportMode
+from hub.canonical.multimodal import Consignment, ConsignmentEvent, Goods, Leg, Party
+from hub.errors import BadUserInput
+from hub.multimodal import service
+
+CST = dt.timezone(dt.timedelta(hours=8))
+T0 = dt.datetime(2026, 11, 20, 8, 0, tzinfo=CST)
+
+
+def container(serial: int) -> str:
+    body = f"CSQU{serial:06d}"
+    return body + iso6346.calc_check_digit(body)
+
+
+def journey(reference: str = "JS-2026-000001") -> Consignment:
+    """Suzhou factory → road → Lianyungang rail terminal → rail → Xuzhou."""
+    return Consignment(
+        reference=reference,
+        issued_at=T0,
+        parties=(
+            Party("shipper", "苏州精工机械有限公司", None),
+            Party("consignee", "徐州重工物资有限公司", None),
+        ),
+        goods=(Goods("机床配件", 40, "木箱", 18_000.0, None, None),),
+        containers=(container(305438), container(305439)),
+        legs=(
+            Leg(1, TransportMode.ROAD, None, "苏州顺达物流", "苏州工业园区", "连云港东站",
+                "连云港东站", T0, T0 + dt.timedelta(hours=8), vehicle_plate="苏E12345",
+                vehicle_plate_color=PlateColor.YELLOW),
+            Leg(2, TransportMode.RAIL, None, "中铁集装箱", "连云港东站", "徐州北站", None,
+                T0 + dt.timedelta(hours=12), T0 + dt.timedelta(hours=30)),
+        ),
+    )  # fmt: skip
+
+
+def event(n: int, kind: ConsignmentEventKind, hours: float, **refs: Any) -> ConsignmentEvent:
+    return ConsignmentEvent(
+        source=refs.pop("source", "rail"),
+        source_event_id=f"E{n}",
+        kind=kind,
+        occurred_at=T0 + dt.timedelta(hours=hours),
+        location=refs.pop("location", "连云港东站"),
+        **refs,
+    )
+
+
+def road_and_rail_events() -> list[ConsignmentEvent]:
+    box = container(305438)
+    return [
+        event(1, ConsignmentEventKind.GATE_OUT, 0.5, source="carrier", vehicle_plate="苏E12345",
+              mode=TransportMode.ROAD, location="苏州工业园区"),
+        event(2, ConsignmentEventKind.ARRIVE, 8.5, source="carrier", vehicle_plate="苏E12345",
+              mode=TransportMode.ROAD),
+        event(3, ConsignmentEventKind.HANDOVER, 9, consignment_reference="JS-2026-000001",
+              source="carrier"),
+        event(4, ConsignmentEventKind.LOAD, 11, container_number=box, mode=TransportMode.RAIL),
+        event(5, ConsignmentEventKind.DEPART, 13, container_number=box, mode=TransportMode.RAIL),
+    ]  # fmt: skip
+
+
+async def timeline_of(sessions: Any, reference: str) -> list[tuple[str, str]]:
+    async with sessions() as session:
+        row = await service.find(session, reference)
+        return [(e.source_event_id, e.kind.name) for e in await service.timeline(session, row.id)]
+
+
+async def test_shuffled_and_repeated_events_give_one_timeline(sessions: Any) -> None:
+    events = road_and_rail_events()
+    shuffled = events * 2
+    random.Random(5).shuffle(shuffled)
+    async with sessions() as session, session.begin():
+        await service.book(session, journey(), "test")
+    async with sessions() as session, session.begin():
+        for item in shuffled:
+            await service.record(session, item, T0)
+
+    assert await timeline_of(sessions, "JS-2026-000001") == [
+        ("E1", "GATE_OUT"), ("E2", "ARRIVE"), ("E3", "HANDOVER"), ("E4", "LOAD"), ("E5", "DEPART"),
+    ]  # fmt: skip
+
+
+async def test_progress_follows_the_legs_and_the_delay(sessions: Any) -> None:
+    async with sessions() as session, session.begin():
+        row = await service.book(session, journey(), "test")
+        for item in road_and_rail_events():
+            await service.record(session, item, T0)
+        legs = await service.legs_of(session, row.id)
+        state = service.progress(legs, await service.timeline(session, row.id))
+        status = row.status
+
+    # Departed by rail at T0+13h against a plan of T0+12h: an hour late.
+    assert state.current_leg == 2
+    assert state.eta == T0 + dt.timedelta(hours=31)
+    assert status is ConsignmentStatus.IN_TRANSIT
+
+
+async def test_delivery_ends_the_journey(sessions: Any) -> None:
+    async with sessions() as session, session.begin():
+        row = await service.book(session, journey(), "test")
+        await service.record(
+            session,
+            event(9, ConsignmentEventKind.DELIVERED, 32, consignment_reference="JS-2026-000001"),
+            T0,
+        )
+        legs = await service.legs_of(session, row.id)
+        state = service.progress(legs, await service.timeline(session, row.id))
+
+    assert row.status is ConsignmentStatus.DELIVERED
+    assert state == service.Progress(None, T0 + dt.timedelta(hours=32))
+
+
+async def test_events_about_nothing_booked_attach_nowhere(sessions: Any) -> None:
+    async with sessions() as session, session.begin():
+        await service.book(session, journey(), "test")
+        elsewhere = await service.record(
+            session, event(1, ConsignmentEventKind.LOAD, 1, container_number=container(1)), T0
+        )
+        too_late = await service.record(
+            session,
+            event(2, ConsignmentEventKind.ARRIVE, 24 * 9, vehicle_plate="苏E12345"),
+            T0,
+        )
+
+    assert elsewhere == []
+    assert too_late == [], "outside the leg's planned window by more than the slack"
+
+
+async def test_booking_refuses_broken_rules(sessions: Any) -> None:
+    good = journey()
+    bad_container = dataclasses.replace(good, reference="JS-1", containers=("CSQU3054384",))
+    no_consignee = dataclasses.replace(good, reference="JS-2", parties=good.parties[:1])
+    async with sessions() as session, session.begin():
+        await service.book(session, good, "test")
+        with pytest.raises(BadUserInput, match="booked already"):
+            await service.book(session, good, "test")
+        with pytest.raises(BadUserInput, match="containers: 'CSQU3054384'"):
+            await service.book(session, bad_container, "test")
+        with pytest.raises(BadUserInput, match="needs a shipper and a consignee"):
+            await service.book(session, no_consignee, "test")
