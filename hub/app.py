@@ -34,6 +34,7 @@ from hub.exchange.registry import AdapterRegistry
 from hub.exchange.routes import exchange_routes
 from hub.exchange.worker import work
 from hub.migrate import current_revision, head_revision
+from hub.pubsub import create_pubsub
 from hub.queue import create_queue
 from hub.ratelimit import Quota, RateLimiter, create_rate_limiter
 
@@ -56,6 +57,7 @@ class HubGraphQL(GraphQL[Context, None]):
             settings=self.settings,
             sessions=self.state["sessions"],
             read_sessions=self.state["read_sessions"],
+            pubsub=self.state["pubsub"],
             cache=self.state["cache"],
             principal=principal,
             policy=self.schema.policy,  # type: ignore[attr-defined]
@@ -160,6 +162,7 @@ def create_app(settings: Settings, adapters: AdapterRegistry | None = None) -> S
         cache: Cache = create_cache(settings)
         limiter = create_rate_limiter(settings)
         queue = create_queue(settings)
+        pubsub = create_pubsub(settings)
         stop = asyncio.Event()
         worker: asyncio.Task[int] | None = None
         try:
@@ -173,6 +176,7 @@ def create_app(settings: Settings, adapters: AdapterRegistry | None = None) -> S
                 engine=engine,
                 sessions=sessions,
                 read_sessions=session_factory(engine, reads_only=True),
+                pubsub=pubsub,
                 cache=cache,
                 limiter=limiter,
                 keys=keys,
@@ -193,6 +197,7 @@ def create_app(settings: Settings, adapters: AdapterRegistry | None = None) -> S
             if worker is not None:
                 await worker
             await queue.close()
+            await pubsub.close()
             await limiter.close()
             await cache.close()
             await engine.dispose()

@@ -26,6 +26,7 @@ from hub.config import Settings
 from hub.db import Base
 from hub.filters import region_prefix
 from hub.paging import Page, Relation, Sort, Window, count_by, fetch_pages
+from hub.pubsub import PubSub
 
 R = TypeVar("R", bound=Base)
 K = TypeVar("K", bound=Hashable)
@@ -47,6 +48,7 @@ class Context:
     response: Response | None = None
     audit: AuditTrail = field(default_factory=AuditTrail)
     policy: Policy = field(default_factory=lambda: Policy({}, {}))
+    pubsub: PubSub | None = None
     connection_params: dict[str, Any] | None = None
     """The payload of a websocket's connection_init (graphql-transport-ws)."""
     _session: AsyncSession | None = None

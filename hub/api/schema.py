@@ -25,6 +25,11 @@ from strawberry.types import ExecutionContext
 
 from hub.api.access_log import AccessLogQuery, RecordPersonalDataAccess
 from hub.api.bilingual import doc
+from hub.api.consignments.types import (
+    ConsignmentMutation,
+    ConsignmentQuery,
+    ConsignmentSubscription,
+)
 from hub.api.cost import estimate
 from hub.api.errors import MaskUnexpectedErrors, add_code, is_unexpected, log
 from hub.api.inbox.types import InboxQuery
@@ -69,7 +74,19 @@ class CloseRequestSession(SchemaExtension):
 
 
 @strawberry.type(description=doc("查询入口。", "The root of all queries."))
-class Query(DataCenterQuery, AccessLogQuery, QualityQuery, InboxQuery):
+class Query(DataCenterQuery, AccessLogQuery, QualityQuery, InboxQuery, ConsignmentQuery):
+    pass
+
+
+@strawberry.type(description=doc("变更入口。", "The root of all mutations."))
+class Mutation(ConsignmentMutation):
+    pass
+
+
+@strawberry.type(
+    description=doc("订阅入口（graphql-transport-ws）。", "The root of all subscriptions.")
+)
+class Subscription(ConsignmentSubscription):
     pass
 
 
@@ -155,6 +172,8 @@ def build_schema(settings: Settings) -> HubSchema:
     """The schema with its policy, and depth, token, alias and cost limits."""
     schema = HubSchema(
         query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
         types=[published for _row, published in NODE_TYPES.values()],
         scalar_overrides=SCALARS,
         # Factories, not instances: each operation gets extensions of its own. Order matters:

@@ -14,6 +14,8 @@ ENFORCEMENT_READ = "enforcement:read"
 """Read enforcement cases and dangerous-goods details of consignments on the road."""
 OPEN_DATA = "opendata"
 """The open-data API: de-identified values only."""
+CONSIGNMENT_WRITE = "consignment:write"
+"""Carriers and terminals: record status events of consignments."""
 AUDIT_READ = "audit:read"
 """Oversight: who read a person's data, when and why."""
 
@@ -23,6 +25,7 @@ SCOPES: dict[str, str] = {
     ENFORCEMENT_READ: "读取执法信息 / read enforcement information",
     OPEN_DATA: "开放数据（脱敏）/ open data, de-identified",
     AUDIT_READ: "查询个人信息访问记录 / read the personal-data access log",
+    CONSIGNMENT_WRITE: "报送多式联运运单事件 / record consignment status events",
     **{
         f"exchange:{agency}:write": f"向本平台报送 {agency} 数据 / push {agency} documents"
         for agency in AGENCIES

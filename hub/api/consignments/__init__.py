@@ -1,0 +1,1 @@
+"""GraphQL of the multimodal electronic waybill (一单到底)."""

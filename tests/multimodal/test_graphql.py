@@ -1,0 +1,99 @@
+"""Consignments in GraphQL: read whole, written by carriers once per event, followed live."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from starlette.testclient import TestClient
+
+from hub.app import create_app
+from hub.config import Settings
+from hub.db import session_factory
+from hub.multimodal import service
+from hub.pubsub.memory import _CHANNELS
+from tests.conftest import register_client
+from tests.multimodal.test_service import journey
+
+QUERY = """query ($r: String!) { consignment(reference: $r) {
+  reference status containers currentLeg eta
+  legs { sequence mode origin destination }
+  timeline { kind location source } } }"""
+RECORD = """mutation ($e: ConsignmentEventInput!) { recordConsignmentEvent(event: $e) {
+  status currentLeg timeline { kind } } }"""
+SUBSCRIBE = 'subscription { consignmentEvents(reference: "JS-2026-000001") { kind location } }'
+
+
+def event(kind: str, hours: int, source_event_id: str) -> dict[str, Any]:
+    return {
+        "reference": "JS-2026-000001", "kind": kind, "location": "连云港东站",
+        "occurredAt": f"2026-11-20T{8 + hours:02d}:00:00+08:00", "sourceEventId": source_event_id,
+        "mode": "RAIL",
+    }  # fmt: skip
+
+
+def token(client: TestClient, scopes: str) -> str:
+    client_id, secret = client.portal.call(register_client, client, scopes)  # type: ignore[union-attr]
+    answer = client.post(
+        "/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret)
+    )
+    return str(answer.json()["access_token"])
+
+
+def wait_for_subscriber(channel: str) -> None:
+    """The subscription starts asynchronously: wait until it listens (in-process pub/sub)."""
+    deadline = time.monotonic() + 5
+    while not _CHANNELS.get(channel):
+        assert time.monotonic() < deadline, "the subscription never started"
+        time.sleep(0.01)
+
+
+async def _book(app: Any) -> None:
+    async with session_factory(app.state.engine)() as session, session.begin():
+        await service.book(session, journey(), "test")
+
+
+def test_a_consignment_is_read_written_and_followed(settings: Settings) -> None:
+    app = create_app(settings)
+    with TestClient(app) as client:
+        client.portal.call(_book, app)  # type: ignore[union-attr]
+        reader = {"Authorization": f"Bearer {token(client, 'registry:read')}"}
+        carrier = {"Authorization": f"Bearer {token(client, 'registry:read consignment:write')}"}
+        refused = client.post(
+            "/graphql",
+            json={"query": RECORD, "variables": {"e": event("LOAD", 3, "x")}},
+            headers=reader,
+        ).json()
+        with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+            ws.send_json({"type": "connection_init", "payload": reader})
+            assert ws.receive_json()["type"] == "connection_ack"
+            ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}})
+            wait_for_subscriber("consignment:JS-2026-000001")
+            answers = [
+                client.post(
+                    "/graphql", json={"query": RECORD, "variables": {"e": item}}, headers=carrier
+                ).json()
+                for item in (
+                    event("LOAD", 3, "e1"),
+                    event("LOAD", 3, "e1"),
+                    event("DEPART", 4, "e2"),
+                )
+            ]
+            assert all("errors" not in answer for answer in answers), answers
+            seen = [ws.receive_json(), ws.receive_json()]
+        whole = client.post(
+            "/graphql", json={"query": QUERY, "variables": {"r": "JS-2026-000001"}}, headers=reader
+        ).json()
+
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert [a["data"]["recordConsignmentEvent"]["status"] for a in answers] == ["IN_TRANSIT"] * 3
+    # The repeated event reached the subscriber once: the next message is already the second.
+    assert [(m["type"], m["payload"]["data"]["consignmentEvents"]["kind"]) for m in seen] == [
+        ("next", "LOAD"),
+        ("next", "DEPART"),
+    ]
+    consignment = whole["data"]["consignment"]
+    assert [e["kind"] for e in consignment["timeline"]] == ["LOAD", "DEPART"]
+    assert consignment["currentLeg"] == 2
+    assert [leg["mode"] for leg in consignment["legs"]] == ["ROAD", "RAIL"]
+    assert len(consignment["containers"]) == 2
