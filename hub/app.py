@@ -183,7 +183,9 @@ def create_app(settings: Settings, adapters: AdapterRegistry | None = None) -> S
                 gate=Gate(settings, sessions, keys, revocations),
                 oauth=OAuthServer(settings, sessions, keys, revocations, cache),
                 documents=TrustedDocuments.load(),
-                exchange=Exchange(adapters or AdapterRegistry.discover(), sessions, queue),
+                exchange=Exchange(
+                    adapters or AdapterRegistry.discover(), sessions, queue, pubsub=pubsub
+                ),
             )
             if settings.exchange_worker:
                 worker = asyncio.create_task(work(state["exchange"], queue, stop))

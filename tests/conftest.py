@@ -90,6 +90,14 @@ async def _truncate(url: str) -> None:
     tables = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
     try:
         async with engine.begin() as connection:
+            # A failed test can leave transactions open whose tasks will never run again (this
+            # teardown blocks their loop): end them rather than wait for their locks forever.
+            await connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
             await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     finally:
         await engine.dispose()

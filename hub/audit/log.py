@@ -147,16 +147,19 @@ async def _lock_head(session: AsyncSession) -> tuple[int, str]:
     locked = select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == HEAD_ID).with_for_update()
     head = (await session.execute(locked)).one_or_none()
     if head is None:
-        if await session.scalar(select(func.max(AuditEntry.seq))) is not None:
-            raise RuntimeError("audit_head is missing but the log holds entries")
         try:
             # Two first appenders on PostgreSQL both find no head; the second one's insert waits
             # for the first to commit, fails, and then locks the head the first one created.
             async with session.begin_nested():
                 await session.execute(insert(AuditHead).values(id=HEAD_ID, seq=0, hash=GENESIS))
         except IntegrityError:
-            pass
-        head = (await session.execute(locked)).one()
+            head = (await session.execute(locked)).one()
+            return head.seq, head.hash
+        # We created the head, so none was committed: entries now mean the head was removed.
+        # (Checked after the insert: before it, another first appender may commit meanwhile.)
+        if await session.scalar(select(func.max(AuditEntry.seq))) is not None:
+            raise RuntimeError("audit_head is missing but the log holds entries")
+        return 0, GENESIS
     return head.seq, head.hash
 
 

@@ -25,6 +25,7 @@ from hub.exchange.protocol import DocumentType, read_header
 from hub.exchange.registry import AdapterRegistry
 from hub.exchange.validation import MAX_DOCUMENT_BYTES, InvalidDocument, Parsed, parse, validate
 from hub.multimodal import service as multimodal
+from hub.pubsub import PubSub
 from hub.queue import WorkQueue
 
 log = logging.getLogger("hub.exchange")
@@ -51,11 +52,13 @@ class Exchange:
         sessions: async_sessionmaker[AsyncSession],
         queue: WorkQueue | None = None,
         max_bytes: int = MAX_DOCUMENT_BYTES,
+        pubsub: PubSub | None = None,
     ) -> None:
         self.registry = registry
         self.sessions = sessions
         self.queue = queue
         self.max_bytes = max_bytes
+        self.pubsub = pubsub
 
     def _admit(
         self, agency: str, data: bytes, document_type: str | None
@@ -129,7 +132,8 @@ class Exchange:
                 row = self._row(agency, document, message_id, data, via)
                 session.add(row)
                 await session.flush()
-                await self._process_row(session, row, parsed)
+                messages = await self._process_row(session, row, parsed)
+            await self._publish(messages)
         except IntegrityError:
             receipt = await self._duplicate(agency, message_id, data)
             if receipt.status != PROCESSED:
@@ -158,16 +162,25 @@ class Exchange:
                 return "missing"
             if row.status == PROCESSED:
                 return PROCESSED  # delivered twice: done already
-            await self._process_row(session, row)
-            return row.status
+            messages = await self._process_row(session, row)
+            status = row.status
+        await self._publish(messages)
+        return status
+
+    async def _publish(self, messages: list[tuple[str, bytes]]) -> None:
+        # After the commit: subscribers must never hear of an event that was rolled back.
+        if self.pubsub is not None:
+            for channel, message in messages:
+                await self.pubsub.publish(channel, message)
 
     async def _process_row(
         self, session: AsyncSession, row: ExchangeMessage, parsed: Parsed | None = None
-    ) -> None:
+    ) -> list[tuple[str, bytes]]:
         row.attempts += 1
+        messages: list[tuple[str, bytes]] = []
         try:
             async with session.begin_nested():
-                row.records = await self._apply(session, row, parsed)
+                row.records, messages = await self._apply(session, row, parsed)
         except InvalidDocument as exc:
             row.status, row.error = FAILED, exc.reason
         except (ValueError, KeyError, TypeError) as exc:
@@ -176,20 +189,24 @@ class Exchange:
         else:
             row.status, row.error = PROCESSED, None
             row.processed_at = dt.datetime.now(dt.UTC)
+            return messages
+        return []
 
     async def _apply(
         self, session: AsyncSession, row: ExchangeMessage, parsed: Parsed | None
-    ) -> int:
+    ) -> tuple[int, list[tuple[str, bytes]]]:
         document = self.registry[row.agency].documents[row.document_type]
         element = validate(document, parsed or parse(row.body, self.max_bytes))
         records = document.parse(element)
         stored = await store(session, row.agency, records, row.received_at)
         # Rail and maritime events also move the consignments they concern (一单到底).
+        attached = []
         for record in records:
             event = multimodal.from_agency_record(row.agency, record)
             if event is not None:
-                await multimodal.record(session, event, row.received_at)
-        return stored
+                new = await multimodal.record(session, event, row.received_at)
+                attached += [(consignment, event) for consignment in new]
+        return stored, await multimodal.published_events(session, attached)
 
     async def retry(self, messages: list[int] | None = None) -> dict[str, int]:
         """Process failed messages again (after a fix); all of them when none are named."""

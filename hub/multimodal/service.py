@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -266,3 +267,42 @@ def from_agency_record(agency: str, record: object) -> ConsignmentEvent | None:
             vessel_mmsi=record.mmsi,
         )
     return None
+
+
+def channel(reference: str) -> str:
+    """The pub/sub channel of a consignment's new events."""
+    return f"consignment:{reference}"
+
+
+def event_message(row: ConsignmentEventRow) -> bytes:
+    """An event as published to subscribers: JSON, codes and ISO 8601 times."""
+    values = {}
+    for column in ConsignmentEventRow.__table__.columns:
+        value = getattr(row, column.key)
+        if isinstance(value, dt.datetime):
+            value = value.isoformat()
+        elif hasattr(value, "value"):
+            value = value.value
+        values[column.key] = value
+    return json.dumps(values, ensure_ascii=False).encode()
+
+
+async def published_events(
+    session: AsyncSession, attached: Sequence[tuple[int, ConsignmentEvent]]
+) -> list[tuple[str, bytes]]:
+    """(channel, message) of each newly attached event, to publish once committed."""
+    messages = []
+    for consignment_id, event in attached:
+        row = await session.scalar(
+            select(ConsignmentEventRow).where(
+                ConsignmentEventRow.consignment_id == consignment_id,
+                ConsignmentEventRow.source == event.source,
+                ConsignmentEventRow.source_event_id == event.source_event_id,
+            )
+        )
+        reference = await session.scalar(
+            select(ConsignmentRow.reference).where(ConsignmentRow.id == consignment_id)
+        )
+        if row is not None and reference is not None:
+            messages.append((channel(reference), event_message(row)))
+    return messages

@@ -149,3 +149,37 @@ async def test_booking_refuses_broken_rules(sessions: Any) -> None:
             await service.book(session, bad_container, "test")
         with pytest.raises(BadUserInput, match="needs a shipper and a consignee"):
             await service.book(session, no_consignee, "test")
+
+
+async def test_a_rail_event_through_the_exchange_moves_the_consignment(sessions: Any) -> None:
+    import asyncio
+
+    from adapters.rail import mapping as rail
+    from hub.canonical.codes import ContainerEventKind
+    from hub.canonical.records import ContainerEvent
+    from hub.exchange.pipeline import Exchange
+    from hub.exchange.protocol import Header
+    from hub.exchange.registry import AdapterRegistry
+    from hub.pubsub.memory import MemoryPubSub
+
+    async with sessions() as session, session.begin():
+        await service.book(session, journey(), "test")
+    pubsub = MemoryPubSub()
+    exchange = Exchange(AdapterRegistry.discover(), sessions, pubsub=pubsub)
+    heard = pubsub.subscribe(service.channel("JS-2026-000001"))
+    waiting = asyncio.ensure_future(anext(heard))
+    await asyncio.sleep(0.05)
+    loaded = ContainerEvent(
+        source_record_id="CE-1", container_number=container(305438), waybill_number=None,
+        kind=ContainerEventKind("LOAD"), station="连云港东站",
+        occurred_at=T0 + dt.timedelta(hours=11),
+    )  # fmt: skip
+    document = rail.export_container_event([loaded], Header("rail-ce-1", "rail", T0.isoformat()))
+
+    receipt = await exchange.receive_and_process("rail", document, "pull")
+    message = await asyncio.wait_for(waiting, 2)
+    await heard.aclose()
+
+    assert receipt.status == "processed"
+    assert b'"kind": "LOAD"' in message
+    assert await timeline_of(sessions, "JS-2026-000001") == [("CE-1", "LOAD")]

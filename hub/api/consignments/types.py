@@ -26,8 +26,6 @@ from hub.multimodal.models import (
     ConsignmentRow,
 )
 
-CHANNEL = "consignment:{reference}"
-
 
 def _f(zh: str, en: str) -> Any:
     return strawberry.field(description=doc(zh, en))
@@ -157,23 +155,19 @@ class ConsignmentEventInput:
     remarks: str | None = strawberry.field(default=None, description=doc("备注。", "Remarks."))
 
 
-def _message(row: ConsignmentEventRow) -> bytes:
-    values = {name: getattr(row, name) for name in ConsignmentEvent.__annotations__}
-    for name, value in values.items():
-        if isinstance(value, dt.datetime):
-            values[name] = value.isoformat()
-        elif hasattr(value, "value"):
-            values[name] = value.value
-    return json.dumps(values, ensure_ascii=False).encode()
-
-
 def _event_of(message: bytes) -> ConsignmentEvent:
-    values = json.loads(message)
+    values = {name: value for name, value in json.loads(message).items() if name in EVENT_FIELDS}
     for name in ("occurred_at", "received_at"):
         values[name] = dt.datetime.fromisoformat(values[name])
     values["kind"] = ConsignmentEventKind(values["kind"])
     values["mode"] = None if values["mode"] is None else TransportMode(values["mode"])
     return ConsignmentEvent(**values)
+
+
+EVENT_FIELDS = {
+    "kind", "occurred_at", "location", "source", "source_event_id", "container_number",
+    "vehicle_plate", "vessel_mmsi", "mode", "remarks", "received_at",
+}  # fmt: skip
 
 
 @strawberry.type
@@ -256,7 +250,7 @@ class ConsignmentMutation:
                 )
             )
         if new and stored is not None and ctx.pubsub is not None:
-            await ctx.pubsub.publish(CHANNEL.format(reference=row.reference), _message(stored))
+            await ctx.pubsub.publish(service.channel(row.reference), service.event_message(stored))
         return await load_consignment(ctx, row)
 
 
@@ -277,6 +271,6 @@ class ConsignmentSubscription:
             raise Forbidden("consignmentEvents: needs scope registry:read")
         if ctx.pubsub is None:
             raise Forbidden("consignmentEvents: subscriptions are not available here")
-        channel = CHANNEL.format(reference=reference.strip().upper())
+        channel = service.channel(reference.strip().upper())
         async for message in ctx.pubsub.subscribe(channel):
             yield _event_of(message)
