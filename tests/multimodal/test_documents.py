@@ -21,7 +21,7 @@ from hub.canonical.codes import (
 from hub.canonical.multimodal import Consignment, ConsignmentEvent, Goods, Leg, Party
 from hub.exchange.protocol import STANDARDS_DIR, Header
 from hub.exchange.validation import MAX_DOCUMENT_BYTES, InvalidDocument, parse, schema
-from hub.multimodal.documents import (
+from hub.exchange.consignments import (
     CONSIGNMENT_NS,
     CONSIGNMENT_SCHEMA,
     STATUS_EVENT_NS,
