@@ -19,8 +19,6 @@ from hub.canonical.codes import (
     TransportMode,
 )
 from hub.canonical.multimodal import Consignment, ConsignmentEvent, Goods, Leg, Party
-from hub.exchange.protocol import STANDARDS_DIR, Header
-from hub.exchange.validation import MAX_DOCUMENT_BYTES, InvalidDocument, parse, schema
 from hub.exchange.consignments import (
     CONSIGNMENT_NS,
     CONSIGNMENT_SCHEMA,
@@ -35,6 +33,8 @@ from hub.exchange.consignments import (
     waybills_from_xml,
     waybills_to_xml,
 )
+from hub.exchange.protocol import STANDARDS_DIR, Header
+from hub.exchange.validation import MAX_DOCUMENT_BYTES, InvalidDocument, parse, schema
 
 EXAMPLES = WAYBILL_SCHEMA.parent / "examples"
 VALID = sorted((EXAMPLES / "valid").glob("*.xml"))
