@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import time
 from typing import Any
 
@@ -97,3 +99,47 @@ def test_a_consignment_is_read_written_and_followed(settings: Settings) -> None:
     assert consignment["currentLeg"] == 2
     assert [leg["mode"] for leg in consignment["legs"]] == ["ROAD", "RAIL"]
     assert len(consignment["containers"]) == 2
+
+
+BY_SHIPPER = """
+query($name: String!, $from: DateTime!, $to: DateTime!) {
+  consignmentsByShipper(shipperName: $name, issuedFrom: $from, issuedTo: $to) { reference }
+}
+"""
+
+
+async def _book_three(app: Any) -> None:
+    async with session_factory(app.state.engine)() as session, session.begin():
+        for day, reference in ((0, "JS-2026-000001"), (2, "JS-2026-000002"), (5, "JS-2026-000003")):
+            booked = journey(reference)
+            moved = booked.issued_at + dt.timedelta(days=day)
+            await service.book(session, dataclasses.replace(booked, issued_at=moved), "test")
+
+
+def test_consignments_are_found_by_shipper_and_half_open_date_range(settings: Settings) -> None:
+    app = create_app(settings)
+    with TestClient(app) as client:
+        client.portal.call(_book_three, app)  # type: ignore[union-attr]
+        reader = {"Authorization": f"Bearer {token(client, 'registry:read')}"}
+
+        def search(name: str, start: str, end: str) -> dict[str, Any]:
+            variables = {"name": name, "from": start, "to": end}
+            return client.post(
+                "/graphql", json={"query": BY_SHIPPER, "variables": variables}, headers=reader
+            ).json()
+
+        # T0 is 2026-11-20 08:00 +08:00; the third is issued on the 25th, the end of the range.
+        shipper = "苏州精工机械有限公司"
+        found = search(shipper, "2026-11-20T08:00:00+08:00", "2026-11-25T08:00:00+08:00")
+        other = search("无锡某公司", "2026-11-01T00:00:00+08:00", "2026-12-01T00:00:00+08:00")
+        backwards = search(shipper, "2026-11-25T00:00:00Z", "2026-11-20T00:00:00Z")
+        naive = search(shipper, "2026-11-20T00:00:00", "2026-11-25T00:00:00")
+
+    assert [c["reference"] for c in found["data"]["consignmentsByShipper"]] == [
+        "JS-2026-000002",
+        "JS-2026-000001",
+    ]
+    assert other["data"]["consignmentsByShipper"] == []
+    assert backwards["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "issuedTo must be after issuedFrom" in backwards["errors"][0]["message"]
+    assert naive["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

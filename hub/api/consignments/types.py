@@ -210,6 +210,47 @@ class ConsignmentQuery:
             ).all()
         return [await load_consignment(info.context, row) for row in rows]
 
+    @strawberry.field(
+        description=doc(
+            "按托运人和开单时间段查运单（含起不含止，至多 50 个，新者在前）。",
+            "Consignments of a shipper issued in [from, to) (50 max, newest first).",
+        )
+    )
+    async def consignments_by_shipper(
+        self,
+        info: Info[Context, None],
+        shipper_name: Annotated[
+            str, strawberry.argument(description=doc("托运人名称。", "Shipper's name."))
+        ],
+        issued_from: Annotated[
+            dt.datetime, strawberry.argument(description=doc("开单起始时间。", "Issued from."))
+        ],
+        issued_to: Annotated[
+            dt.datetime, strawberry.argument(description=doc("开单截止时间。", "Issued before."))
+        ],
+    ) -> list[Consignment]:
+        name = shipper_name.strip()
+        if not name:
+            raise BadUserInput("shipperName must not be empty")
+        if issued_from.tzinfo is None or issued_to.tzinfo is None:
+            raise BadUserInput("issuedFrom and issuedTo need a UTC offset")
+        if issued_to <= issued_from:
+            raise BadUserInput("issuedTo must be after issuedFrom")
+        async with info.context.database() as session:
+            rows = (
+                await session.scalars(
+                    select(ConsignmentRow)
+                    .where(
+                        ConsignmentRow.shipper_name == name,
+                        ConsignmentRow.issued_at >= issued_from,
+                        ConsignmentRow.issued_at < issued_to,
+                    )
+                    .order_by(ConsignmentRow.issued_at.desc(), ConsignmentRow.id.desc())
+                    .limit(50)
+                )
+            ).all()
+        return [await load_consignment(info.context, row) for row in rows]
+
 
 @strawberry.type
 class ConsignmentMutation:
