@@ -9,16 +9,10 @@ pipeline records a finding.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from decimal import Decimal
-from typing import TypeVar
 from xml.etree.ElementTree import Element
 
 from hub.canonical.codes import ListingKind, PortCallKind, VesselCertificateKind
-from hub.canonical.identifiers import normalize
 from hub.canonical.records import (
     AisPosition,
     PortCall,
@@ -27,58 +21,16 @@ from hub.canonical.records import (
     VesselCertificateRecord,
     VesselRegistration,
 )
-from hub.exchange.protocol import HEADER_NAMESPACE, Header, namespace
+from hub.exchange.protocol import Header, namespace
+from hub.exchange.record_xml import batch, decimal, document, element, readers, zoned
 
 REGISTRATION_NS = namespace("maritime", "vessel-registration")
 PORT_CALL_NS = namespace("maritime", "port-call")
 AIS_NS = namespace("maritime", "ais-position")
 LISTING_NS = namespace("maritime", "shipping-listing")
-MAX_BATCH = 1000  # maxOccurs of the record element in every maritime XSD
-
-# Without a registered prefix ElementTree writes ns0:, ns1:; "h" is what the XSDs use.
-ET.register_namespace("h", HEADER_NAMESPACE)
-
-R = TypeVar("R")
 
 
 # -- reading -------------------------------------------------------------------------------
-
-
-class _Reader:
-    """The children of one record element, in one namespace."""
-
-    def __init__(self, item: Element, ns: str) -> None:
-        self.item, self.ns = item, ns
-
-    def text(self, name: str) -> str:
-        """Whitespace collapsed as xs:token does, so the value is the one the XSD checked."""
-        return " ".join((self.item.findtext(f"{{{self.ns}}}{name}") or "").split())
-
-    def optional(self, name: str) -> str | None:
-        return self.text(name) if self.item.find(f"{{{self.ns}}}{name}") is not None else None
-
-    def identifier(self, name: str) -> str:
-        return normalize(self.text(name))
-
-    def optional_identifier(self, name: str) -> str | None:
-        value = self.optional(name)
-        return normalize(value) if value is not None else None
-
-    def date(self, name: str) -> dt.date:
-        return dt.date.fromisoformat(self.text(name))
-
-    def datetime(self, name: str) -> dt.datetime:
-        value = self.text(name)
-        # xs:dateTime admits values Python cannot hold (year 10000, 24:00:00): say which one.
-        try:
-            return dt.datetime.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"{name}: {value!r} is not a date-time the hub can hold") from None
-
-
-def _items(root: Element, ns: str, *path: str) -> list[_Reader]:
-    """The elements at ``path`` below ``root``, every step in namespace ``ns``."""
-    return [_Reader(item, ns) for item in root.iterfind("/".join(f"{{{ns}}}{t}" for t in path))]
 
 
 def parse_vessel_registration(root: Element) -> tuple[Record, ...]:
@@ -100,10 +52,10 @@ def parse_vessel_registration(root: Element) -> tuple[Record, ...]:
                     valid_to=c.date("ValidTo"),
                     issuing_authority=c.text("IssuingAuthority"),
                 )
-                for c in _items(r.item, REGISTRATION_NS, "Certificates", "Certificate")
+                for c in readers(r.item, REGISTRATION_NS, "Certificates", "Certificate")
             ),
         )
-        for r in _items(root, REGISTRATION_NS, "VesselRegistration")
+        for r in readers(root, REGISTRATION_NS, "VesselRegistration")
     )
 
 
@@ -117,7 +69,7 @@ def parse_port_call(root: Element) -> tuple[Record, ...]:
             kind=PortCallKind(r.text("Kind")),
             occurred_at=r.datetime("OccurredAt"),
         )
-        for r in _items(root, PORT_CALL_NS, "PortCall")
+        for r in readers(root, PORT_CALL_NS, "PortCall")
     )
 
 
@@ -133,7 +85,7 @@ def parse_ais_position(root: Element) -> tuple[Record, ...]:
             speed_knots=float(r.text("SpeedKnots")),
             course_degrees=float(r.text("CourseDegrees")),
         )
-        for r in _items(root, AIS_NS, "AisPosition")
+        for r in readers(root, AIS_NS, "AisPosition")
     )
 
 
@@ -149,71 +101,18 @@ def parse_shipping_listing(root: Element) -> tuple[Record, ...]:
             tonnage=int(r.text("Tonnage")),
             valid_until=r.date("ValidUntil"),
         )
-        for r in _items(root, LISTING_NS, "ShippingListing")
+        for r in readers(root, LISTING_NS, "ShippingListing")
     )
 
 
 # -- writing -------------------------------------------------------------------------------
 
 
-def _batch(records: Sequence[Record], kind: type[R]) -> list[R]:
-    """The records as ``kind``; anything else is a programming error, not data to drop."""
-    wrong = sorted({type(r).__name__ for r in records if not isinstance(r, kind)})
-    if wrong:
-        raise TypeError(f"a {kind.__name__} document cannot carry {', '.join(wrong)}")
-    if not 1 <= len(records) <= MAX_BATCH:
-        raise ValueError(f"a document carries 1-{MAX_BATCH} records, not {len(records)}")
-    return [r for r in records if isinstance(r, kind)]
-
-
-def _element(ns: str, tag: str, *fields: tuple[str, str | None]) -> Element:
-    """An element with a child per (name, text) field; fields without a value are left out."""
-    element = Element(f"{{{ns}}}{tag}")
-    for name, value in fields:
-        if value is not None:
-            ET.SubElement(element, f"{{{ns}}}{name}").text = value
-    return element
-
-
-def _zoned(value: dt.datetime, name: str) -> str:
-    if value.utcoffset() is None:
-        raise ValueError(f"{name}: {value.isoformat()} has no time zone")
-    return value.isoformat()
-
-
-def _decimal(value: float, name: str) -> str:
-    # repr() is the shortest text that reads back as the same float, but may use an exponent
-    # (1e-05), which xs:decimal does not allow; Decimal writes it out in full.
-    if not math.isfinite(value):
-        raise ValueError(f"{name}: {value} is not a number the XSD takes")
-    return format(Decimal(repr(value)), "f")
-
-
-def _document(ns: str, root: str, header: Header, items: Sequence[Element]) -> bytes:
-    """A whole document: the header, then ``items``; indented so people can read it."""
-    document = Element(f"{{{ns}}}{root}")
-    document.append(
-        _element(
-            HEADER_NAMESPACE,
-            "Header",
-            ("MessageId", header.message_id),
-            ("Sender", header.sender),
-            ("SentAt", header.sent_at),
-        )
-    )
-    document.extend(items)
-    ET.indent(document)
-    data: bytes = ET.tostring(
-        document, encoding="utf-8", xml_declaration=True, default_namespace=ns
-    )
-    return data
-
-
 def _certificates(certificates: Sequence[VesselCertificateRecord]) -> Element:
     ns = REGISTRATION_NS
     wrapper = Element(f"{{{ns}}}Certificates")
     wrapper.extend(
-        _element(
+        element(
             ns,
             "Certificate",
             ("Kind", c.kind.value),
@@ -230,8 +129,8 @@ def _certificates(certificates: Sequence[VesselCertificateRecord]) -> Element:
 def export_vessel_registration(records: Sequence[Record], header: Header) -> bytes:
     """A ``VesselRegistrations`` document of ``records`` (VesselRegistration only)."""
     ns, items = REGISTRATION_NS, []
-    for r in _batch(records, VesselRegistration):
-        item = _element(
+    for r in batch(records, VesselRegistration):
+        item = element(
             ns,
             "VesselRegistration",
             ("RecordId", r.source_record_id),
@@ -245,49 +144,49 @@ def export_vessel_registration(records: Sequence[Record], header: Header) -> byt
         if r.certificates:  # the XSD wants no empty wrapper
             item.append(_certificates(r.certificates))
         items.append(item)
-    return _document(ns, "VesselRegistrations", header, items)
+    return document(ns, "VesselRegistrations", header, items)
 
 
 def export_port_call(records: Sequence[Record], header: Header) -> bytes:
     """A ``PortCalls`` document of ``records`` (PortCall only)."""
     items = [
-        _element(
+        element(
             PORT_CALL_NS,
             "PortCall",
             ("RecordId", r.source_record_id),
             ("Mmsi", r.mmsi),
             ("Port", r.port),
             ("Kind", r.kind.value),
-            ("OccurredAt", _zoned(r.occurred_at, "OccurredAt")),
+            ("OccurredAt", zoned(r.occurred_at, "OccurredAt")),
         )
-        for r in _batch(records, PortCall)
+        for r in batch(records, PortCall)
     ]
-    return _document(PORT_CALL_NS, "PortCalls", header, items)
+    return document(PORT_CALL_NS, "PortCalls", header, items)
 
 
 def export_ais_position(records: Sequence[Record], header: Header) -> bytes:
     """An ``AisPositions`` document of ``records`` (AisPosition only)."""
     items = [
-        _element(
+        element(
             AIS_NS,
             "AisPosition",
             ("RecordId", r.source_record_id),
             ("Mmsi", r.mmsi),
-            ("ObservedAt", _zoned(r.observed_at, "ObservedAt")),
-            ("Latitude", _decimal(r.latitude, "Latitude")),
-            ("Longitude", _decimal(r.longitude, "Longitude")),
-            ("SpeedKnots", _decimal(r.speed_knots, "SpeedKnots")),
-            ("CourseDegrees", _decimal(r.course_degrees, "CourseDegrees")),
+            ("ObservedAt", zoned(r.observed_at, "ObservedAt")),
+            ("Latitude", decimal(r.latitude, "Latitude")),
+            ("Longitude", decimal(r.longitude, "Longitude")),
+            ("SpeedKnots", decimal(r.speed_knots, "SpeedKnots")),
+            ("CourseDegrees", decimal(r.course_degrees, "CourseDegrees")),
         )
-        for r in _batch(records, AisPosition)
+        for r in batch(records, AisPosition)
     ]
-    return _document(AIS_NS, "AisPositions", header, items)
+    return document(AIS_NS, "AisPositions", header, items)
 
 
 def export_shipping_listing(records: Sequence[Record], header: Header) -> bytes:
     """A ``ShippingListings`` document of ``records`` (ShippingListing only)."""
     items = [
-        _element(
+        element(
             LISTING_NS,
             "ShippingListing",
             ("RecordId", r.source_record_id),
@@ -298,6 +197,6 @@ def export_shipping_listing(records: Sequence[Record], header: Header) -> bytes:
             ("Tonnage", str(r.tonnage)),
             ("ValidUntil", r.valid_until.isoformat()),
         )
-        for r in _batch(records, ShippingListing)
+        for r in batch(records, ShippingListing)
     ]
-    return _document(LISTING_NS, "ShippingListings", header, items)
+    return document(LISTING_NS, "ShippingListings", header, items)
