@@ -100,6 +100,7 @@ def _client_commands(commands: Any) -> None:
     add.add_argument("--scopes", required=True, help='e.g. "registry:read pii:read"')
     add.add_argument("--region", help="bind to a division code, e.g. 320500 (Suzhou)")
     add.add_argument("--tier", default="partner", help="open, partner or internal")
+    add.add_argument("--uscc", help="credit code of the carrier or terminal the client acts for")
     add.add_argument("--jwks-file", type=Path, help="public keys: private_key_jwt, no secret")
     add.add_argument(
         "--trusted-documents-only", action="store_true", help="only operations sent by hash"
@@ -149,6 +150,7 @@ def _clients_add(settings: Settings, args: argparse.Namespace) -> int:
             tier=args.tier,
             jwks=jwks,
             trusted_documents_only=args.trusted_documents_only,
+            uscc=args.uscc,
         )
 
     made = asyncio.run(_in_transaction(settings, work))

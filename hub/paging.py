@@ -60,7 +60,9 @@ class Page(Generic[R]):
 def encode_cursor(sort: Sort, row: Base) -> str:
     """An opaque cursor naming the sort and the row's position in it."""
     value = getattr(row, sort.column.key)
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.datetime):
+        value = {"datetime": value.isoformat()}
+    elif isinstance(value, dt.date):
         value = {"date": value.isoformat()}
     elif hasattr(value, "value"):  # code-list enum: store its code
         value = value.value
@@ -83,9 +85,10 @@ def decode_cursor(sort: Sort, cursor: str, argument: str) -> tuple[Any, int]:
         )
     if not isinstance(row_id, int):
         raise BadUserInput(f"{argument}: {cursor!r} is not a cursor", field=argument)
-    if isinstance(value, dict) and set(value) == {"date"}:
+    if isinstance(value, dict) and set(value) in ({"date"}, {"datetime"}):
+        kind = dt.date if "date" in value else dt.datetime
         try:
-            value = dt.date.fromisoformat(value["date"])
+            value = kind.fromisoformat(next(iter(value.values())))
         except (TypeError, ValueError):
             raise BadUserInput(f"{argument}: {cursor!r} is not a cursor", field=argument) from None
     return value, row_id

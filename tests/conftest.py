@@ -228,6 +228,7 @@ async def register_client(
     tier: str = "partner",
     trusted: bool = False,
     jwks: dict[str, Any] | None = None,
+    uscc: str | None = None,
 ) -> tuple[str, str | None]:
     """Register a client in the app's database; returns (client_id, secret)."""
     from hub.auth import clients
@@ -244,6 +245,7 @@ async def register_client(
             tier=tier,
             jwks=jwks,
             trusted_documents_only=trusted,
+            uscc=uscc,
         )
     return made.row.client_id, made.secret
 

@@ -283,6 +283,22 @@ class AisPositionRow(Provenance, Base):
     course_degrees: Mapped[float]
 
 
+class VehiclePositionRow(Provenance, Base):
+    """车辆卫星定位 (positioning platform)."""
+
+    __tablename__ = "vehicle_positions"
+    __table_args__ = (Index("ix_vehicle_positions_vehicle_time", "plate", "observed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plate: Mapped[str] = mapped_column(String(ID))
+    plate_color: Mapped[PlateColor] = mapped_column(Code(PlateColor))
+    observed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    latitude: Mapped[float]
+    longitude: Mapped[float]
+    speed_kmh: Mapped[float]
+    heading_degrees: Mapped[float]
+
+
 class ShippingListingRow(Provenance, Base):
     """航运交易挂牌 (maritime)."""
 

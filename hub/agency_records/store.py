@@ -82,6 +82,7 @@ STORAGE: dict[type, Storage] = {
     r.PortCall: Storage(m.PortCallRow, event=True),
     r.AisPosition: Storage(m.AisPositionRow, event=True),
     r.ShippingListing: Storage(m.ShippingListingRow),
+    r.VehiclePosition: Storage(m.VehiclePositionRow, event=True),
 }
 """Every canonical record type and its table; a test holds it complete."""
 

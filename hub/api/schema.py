@@ -25,11 +25,9 @@ from strawberry.types import ExecutionContext
 
 from hub.api.access_log import AccessLogQuery, RecordPersonalDataAccess
 from hub.api.bilingual import doc
-from hub.api.consignments.types import (
-    ConsignmentMutation,
-    ConsignmentQuery,
-    ConsignmentSubscription,
-)
+from hub.api.consignments.mutations import ConsignmentMutation
+from hub.api.consignments.queries import ConsignmentQuery
+from hub.api.consignments.subscriptions import ConsignmentSubscription
 from hub.api.cost import estimate
 from hub.api.errors import MaskUnexpectedErrors, add_code, is_unexpected, log
 from hub.api.inbox.types import InboxQuery

@@ -18,6 +18,7 @@ from hub.auth.client_secrets import check_secret, hash_secret, new_secret
 from hub.auth.models import OAuthClient
 from hub.auth.scopes import parse_scopes
 from hub.auth.tiers import TIERS
+from hub.canonical import identifiers
 from hub.canonical.codes import REGIONS
 from hub.errors import BadUserInput, NotFound
 
@@ -36,6 +37,7 @@ class RegisteredClient(ClientMixin):  # type: ignore[misc]
     scopes: tuple[str, ...]
     region: str | None
     tier: str
+    uscc: str | None
     secret_hash: str | None
     jwks: dict[str, Any] | None
     trusted_documents_only: bool
@@ -50,6 +52,7 @@ class RegisteredClient(ClientMixin):  # type: ignore[misc]
             scopes=tuple(row.scopes),
             region=row.region_code,
             tier=row.tier,
+            uscc=row.uscc,
             secret_hash=row.secret_hash,
             jwks=row.jwks,
             trusted_documents_only=row.trusted_documents_only,
@@ -105,6 +108,15 @@ def _region(value: str | None) -> str | None:
     return value
 
 
+def _uscc(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return identifiers.uscc(value, "uscc")
+    except identifiers.InvalidIdentifier as exc:
+        raise BadUserInput(str(exc), field="uscc") from None
+
+
 def _jwks(value: dict[str, Any] | None) -> dict[str, Any] | None:
     if value is None:
         return None
@@ -129,6 +141,7 @@ async def add(
     tier: str = "partner",
     jwks: dict[str, Any] | None = None,
     trusted_documents_only: bool = False,
+    uscc: str | None = None,
 ) -> NewClient:
     """Register a client; with ``jwks`` it authenticates by private_key_jwt, else by secret."""
     if not _AGENCY.match(agency):
@@ -150,6 +163,7 @@ async def add(
         scopes=granted,
         region_code=_region(region),
         tier=tier,
+        uscc=_uscc(uscc),
         secret_hash=None if secret is None else hash_secret(secret),
         jwks=keys,
         trusted_documents_only=trusted_documents_only,

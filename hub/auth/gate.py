@@ -84,6 +84,7 @@ class Gate:
             purpose=purpose,
             token_id=claims.jti,
             trusted_documents_only=client.trusted_documents_only,
+            uscc=client.uscc,
         )
 
 

@@ -22,6 +22,8 @@ class OAuthClient(Base):
     agency: Mapped[str] = mapped_column(String(64))
     scopes: Mapped[list[str]] = mapped_column(JSON)
     region_code: Mapped[str | None] = mapped_column(String(6))
+    uscc: Mapped[str | None] = mapped_column(String(18), index=True)
+    """The organisation the client acts for (a carrier, terminal or forwarder), if one."""
     tier: Mapped[str] = mapped_column(String(16))
     # Exactly one way to authenticate: a hashed secret, or public keys for private_key_jwt.
     secret_hash: Mapped[str | None] = mapped_column(String(200))

@@ -24,6 +24,8 @@ class Principal:
     purpose: str | None = None
     token_id: str | None = None
     trusted_documents_only: bool = False
+    uscc: str | None = None
+    """The organisation the client acts for (a carrier, terminal or forwarder), if one."""
 
     @property
     def is_anonymous(self) -> bool:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-AGENCIES = ("public_security", "safety", "commerce", "insurance", "rail", "maritime")
+AGENCIES = (
+    "public_security", "safety", "commerce", "insurance", "rail", "maritime", "positioning",
+)  # fmt: skip
 
 REGISTRY_READ = "registry:read"
 """Read the industry data center (non-personal fields)."""

@@ -259,6 +259,23 @@ class AisPosition:
     course_degrees: float
 
 
+# -- road positioning 道路运输车辆卫星定位 ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class VehiclePosition:
+    """车辆卫星定位 of a road transport vehicle (WGS-84 / CGCS2000 degrees, never GCJ-02)."""
+
+    source_record_id: str
+    plate: str
+    plate_color: PlateColor
+    observed_at: dt.datetime
+    latitude: float
+    longitude: float
+    speed_kmh: float
+    heading_degrees: float
+
+
 @dataclass(frozen=True, slots=True)
 class ShippingListing:
     """航运交易所挂牌: a cargo offer or a vessel offer."""
@@ -276,5 +293,6 @@ Record = (
     VehicleRegistration | DrivingLicence | TrafficViolation | BlacklistEntry | Accident
     | SafetyInspection | BusinessRegistration | InsurancePolicy | InsuranceClaim | RailWaybill
     | ContainerEvent | VesselRegistration | PortCall | AisPosition | ShippingListing
+    | VehiclePosition
 )  # fmt: skip
 """Every canonical record an adapter may produce."""

@@ -695,7 +695,7 @@ class _Generator:
         return body + ric.calc_check_digit(body + "0")
 
 
-def subjects(data: DemoData) -> dict[str, list[Any]]:
+def subjects(data: DemoData) -> dict[str, Any]:
     """The demo's vehicles, operators and vessels by their natural keys, for agency documents.
 
     vehicles: (plate, plate colour code, VIN, dangerous goods, operator USCC);

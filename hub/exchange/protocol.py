@@ -25,6 +25,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from hub.canonical.multimodal import Consignment
 from hub.canonical.records import Record
 
 STANDARDS_DIR = Path(__file__).resolve().parents[2] / "standards"
@@ -191,6 +192,10 @@ class DemoSubjects:
     today: str
     """ISO date the demo is built for."""
     seed: int = 2026
+    journeys: Sequence[Consignment] = ()
+    """Multimodal consignments (一单到底) the demo books: each agency reports its own legs."""
+    places: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    """(latitude, longitude) of the stations and ports the journeys' legs start and end at."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -20,8 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.canonical import identifiers
 from hub.canonical.codes import ConsignmentEventKind, ConsignmentStatus, TransportMode
-from hub.canonical.multimodal import Consignment, ConsignmentEvent
-from hub.errors import BadUserInput, NotFound
+from hub.canonical.multimodal import Consignment, ConsignmentEvent, Leg
+from hub.errors import BadUserInput, Forbidden, NotFound
 from hub.multimodal.models import (
     ConsignmentContainerRow,
     ConsignmentEventRow,
@@ -34,12 +35,86 @@ SLACK = dt.timedelta(days=2)
 OPEN = (ConsignmentStatus.BOOKED, ConsignmentStatus.IN_TRANSIT)
 
 
+@dataclass(frozen=True, slots=True)
+class Writer:
+    """Who writes: a client, and the organisation (carrier, terminal) it acts for, if any.
+
+    The client that booked a consignment manages it — legs, events, closing. A carrier writes
+    only its own legs: the legs whose carrier credit code is the one it acts for.
+    """
+
+    client_id: str
+    uscc: str | None = None
+
+    def booked(self, row: ConsignmentRow) -> bool:
+        """Whether this writer booked the consignment."""
+        return row.booked_by == self.client_id
+
+    def carries(self, leg: ConsignmentLegRow) -> bool:
+        """Whether this writer is the carrier of the leg."""
+        return self.uscc is not None and leg.carrier_uscc == self.uscc
+
+
+ROLES = ("shipper", "consignee", "carrier", "notify")
+"""Party roles, as PartyRoleType of standards/multimodal/waybill-1.0.xsd enumerates them."""
+
+
+def _identifier(check: Any, value: str | None, field: str) -> None:
+    if value is None:
+        return
+    try:
+        check(value, field)
+    except identifiers.InvalidIdentifier as exc:
+        raise BadUserInput(str(exc), field=field) from None
+
+
+def _check_leg(leg: Leg) -> None:
+    where = f"legs[{leg.sequence}]"
+    if leg.sequence < 1:
+        raise BadUserInput(f"{where}: sequences start at 1", field="legs")
+    if leg.planned_arrival <= leg.planned_departure:
+        raise BadUserInput(f"{where}: arrival must follow departure", field="legs")
+    _identifier(identifiers.uscc, leg.carrier_uscc, f"{where}.carrierUscc")
+    _identifier(identifiers.plate, leg.vehicle_plate, f"{where}.vehiclePlate")
+    _identifier(identifiers.mmsi, leg.vessel_mmsi, f"{where}.vesselMmsi")
+    if (leg.vehicle_plate is None) != (leg.vehicle_plate_color is None):
+        raise BadUserInput(
+            f"{where}: a vehicle is named by its plate and its plate colour together", field="legs"
+        )
+    for name in ("carrier_name", "origin", "destination"):
+        if not getattr(leg, name).strip():
+            raise BadUserInput(f"{where}.{name}: must not be empty", field="legs")
+
+
 def _check(consignment: Consignment) -> None:
+    if not consignment.reference.strip():
+        raise BadUserInput("reference: must not be empty", field="reference")
+    if consignment.issued_at.tzinfo is None:
+        raise BadUserInput("issuedAt: give a time zone", field="issuedAt")
+    for index, party in enumerate(consignment.parties):
+        if party.role not in ROLES:
+            raise BadUserInput(f"parties[{index}].role: one of {', '.join(ROLES)}", field="parties")
+        if not party.name.strip():
+            raise BadUserInput(f"parties[{index}].name: must not be empty", field="parties")
+        _identifier(identifiers.uscc, party.uscc, f"parties[{index}].uscc")
     roles = {party.role for party in consignment.parties}
     if not {"shipper", "consignee"} <= roles:
         raise BadUserInput(
             "parties: a consignment needs a shipper and a consignee", field="parties"
         )
+    if not consignment.goods:
+        raise BadUserInput("goods: a consignment carries at least one line of goods", field="goods")
+    for index, goods in enumerate(consignment.goods):
+        if goods.packages < 1 or goods.gross_weight_kg <= 0:
+            raise BadUserInput(
+                f"goods[{index}]: packages and gross weight must be above zero", field="goods"
+            )
+        if (goods.un_number is None) != (goods.hazard_class is None):
+            raise BadUserInput(
+                f"goods[{index}]: dangerous goods give the UN number and the class together",
+                field="goods",
+            )
+        _identifier(identifiers.un_number, goods.un_number, f"goods[{index}].unNumber")
     for number in consignment.containers:
         try:
             identifiers.container_number(number, "containers")
@@ -49,13 +124,19 @@ def _check(consignment: Consignment) -> None:
     if not sequences or sorted(sequences) != list(range(1, len(sequences) + 1)):
         raise BadUserInput("legs: sequences must run 1, 2, 3… without gaps", field="legs")
     for leg in consignment.legs:
-        if leg.planned_arrival <= leg.planned_departure:
-            raise BadUserInput(f"legs[{leg.sequence}]: arrival must follow departure", field="legs")
+        _check_leg(leg)
 
 
 async def book(session: AsyncSession, consignment: Consignment, booked_by: str) -> ConsignmentRow:
     """Book a consignment; refuses a reference already booked and any broken rule."""
     _check(consignment)
+    goods = tuple(
+        dataclasses.replace(line, un_number=identifiers.un_number(line.un_number))
+        if line.un_number is not None
+        else line
+        for line in consignment.goods
+    )
+    consignment = dataclasses.replace(consignment, goods=goods)
     taken = await session.scalar(
         select(ConsignmentRow.id).where(ConsignmentRow.reference == consignment.reference)
     )
@@ -85,8 +166,8 @@ async def book(session: AsyncSession, consignment: Consignment, booked_by: str) 
     return row
 
 
-def _leg_row(consignment_id: int, leg: object) -> ConsignmentLegRow:
-    values = dataclasses.asdict(leg)  # type: ignore[call-overload]
+def _leg_row(consignment_id: int, leg: Leg) -> ConsignmentLegRow:
+    values = dataclasses.asdict(leg)
     return ConsignmentLegRow(consignment_id=consignment_id, **values)
 
 
@@ -101,8 +182,12 @@ async def find(session: AsyncSession, reference: str) -> ConsignmentRow:
 async def concerned(session: AsyncSession, event: ConsignmentEvent) -> list[int]:
     """The open consignments an event is about, by the most specific reference it carries."""
     if event.consignment_reference:
+        # Named outright, a late event still finds a delivered consignment; a closed one is final.
         found = await session.scalar(
-            select(ConsignmentRow.id).where(ConsignmentRow.reference == event.consignment_reference)
+            select(ConsignmentRow.id).where(
+                ConsignmentRow.reference == event.consignment_reference,
+                ConsignmentRow.status != ConsignmentStatus.CLOSED,
+            )
         )
         return [] if found is None else [found]
     is_open = ConsignmentRow.status.in_(OPEN)
@@ -162,12 +247,86 @@ async def record(
     return new
 
 
-async def close(session: AsyncSession, reference: str) -> ConsignmentRow:
-    """Close a consignment: no more events attach to it."""
+async def close(session: AsyncSession, reference: str, writer: Writer) -> ConsignmentRow:
+    """Close a consignment (its booker only): no more events attach to it."""
     row = await find(session, reference)
+    if not writer.booked(row):
+        raise Forbidden(f"consignment {reference}: only the client that booked it may close it")
+    if row.status is ConsignmentStatus.CLOSED:
+        raise BadUserInput(f"consignment {reference} is closed already")
     row.status = ConsignmentStatus.CLOSED
     row.closed_at = dt.datetime.now(dt.UTC)
     return row
+
+
+async def _open(session: AsyncSession, reference: str) -> ConsignmentRow:
+    row = await find(session, reference)
+    if row.status not in OPEN:
+        raise BadUserInput(f"consignment {reference} is {row.status.value}: its legs are final")
+    return row
+
+
+async def add_leg(
+    session: AsyncSession, reference: str, leg: Leg, writer: Writer
+) -> ConsignmentRow:
+    """Add a leg after the last one (the booker only)."""
+    row = await _open(session, reference)
+    if not writer.booked(row):
+        raise Forbidden(f"consignment {reference}: only the client that booked it adds legs")
+    _check_leg(leg)
+    legs = await legs_of(session, row.id)
+    if leg.sequence != len(legs) + 1:
+        raise BadUserInput(
+            f"leg.sequence: the next leg of {reference} is {len(legs) + 1}", field="leg.sequence"
+        )
+    session.add(_leg_row(row.id, leg))
+    await session.flush()
+    return row
+
+
+async def change_leg(
+    session: AsyncSession, reference: str, leg: Leg, writer: Writer
+) -> ConsignmentRow:
+    """Replace a leg's plan: its booker may change any leg, a carrier only its own.
+
+    A carrier keeps its leg: handing it to another carrier is the booker's decision.
+    """
+    row = await _open(session, reference)
+    _check_leg(leg)
+    stored = await session.get(ConsignmentLegRow, (row.id, leg.sequence))
+    if stored is None:
+        raise NotFound(f"consignment {reference} has no leg {leg.sequence}")
+    if not writer.booked(row):
+        if not writer.carries(stored):
+            raise Forbidden(f"consignment {reference}: leg {leg.sequence} is not yours to change")
+        if leg.carrier_uscc != stored.carrier_uscc:
+            raise Forbidden(
+                f"consignment {reference}: only its booker may give leg {leg.sequence} to "
+                "another carrier"
+            )
+    for name, value in dataclasses.asdict(leg).items():
+        setattr(stored, name, value)
+    await session.flush()
+    return row
+
+
+async def writable_leg(
+    session: AsyncSession, row: ConsignmentRow, sequence: int | None, writer: Writer
+) -> ConsignmentLegRow | None:
+    """The leg an event is recorded against, once the writer may record it.
+
+    The booker records anything (a leg is optional); a carrier names one of its own legs.
+    """
+    leg = None if sequence is None else await session.get(ConsignmentLegRow, (row.id, sequence))
+    if sequence is not None and leg is None:
+        raise NotFound(f"consignment {row.reference} has no leg {sequence}")
+    if writer.booked(row):
+        return leg
+    if leg is None:
+        raise Forbidden(f"consignment {row.reference}: a carrier names the leg it reports on")
+    if not writer.carries(leg):
+        raise Forbidden(f"consignment {row.reference}: leg {sequence} is not yours to report on")
+    return leg
 
 
 async def legs_of(session: AsyncSession, consignment_id: int) -> list[ConsignmentLegRow]:

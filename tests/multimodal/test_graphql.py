@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import time
+from functools import partial
 from typing import Any
 
 from starlette.testclient import TestClient
@@ -15,7 +16,7 @@ from hub.db import session_factory
 from hub.multimodal import service
 from hub.pubsub.memory import _CHANNELS
 from tests.conftest import register_client
-from tests.multimodal.test_service import journey
+from tests.multimodal.test_service import RAIL_CARRIER, journey
 
 QUERY = """query ($r: String!) { consignment(reference: $r) {
   reference status containers currentLeg eta
@@ -30,12 +31,14 @@ def event(kind: str, hours: int, source_event_id: str) -> dict[str, Any]:
     return {
         "reference": "JS-2026-000001", "kind": kind, "location": "连云港东站",
         "occurredAt": f"2026-11-20T{8 + hours:02d}:00:00+08:00", "sourceEventId": source_event_id,
-        "mode": "RAIL",
+        "mode": "RAIL", "leg": 2,
     }  # fmt: skip
 
 
-def token(client: TestClient, scopes: str) -> str:
-    client_id, secret = client.portal.call(register_client, client, scopes)  # type: ignore[union-attr]
+def token(client: TestClient, scopes: str, uscc: str | None = None) -> str:
+    client_id, secret = client.portal.call(  # type: ignore[union-attr]
+        partial(register_client, uscc=uscc), client, scopes
+    )
     answer = client.post(
         "/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret)
     )
@@ -60,7 +63,7 @@ def test_a_consignment_is_read_written_and_followed(settings: Settings) -> None:
     with TestClient(app) as client:
         client.portal.call(_book, app)  # type: ignore[union-attr]
         reader = {"Authorization": f"Bearer {token(client, 'registry:read')}"}
-        carrier = {"Authorization": f"Bearer {token(client, 'registry:read consignment:write')}"}
+        carrier = {"Authorization": f"Bearer {token(client, 'consignment:write', RAIL_CARRIER)}"}
         refused = client.post(
             "/graphql",
             json={"query": RECORD, "variables": {"e": event("LOAD", 3, "x")}},

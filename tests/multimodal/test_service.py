@@ -24,6 +24,10 @@ def container(serial: int) -> str:
     return body + iso6346.calc_check_digit(body)
 
 
+ROAD_CARRIER = "91320594MA1M00001H"
+RAIL_CARRIER = "91320700MA1N00002C"
+
+
 def journey(reference: str = "JS-2026-000001") -> Consignment:
     """Suzhou factory → road → Lianyungang rail terminal → rail → Xuzhou."""
     return Consignment(
@@ -36,10 +40,10 @@ def journey(reference: str = "JS-2026-000001") -> Consignment:
         goods=(Goods("机床配件", 40, "木箱", 18_000.0, None, None),),
         containers=(container(305438), container(305439)),
         legs=(
-            Leg(1, TransportMode.ROAD, None, "苏州顺达物流", "苏州工业园区", "连云港东站",
+            Leg(1, TransportMode.ROAD, ROAD_CARRIER, "苏州顺达物流", "苏州工业园区", "连云港东站",
                 "连云港东站", T0, T0 + dt.timedelta(hours=8), vehicle_plate="苏E12345",
                 vehicle_plate_color=PlateColor.YELLOW),
-            Leg(2, TransportMode.RAIL, None, "中铁集装箱", "连云港东站", "徐州北站", None,
+            Leg(2, TransportMode.RAIL, RAIL_CARRIER, "中铁集装箱", "连云港东站", "徐州北站", None,
                 T0 + dt.timedelta(hours=12), T0 + dt.timedelta(hours=30)),
         ),
     )  # fmt: skip

@@ -1,23 +1,33 @@
-"""Consignments in GraphQL: the waybill, its legs and its timeline, searched and followed live."""
+"""Consignments in GraphQL: the waybill, its legs and its timeline.
+
+Who reads what: registry readers see every consignment; a carrier or terminal client (scope
+consignment:write, acting for a credit code) sees the consignments it booked or carries a leg
+of. Dangerous-goods details (UN number, class) go to those concerned, and to enforcement
+clients while the consignment is on the road.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import AsyncGenerator
-from typing import Annotated, Any
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import strawberry
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, or_, select
+from strawberry.extensions import FieldExtension
+from strawberry.schema_directive import Location
 from strawberry.types import Info
 
 from hub.api.bilingual import doc
 from hub.api.context import Context
 from hub.api.enums import ConsignmentEventKind, ConsignmentStatus, PlateColor, TransportMode
-from hub.api.permissions import REGISTRY, RequiresScopes
-from hub.auth.scopes import CONSIGNMENT_WRITE
-from hub.canonical.multimodal import ConsignmentEvent as EventRecord
-from hub.errors import BadUserInput, Forbidden
+from hub.api.permissions import RequiresScopes
+from hub.api.relay import Connection
+from hub.auth.principal import Principal
+from hub.auth.scopes import CONSIGNMENT_WRITE, ENFORCEMENT_READ, REGISTRY_READ
+from hub.canonical.codes import ConsignmentStatus as Status
+from hub.canonical.codes import TransportMode as Mode
+from hub.errors import Forbidden
 from hub.multimodal import service
 from hub.multimodal.models import (
     ConsignmentContainerRow,
@@ -26,9 +36,71 @@ from hub.multimodal.models import (
     ConsignmentRow,
 )
 
+READERS = RequiresScopes(any_of=[REGISTRY_READ, CONSIGNMENT_WRITE])
+"""Consignments: registry readers, and carriers for the consignments that concern them."""
+
 
 def _f(zh: str, en: str) -> Any:
     return strawberry.field(description=doc(zh, en))
+
+
+def writer_of(principal: Principal) -> service.Writer:
+    """The writer a client is; refuses the anonymous caller."""
+    if principal.client_id is None:
+        raise Forbidden("consignments are written by registered clients only")
+    return service.Writer(principal.client_id, principal.uscc)
+
+
+def concerns(principal: Principal, row: ConsignmentRow, legs: Sequence[ConsignmentLegRow]) -> bool:
+    """Whether the client booked the consignment, carries a leg or is named a party of it."""
+    if principal.client_id is None:
+        return False
+    writer = service.Writer(principal.client_id, principal.uscc)
+    named = principal.uscc is not None and any(p.get("uscc") == principal.uscc for p in row.parties)
+    return writer.booked(row) or named or any(writer.carries(leg) for leg in legs)
+
+
+def visible(principal: Principal) -> ColumnElement[bool] | None:
+    """The SQL condition on consignments a client may see; None for every consignment."""
+    if principal.reads_registry:
+        return None
+    carried = exists().where(
+        ConsignmentLegRow.consignment_id == ConsignmentRow.id,
+        ConsignmentLegRow.carrier_uscc == principal.uscc,
+    )
+    booked = ConsignmentRow.booked_by == (principal.client_id or "")
+    return or_(booked, carried) if principal.uscc is not None else booked
+
+
+@strawberry.schema_directive(
+    locations=[Location.FIELD_DEFINITION],
+    description=doc(
+        "危险货物明细：仅运单相关方（订舱方、承运人、列名当事方）可读；执法客户端"
+        "（enforcement:read）在货物处于道路运输区段时可读任何运单。",
+        "Dangerous-goods detail: readable by those concerned (booker, carriers, named "
+        "parties), and by enforcement clients (enforcement:read) for any consignment on the road.",
+    ),
+)
+class DangerousGoodsDetail:
+    pass
+
+
+class DangerousGoodsGuard(FieldExtension):
+    """Releases a dangerous-goods detail where the consignment allows it, else says why not."""
+
+    def resolve(self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any) -> Any:
+        value = next_(source, info, **kwargs)
+        if value is None or source.withheld is None:
+            return value
+        raise Forbidden(f"{info.field_name}: {source.withheld}")
+
+
+def _dangerous(zh: str, en: str) -> Any:
+    return strawberry.field(
+        description=doc(zh, en),
+        directives=[DangerousGoodsDetail()],
+        extensions=[DangerousGoodsGuard()],
+    )
 
 
 @strawberry.type(description=doc("运单当事方。", "A party to the consignment."))
@@ -44,8 +116,10 @@ class GoodsLine:
     packages: int = _f("件数。", "Packages.")
     packaging: str = _f("包装。", "Packaging.")
     gross_weight_kg: float = _f("毛重（千克）。", "Gross weight in kg.")
-    un_number: str | None = _f("危险货物联合国编号。", "UN number of dangerous goods.")
-    hazard_class: str | None = _f("危险货物类别。", "Dangerous goods class.")
+    un_number: str | None = _dangerous("危险货物联合国编号。", "UN number of dangerous goods.")
+    hazard_class: str | None = _dangerous("危险货物类别。", "Dangerous goods class.")
+    withheld: strawberry.Private[str | None] = None
+    """Why this client may not read the dangerous-goods details, if it may not."""
 
 
 @strawberry.type(description=doc("运输区段。", "A leg of the journey."))
@@ -92,7 +166,7 @@ class ConsignmentEvent:
 
 @strawberry.type(
     description=doc("一单到底多式联运运单。", "A multimodal consignment: one waybill end to end."),
-    directives=[REGISTRY],
+    directives=[READERS],
 )
 class Consignment:
     reference: str = _f("运单号。", "Waybill reference.")
@@ -100,6 +174,12 @@ class Consignment:
     status: ConsignmentStatus = _f("运单状态。", "Status.")
     parties: list[Party] = _f("当事方。", "Parties.")
     goods: list[GoodsLine] = _f("货物。", "Goods.")
+    dangerous_goods: bool = _f(
+        "是否载有危险货物（明细另有读取限制）。",
+        "Whether it carries dangerous goods (the details are restricted).",
+    )
+    booked_by: str = _f("订舱客户端。", "The client that booked it.")
+    closed_at: dt.datetime | None = _f("关闭时间。", "When it was closed.")
     containers: list[str] = _f("集装箱号（ISO 6346）。", "Container numbers (ISO 6346).")
     legs: list[ConsignmentLeg] = _f("运输区段，依序。", "Legs, in order.")
     timeline: list[ConsignmentEvent] = _f(
@@ -112,10 +192,26 @@ class Consignment:
     eta: dt.datetime | None = _f("预计到达时间。", "Estimated arrival.")
 
 
+def _withheld(
+    principal: Principal, row: ConsignmentRow, legs: Sequence[ConsignmentLegRow], leg: int | None
+) -> str | None:
+    if concerns(principal, row, legs):
+        return None
+    current = next((item for item in legs if item.sequence == leg), None)
+    on_the_road = (
+        row.status is Status.IN_TRANSIT and current is not None and current.mode is Mode.ROAD
+    )
+    if principal.has(ENFORCEMENT_READ):
+        return None if on_the_road else "enforcement reads it only while the goods are on the road"
+    return f"only those concerned, or scope {ENFORCEMENT_READ} while on the road, read it"
+
+
 async def load_consignment(ctx: Context, row: ConsignmentRow) -> Consignment:
-    """A consignment with its legs, containers and timeline."""
+    """A consignment with its legs, containers and timeline, as this client may see it."""
     async with ctx.database() as session:
         legs = await service.legs_of(session, row.id)
+        if not ctx.principal.reads_registry and not concerns(ctx.principal, row, legs):
+            raise Forbidden(f"consignment {row.reference}: it does not concern this client")
         events = await service.timeline(session, row.id)
         containers = (
             await session.scalars(
@@ -125,12 +221,16 @@ async def load_consignment(ctx: Context, row: ConsignmentRow) -> Consignment:
             )
         ).all()
     state = service.progress(legs, events)
+    withheld = _withheld(ctx.principal, row, legs, state.current_leg)
     return Consignment(
         reference=row.reference,
         issued_at=row.issued_at,
         status=row.status,
         parties=[Party(**party) for party in row.parties],
-        goods=[GoodsLine(**goods) for goods in row.goods],
+        goods=[GoodsLine(**goods, withheld=withheld) for goods in row.goods],
+        dangerous_goods=row.dangerous_goods,
+        booked_by=row.booked_by,
+        closed_at=row.closed_at,
         containers=sorted(containers),
         legs=[ConsignmentLeg.from_row(leg) for leg in legs],
         timeline=[ConsignmentEvent.from_row(event) for event in events],
@@ -139,179 +239,6 @@ async def load_consignment(ctx: Context, row: ConsignmentRow) -> Consignment:
     )
 
 
-@strawberry.input(description=doc("记录一个状态事件。", "A status event to record."))
-class ConsignmentEventInput:
-    reference: str = _f("运单号。", "Waybill reference.")
-    kind: ConsignmentEventKind = _f("事件类型。", "Kind of event.")
-    occurred_at: dt.datetime = _f("发生时间（含时区）。", "When, with a time zone.")
-    location: str = _f("地点。", "Where.")
-    source_event_id: str = _f("本方事件标识（重发不变）。", "Your id of the event, kept on resend.")
-    container_number: str | None = strawberry.field(
-        default=None, description=doc("集装箱号。", "Container number.")
-    )
-    mode: TransportMode | None = strawberry.field(
-        default=None, description=doc("运输方式。", "Transport mode.")
-    )
-    remarks: str | None = strawberry.field(default=None, description=doc("备注。", "Remarks."))
-
-
-def _event_of(message: bytes) -> ConsignmentEvent:
-    values = {name: value for name, value in json.loads(message).items() if name in EVENT_FIELDS}
-    for name in ("occurred_at", "received_at"):
-        values[name] = dt.datetime.fromisoformat(values[name])
-    values["kind"] = ConsignmentEventKind(values["kind"])
-    values["mode"] = None if values["mode"] is None else TransportMode(values["mode"])
-    return ConsignmentEvent(**values)
-
-
-EVENT_FIELDS = {
-    "kind", "occurred_at", "location", "source", "source_event_id", "container_number",
-    "vehicle_plate", "vessel_mmsi", "mode", "remarks", "received_at",
-}  # fmt: skip
-
-
-@strawberry.type
-class ConsignmentQuery:
-    @strawberry.field(description=doc("按运单号查运单。", "A consignment by its reference."))
-    async def consignment(
-        self,
-        info: Info[Context, None],
-        reference: Annotated[str, strawberry.argument(description=doc("运单号。", "Reference."))],
-    ) -> Consignment:
-        async with info.context.database() as session:
-            row = await service.find(session, reference.strip().upper())
-        return await load_consignment(info.context, row)
-
-    @strawberry.field(
-        description=doc(
-            "按集装箱号查运单（至多 20 个）。", "Consignments carrying a container (20 max)."
-        )
-    )
-    async def consignments_by_container(
-        self,
-        info: Info[Context, None],
-        container_number: Annotated[
-            str, strawberry.argument(description=doc("集装箱号。", "Container number."))
-        ],
-    ) -> list[Consignment]:
-        number = container_number.strip().upper()
-        async with info.context.database() as session:
-            rows = (
-                await session.scalars(
-                    select(ConsignmentRow)
-                    .join(
-                        ConsignmentContainerRow,
-                        ConsignmentContainerRow.consignment_id == ConsignmentRow.id,
-                    )
-                    .where(ConsignmentContainerRow.container_number == number)
-                    .order_by(ConsignmentRow.issued_at.desc())
-                    .limit(20)
-                )
-            ).all()
-        return [await load_consignment(info.context, row) for row in rows]
-
-    @strawberry.field(
-        description=doc(
-            "按托运人和开单时间段查运单（含起不含止，至多 50 个，新者在前）。",
-            "Consignments of a shipper issued in [from, to) (50 max, newest first).",
-        )
-    )
-    async def consignments_by_shipper(
-        self,
-        info: Info[Context, None],
-        shipper_name: Annotated[
-            str, strawberry.argument(description=doc("托运人名称。", "Shipper's name."))
-        ],
-        issued_from: Annotated[
-            dt.datetime, strawberry.argument(description=doc("开单起始时间。", "Issued from."))
-        ],
-        issued_to: Annotated[
-            dt.datetime, strawberry.argument(description=doc("开单截止时间。", "Issued before."))
-        ],
-    ) -> list[Consignment]:
-        name = shipper_name.strip()
-        if not name:
-            raise BadUserInput("shipperName must not be empty")
-        if issued_from.tzinfo is None or issued_to.tzinfo is None:
-            raise BadUserInput("issuedFrom and issuedTo need a UTC offset")
-        if issued_to <= issued_from:
-            raise BadUserInput("issuedTo must be after issuedFrom")
-        async with info.context.database() as session:
-            rows = (
-                await session.scalars(
-                    select(ConsignmentRow)
-                    .where(
-                        ConsignmentRow.shipper_name == name,
-                        ConsignmentRow.issued_at >= issued_from,
-                        ConsignmentRow.issued_at < issued_to,
-                    )
-                    .order_by(ConsignmentRow.issued_at.desc(), ConsignmentRow.id.desc())
-                    .limit(50)
-                )
-            ).all()
-        return [await load_consignment(info.context, row) for row in rows]
-
-
-@strawberry.type
-class ConsignmentMutation:
-    @strawberry.mutation(
-        description=doc(
-            "记录运单状态事件（重复提交只记一次）。",
-            "Record a status event (once however often sent).",
-        ),
-        directives=[RequiresScopes(any_of=[CONSIGNMENT_WRITE])],
-    )
-    async def record_consignment_event(
-        self,
-        info: Info[Context, None],
-        event: Annotated[
-            ConsignmentEventInput, strawberry.argument(description=doc("事件。", "The event."))
-        ],
-    ) -> Consignment:
-        ctx = info.context
-        principal = ctx.principal
-        if principal.client_id is None:
-            raise Forbidden("recordConsignmentEvent: needs a client")
-        if event.occurred_at.tzinfo is None:
-            raise BadUserInput("event.occurredAt: give a time zone", field="event.occurredAt")
-        record = EventRecord(
-            source=principal.client_id, source_event_id=event.source_event_id, kind=event.kind,
-            occurred_at=event.occurred_at, location=event.location,
-            consignment_reference=event.reference.strip().upper(),
-            container_number=event.container_number, mode=event.mode, remarks=event.remarks,
-        )  # fmt: skip
-        async with ctx.sessions() as session, session.begin():
-            row = await service.find(session, record.consignment_reference or "")
-            new = await service.record(session, record, dt.datetime.now(dt.UTC))
-            stored = await session.scalar(
-                select(ConsignmentEventRow).where(
-                    ConsignmentEventRow.consignment_id == row.id,
-                    ConsignmentEventRow.source == record.source,
-                    ConsignmentEventRow.source_event_id == record.source_event_id,
-                )
-            )
-        if new and stored is not None and ctx.pubsub is not None:
-            await ctx.pubsub.publish(service.channel(row.reference), service.event_message(stored))
-        return await load_consignment(ctx, row)
-
-
-@strawberry.type
-class ConsignmentSubscription:
-    @strawberry.subscription(
-        description=doc(
-            "实时接收运单的新事件。", "New events of a consignment, as they are recorded."
-        )
-    )
-    async def consignment_events(
-        self,
-        info: Info[Context, None],
-        reference: Annotated[str, strawberry.argument(description=doc("运单号。", "Reference."))],
-    ) -> AsyncGenerator[ConsignmentEvent, None]:
-        ctx = info.context
-        if not ctx.principal.reads_registry:
-            raise Forbidden("consignmentEvents: needs scope registry:read")
-        if ctx.pubsub is None:
-            raise Forbidden("consignmentEvents: subscriptions are not available here")
-        channel = service.channel(reference.strip().upper())
-        async for message in ctx.pubsub.subscribe(channel):
-            yield _event_of(message)
+@strawberry.type(description=doc("运单分页列表。", "A paged list of consignments."))
+class ConsignmentConnection(Connection[Consignment]):
+    pass

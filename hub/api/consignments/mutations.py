@@ -1,0 +1,160 @@
+"""Writing consignments: book, add or change a leg, record an event, close.
+
+Every mutation needs scope consignment:write. The client that books a consignment manages it;
+a carrier (a client acting for a credit code) changes and reports on its own legs only. Each
+mutation is one unit of work: refused, it leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import strawberry
+from sqlalchemy import select
+from strawberry.types import Info
+
+from hub.api.bilingual import doc
+from hub.api.consignments.inputs import ConsignmentEventInput, ConsignmentInput, LegInput, zoned
+from hub.api.consignments.types import Consignment, load_consignment, writer_of
+from hub.api.context import Context
+from hub.api.permissions import RequiresScopes
+from hub.auth.scopes import CONSIGNMENT_WRITE
+from hub.canonical.codes import ConsignmentStatus
+from hub.canonical.multimodal import ConsignmentEvent as EventRecord
+from hub.errors import BadUserInput
+from hub.multimodal import service
+from hub.multimodal.models import ConsignmentEventRow
+
+WRITERS = RequiresScopes(any_of=[CONSIGNMENT_WRITE])
+
+Reference = Annotated[str, strawberry.argument(description=doc("运单号。", "Waybill reference."))]
+
+
+def _reference(value: str) -> str:
+    return value.strip().upper()
+
+
+@strawberry.type
+class ConsignmentMutation:
+    @strawberry.mutation(
+        description=doc(
+            "订舱：登记一张多式联运运单；本客户端即为其管理方。",
+            "Book a multimodal waybill; the booking client manages it.",
+        ),
+        directives=[WRITERS],
+    )
+    async def book_consignment(
+        self,
+        info: Info[Context, None],
+        waybill: Annotated[
+            ConsignmentInput, strawberry.argument(description=doc("运单。", "The waybill."))
+        ],
+    ) -> Consignment:
+        ctx = info.context
+        writer = writer_of(ctx.principal)
+        record = waybill.record()
+        async with ctx.sessions() as session, session.begin():
+            row = await service.book(session, record, writer.client_id)
+        return await load_consignment(ctx, row)
+
+    @strawberry.mutation(
+        description=doc(
+            "在末段之后增加一个运输区段（仅订舱方）。",
+            "Add a leg after the last one (the booker only).",
+        ),
+        directives=[WRITERS],
+    )
+    async def add_consignment_leg(
+        self,
+        info: Info[Context, None],
+        reference: Reference,
+        leg: Annotated[LegInput, strawberry.argument(description=doc("区段。", "The leg."))],
+    ) -> Consignment:
+        ctx = info.context
+        writer = writer_of(ctx.principal)
+        async with ctx.sessions() as session, session.begin():
+            row = await service.add_leg(session, _reference(reference), leg.record("leg"), writer)
+        return await load_consignment(ctx, row)
+
+    @strawberry.mutation(
+        description=doc(
+            "修改一个运输区段的计划（订舱方可改任一区段，承运人只可改本方区段）。",
+            "Change a leg's plan: the booker any leg, a carrier its own only.",
+        ),
+        directives=[WRITERS],
+    )
+    async def change_consignment_leg(
+        self,
+        info: Info[Context, None],
+        reference: Reference,
+        leg: Annotated[
+            LegInput, strawberry.argument(description=doc("区段（按序号替换）。", "The leg."))
+        ],
+    ) -> Consignment:
+        ctx = info.context
+        writer = writer_of(ctx.principal)
+        async with ctx.sessions() as session, session.begin():
+            row = await service.change_leg(
+                session, _reference(reference), leg.record("leg"), writer
+            )
+        return await load_consignment(ctx, row)
+
+    @strawberry.mutation(
+        description=doc(
+            "记录运单状态事件（重复提交只记一次；承运人须注明所报区段）。",
+            "Record a status event (once however often sent; carriers name their leg).",
+        ),
+        directives=[WRITERS],
+    )
+    async def record_consignment_event(
+        self,
+        info: Info[Context, None],
+        event: Annotated[
+            ConsignmentEventInput, strawberry.argument(description=doc("事件。", "The event."))
+        ],
+    ) -> Consignment:
+        ctx = info.context
+        writer = writer_of(ctx.principal)
+        occurred_at = zoned(event.occurred_at, "event.occurredAt")
+        async with ctx.sessions() as session, session.begin():
+            row = await service.find(session, _reference(event.reference))
+            if row.status is ConsignmentStatus.CLOSED:
+                raise BadUserInput(f"consignment {row.reference} is closed: it takes no events")
+            leg = await service.writable_leg(session, row, event.leg, writer)
+            record = EventRecord(
+                source=writer.client_id, source_event_id=event.source_event_id, kind=event.kind,
+                occurred_at=occurred_at, location=event.location,
+                consignment_reference=row.reference,
+                container_number=event.container_number,
+                vehicle_plate=None if leg is None else leg.vehicle_plate,
+                vessel_mmsi=None if leg is None else leg.vessel_mmsi,
+                mode=event.mode or (None if leg is None else leg.mode), remarks=event.remarks,
+            )  # fmt: skip
+            new = await service.record(session, record, dt.datetime.now(dt.UTC))
+            stored = await session.scalar(
+                select(ConsignmentEventRow).where(
+                    ConsignmentEventRow.consignment_id == row.id,
+                    ConsignmentEventRow.source == record.source,
+                    ConsignmentEventRow.source_event_id == record.source_event_id,
+                )
+            )
+        if new and stored is not None and ctx.pubsub is not None:
+            await ctx.pubsub.publish(service.channel(row.reference), service.event_message(stored))
+        return await load_consignment(ctx, row)
+
+    @strawberry.mutation(
+        description=doc(
+            "关闭运单（仅订舱方）：此后不再接收事件。",
+            "Close a consignment (the booker only): no more events attach.",
+        ),
+        directives=[WRITERS],
+    )
+    async def close_consignment(
+        self, info: Info[Context, None], reference: Reference
+    ) -> Consignment:
+        ctx = info.context
+        writer = writer_of(ctx.principal)
+        async with ctx.sessions() as session, session.begin():
+            row = await service.close(session, _reference(reference), writer)
+        return await load_consignment(ctx, row)

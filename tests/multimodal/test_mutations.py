@@ -1,0 +1,293 @@
+"""Booking and managing consignments in GraphQL: who may write which leg, who reads what."""
+
+from __future__ import annotations
+
+import copy
+from functools import partial
+from typing import Any
+
+from starlette.testclient import TestClient
+
+from hub.app import create_app
+from hub.config import Settings
+from tests.conftest import register_client
+from tests.multimodal.test_service import RAIL_CARRIER, ROAD_CARRIER
+
+OTHER_CARRIER = "91320300MA1P00003D"
+
+CONSIGNMENT = """reference status dangerousGoods bookedBy currentLeg
+  goods { description unNumber hazardClass }
+  legs { sequence mode carrierUscc vehiclePlate plannedArrival }
+  timeline { kind source }"""
+BOOK = f"mutation ($w: ConsignmentInput!) {{ bookConsignment(waybill: $w) {{ {CONSIGNMENT} }} }}"
+ADD = f"""mutation ($r: String!, $l: LegInput!) {{
+  addConsignmentLeg(reference: $r, leg: $l) {{ {CONSIGNMENT} }} }}"""
+CHANGE = f"""mutation ($r: String!, $l: LegInput!) {{
+  changeConsignmentLeg(reference: $r, leg: $l) {{ {CONSIGNMENT} }} }}"""
+RECORD = f"""mutation ($e: ConsignmentEventInput!) {{
+  recordConsignmentEvent(event: $e) {{ {CONSIGNMENT} }} }}"""
+CLOSE = f"mutation ($r: String!) {{ closeConsignment(reference: $r) {{ {CONSIGNMENT} }} }}"
+READ = f"query ($r: String!) {{ consignment(reference: $r) {{ {CONSIGNMENT} }} }}"
+PAGE = """query ($f: ConsignmentFilter, $o: ConsignmentOrder, $first: Int, $after: String) {
+  consignments(filter: $f, orderBy: $o, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } edges { node { reference } } } }"""
+
+ROAD_LEG = {
+    "sequence": 1, "mode": "ROAD", "carrierName": "苏州顺达物流", "carrierUscc": ROAD_CARRIER,
+    "origin": "苏州工业园区", "destination": "连云港东站",
+    "plannedDeparture": "2026-11-20T08:00:00+08:00", "plannedArrival": "2026-11-20T16:00:00+08:00",
+    "vehiclePlate": "苏E12345", "vehiclePlateColor": "YELLOW",
+}  # fmt: skip
+RAIL_LEG = {
+    "sequence": 2, "mode": "RAIL", "carrierName": "中铁集装箱", "carrierUscc": RAIL_CARRIER,
+    "origin": "连云港东站", "destination": "徐州北站",
+    "plannedDeparture": "2026-11-20T20:00:00+08:00", "plannedArrival": "2026-11-21T14:00:00+08:00",
+}  # fmt: skip
+WAYBILL = {
+    "reference": "js-2026-100001", "issuedAt": "2026-11-19T10:00:00+08:00",
+    "parties": [{"role": "shipper", "name": "苏州精细化工有限公司"},
+                {"role": "consignee", "name": "徐州化工物资有限公司"}],
+    "goods": [{"description": "乙醇", "packages": 20, "packaging": "罐式集装箱",
+               "grossWeightKg": 21000, "unNumber": "UN1170", "hazardClass": "3"}],
+    "containers": ["CSQU3054383"],
+    "legs": [ROAD_LEG],
+}  # fmt: skip
+
+
+def _token(client: TestClient, scopes: str, uscc: str | None = None) -> dict[str, str]:
+    client_id, secret = client.portal.call(  # type: ignore[union-attr]
+        partial(register_client, uscc=uscc), client, scopes
+    )
+    answer = client.post(
+        "/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret)
+    )
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+def _event(kind: str, event_id: str, leg: int | None, hour: int = 9) -> dict[str, Any]:
+    event = {
+        "reference": "JS-2026-100001", "kind": kind, "location": "苏州工业园区",
+        "occurredAt": f"2026-11-20T{hour:02d}:00:00+08:00", "sourceEventId": event_id,
+    }  # fmt: skip
+    return event if leg is None else {**event, "leg": leg}
+
+
+def _errors(answer: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(e["extensions"]["code"], e["message"]) for e in answer.get("errors", [])]
+
+
+def test_a_booker_manages_its_consignment_and_carriers_write_only_their_legs(
+    settings: Settings,
+) -> None:
+    with TestClient(create_app(settings)) as client:
+
+        def call(query: str, headers: dict[str, str], **variables: Any) -> dict[str, Any]:
+            answer: dict[str, Any] = client.post(
+                "/graphql", json={"query": query, "variables": variables}, headers=headers
+            ).json()
+            return answer
+
+        forwarder = _token(client, "consignment:write")
+        road = _token(client, "consignment:write", ROAD_CARRIER)
+        rail = _token(client, "consignment:write", RAIL_CARRIER)
+        stranger = _token(client, "consignment:write", OTHER_CARRIER)
+        reader = _token(client, "registry:read")
+
+        booked = call(BOOK, forwarder, w=WAYBILL)
+        again = call(BOOK, forwarder, w=WAYBILL)
+        by_reader = call(BOOK, reader, w={**WAYBILL, "reference": "JS-2026-100002"})
+        added_by_carrier = call(ADD, road, r="JS-2026-100001", l=RAIL_LEG)
+        gap = call(ADD, forwarder, r="JS-2026-100001", l={**RAIL_LEG, "sequence": 3})
+        added = call(ADD, forwarder, r="JS-2026-100001", l=RAIL_LEG)
+        later = {**RAIL_LEG, "plannedArrival": "2026-11-21T18:00:00+08:00"}
+        not_own = call(CHANGE, road, r="JS-2026-100001", l=later)
+        handed_over = call(
+            CHANGE, rail, r="JS-2026-100001", l={**later, "carrierUscc": OTHER_CARRIER}
+        )
+        changed = call(CHANGE, rail, r="JS-2026-100001", l=later)
+        unnamed = call(RECORD, road, e=_event("GATE_OUT", "r1", None))
+        foreign = call(RECORD, stranger, e=_event("GATE_OUT", "s1", 1))
+        wrong_leg = call(RECORD, road, e=_event("LOAD", "r2", 2))
+        reported = call(RECORD, road, e=_event("GATE_OUT", "r1", 1))
+        read_by_stranger = call(READ, stranger, r="JS-2026-100001")
+        read_by_reader = call(READ, reader, r="JS-2026-100001")
+        closed_by_carrier = call(CLOSE, road, r="JS-2026-100001")
+        closed = call(CLOSE, forwarder, r="JS-2026-100001")
+        after_close = call(RECORD, forwarder, e=_event("ARRIVE", "f1", None, 15))
+
+    consignment = booked["data"]["bookConsignment"]
+    assert consignment["reference"] == "JS-2026-100001"
+    assert consignment["status"] == "BOOKED"
+    assert consignment["dangerousGoods"] is True
+    assert consignment["goods"][0]["unNumber"] == "1170"  # the booker is concerned: it reads them
+    assert _errors(again) == [("BAD_USER_INPUT", "reference: JS-2026-100001 is booked already")]
+    assert _errors(by_reader)[0][0] == "FORBIDDEN"
+    assert _errors(added_by_carrier)[0][0] == "FORBIDDEN"
+    assert _errors(gap)[0] == (
+        "BAD_USER_INPUT",
+        "leg.sequence: the next leg of JS-2026-100001 is 2",
+    )
+    assert [leg["mode"] for leg in added["data"]["addConsignmentLeg"]["legs"]] == ["ROAD", "RAIL"]
+    assert _errors(not_own)[0] == (
+        "FORBIDDEN",
+        "consignment JS-2026-100001: leg 2 is not yours to change",
+    )
+    assert "another carrier" in _errors(handed_over)[0][1]
+    legs = changed["data"]["changeConsignmentLeg"]["legs"]
+    assert legs[1]["plannedArrival"] == "2026-11-21T10:00:00+00:00"
+    assert legs[1]["carrierUscc"] == RAIL_CARRIER
+    assert "names the leg" in _errors(unnamed)[0][1]
+    assert _errors(foreign)[0][0] == "FORBIDDEN"
+    assert _errors(wrong_leg)[0] == (
+        "FORBIDDEN",
+        "consignment JS-2026-100001: leg 2 is not yours to report on",
+    )
+    timeline = reported["data"]["recordConsignmentEvent"]["timeline"]
+    assert [e["kind"] for e in timeline] == ["GATE_OUT"]
+    assert _errors(read_by_stranger)[0][0] == "FORBIDDEN"
+    assert read_by_reader["data"]["consignment"]["status"] == "IN_TRANSIT"
+    assert _errors(closed_by_carrier)[0][0] == "FORBIDDEN"
+    assert closed["data"]["closeConsignment"]["status"] == "CLOSED"
+    assert _errors(after_close) == [
+        ("BAD_USER_INPUT", "consignment JS-2026-100001 is closed: it takes no events")
+    ]
+
+
+def test_a_refused_waybill_says_why_and_stores_nothing(settings: Settings) -> None:
+    broken: list[tuple[dict[str, Any], str]] = []
+    for path, value, reason in (
+        (("containers", 0), "CSQU3054384", "check digit"),
+        (("goods", 0, "unNumber"), "UN9999", "0004-3599"),
+        (("goods", 0, "hazardClass"), None, "together"),
+        (("legs", 0, "vehiclePlate"), "沪", "vehiclePlate"),
+        (("legs", 0, "carrierUscc"), "91320594MA1M00001X", "carrierUscc"),
+        (("legs", 0, "plannedArrival"), "2026-11-20T07:00:00+08:00", "arrival must follow"),
+        (("legs", 0, "plannedArrival"), "2026-11-20T17:00:00", "time zone"),
+        (("parties", 1, "role"), "receiver", "parties[1].role"),
+        (("legs", 0, "sequence"), 2, "without gaps"),
+    ):
+        waybill = copy.deepcopy(WAYBILL)
+        place: Any = waybill
+        for step in path[:-1]:
+            place = place[step]
+        place[path[-1]] = value
+        broken.append((waybill, reason))
+    with TestClient(create_app(settings)) as client:
+        forwarder = _token(client, "consignment:write")
+        reader = _token(client, "registry:read")
+        answers = [
+            client.post(
+                "/graphql", json={"query": BOOK, "variables": {"w": waybill}}, headers=forwarder
+            ).json()
+            for waybill, _ in broken
+        ]
+        listed = client.post("/graphql", json={"query": PAGE}, headers=reader).json()
+
+    for answer, (_, reason) in zip(answers, broken, strict=True):
+        assert answer["data"] is None, answer
+        code, message = _errors(answer)[0]
+        assert code == "BAD_USER_INPUT", (reason, message)
+        assert reason in message, (reason, message)
+    assert listed["data"]["consignments"]["totalCount"] == 0
+
+
+def test_dangerous_goods_details_go_to_those_concerned_and_to_enforcement_on_the_road(
+    settings: Settings,
+) -> None:
+    with TestClient(create_app(settings)) as client:
+
+        def read(headers: dict[str, str]) -> dict[str, Any]:
+            answer: dict[str, Any] = client.post(
+                "/graphql",
+                json={"query": READ, "variables": {"r": "JS-2026-100001"}},
+                headers=headers,
+            ).json()
+            return answer
+
+        forwarder = _token(client, "consignment:write")
+        rail = _token(client, "consignment:write", RAIL_CARRIER)
+        reader = _token(client, "registry:read")
+        enforcement = _token(client, "registry:read enforcement:read")
+        two_legs = {**WAYBILL, "legs": [ROAD_LEG, RAIL_LEG]}
+        client.post("/graphql", json={"query": BOOK, "variables": {"w": two_legs}},
+                    headers=forwarder)  # fmt: skip
+        booked = read(enforcement)
+        client.post(
+            "/graphql",
+            json={"query": RECORD, "variables": {"e": {**_event("GATE_OUT", "f1", None),
+                                                       "mode": "ROAD"}}},
+            headers=forwarder,
+        )  # fmt: skip
+        on_the_road = [read(enforcement), read(reader), read(rail)]
+        client.post(
+            "/graphql",
+            json={"query": RECORD, "variables": {"e": {**_event("DEPART", "f2", None, 21),
+                                                       "mode": "RAIL"}}},
+            headers=forwarder,
+        )  # fmt: skip
+        on_the_rails = read(enforcement)
+
+    def goods(answer: dict[str, Any]) -> dict[str, Any]:
+        return dict(answer["data"]["consignment"]["goods"][0])
+
+    assert goods(booked)["unNumber"] is None
+    assert "only while the goods are on the road" in _errors(booked)[0][1]
+    by_enforcement, by_reader, by_carrier = on_the_road
+    assert goods(by_enforcement) == {"description": "乙醇", "unNumber": "1170", "hazardClass": "3"}
+    assert "errors" not in by_enforcement
+    assert goods(by_reader)["unNumber"] is None
+    assert goods(by_reader)["description"] == "乙醇"
+    assert by_reader["data"]["consignment"]["dangerousGoods"] is True
+    assert {code for code, _ in _errors(by_reader)} == {"FORBIDDEN"}
+    assert goods(by_carrier)["hazardClass"] == "3"  # the rail carrier is concerned
+    assert on_the_rails["data"]["consignment"]["currentLeg"] == 2
+    assert goods(on_the_rails)["unNumber"] is None
+
+
+def test_consignments_page_by_filter_newest_first(settings: Settings) -> None:
+    with TestClient(create_app(settings)) as client:
+        forwarder = _token(client, "consignment:write")
+        other = _token(client, "consignment:write")
+        reader = _token(client, "registry:read")
+        for number in range(1, 6):
+            waybill = {
+                **WAYBILL,
+                "reference": f"JS-2026-10000{number}",
+                "issuedAt": f"2026-11-1{number}T10:00:00+08:00",
+            }
+            client.post("/graphql", json={"query": BOOK, "variables": {"w": waybill}},
+                        headers=forwarder)  # fmt: skip
+
+        def page(headers: dict[str, str], **variables: Any) -> dict[str, Any]:
+            answer = client.post(
+                "/graphql", json={"query": PAGE, "variables": variables}, headers=headers
+            ).json()
+            return dict((answer.get("data") and answer["data"]["consignments"]) or answer)
+
+        in_range = {
+            "shipperName": "苏州精细化工有限公司",
+            "issuedFrom": "2026-11-12T00:00:00+08:00",
+            "issuedTo": "2026-11-15T10:00:00+08:00",
+        }
+        first = page(reader, f=in_range, first=2)
+        second = page(reader, f=in_range, first=2, after=first["pageInfo"]["endCursor"])
+        by_box = page(reader, f={"containerNumber": "csqu3054383"}, first=10)
+        others = page(other, first=10)
+        own = page(forwarder, first=1)
+        by_reference = page(reader, o={"field": "REFERENCE"}, first=2)
+        forged = page(reader, first=1, after="bm90IGEgY3Vyc29y")
+
+    def references(found: dict[str, Any]) -> list[str]:
+        return [edge["node"]["reference"] for edge in found["edges"]]
+
+    assert references(first) == ["JS-2026-100004", "JS-2026-100003"]
+    assert first["pageInfo"]["hasNextPage"] is True
+    assert first["totalCount"] == 3
+    assert references(second) == ["JS-2026-100002"]
+    assert second["pageInfo"]["hasNextPage"] is False
+    assert by_box["totalCount"] == 5
+    assert others["totalCount"] == 0  # a client sees only what concerns it
+    assert own["totalCount"] == 5
+    assert references(own) == ["JS-2026-100005"]
+    assert references(by_reference) == ["JS-2026-100001", "JS-2026-100002"]
+    assert forged["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
