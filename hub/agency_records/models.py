@@ -287,7 +287,7 @@ class VehiclePositionRow(Provenance, Base):
     """车辆卫星定位 (positioning platform)."""
 
     __tablename__ = "vehicle_positions"
-    __table_args__ = (Index("ix_vehicle_positions_vehicle_time", "plate", "observed_at"),)
+    __constraints__ = (Index("ix_vehicle_positions_vehicle_time", "plate", "observed_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plate: Mapped[str] = mapped_column(String(ID))

@@ -14,6 +14,7 @@ from hub.agency_records.export import MAX_EXPORT, export_records, record_types_o
 from hub.auth.gate import BadRequest, Gate, unauthorized
 from hub.auth.tokens import InvalidToken
 from hub.errors import NotFound
+from hub.exchange.consignment_routes import consignment_routes
 from hub.exchange.pipeline import Exchange
 from hub.exchange.protocol import Header
 from hub.exchange.validation import InvalidDocument
@@ -118,6 +119,8 @@ def exchange_routes(state: dict[str, Any]) -> list[Route]:
                         headers=headers)  # fmt: skip
 
     return [
+        # The multimodal standard's routes first: /exchange/{agency}/{document} would take them.
+        *consignment_routes(state, _read_limited),
         Route("/exchange/{agency}/{document}", push, methods=["POST"]),
         Route("/exchange/{agency}/{document}", export, methods=["GET"]),
     ]

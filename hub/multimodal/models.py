@@ -78,7 +78,8 @@ class ConsignmentEventRow(Base):
     consignment_id: Mapped[int] = mapped_column(
         ForeignKey("consignments.id", ondelete="CASCADE"), index=True
     )
-    source: Mapped[str] = mapped_column(String(64))
+    # A client's document names its own systems under the client's id: "<client>/<system>".
+    source: Mapped[str] = mapped_column(String(160))
     source_event_id: Mapped[str] = mapped_column(String(128))
     kind: Mapped[ConsignmentEventKind] = mapped_column(Code(ConsignmentEventKind))
     occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.canonical import identifiers
 from hub.canonical.codes import ConsignmentEventKind, ConsignmentStatus, TransportMode
-from hub.canonical.multimodal import Consignment, ConsignmentEvent, Leg
+from hub.canonical.multimodal import Consignment, ConsignmentEvent, Goods, Leg, Party
 from hub.errors import BadUserInput, Forbidden, NotFound
 from hub.multimodal.models import (
     ConsignmentContainerRow,
@@ -53,6 +53,11 @@ class Writer:
     def carries(self, leg: ConsignmentLegRow) -> bool:
         """Whether this writer is the carrier of the leg."""
         return self.uscc is not None and leg.carrier_uscc == self.uscc
+
+    def concerned(self, row: ConsignmentRow, legs: Sequence[ConsignmentLegRow]) -> bool:
+        """Whether it booked the consignment, carries a leg or is named a party of it."""
+        named = self.uscc is not None and any(p.get("uscc") == self.uscc for p in row.parties)
+        return self.booked(row) or named or any(self.carries(leg) for leg in legs)
 
 
 ROLES = ("shipper", "consignee", "carrier", "notify")
@@ -218,10 +223,15 @@ async def concerned(session: AsyncSession, event: ConsignmentEvent) -> list[int]
 
 
 async def record(
-    session: AsyncSession, event: ConsignmentEvent, received_at: dt.datetime
+    session: AsyncSession,
+    event: ConsignmentEvent,
+    received_at: dt.datetime,
+    allowed: Callable[[int], Awaitable[bool]] | None = None,
 ) -> list[int]:
-    """Attach an event to every consignment it concerns; returns where it was new."""
+    """Attach an event to every consignment it concerns (and ``allowed``); returns where new."""
     targets = await concerned(session, event)
+    if allowed is not None:
+        targets = [target for target in targets if await allowed(target)]
     new: list[int] = []
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -465,3 +475,53 @@ async def published_events(
         if row is not None and reference is not None:
             messages.append((channel(reference), event_message(row)))
     return messages
+
+
+_LEG_FIELDS = [f.name for f in dataclasses.fields(Leg)]
+_EVENT_FIELDS = [f.name for f in dataclasses.fields(ConsignmentEvent)]
+
+
+async def as_record(
+    session: AsyncSession, row: ConsignmentRow
+) -> tuple[Consignment, list[ConsignmentEvent]]:
+    """A stored consignment and its timeline as the canonical records they were built from."""
+    legs = await legs_of(session, row.id)
+    containers = (
+        await session.scalars(
+            select(ConsignmentContainerRow.container_number)
+            .where(ConsignmentContainerRow.consignment_id == row.id)
+            .order_by(ConsignmentContainerRow.container_number)
+        )
+    ).all()
+    consignment = Consignment(
+        reference=row.reference,
+        issued_at=row.issued_at,
+        parties=tuple(Party(**party) for party in row.parties),
+        goods=tuple(Goods(**goods) for goods in row.goods),
+        containers=tuple(containers),
+        legs=tuple(Leg(**{name: getattr(leg, name) for name in _LEG_FIELDS}) for leg in legs),
+    )
+    events = []
+    for event in await timeline(session, row.id):
+        values: dict[str, Any] = {name: getattr(event, name, None) for name in _EVENT_FIELDS}
+        events.append(ConsignmentEvent(**{**values, "consignment_reference": row.reference}))
+    return consignment, events
+
+
+async def import_record(
+    session: AsyncSession,
+    consignment: Consignment,
+    events: Sequence[ConsignmentEvent],
+    booked_by: str,
+    received_at: dt.datetime,
+) -> ConsignmentRow:
+    """Book a consignment exported elsewhere and replay its events onto it, in time order.
+
+    Every event is attached to this consignment, whatever else it names: the document says
+    whose timeline it is.
+    """
+    row = await book(session, consignment, booked_by)
+    for event in sorted(events, key=lambda e: e.occurred_at):
+        own = dataclasses.replace(event, consignment_reference=row.reference)
+        await record(session, own, received_at)
+    return row

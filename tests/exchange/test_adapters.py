@@ -21,8 +21,10 @@ from tests.conftest import fetch_token, register_client, running
 AGENCIES = sorted(AdapterRegistry.discover())
 
 
-def test_all_six_agencies_are_installed() -> None:
-    assert AGENCIES == ["commerce", "insurance", "maritime", "public_security", "rail", "safety"]
+def test_all_seven_agencies_are_installed() -> None:
+    assert AGENCIES == [
+        "commerce", "insurance", "maritime", "positioning", "public_security", "rail", "safety",
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize("agency", AGENCIES)

@@ -55,9 +55,7 @@ def concerns(principal: Principal, row: ConsignmentRow, legs: Sequence[Consignme
     """Whether the client booked the consignment, carries a leg or is named a party of it."""
     if principal.client_id is None:
         return False
-    writer = service.Writer(principal.client_id, principal.uscc)
-    named = principal.uscc is not None and any(p.get("uscc") == principal.uscc for p in row.parties)
-    return writer.booked(row) or named or any(writer.carries(leg) for leg in legs)
+    return service.Writer(principal.client_id, principal.uscc).concerned(row, legs)
 
 
 def visible(principal: Principal) -> ColumnElement[bool] | None:

@@ -1,0 +1,173 @@
+"""一单到底 documents over HTTP: booked, reported on, exported and imported back the same."""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+from typing import Any
+
+from sqlalchemy import delete, select
+from starlette.testclient import TestClient
+
+from hub.app import create_app
+from hub.config import Settings
+from hub.db import session_factory
+from hub.exchange.consignments import STATUS_EVENT_NS, consignment_from_xml
+from hub.exchange.validation import MAX_DOCUMENT_BYTES
+from hub.multimodal.models import (
+    ConsignmentContainerRow,
+    ConsignmentEventRow,
+    ConsignmentLegRow,
+    ConsignmentRow,
+)
+from tests.conftest import register_client
+from tests.multimodal.test_documents import SUZHOU, SUZHOU_EVENTS
+
+REFERENCE = "JSMM-2026-1125-000108"
+TIMELINE = """query ($r: String!) { consignment(reference: $r) {
+  status currentLeg timeline { kind occurredAt source sourceEventId } } }"""
+
+
+def _headers(client: TestClient, scopes: str, uscc: str | None = None) -> dict[str, str]:
+    client_id, secret = client.portal.call(  # type: ignore[union-attr]
+        partial(register_client, uscc=uscc), client, scopes
+    )
+    answer = client.post(
+        "/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret)
+    )
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+async def _forget(app: Any, reference: str) -> None:
+    """Remove a consignment outright, as if it had never been booked here."""
+    async with session_factory(app.state.engine)() as session, session.begin():
+        found = await session.scalar(
+            select(ConsignmentRow.id).where(ConsignmentRow.reference == reference)
+        )
+        assert found is not None
+        for model in (ConsignmentEventRow, ConsignmentLegRow, ConsignmentContainerRow):
+            await session.execute(delete(model).where(model.consignment_id == found))
+        await session.execute(delete(ConsignmentRow).where(ConsignmentRow.id == found))
+
+
+def _without_header(document: bytes) -> bytes:
+    return re.sub(rb"<h:Header>.*?</h:Header>", b"", document, flags=re.DOTALL)
+
+
+def test_an_exported_consignment_validates_and_imports_back_to_the_same(
+    settings: Settings,
+) -> None:
+    app = create_app(settings)
+    with TestClient(app) as client:
+        forwarder = _headers(client, "consignment:write")
+        reader = _headers(client, "registry:read")
+
+        def timeline() -> dict[str, Any]:
+            answer = client.post(
+                "/graphql",
+                json={"query": TIMELINE, "variables": {"r": REFERENCE}},
+                headers=reader,
+            ).json()
+            return dict(answer["data"]["consignment"])
+
+        booked = client.post(
+            "/exchange/multimodal/waybills", content=SUZHOU.read_bytes(), headers=forwarder
+        )
+        again = client.post(
+            "/exchange/multimodal/waybills", content=SUZHOU.read_bytes(), headers=forwarder
+        )
+        reported = client.post(
+            "/exchange/multimodal/status-events",
+            content=SUZHOU_EVENTS.read_bytes(),
+            headers=forwarder,
+        )
+        repeated = client.post(
+            "/exchange/multimodal/status-events",
+            content=SUZHOU_EVENTS.read_bytes(),
+            headers=forwarder,
+        )
+        before = timeline()
+        exported = client.get(f"/exchange/multimodal/consignments/{REFERENCE}", headers=reader)
+        client.portal.call(_forget, app, REFERENCE)  # type: ignore[union-attr]
+        gone = client.get(f"/exchange/multimodal/consignments/{REFERENCE}", headers=reader)
+        imported = client.post(
+            "/exchange/multimodal/consignments", content=exported.content, headers=forwarder
+        )
+        after = timeline()
+        exported_again = client.get(
+            f"/exchange/multimodal/consignments/{REFERENCE}", headers=reader
+        )
+
+    assert booked.status_code == 201, booked.text
+    assert booked.json() == {"booked": [REFERENCE]}
+    assert again.status_code == 400
+    assert again.json()["message"] == f"reference: {REFERENCE} is booked already"
+    assert reported.status_code == 200, reported.text
+    assert reported.json()["recorded"] > 0
+    assert repeated.json()["recorded"] == 0  # the same events again change nothing
+    assert exported.status_code == 200
+    assert exported.headers["content-type"] == "application/xml"
+    consignment, events = consignment_from_xml(exported.content)  # validates against the XSD
+    assert consignment.reference == REFERENCE
+    assert len(events) == len(before["timeline"])
+    assert gone.status_code == 404
+    assert imported.status_code == 201, imported.text
+    assert after == before
+    assert consignment_from_xml(exported_again.content) == (consignment, events)
+    assert _without_header(exported_again.content) == _without_header(exported.content)
+
+
+def test_refused_documents_say_why_and_store_nothing(settings: Settings) -> None:
+    app = create_app(settings)
+    with TestClient(app) as client:
+        forwarder = _headers(client, "consignment:write")
+        other = _headers(client, "consignment:write", "91320300MA1P00003D")
+        reader = _headers(client, "registry:read")
+        client.post("/exchange/multimodal/waybills", content=SUZHOU.read_bytes(), headers=forwarder)
+        hostile = (
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+            + f'<se:StatusEvents xmlns:se="{STATUS_EVENT_NS}">&e;</se:StatusEvents>'.encode()
+        )
+        answers = {
+            "anonymous": client.post(
+                "/exchange/multimodal/status-events", content=SUZHOU_EVENTS.read_bytes()
+            ),
+            "no scope": client.post(
+                "/exchange/multimodal/status-events",
+                content=SUZHOU_EVENTS.read_bytes(),
+                headers=reader,
+            ),
+            "not theirs": client.post(
+                "/exchange/multimodal/status-events",
+                content=SUZHOU_EVENTS.read_bytes(),
+                headers=other,
+            ),
+            "hostile": client.post(
+                "/exchange/multimodal/status-events", content=hostile, headers=forwarder
+            ),
+            "oversized": client.post(
+                "/exchange/multimodal/waybills",
+                content=b" " * (MAX_DOCUMENT_BYTES + 1),
+                headers=forwarder,
+            ),
+            "not a waybill": client.post(
+                "/exchange/multimodal/waybills",
+                content=SUZHOU_EVENTS.read_bytes(),
+                headers=forwarder,
+            ),
+            "unknown": client.get("/exchange/multimodal/consignments/NOPE-1", headers=reader),
+            "not concerned": client.get(
+                f"/exchange/multimodal/consignments/{REFERENCE}", headers=other
+            ),
+        }
+        record = client.get(f"/exchange/multimodal/consignments/{REFERENCE}", headers=reader)
+
+    statuses = {name: answer.status_code for name, answer in answers.items()}
+    assert statuses == {
+        "anonymous": 401, "no scope": 403, "not theirs": 403, "hostile": 400,
+        "oversized": 413, "not a waybill": 400, "unknown": 404, "not concerned": 403,
+    }  # fmt: skip
+    assert "does not concern you" in answers["not theirs"].json()["message"]
+    assert "StatusEvents" in answers["not a waybill"].json()["message"]
+    _, events = consignment_from_xml(record.content)
+    assert events == []  # none of the refused documents left an event behind
