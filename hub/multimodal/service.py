@@ -382,9 +382,10 @@ _ARRIVING = (
 def progress(legs: Sequence[ConsignmentLegRow], events: Sequence[ConsignmentEventRow]) -> Progress:
     """The current leg and the ETA, derived from the timeline alone.
 
-    A handover moves the consignment to the next leg; an event by another mode moves it to the
-    next leg of that mode. The ETA is the last leg's planned arrival, shifted by how late the
-    latest event is against the plan of its leg.
+    A handover moves the consignment to the next leg; an event about a later leg's vehicle or
+    vessel moves it to that leg; an event by another mode moves it to the next leg of that
+    mode. The ETA is the last leg's planned arrival, shifted by how late the latest event is
+    against the plan of its leg.
     """
     if not legs:
         return Progress(None, None)
@@ -392,8 +393,16 @@ def progress(legs: Sequence[ConsignmentLegRow], events: Sequence[ConsignmentEven
     for event in events:
         if event.kind is ConsignmentEventKind.DELIVERED:
             return Progress(None, event.occurred_at)
+        own = [
+            i
+            for i in range(index, len(legs))
+            if (event.vehicle_plate and legs[i].vehicle_plate == event.vehicle_plate)
+            or (event.vessel_mmsi and legs[i].vessel_mmsi == event.vessel_mmsi)
+        ]
         if event.kind is ConsignmentEventKind.HANDOVER:
             index = min(index + 1, len(legs) - 1)
+        elif own:
+            index = own[0]
         elif event.mode is not None and event.mode is not legs[index].mode:
             later = [i for i in range(index + 1, len(legs)) if legs[i].mode is event.mode]
             index = later[0] if later else index
