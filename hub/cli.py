@@ -53,6 +53,10 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
     demo.add_argument("--if-empty", action="store_true", help="do nothing if data is present")
     demo.set_defaults(run=_demo)
+    demo_token = commands.add_parser(
+        "demo-token", help="an access token of the demo portal client, for GraphiQL"
+    )
+    demo_token.set_defaults(run=_demo_token)
 
     schema = commands.add_parser("schema", help="the GraphQL schema as SDL")
     schema_commands = schema.add_subparsers(required=True, metavar="ACTION")
@@ -260,6 +264,7 @@ def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
 def _demo(settings: Settings, args: argparse.Namespace) -> int:
     from hub.cache import GENERATION_KEY, create_cache
     from hub.db import create_engine, session_factory
+    from hub.demo import journeys, portal
     from hub.demo.generator import DemoScale, generate, subjects
     from hub.demo.loader import is_empty, load
     from hub.exchange.inbound import feed_demo
@@ -286,10 +291,18 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
                 )
             data = generate(DemoScale.times(args.scale), seed=args.seed, today=today())
             summary = await load(sessions, data, progress=sys.stderr.isatty())
+            planned = journeys.journeys(data, today())
+            await journeys.book(sessions, planned)
             fed = await feed_demo(
                 Exchange(AdapterRegistry.discover(), sessions),
-                DemoSubjects(**subjects(data), today=today().isoformat(), seed=args.seed),
-            )
+                DemoSubjects(
+                    **subjects(data), today=today().isoformat(), seed=args.seed,
+                    journeys=planned.consignments, places=planned.places,
+                ),
+            )  # fmt: skip
+            await journeys.report(sessions, planned)
+            async with sessions() as session, session.begin():
+                await portal.register(session)
             # Counts cached by running hubs must not outlive the data they counted.
             await cache.incr(GENERATION_KEY)
         finally:
@@ -298,9 +311,28 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
         loaded = ", ".join(f"{count:,} {table}" for table, count in summary.counts.items())
         print(f"hub: loaded demo data: {loaded}")
         print(f"hub: fed the agencies' demo documents: {fed.lines()[0]}")
+        booked = ", ".join(c.reference for c in planned.consignments)
+        print(f"hub: booked the demo journeys (一单到底): {booked or 'none at this scale'}")
+        print("hub: `hub demo-token` gives GraphiQL a token of the demo portal")
         return 0
 
     return asyncio.run(run())
+
+
+def _demo_token(settings: Settings, _args: argparse.Namespace) -> int:
+    from hub.db import check_connection, create_engine, session_factory
+    from hub.demo import portal
+
+    async def run() -> str:
+        engine = create_engine(settings)
+        try:
+            await check_connection(engine)
+            return await portal.token(settings, session_factory(engine))
+        finally:
+            await engine.dispose()
+
+    print(asyncio.run(run()))
+    return 0
 
 
 def _schema_export(_settings: Settings, args: argparse.Namespace) -> int:
