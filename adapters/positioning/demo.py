@@ -17,8 +17,9 @@ from itertools import takewhile
 
 from adapters.positioning import simulator
 from adapters.positioning.mapping import export_vehicle_position
-from adapters.positioning.simulator import Point, Vehicle, distance_m
+from adapters.positioning.simulator import Vehicle
 from hub.canonical.codes import PlateColor, TransportMode
+from hub.canonical.geo import Point, distance_m
 from hub.canonical.multimodal import Consignment, Leg
 from hub.canonical.records import VehiclePosition
 from hub.exchange.protocol import DemoSubjects, batches

@@ -21,6 +21,7 @@ from typing import Any
 
 from adapters.positioning.mapping import export_vehicle_position
 from hub.canonical.codes import PlateColor
+from hub.canonical.geo import EARTH_RADIUS_M, Point, distance_m
 from hub.canonical.records import VehiclePosition
 from hub.exchange.protocol import Header, feed_app
 
@@ -30,7 +31,6 @@ CHINA = dt.timezone(dt.timedelta(hours=8))
 START = dt.datetime(2026, 11, 1, 6, 0, tzinfo=CHINA)
 MINUTE = dt.timedelta(minutes=1)
 
-Point = tuple[float, float]
 """(latitude, longitude) in WGS-84 degrees."""
 
 # Logistics parks the fleet shuttles between (WGS-84, to a few hundred metres).
@@ -79,18 +79,6 @@ def fleet(size: int = 12, seed: int = 7) -> tuple[Vehicle, ...]:
 
 
 # -- geometry ------------------------------------------------------------------------------
-
-EARTH_RADIUS_M = 6_371_000.0
-
-
-def distance_m(a: Point, b: Point) -> float:
-    """Great-circle distance in metres (haversine)."""
-    (lat1, lon1), (lat2, lon2) = (tuple(map(math.radians, p)) for p in (a, b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
 
 
 def bearing(a: Point, b: Point) -> float:

@@ -27,10 +27,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from hub.auth.gate import BadRequest, Gate, unauthorized
+from hub.auth.gate import unauthorized
 from hub.auth.principal import Principal
 from hub.auth.scopes import CONSIGNMENT_WRITE
-from hub.auth.tokens import InvalidToken
 from hub.errors import Forbidden, HubError, NotFound
 from hub.exchange.consignments import (
     consignment_from_xml,
@@ -38,6 +37,7 @@ from hub.exchange.consignments import (
     events_from_xml,
     waybills_from_xml,
 )
+from hub.exchange.http import authenticate, error, read_limited
 from hub.exchange.protocol import Header
 from hub.exchange.validation import InvalidDocument
 from hub.multimodal import service
@@ -49,33 +49,25 @@ Outcome = tuple[dict[str, Any], list[tuple[str, bytes]]]
 Work = Callable[[AsyncSession, service.Writer, bytes], Awaitable[Outcome]]
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": code, "message": message}, status_code=status)
-
-
 def _hub_error(exc: HubError) -> JSONResponse:
     if isinstance(exc, Forbidden):
-        return _error(403, "forbidden", exc.message)
+        return error(403, "forbidden", exc.message)
     if isinstance(exc, NotFound):
-        return _error(404, "not_found", exc.message)
-    return _error(400, "refused", exc.message)
+        return error(404, "not_found", exc.message)
+    return error(400, "refused", exc.message)
 
 
-def consignment_routes(state: dict[str, Any], read_body: Any) -> list[Route]:
+def consignment_routes(state: dict[str, Any]) -> list[Route]:
     """The multimodal document routes, on the app's backends in ``state``."""
 
     async def principal_of(request: Request, scope: str | None) -> Principal | Response:
-        gate: Gate = state["gate"]
-        try:
-            principal = await gate.principal(request.headers)
-        except InvalidToken as exc:
-            return unauthorized(exc.description)
-        except BadRequest as exc:
-            return _error(400, "bad_request", str(exc))
+        principal = await authenticate(state["gate"], request)
+        if isinstance(principal, Response):
+            return principal
         if principal.client_id is None:
             return unauthorized("this needs an access token")
         if scope is not None and not principal.has(scope):
-            return _error(403, "insufficient_scope", f"this needs scope {scope}")
+            return error(403, "insufficient_scope", f"this needs scope {scope}")
         return principal
 
     def writing(work: Work) -> Handler:
@@ -86,17 +78,17 @@ def consignment_routes(state: dict[str, Any], read_body: Any) -> list[Route]:
             if isinstance(principal, Response):
                 return principal
             limit = state["exchange"].max_bytes
-            body = await read_body(request, limit)
+            body = await read_limited(request, limit)
             if body is None:
-                return _error(413, "too_large", f"the document is over {limit:,} bytes")
+                return error(413, "too_large", f"the document is over {limit:,} bytes")
             writer = service.Writer(principal.client_id or "", principal.uscc)
             try:
                 async with state["sessions"]() as session, session.begin():
                     answer, messages = await work(session, writer, body)
             except InvalidDocument as exc:
-                return _error(400, "invalid_document", exc.reason)
+                return error(400, "invalid_document", exc.reason)
             except ValueError as exc:  # a rule the XSD cannot say
-                return _error(400, "invalid_document", str(exc))
+                return error(400, "invalid_document", str(exc))
             except HubError as exc:
                 return _hub_error(exc)
             pubsub = state.get("pubsub")
@@ -150,11 +142,11 @@ def consignment_routes(state: dict[str, Any], read_body: Any) -> list[Route]:
             try:
                 row = await service.find(session, reference)
             except NotFound as exc:
-                return _error(404, "not_found", exc.message)
+                return error(404, "not_found", exc.message)
             writer = service.Writer(principal.client_id or "", principal.uscc)
             legs = await service.legs_of(session, row.id)
             if not principal.reads_registry and not writer.concerned(row, legs):
-                return _error(
+                return error(
                     403,
                     "forbidden",
                     f"consignment {reference}: needs registry:read or a part in it",

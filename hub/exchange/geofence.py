@@ -13,7 +13,6 @@ so a repeated document, or an overlapping one, adds nothing.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.agency_records.models import VehiclePositionRow
 from hub.canonical.codes import ConsignmentEventKind, PlateColor, StationKind, TransportMode
+from hub.canonical.geo import distance_m
 from hub.canonical.multimodal import ConsignmentEvent
 from hub.canonical.records import VehiclePosition
 from hub.multimodal.models import ConsignmentLegRow, ConsignmentRow
@@ -32,16 +32,7 @@ from hub.stations.models import Station
 RADIUS_M = 500.0
 """How near a station's point a vehicle counts as inside it: terminals are a few hundred metres."""
 FENCED = (StationKind.FREIGHT_STATION, StationKind.PORT_TERMINAL)
-_EARTH_M = 6_371_008.8
 _MARGIN_DEG = 0.01  # about 1.1 km of latitude: wider than any fence
-
-
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres (haversine; plenty for fences of hundreds of metres)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * _EARTH_M * math.asin(math.sqrt(a))
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,14 +45,14 @@ class Fence:
     longitude: float
 
     def holds(self, latitude: float, longitude: float) -> bool:
-        return distance_m(self.latitude, self.longitude, latitude, longitude) <= RADIUS_M
+        return distance_m((self.latitude, self.longitude), (latitude, longitude)) <= RADIUS_M
 
 
 def _inside(fences: Sequence[Fence], latitude: float, longitude: float) -> Fence | None:
     near = [f for f in fences if f.holds(latitude, longitude)]
     if not near:
         return None
-    return min(near, key=lambda f: distance_m(f.latitude, f.longitude, latitude, longitude))
+    return min(near, key=lambda f: distance_m((f.latitude, f.longitude), (latitude, longitude)))
 
 
 async def _fences(session: AsyncSession, fixes: Sequence[VehiclePosition]) -> list[Fence]:

@@ -11,60 +11,37 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from hub.agency_records.export import MAX_EXPORT, export_records, record_types_of
-from hub.auth.gate import BadRequest, Gate, unauthorized
-from hub.auth.tokens import InvalidToken
 from hub.errors import NotFound
 from hub.exchange.consignment_routes import consignment_routes
+from hub.exchange.http import authenticate, error, read_limited
 from hub.exchange.pipeline import Exchange
 from hub.exchange.protocol import Header
 from hub.exchange.validation import InvalidDocument
 
 
-async def _read_limited(request: Request, limit: int) -> bytes | None:
-    """The request body, or None as soon as it passes ``limit`` bytes (never read in whole)."""
-    if int(request.headers.get("content-length") or 0) > limit:
-        return None
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            return None
-    return bytes(body)
-
-
-def _exchange_error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": code, "message": message}, status_code=status)
-
-
 def exchange_routes(state: dict[str, Any]) -> list[Route]:
     """``POST`` and ``GET /exchange/{agency}/{document}``, on the app's backends in ``state``."""
 
-    async def push(request: Request) -> JSONResponse:
+    async def push(request: Request) -> Response:
         """``POST /exchange/{agency}/{document}``: an agency pushes one document."""
         agency = request.path_params["agency"]
         document = request.path_params["document"]
-        gate: Gate = state["gate"]
-        try:
-            principal = await gate.principal(request.headers)
-        except InvalidToken as exc:
-            return unauthorized(exc.description)
-        except BadRequest as exc:
-            return _exchange_error(400, "bad_request", str(exc))
+        principal = await authenticate(state["gate"], request)
+        if isinstance(principal, Response):
+            return principal
         scope = f"exchange:{agency}:write"
         if not principal.has(scope):
-            return _exchange_error(403, "insufficient_scope", f"pushing {agency} needs {scope}")
+            return error(403, "insufficient_scope", f"pushing {agency} needs {scope}")
         exchange: Exchange = state["exchange"]
-        body = await _read_limited(request, exchange.max_bytes)
+        body = await read_limited(request, exchange.max_bytes)
         if body is None:
-            return _exchange_error(
-                413, "too_large", f"the document is over {exchange.max_bytes:,} bytes"
-            )
+            return error(413, "too_large", f"the document is over {exchange.max_bytes:,} bytes")
         try:
             receipt = await exchange.receive(agency, body, "push", document)
         except InvalidDocument as exc:
-            return _exchange_error(400, "invalid_document", exc.reason)
+            return error(400, "invalid_document", exc.reason)
         except NotFound as exc:
-            return _exchange_error(404, "unknown_agency", exc.message)
+            return error(404, "unknown_agency", exc.message)
         return JSONResponse(
             {
                 "receipt": receipt.id,
@@ -78,28 +55,24 @@ def exchange_routes(state: dict[str, Any]) -> list[Route]:
 
     async def export(request: Request) -> Response:
         """``GET /exchange/{agency}/{document}``: the hub's records as that document (XSD-valid)."""
-        gate: Gate = state["gate"]
-        try:
-            principal = await gate.principal(request.headers)
-        except InvalidToken as exc:
-            return unauthorized(exc.description)
-        except BadRequest as exc:
-            return _exchange_error(400, "bad_request", str(exc))
+        principal = await authenticate(state["gate"], request)
+        if isinstance(principal, Response):
+            return principal
         if not principal.reads_registry:
-            return _exchange_error(403, "insufficient_scope", "exporting needs registry:read")
+            return error(403, "insufficient_scope", "exporting needs registry:read")
         exchange: Exchange = state["exchange"]
         try:
             adapter = exchange.registry[request.path_params["agency"]]
             document = adapter.documents[request.path_params["document"]]
         except (NotFound, KeyError):
-            return _exchange_error(404, "unknown_document", "no such agency document type")
+            return error(404, "unknown_document", "no such agency document type")
         try:
             after = int(request.query_params.get("after", "0"))
             limit = int(request.query_params.get("limit", str(MAX_EXPORT)))
         except ValueError:
-            return _exchange_error(400, "bad_request", "after and limit must be whole numbers")
+            return error(400, "bad_request", "after and limit must be whole numbers")
         if not 1 <= limit <= MAX_EXPORT:
-            return _exchange_error(400, "bad_request", f"limit: 1 to {MAX_EXPORT}")
+            return error(400, "bad_request", f"limit: 1 to {MAX_EXPORT}")
         records: list[Any] = []
         cursor = None
         async with state["read_sessions"]() as session:
@@ -120,7 +93,7 @@ def exchange_routes(state: dict[str, Any]) -> list[Route]:
 
     return [
         # The multimodal standard's routes first: /exchange/{agency}/{document} would take them.
-        *consignment_routes(state, _read_limited),
+        *consignment_routes(state),
         Route("/exchange/{agency}/{document}", push, methods=["POST"]),
         Route("/exchange/{agency}/{document}", export, methods=["GET"]),
     ]

@@ -16,9 +16,9 @@ from lxml import etree
 
 from adapters.positioning import adapter, demo, simulator
 from adapters.positioning.client import client
-from adapters.positioning.simulator import distance_m
 from hub.canonical import identifiers
 from hub.canonical.codes import PlateColor, TransportMode
+from hub.canonical.geo import distance_m
 from hub.canonical.multimodal import Consignment, Leg
 from hub.canonical.records import AisPosition, Record, VehiclePosition
 from hub.exchange.protocol import DemoSubjects, Header, namespace, read_header

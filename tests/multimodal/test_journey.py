@@ -24,9 +24,10 @@ from hub.canonical.codes import (
     StationKind,
     TransportMode,
 )
+from hub.canonical.geo import distance_m
 from hub.canonical.multimodal import Consignment, Goods, Leg, Party
 from hub.canonical.records import ContainerEvent, PortCall, VehiclePosition
-from hub.exchange.geofence import RADIUS_M, distance_m
+from hub.exchange.geofence import RADIUS_M
 from hub.exchange.pipeline import Exchange
 from hub.exchange.protocol import Header
 from hub.exchange.registry import AdapterRegistry
@@ -176,8 +177,8 @@ async def test_a_journey_through_three_adapters_has_one_timeline(
 def test_the_track_crosses_the_fences_where_the_test_says() -> None:
     track = _track()
     inside = [
-        distance_m(p.latitude, p.longitude, PARK[2], PARK[3]) <= RADIUS_M
-        or distance_m(p.latitude, p.longitude, YARD[2], YARD[3]) <= RADIUS_M
+        distance_m((p.latitude, p.longitude), (PARK[2], PARK[3])) <= RADIUS_M
+        or distance_m((p.latitude, p.longitude), (YARD[2], YARD[3])) <= RADIUS_M
         for p in track
     ]
     assert inside == [True] * 3 + [False] * 13 + [True] * 3

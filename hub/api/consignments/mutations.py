@@ -8,10 +8,12 @@ mutation is one unit of work: refused, it leaves nothing behind.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import strawberry
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 from hub.api.bilingual import doc
@@ -24,7 +26,7 @@ from hub.canonical.codes import ConsignmentStatus
 from hub.canonical.multimodal import ConsignmentEvent as EventRecord
 from hub.errors import BadUserInput
 from hub.multimodal import service
-from hub.multimodal.models import ConsignmentEventRow
+from hub.multimodal.models import ConsignmentEventRow, ConsignmentRow
 
 WRITERS = RequiresScopes(any_of=[CONSIGNMENT_WRITE])
 
@@ -33,6 +35,18 @@ Reference = Annotated[str, strawberry.argument(description=doc("运单号。", "
 
 def _reference(value: str) -> str:
     return value.strip().upper()
+
+
+async def _written(
+    info: Info[Context, None],
+    work: Callable[[AsyncSession, service.Writer], Awaitable[ConsignmentRow]],
+) -> Consignment:
+    """Run ``work`` as the client in one transaction; the consignment as it then stands."""
+    ctx = info.context
+    writer = writer_of(ctx.principal)
+    async with ctx.sessions() as session, session.begin():
+        row = await work(session, writer)
+    return await load_consignment(ctx, row)
 
 
 @strawberry.type
@@ -51,12 +65,8 @@ class ConsignmentMutation:
             ConsignmentInput, strawberry.argument(description=doc("运单。", "The waybill."))
         ],
     ) -> Consignment:
-        ctx = info.context
-        writer = writer_of(ctx.principal)
         record = waybill.record()
-        async with ctx.sessions() as session, session.begin():
-            row = await service.book(session, record, writer.client_id)
-        return await load_consignment(ctx, row)
+        return await _written(info, lambda s, writer: service.book(s, record, writer.client_id))
 
     @strawberry.mutation(
         description=doc(
@@ -71,11 +81,10 @@ class ConsignmentMutation:
         reference: Reference,
         leg: Annotated[LegInput, strawberry.argument(description=doc("区段。", "The leg."))],
     ) -> Consignment:
-        ctx = info.context
-        writer = writer_of(ctx.principal)
-        async with ctx.sessions() as session, session.begin():
-            row = await service.add_leg(session, _reference(reference), leg.record("leg"), writer)
-        return await load_consignment(ctx, row)
+        added = leg.record("leg")
+        return await _written(
+            info, lambda s, w: service.add_leg(s, _reference(reference), added, w)
+        )
 
     @strawberry.mutation(
         description=doc(
@@ -92,13 +101,10 @@ class ConsignmentMutation:
             LegInput, strawberry.argument(description=doc("区段（按序号替换）。", "The leg."))
         ],
     ) -> Consignment:
-        ctx = info.context
-        writer = writer_of(ctx.principal)
-        async with ctx.sessions() as session, session.begin():
-            row = await service.change_leg(
-                session, _reference(reference), leg.record("leg"), writer
-            )
-        return await load_consignment(ctx, row)
+        changed = leg.record("leg")
+        return await _written(
+            info, lambda s, w: service.change_leg(s, _reference(reference), changed, w)
+        )
 
     @strawberry.mutation(
         description=doc(
@@ -153,8 +159,4 @@ class ConsignmentMutation:
     async def close_consignment(
         self, info: Info[Context, None], reference: Reference
     ) -> Consignment:
-        ctx = info.context
-        writer = writer_of(ctx.principal)
-        async with ctx.sessions() as session, session.begin():
-            row = await service.close(session, _reference(reference), writer)
-        return await load_consignment(ctx, row)
+        return await _written(info, lambda s, w: service.close(s, _reference(reference), w))
