@@ -16,18 +16,16 @@ what was written gives back equal records.
 from __future__ import annotations
 
 import datetime as dt
-import math
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from decimal import Decimal
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from hub.canonical import identifiers
 from hub.canonical.codes import ConsignmentEventKind, PlateColor, TransportMode
 from hub.canonical.multimodal import Consignment, ConsignmentEvent, Goods, Leg, Party
-from hub.exchange.protocol import HEADER_NAMESPACE, STANDARDS_DIR, Header, namespace
+from hub.exchange.protocol import STANDARDS_DIR, Header, namespace
+from hub.exchange.record_xml import add, decimal, document, zoned
 from hub.exchange.validation import InvalidDocument, parse, schema
 
 WAYBILL_NS = namespace("multimodal", "waybill")
@@ -39,8 +37,8 @@ CONSIGNMENT_SCHEMA = STANDARDS_DIR / "multimodal" / "consignment-1.0.xsd"
 MAX_WAYBILLS = 100  # maxOccurs of Waybill in waybill-1.0.xsd
 MAX_EVENTS = 1000  # maxOccurs of Event in status-event-1.0.xsd
 
-# Without registered prefixes ElementTree writes ns0:, ns1:; these are the XSDs' own.
-ET.register_namespace("h", HEADER_NAMESPACE)
+# Without registered prefixes ElementTree writes ns0:, ns1:; these are the XSDs' own (the
+# header's "h" is registered by record_xml).
 ET.register_namespace("wb", WAYBILL_NS)
 ET.register_namespace("se", STATUS_EVENT_NS)
 
@@ -222,56 +220,26 @@ def consignment_from_xml(data: bytes) -> tuple[Consignment, list[ConsignmentEven
 
 # -- writing ------------------------------------------------------------------------------
 
-# What XML 1.0 cannot carry, and the carriage return, which every parser reads back as \n.
-_NOT_EXCHANGED = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def _add(parent: Element, ns: str, name: str, value: str | None) -> None:
-    """A child ``name`` holding ``value``; nothing when the value is None."""
-    if value is None:
-        return
-    if _NOT_EXCHANGED.search(value):
-        raise ValueError(f"{name}: {value!r} holds a character XML cannot carry unchanged")
-    ET.SubElement(parent, f"{{{ns}}}{name}").text = value
-
-
-def _zoned(value: dt.datetime, name: str) -> str:
-    offset = value.utcoffset()
-    if offset is None:
-        raise ValueError(f"{name}: {value.isoformat()} has no time zone")
-    # xs:dateTime offsets are whole minutes within ±14:00; old local mean times are not.
-    if offset % dt.timedelta(minutes=1) or abs(offset) > dt.timedelta(hours=14):
-        raise ValueError(f"{name}: {value.isoformat()} has an offset xs:dateTime cannot hold")
-    return value.isoformat()
-
-
-def _decimal(value: float, name: str) -> str:
-    if not math.isfinite(value):
-        raise ValueError(f"{name}: {value!r} is not a number the document can hold")
-    # repr() is the shortest text that reads back as the same float; Decimal writes it
-    # without the exponent xs:decimal does not allow (1e-05 → 0.00001).
-    return format(Decimal(repr(value)), "f")
-
 
 def _waybill(tag: Element, consignment: Consignment) -> Element:
     """``tag`` filled with the waybill's children, which are in the waybill namespace."""
     _check_waybill(consignment)
     ns = WAYBILL_NS
-    _add(tag, ns, "Reference", consignment.reference)
-    _add(tag, ns, "IssuedAt", _zoned(consignment.issued_at, "IssuedAt"))
+    add(tag, ns, "Reference", consignment.reference)
+    add(tag, ns, "IssuedAt", zoned(consignment.issued_at, "IssuedAt"))
     parties = ET.SubElement(tag, f"{{{ns}}}Parties")
     for party in consignment.parties:
         element = ET.SubElement(parties, f"{{{ns}}}Party")
-        _add(element, ns, "Role", party.role)
-        _add(element, ns, "Name", party.name)
-        _add(element, ns, "Uscc", party.uscc)
+        add(element, ns, "Role", party.role)
+        add(element, ns, "Name", party.name)
+        add(element, ns, "Uscc", party.uscc)
     goods = ET.SubElement(tag, f"{{{ns}}}Goods")
     for line in consignment.goods:
         item = ET.SubElement(goods, f"{{{ns}}}Item")
-        _add(item, ns, "Description", line.description)
-        _add(item, ns, "Packages", str(line.packages))
-        _add(item, ns, "Packaging", line.packaging)
-        _add(item, ns, "GrossWeightKg", _decimal(line.gross_weight_kg, "GrossWeightKg"))
+        add(item, ns, "Description", line.description)
+        add(item, ns, "Packages", str(line.packages))
+        add(item, ns, "Packaging", line.packaging)
+        add(item, ns, "GrossWeightKg", decimal(line.gross_weight_kg, "GrossWeightKg"))
         if (line.un_number is None) != (line.hazard_class is None):
             raise ValueError(
                 f"Waybill {consignment.reference}: DangerousGoods needs both UnNumber and "
@@ -279,12 +247,12 @@ def _waybill(tag: Element, consignment: Consignment) -> Element:
             )
         if line.un_number is not None:
             dangerous = ET.SubElement(item, f"{{{ns}}}DangerousGoods")
-            _add(dangerous, ns, "UnNumber", line.un_number)
-            _add(dangerous, ns, "Class", line.hazard_class)
+            add(dangerous, ns, "UnNumber", line.un_number)
+            add(dangerous, ns, "Class", line.hazard_class)
     if consignment.containers:  # the XSD wants no empty wrapper
         containers = ET.SubElement(tag, f"{{{ns}}}Containers")
         for number in consignment.containers:
-            _add(containers, ns, "Container", number)
+            add(containers, ns, "Container", number)
     legs = ET.SubElement(tag, f"{{{ns}}}Legs")
     for leg in consignment.legs:
         _leg(ET.SubElement(legs, f"{{{ns}}}Leg"), leg)
@@ -293,59 +261,43 @@ def _waybill(tag: Element, consignment: Consignment) -> Element:
 
 def _leg(element: Element, leg: Leg) -> None:
     ns = WAYBILL_NS
-    _add(element, ns, "Sequence", str(leg.sequence))
-    _add(element, ns, "Mode", leg.mode.value)
+    add(element, ns, "Sequence", str(leg.sequence))
+    add(element, ns, "Mode", leg.mode.value)
     carrier = ET.SubElement(element, f"{{{ns}}}Carrier")
-    _add(carrier, ns, "Name", leg.carrier_name)
-    _add(carrier, ns, "Uscc", leg.carrier_uscc)
-    _add(element, ns, "Origin", leg.origin)
-    _add(element, ns, "Destination", leg.destination)
-    _add(element, ns, "HandoverPoint", leg.handover_point)
-    _add(element, ns, "PlannedDeparture", _zoned(leg.planned_departure, "PlannedDeparture"))
-    _add(element, ns, "PlannedArrival", _zoned(leg.planned_arrival, "PlannedArrival"))
+    add(carrier, ns, "Name", leg.carrier_name)
+    add(carrier, ns, "Uscc", leg.carrier_uscc)
+    add(element, ns, "Origin", leg.origin)
+    add(element, ns, "Destination", leg.destination)
+    add(element, ns, "HandoverPoint", leg.handover_point)
+    add(element, ns, "PlannedDeparture", zoned(leg.planned_departure, "PlannedDeparture"))
+    add(element, ns, "PlannedArrival", zoned(leg.planned_arrival, "PlannedArrival"))
     if leg.vehicle_plate is not None:
         vehicle = ET.SubElement(element, f"{{{ns}}}Vehicle")
-        _add(vehicle, ns, "Plate", leg.vehicle_plate)
+        add(vehicle, ns, "Plate", leg.vehicle_plate)
         color = leg.vehicle_plate_color
-        _add(vehicle, ns, "PlateColor", None if color is None else color.value)
+        add(vehicle, ns, "PlateColor", None if color is None else color.value)
     elif leg.vehicle_plate_color is not None:
         raise ValueError(f"Leg {leg.sequence}: Vehicle needs a Plate to go with its PlateColor")
-    _add(element, ns, "VesselMmsi", leg.vessel_mmsi)
-    _add(element, ns, "RailWaybillNumber", leg.rail_waybill_number)
+    add(element, ns, "VesselMmsi", leg.vessel_mmsi)
+    add(element, ns, "RailWaybillNumber", leg.rail_waybill_number)
 
 
 def _event(tag: Element, event: ConsignmentEvent) -> Element:
     """``tag`` filled with the event's children, which are in the status event namespace."""
     _check_event(event)
     ns = STATUS_EVENT_NS
-    _add(tag, ns, "Source", event.source)
-    _add(tag, ns, "SourceEventId", event.source_event_id)
-    _add(tag, ns, "Kind", event.kind.value)
-    _add(tag, ns, "OccurredAt", _zoned(event.occurred_at, "OccurredAt"))
-    _add(tag, ns, "Location", event.location)
-    _add(tag, ns, "ConsignmentReference", event.consignment_reference)
-    _add(tag, ns, "ContainerNumber", event.container_number)
-    _add(tag, ns, "VehiclePlate", event.vehicle_plate)
-    _add(tag, ns, "VesselMmsi", event.vessel_mmsi)
-    _add(tag, ns, "Mode", None if event.mode is None else event.mode.value)
-    _add(tag, ns, "Remarks", event.remarks)
+    add(tag, ns, "Source", event.source)
+    add(tag, ns, "SourceEventId", event.source_event_id)
+    add(tag, ns, "Kind", event.kind.value)
+    add(tag, ns, "OccurredAt", zoned(event.occurred_at, "OccurredAt"))
+    add(tag, ns, "Location", event.location)
+    add(tag, ns, "ConsignmentReference", event.consignment_reference)
+    add(tag, ns, "ContainerNumber", event.container_number)
+    add(tag, ns, "VehiclePlate", event.vehicle_plate)
+    add(tag, ns, "VesselMmsi", event.vessel_mmsi)
+    add(tag, ns, "Mode", None if event.mode is None else event.mode.value)
+    add(tag, ns, "Remarks", event.remarks)
     return tag
-
-
-def _document(ns: str, root: str, header: Header, items: Sequence[Element]) -> bytes:
-    """A whole document: the header, then ``items``; indented so people can read it."""
-    document = Element(f"{{{ns}}}{root}")
-    head = ET.SubElement(document, f"{{{HEADER_NAMESPACE}}}Header")
-    _add(head, HEADER_NAMESPACE, "MessageId", header.message_id)
-    _add(head, HEADER_NAMESPACE, "Sender", header.sender)
-    _add(head, HEADER_NAMESPACE, "SentAt", header.sent_at)
-    document.extend(items)
-    # Indenting touches only elements with children, never the text of a value.
-    ET.indent(document)
-    data: bytes = ET.tostring(
-        document, encoding="utf-8", xml_declaration=True, default_namespace=ns
-    )
-    return data
 
 
 def _count(items: Sequence[object], what: str, most: int) -> None:
@@ -357,14 +309,14 @@ def waybills_to_xml(consignments: Sequence[Consignment], header: Header) -> byte
     """A ``Waybills`` document of 1-100 consignments; ValueError for one that breaks a rule."""
     _count(consignments, "waybills", MAX_WAYBILLS)
     items = [_waybill(Element(f"{{{WAYBILL_NS}}}Waybill"), c) for c in consignments]
-    return _document(WAYBILL_NS, "Waybills", header, items)
+    return document(WAYBILL_NS, "Waybills", header, items)
 
 
 def events_to_xml(events: Sequence[ConsignmentEvent], header: Header) -> bytes:
     """A ``StatusEvents`` document of 1-1000 events; ValueError for one without a reference."""
     _count(events, "events", MAX_EVENTS)
     items = [_event(Element(f"{{{STATUS_EVENT_NS}}}Event"), event) for event in events]
-    return _document(STATUS_EVENT_NS, "StatusEvents", header, items)
+    return document(STATUS_EVENT_NS, "StatusEvents", header, items)
 
 
 def consignment_to_xml(
@@ -377,4 +329,4 @@ def consignment_to_xml(
         wrapper = Element(f"{{{ns}}}Events")
         wrapper.extend(_event(Element(f"{{{ns}}}Event"), event) for event in events)
         items.append(wrapper)
-    return _document(ns, "ConsignmentRecord", header, items)
+    return document(ns, "ConsignmentRecord", header, items)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from decimal import Decimal
@@ -76,26 +77,47 @@ def batch(records: Sequence[Record], kind: type[R]) -> list[R]:
     return [r for r in records if isinstance(r, kind)]
 
 
+# What XML 1.0 cannot carry, and the carriage return, which every parser reads back as \n.
+_NOT_EXCHANGED = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def add(parent: Element, ns: str, name: str, value: str | None) -> None:
+    """A child ``name`` holding ``value``; nothing when the value is None.
+
+    A value XML would not give back unchanged is refused rather than sent altered.
+    """
+    if value is None:
+        return
+    if _NOT_EXCHANGED.search(value):
+        raise ValueError(f"{name}: {value!r} holds a character XML cannot carry unchanged")
+    ET.SubElement(parent, f"{{{ns}}}{name}").text = value
+
+
 def element(ns: str, tag: str, *fields: tuple[str, str | None]) -> Element:
     """An element with a child per (name, text) field; fields without a value are left out."""
     made = Element(f"{{{ns}}}{tag}")
     for name, value in fields:
-        if value is not None:
-            ET.SubElement(made, f"{{{ns}}}{name}").text = value
+        add(made, ns, name, value)
     return made
 
 
 def zoned(value: dt.datetime, name: str) -> str:
-    if value.utcoffset() is None:
+    """An aware datetime as xs:dateTime, its offset kept."""
+    offset = value.utcoffset()
+    if offset is None:
         raise ValueError(f"{name}: {value.isoformat()} has no time zone")
+    # xs:dateTime offsets are whole minutes within ±14:00; old local mean times are not.
+    if offset % dt.timedelta(minutes=1) or abs(offset) > dt.timedelta(hours=14):
+        raise ValueError(f"{name}: {value.isoformat()} has an offset xs:dateTime cannot hold")
     return value.isoformat()
 
 
 def decimal(value: float, name: str) -> str:
+    """A float as xs:decimal, exactly: reading it back gives the same float."""
+    if not math.isfinite(value):
+        raise ValueError(f"{name}: {value!r} is not a number the document can hold")
     # repr() is the shortest text that reads back as the same float, but may use an exponent
     # (1e-05), which xs:decimal does not allow; Decimal writes it out in full.
-    if not math.isfinite(value):
-        raise ValueError(f"{name}: {value} is not a number the XSD takes")
     return format(Decimal(repr(value)), "f")
 
 
