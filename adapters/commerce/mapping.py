@@ -1,8 +1,8 @@
 """Commerce registry (市场监管) documents ↔ canonical records.
 
-One document type, a flat batch of business registrations (see ``layout``). The credit code is
-normalised and otherwise kept as received: a code with a wrong check character is still the
-registry's record, and the pipeline turns it into a data-quality finding.
+One document type, a flat batch of business registrations (see ``hub.exchange.layout``). The
+credit code is normalised and otherwise kept as received: a code with a wrong check character
+is still the registry's record, and the pipeline turns it into a data-quality finding.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from xml.etree.ElementTree import Element
 
 from hub.canonical.codes import BusinessStatus
 from hub.canonical.records import BusinessRegistration, Record
-from hub.exchange.layout import Field, Layout, code, identifier, iso
+from hub.exchange.layout import Field, Layout, RecordLayout, code, identifier, iso
 from hub.exchange.protocol import Header, namespace
 
 AGENCY = "commerce"
@@ -27,18 +27,20 @@ def write_decimal(value: float) -> str:
 BUSINESS_REGISTRATION = Layout(
     namespace=namespace(AGENCY, "business-registration"),
     root="BusinessRegistrations",
-    element="BusinessRegistration",
-    record_type=BusinessRegistration,
-    fields=(
-        Field("RecordId", "source_record_id"),
-        Field("Uscc", "uscc", identifier),
-        Field("Name", "name"),
-        Field("Status", "status", BusinessStatus, code),
-        Field("LegalRepresentative", "legal_representative"),
-        Field("RegisteredCapital", "registered_capital_wan_yuan", float, write_decimal),
-        Field("Scope", "scope"),
-        Field("RegisteredOn", "registered_on", dt.date.fromisoformat, iso),
-        Field("Authority", "authority"),
+    record=RecordLayout(
+        element="BusinessRegistration",
+        record_type=BusinessRegistration,
+        fields=(
+            Field("RecordId", "source_record_id"),
+            Field("Uscc", "uscc", identifier),
+            Field("Name", "name"),
+            Field("Status", "status", BusinessStatus, code),
+            Field("LegalRepresentative", "legal_representative"),
+            Field("RegisteredCapital", "registered_capital_wan_yuan", float, write_decimal),
+            Field("Scope", "scope"),
+            Field("RegisteredOn", "registered_on", dt.date.fromisoformat, iso),
+            Field("Authority", "authority"),
+        ),
     ),
 )
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from xml.etree.ElementTree import Element
 
-from adapters.insurance.layout import (
+from hub.canonical.codes import InsuranceKind, PlateColor
+from hub.canonical.records import InsuranceClaim, InsurancePolicy, Record
+from hub.exchange.layout import (
     Field,
     Layout,
     RecordLayout,
@@ -23,8 +25,6 @@ from adapters.insurance.layout import (
     whole,
     write_boolean,
 )
-from hub.canonical.codes import InsuranceKind, PlateColor
-from hub.canonical.records import InsuranceClaim, InsurancePolicy, Record
 from hub.exchange.protocol import Header, namespace
 
 AGENCY = "insurance"

@@ -1,8 +1,9 @@
 """Public security (公安交管) documents ↔ canonical records.
 
-Four document types, each a flat batch of records (see ``layout``). Identifiers are normalised
-and otherwise kept as received: a VIN or an ID number with a wrong check character is the
-authority's record all the same, and the pipeline turns it into a data-quality finding.
+Four document types, each a flat batch of records (see ``hub.exchange.layout``). Identifiers
+are normalised and otherwise kept as received: a VIN or an ID number with a wrong check
+character is the authority's record all the same, and the pipeline turns it into a data-quality
+finding.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from hub.canonical.records import (
 from hub.exchange.layout import (
     Field,
     Layout,
+    RecordLayout,
     boolean,
     code,
     identifier,
@@ -39,69 +41,77 @@ _PLATE_COLOR = Field("PlateColor", "plate_color", PlateColor, code)
 VEHICLE_REGISTRATION = Layout(
     namespace=namespace(AGENCY, "vehicle-registration"),
     root="VehicleRegistrations",
-    element="VehicleRegistration",
-    record_type=VehicleRegistration,
-    fields=(
-        _RECORD_ID,
-        _PLATE,
-        _PLATE_COLOR,
-        Field("Vin", "vin", identifier),
-        Field("VehicleType", "vehicle_type"),
-        Field("OwnerName", "owner_name"),
-        Field("OwnerId", "owner_id", identifier),
-        Field("RegisteredOn", "registered_on", dt.date.fromisoformat, iso),
-        Field("Status", "status", RegistrationStatus, code),
+    record=RecordLayout(
+        element="VehicleRegistration",
+        record_type=VehicleRegistration,
+        fields=(
+            _RECORD_ID,
+            _PLATE,
+            _PLATE_COLOR,
+            Field("Vin", "vin", identifier),
+            Field("VehicleType", "vehicle_type"),
+            Field("OwnerName", "owner_name"),
+            Field("OwnerId", "owner_id", identifier),
+            Field("RegisteredOn", "registered_on", dt.date.fromisoformat, iso),
+            Field("Status", "status", RegistrationStatus, code),
+        ),
     ),
 )
 
 DRIVING_LICENCE = Layout(
     namespace=namespace(AGENCY, "driving-licence"),
     root="DrivingLicences",
-    element="DrivingLicence",
-    record_type=DrivingLicence,
-    fields=(
-        _RECORD_ID,
-        Field("IdNumber", "id_number", identifier),
-        Field("Name", "name"),
-        Field("LicenceClass", "licence_class"),
-        Field("Status", "status", DrivingLicenceStatus, code),
-        Field("Points", "points", int),
-        Field("ValidTo", "valid_to", dt.date.fromisoformat, iso),
+    record=RecordLayout(
+        element="DrivingLicence",
+        record_type=DrivingLicence,
+        fields=(
+            _RECORD_ID,
+            Field("IdNumber", "id_number", identifier),
+            Field("Name", "name"),
+            Field("LicenceClass", "licence_class"),
+            Field("Status", "status", DrivingLicenceStatus, code),
+            Field("Points", "points", int),
+            Field("ValidTo", "valid_to", dt.date.fromisoformat, iso),
+        ),
     ),
 )
 
 TRAFFIC_VIOLATION = Layout(
     namespace=namespace(AGENCY, "traffic-violation"),
     root="TrafficViolations",
-    element="TrafficViolation",
-    record_type=TrafficViolation,
-    fields=(
-        _RECORD_ID,
-        _PLATE,
-        _PLATE_COLOR,
-        # The XSD requires the offset, so this is always an aware datetime.
-        Field("OccurredAt", "occurred_at", dt.datetime.fromisoformat, iso),
-        Field("Place", "place"),
-        Field("Code", "code"),
-        Field("Description", "description"),
-        Field("FineYuan", "fine_yuan", int),
-        Field("Points", "points", int),
-        Field("Processed", "processed", boolean, write_boolean),
+    record=RecordLayout(
+        element="TrafficViolation",
+        record_type=TrafficViolation,
+        fields=(
+            _RECORD_ID,
+            _PLATE,
+            _PLATE_COLOR,
+            # The XSD requires the offset, so this is always an aware datetime.
+            Field("OccurredAt", "occurred_at", dt.datetime.fromisoformat, iso),
+            Field("Place", "place"),
+            Field("Code", "code"),
+            Field("Description", "description"),
+            Field("FineYuan", "fine_yuan", int),
+            Field("Points", "points", int),
+            Field("Processed", "processed", boolean, write_boolean),
+        ),
     ),
 )
 
 VEHICLE_BLACKLIST = Layout(
     namespace=namespace(AGENCY, "vehicle-blacklist"),
     root="BlacklistEntries",
-    element="BlacklistEntry",
-    record_type=BlacklistEntry,
-    fields=(
-        _RECORD_ID,
-        _PLATE,
-        _PLATE_COLOR,
-        Field("Reason", "reason"),
-        Field("ListedOn", "listed_on", dt.date.fromisoformat, iso),
-        Field("LiftedOn", "lifted_on", dt.date.fromisoformat, iso, optional=True),
+    record=RecordLayout(
+        element="BlacklistEntry",
+        record_type=BlacklistEntry,
+        fields=(
+            _RECORD_ID,
+            _PLATE,
+            _PLATE_COLOR,
+            Field("Reason", "reason"),
+            Field("ListedOn", "listed_on", dt.date.fromisoformat, iso),
+            Field("LiftedOn", "lifted_on", dt.date.fromisoformat, iso, optional=True),
+        ),
     ),
 )
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from xml.etree.ElementTree import Element
 
-from adapters.safety.layout import (
+from hub.canonical.codes import AccidentResponsibility, PlateColor
+from hub.canonical.records import Accident, AccidentVehicle, Record, SafetyInspection
+from hub.exchange.layout import (
     Children,
     Field,
     Layout,
@@ -25,8 +27,6 @@ from adapters.safety.layout import (
     whole,
     write_boolean,
 )
-from hub.canonical.codes import AccidentResponsibility, PlateColor
-from hub.canonical.records import Accident, AccidentVehicle, Record, SafetyInspection
 from hub.exchange.protocol import Header, namespace
 
 AGENCY = "safety"

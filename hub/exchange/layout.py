@@ -1,9 +1,10 @@
-"""How a flat record document is laid out: a root, the header, then one element per record.
+"""How a record document is laid out: a root, the header, then one element per record.
 
-Many agencies' documents have that shape, each record element holding one child per record
-field in the XSD's order. A ``Layout`` declares the order once and both directions follow from
-it, so parsing and exporting cannot drift apart. Part of the exchange protocol, so every
-adapter of flat records uses this one module.
+Many agencies' documents have that shape. A record element holds one child per record field
+in the XSD's order, and may end with repeated child elements that are records of their own (an
+accident's vehicles). A ``Layout`` declares that order once and both directions follow from
+it, so parsing and exporting cannot drift apart. Part of the exchange protocol, so that every
+adapter writes the same document form and none keeps a copy of its own.
 """
 
 from __future__ import annotations
@@ -36,6 +37,11 @@ def boolean(text: str) -> bool:
     return text.strip() in ("true", "1")
 
 
+def write_boolean(value: bool) -> str:
+    """A bool as xs:boolean's canonical form."""
+    return "true" if value else "false"
+
+
 def code(value: Enum) -> str:
     """A code-list enum as its code."""
     return str(value.value)
@@ -46,14 +52,24 @@ def iso(value: dt.date) -> str:
     return value.isoformat()
 
 
-def write_boolean(value: bool) -> str:
-    """A bool as xs:boolean's canonical form."""
-    return "true" if value else "false"
-
-
 def identifier(text: str) -> str:
     """An identifier as the hub compares it: half-width, upper case, no spaces."""
     return normalize(text)
+
+
+def date(text: str) -> dt.date:
+    """An xs:date without a time zone (the XSDs' pattern)."""
+    return dt.date.fromisoformat(text.strip())
+
+
+def datetime(text: str) -> dt.datetime:
+    """An xs:dateTime; the XSDs require the offset, so this is always aware."""
+    return dt.datetime.fromisoformat(text.strip())
+
+
+def whole(text: str) -> int:
+    """An xs:nonNegativeInteger."""
+    return int(text.strip())
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,40 +84,75 @@ class Field:
 
 
 @dataclass(frozen=True, slots=True)
+class Children:
+    """Repeated child elements, each a nested record, carried as a tuple attribute."""
+
+    attribute: str
+    record: RecordLayout
+
+
+@dataclass(frozen=True, slots=True)
+class RecordLayout:
+    """One record element: its name, the record it becomes and its children in XSD order."""
+
+    element: str
+    record_type: type[Any]
+    fields: tuple[Field | Children, ...]
+
+    def read(self, item: Element, namespace: str) -> Any:
+        """The record an element of this layout carries."""
+        values: dict[str, Any] = {}
+        for field in self.fields:
+            if isinstance(field, Children):
+                found = item.findall(f"{{{namespace}}}{field.record.element}")
+                values[field.attribute] = tuple(field.record.read(c, namespace) for c in found)
+                continue
+            child = item.find(f"{{{namespace}}}{field.element}")
+            if child is None:
+                # Validation makes this unreachable for required fields; say which if not.
+                if not field.optional:
+                    raise ValueError(f"{self.element} has no {field.element}")
+                values[field.attribute] = None
+            else:
+                values[field.attribute] = field.read(child.text or "")
+        return self.record_type(**values)
+
+    def write(self, parent: Element, record: Any, namespace: str) -> None:
+        """Append the element of ``record`` to ``parent``."""
+        if not isinstance(record, self.record_type):
+            raise TypeError(
+                f"{self.element} carries {self.record_type.__name__}, not {type(record).__name__}"
+            )
+        item = ET.SubElement(parent, f"{{{namespace}}}{self.element}")
+        for field in self.fields:
+            if isinstance(field, Children):
+                for child in getattr(record, field.attribute):
+                    field.record.write(item, child, namespace)
+                continue
+            value = getattr(record, field.attribute)
+            if value is None and field.optional:
+                continue
+            ET.SubElement(item, f"{{{namespace}}}{field.element}").text = field.write(value)
+
+
+@dataclass(frozen=True, slots=True)
 class Layout:
-    """The elements of one document type and the canonical record each record element is."""
+    """A document type: its namespace, root element and the record element it repeats."""
 
     namespace: str
     root: str
-    element: str
-    record_type: type[Any]
-    fields: tuple[Field, ...]
-
-    def _tag(self, name: str) -> str:
-        return f"{{{self.namespace}}}{name}"
+    record: RecordLayout
 
     def parse(self, root: Element) -> tuple[Record, ...]:
         """The records of a document already valid against its XSD."""
-        records: list[Record] = []
-        for item in root.findall(self._tag(self.element)):
-            values: dict[str, Any] = {}
-            for field in self.fields:
-                child = item.find(self._tag(field.element))
-                if child is None:
-                    # Validation makes this unreachable for required fields; say which if not.
-                    if not field.optional:
-                        raise ValueError(f"{self.element} has no {field.element}")
-                    values[field.attribute] = None
-                else:
-                    values[field.attribute] = field.read(child.text or "")
-            records.append(self.record_type(**values))
-        return tuple(records)
+        items = root.findall(f"{{{self.namespace}}}{self.record.element}")
+        return tuple(self.record.read(item, self.namespace) for item in items)
 
     def export(self, records: Sequence[Record], header: Header) -> bytes:
         """One document of ``records``: UTF-8 with an XML declaration, valid by construction."""
         if not 1 <= len(records) <= MAX_RECORDS:
             raise ValueError(f"a document carries 1 to {MAX_RECORDS} records, got {len(records)}")
-        root = ET.Element(self._tag(self.root))
+        root = ET.Element(f"{{{self.namespace}}}{self.root}")
         head = ET.SubElement(root, f"{{{HEADER_NAMESPACE}}}Header")
         for name, value in (
             ("MessageId", header.message_id),
@@ -110,16 +161,12 @@ class Layout:
         ):
             ET.SubElement(head, f"{{{HEADER_NAMESPACE}}}{name}").text = value
         for record in records:
-            if not isinstance(record, self.record_type):
-                raise TypeError(
-                    f"{self.root} carries {self.record_type.__name__}, not {type(record).__name__}"
-                )
-            item = ET.SubElement(root, self._tag(self.element))
-            for field in self.fields:
-                value = getattr(record, field.attribute)
-                if value is None and field.optional:
-                    continue
-                ET.SubElement(item, self._tag(field.element)).text = field.write(value)
+            # Checked here, not only in write, so the refusal names the document the caller
+            # asked for: the whole batch is of the wrong type, not one nested record.
+            if not isinstance(record, self.record.record_type):
+                kind = self.record.record_type.__name__
+                raise TypeError(f"{self.root} carries {kind}, not {type(record).__name__}")
+            self.record.write(root, record, self.namespace)
         # Indented, so that a document in a dead letter or a sample can be read by a person.
         ET.indent(root)
         body = ET.tostring(root, encoding="unicode", default_namespace=self.namespace)
