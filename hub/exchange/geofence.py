@@ -2,22 +2,22 @@
 
 Each freight station and port terminal of the data center is fenced by a circle of ``RADIUS_M``
 around its point. Only vehicles on the road leg of an open consignment are looked at: a fix
-inside a fence after one outside it is a gate-in there, a fix
-outside after one inside a gate-out; a vehicle first seen inside a fence was not seen entering
-it, so that is no event. Fixes are taken in time order together with the vehicle's
-last stored fix before them, so a document that splits a journey anywhere gives the same events.
-An event's id is derived from the vehicle, the station, the direction and the time of the fix,
-so a repeated document, or an overlapping one, adds nothing.
+inside a fence after one outside it is a gate-in there, a fix outside after one inside a
+gate-out; a vehicle first seen inside a fence was not seen entering it, so that is no event.
+The pairs of fixes are read from what is stored, so documents that split a journey anywhere,
+arrive out of order or again give the same events.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.agency_records.models import VehiclePositionRow
@@ -25,7 +25,7 @@ from hub.canonical.codes import ConsignmentEventKind, PlateColor, StationKind, T
 from hub.canonical.geo import distance_m
 from hub.canonical.multimodal import ConsignmentEvent
 from hub.canonical.records import VehiclePosition
-from hub.multimodal.models import ConsignmentLegRow, ConsignmentRow
+from hub.multimodal.models import ConsignmentEventRow, ConsignmentLegRow, ConsignmentRow
 from hub.multimodal.service import OPEN
 from hub.stations.models import Station
 
@@ -33,6 +33,8 @@ RADIUS_M = 500.0
 """How near a station's point a vehicle counts as inside it: terminals are a few hundred metres."""
 FENCED = (StationKind.FREIGHT_STATION, StationKind.PORT_TERMINAL)
 _MARGIN_DEG = 0.01  # about 1.1 km of latitude: wider than any fence
+GAP = dt.timedelta(minutes=30)
+"""Fixes further apart than this say nothing of where the vehicle went in between."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,13 +57,14 @@ def _inside(fences: Sequence[Fence], latitude: float, longitude: float) -> Fence
     return min(near, key=lambda f: distance_m((f.latitude, f.longitude), (latitude, longitude)))
 
 
-async def _fences(session: AsyncSession, fixes: Sequence[VehiclePosition]) -> list[Fence]:
-    """The fences near any of the fixes: a box around them, with a margin wider than a fence."""
-    latitudes, longitudes = [f.latitude for f in fixes], [f.longitude for f in fixes]
+async def _fences(
+    session: AsyncSession, south: float, north: float, west: float, east: float
+) -> list[Fence]:
+    """The fences in a box, with a margin wider than a fence."""
     query = select(Station.code, Station.name, Station.latitude, Station.longitude).where(
         Station.kind.in_(FENCED),
-        Station.latitude.between(min(latitudes) - _MARGIN_DEG, max(latitudes) + _MARGIN_DEG),
-        Station.longitude.between(min(longitudes) - _MARGIN_DEG, max(longitudes) + _MARGIN_DEG),
+        Station.latitude.between(south - _MARGIN_DEG, north + _MARGIN_DEG),
+        Station.longitude.between(west - _MARGIN_DEG, east + _MARGIN_DEG),
     )
     return [Fence(*row) for row in (await session.execute(query)).all()]
 
@@ -80,23 +83,85 @@ async def _on_road_legs(session: AsyncSession, plates: set[str]) -> set[str]:
     return {plate for plate in (await session.scalars(query)).all() if plate is not None}
 
 
-async def _before(session: AsyncSession, fix: VehiclePosition) -> VehiclePositionRow | None:
-    return await session.scalar(
-        select(VehiclePositionRow)
+def _near(fixes: Sequence[VehiclePositionRow]) -> tuple[float, float, float, float]:
+    latitudes, longitudes = [f.latitude for f in fixes], [f.longitude for f in fixes]
+    return min(latitudes), max(latitudes), min(longitudes), max(longitudes)
+
+
+async def _stored_fixes(
+    session: AsyncSession, plate: str, color: PlateColor, start: dt.datetime, end: dt.datetime
+) -> list[VehiclePositionRow]:
+    """The vehicle's stored fixes from ``start`` to ``end``, with the one before and after."""
+    vehicle = (VehiclePositionRow.plate == plate, VehiclePositionRow.plate_color == color)
+    at = VehiclePositionRow.observed_at
+    between = select(VehiclePositionRow).where(*vehicle, at >= start, at <= end).order_by(at)
+    before = select(VehiclePositionRow).where(*vehicle, at < start).order_by(at.desc()).limit(1)
+    after = select(VehiclePositionRow).where(*vehicle, at > end).order_by(at).limit(1)
+    rows = [
+        *(await session.scalars(before)).all(),
+        *(await session.scalars(between)).all(),
+        *(await session.scalars(after)).all(),
+    ]
+    # One fix per instant: the same fix may come from two documents under two record ids.
+    unique: dict[dt.datetime, VehiclePositionRow] = {}
+    for row in rows:
+        unique.setdefault(row.observed_at, row)
+    return list(unique.values())
+
+
+async def _crossed(
+    session: AsyncSession,
+    agency: str,
+    plate: str,
+    kind: ConsignmentEventKind,
+    fence: Fence,
+    fix: VehiclePositionRow,
+) -> bool:
+    """Whether this crossing is known already, found from another pair of fixes.
+
+    A fix that arrives late can show a crossing a little earlier than the one found without
+    it; events are never changed, so the first one found stands.
+    """
+    found = await session.scalar(
+        select(ConsignmentEventRow.id)
         .where(
-            VehiclePositionRow.plate == fix.plate,
-            VehiclePositionRow.plate_color == fix.plate_color,
-            VehiclePositionRow.observed_at < fix.observed_at,
+            ConsignmentEventRow.source == agency,
+            ConsignmentEventRow.vehicle_plate == plate,
+            ConsignmentEventRow.kind == kind,
+            ConsignmentEventRow.location == fence.name,
+            ConsignmentEventRow.occurred_at.between(fix.observed_at - GAP, fix.observed_at + GAP),
         )
-        .order_by(VehiclePositionRow.observed_at.desc())
         .limit(1)
     )
+    return found is not None
+
+
+async def serialise(session: AsyncSession, positions: Sequence[VehiclePosition]) -> None:
+    """Hold each watched vehicle's lock until this transaction ends (PostgreSQL).
+
+    Taken before the fixes are stored, so two documents of one vehicle processed at once (by
+    two workers) are handled one after the other, and the second sees the first's fixes.
+    SQLite writes one transaction at a time anyway.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    watched = await _on_road_legs(session, {p.plate for p in positions})
+    for plate in sorted(watched):  # always in the same order: no deadlock between workers
+        key = int.from_bytes(hashlib.blake2b(plate.encode(), digest_size=8).digest(), "big")
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key - 2**63})
 
 
 async def fence_events(
     session: AsyncSession, agency: str, positions: Sequence[VehiclePosition]
 ) -> list[ConsignmentEvent]:
-    """The gate-in and gate-out events these positions mean for vehicles on road legs."""
+    """The gate-in and gate-out events these (stored) positions mean for vehicles on road legs.
+
+    A fix is a crossing when the vehicle's stored fix just before it lies in another fence (or
+    none) and no more than ``GAP`` earlier. Events depend on the stored fixes alone, not on the
+    order documents came in: whichever document completes a pair of fixes finds the crossing,
+    and its id (vehicle, station, direction, time) makes finding it again harmless; a crossing
+    found already from another pair within ``GAP`` is not found twice.
+    """
     watched = await _on_road_legs(session, {p.plate for p in positions})
     vehicles: dict[tuple[str, PlateColor], list[VehiclePosition]] = defaultdict(list)
     for position in positions:
@@ -104,21 +169,22 @@ async def fence_events(
             vehicles[(position.plate, position.plate_color)].append(position)
     events: list[ConsignmentEvent] = []
     for (plate, color), fixes in vehicles.items():
-        fixes.sort(key=lambda f: f.observed_at)
-        fences = await _fences(session, fixes)
-        previous = await _before(session, fixes[0])
-        first = fixes[0] if previous is None else previous
-        where = _inside(fences, first.latitude, first.longitude)
-        for fix in fixes:
-            here = _inside(fences, fix.latitude, fix.longitude)
-            if here == where:
+        start = min(f.observed_at for f in fixes)
+        end = max(f.observed_at for f in fixes)
+        track = await _stored_fixes(session, plate, color, start, end)
+        if len(track) < 2:
+            continue
+        fences = await _fences(session, *_near(track))
+        states = [_inside(fences, f.latitude, f.longitude) for f in track]
+        for (before, where), (fix, here) in pairwise(zip(track, states, strict=True)):
+            if here == where or fix.observed_at - before.observed_at > GAP:
                 continue
             at = fix.observed_at.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
             for fence, kind, direction in (
                 (where, ConsignmentEventKind.GATE_OUT, "OUT"),
                 (here, ConsignmentEventKind.GATE_IN, "IN"),
             ):
-                if fence is None:
+                if fence is None or await _crossed(session, agency, plate, kind, fence, fix):
                     continue
                 events.append(
                     ConsignmentEvent(
@@ -131,5 +197,4 @@ async def fence_events(
                         mode=TransportMode.ROAD,
                     )
                 )
-            where = here
     return events

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from hub.agency_records.inbox import FAILED, PROCESSED, RECEIVED, ExchangeMessage
 from hub.agency_records.store import store
 from hub.canonical.records import VehiclePosition
-from hub.exchange.geofence import fence_events
+from hub.exchange.geofence import fence_events, serialise
 from hub.exchange.protocol import DocumentType, read_header
 from hub.exchange.registry import AdapterRegistry
 from hub.exchange.validation import MAX_DOCUMENT_BYTES, InvalidDocument, Parsed, parse, validate
@@ -200,11 +200,13 @@ class Exchange:
         document = self.registry[row.agency].documents[row.document_type]
         element = validate(document, parsed or parse(row.body, self.max_bytes))
         records = document.parse(element)
+        positions = [record for record in records if isinstance(record, VehiclePosition)]
+        if positions:
+            await serialise(session, positions)
         stored = await store(session, row.agency, records, row.received_at)
         # Rail and maritime events, and road positions at stations and ports, also move the
         # consignments they concern (一单到底).
         events = [multimodal.from_agency_record(row.agency, record) for record in records]
-        positions = [record for record in records if isinstance(record, VehiclePosition)]
         if positions:
             events += await fence_events(session, row.agency, positions)
         attached = []

@@ -182,3 +182,37 @@ def test_the_track_crosses_the_fences_where_the_test_says() -> None:
         for p in track
     ]
     assert inside == [True] * 3 + [False] * 13 + [True] * 3
+
+
+async def _fed(sessions: Any, documents: list[bytes]) -> list[tuple[str, str]]:
+    exchange = Exchange(AdapterRegistry.discover(), sessions)
+    for document in documents:
+        receipt = await exchange.receive_and_process("positioning", document, "push")
+        assert receipt.status == "processed"
+    async with sessions() as session:
+        row = await service.find(session, "JSMM-2026-0001")
+        return [(e.kind.name, e.location) for e in await service.timeline(session, row.id)]
+
+
+async def test_a_late_document_that_completes_a_crossing_adds_it(sessions: Any) -> None:
+    await _arrange(sessions)
+    track = _track()
+    # The first fixes out of the park and in the yard come last, each in a document of its own:
+    # before them the crossings are found from the fixes either side, and found once.
+    parts = [track[:3], track[4:16], track[17:], track[3:4], track[16:17]]
+    documents = [
+        export_vehicle_position(part, Header(f"vp-{n}", "positioning", T0.isoformat()))
+        for n, part in enumerate(parts)
+    ]
+
+    assert await _fed(sessions, documents) == [("GATE_OUT", PARK[1]), ("GATE_IN", YARD[1])]
+
+
+async def test_fixes_too_far_apart_say_nothing_of_a_crossing(sessions: Any) -> None:
+    await _arrange(sessions)
+    track = _track()
+    # Parked in the park, then nothing for two hours, then parked in the yard.
+    gap = track[:3] + track[-3:]
+    document = export_vehicle_position(gap, Header("vp-gap", "positioning", T0.isoformat()))
+
+    assert await _fed(sessions, [document]) == []
