@@ -16,11 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, select, tuple_
+from sqlalchemy import ColumnElement, Select, TypeDecorator, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.sql import sqltypes
 
-from hub.db import Base
+from hub.db import Base, Code
 from hub.errors import BadUserInput
 from hub.filters import region_condition
 
@@ -72,26 +73,90 @@ def encode_cursor(sort: Sort, row: Base) -> str:
 
 
 def decode_cursor(sort: Sort, cursor: str, argument: str) -> tuple[Any, int]:
-    """The (sort value, id) a cursor points at; refuses cursors of another sort or forged ones."""
+    """The (sort value, id) a cursor points at; refuses cursors of another sort or forged ones.
+
+    The value must be one the sort column can hold, for a forged one of another type would
+    reach the database and fail there (PostgreSQL refuses the parameter) instead of here.
+    """
+    forged = BadUserInput(f"{argument}: {cursor!r} is not a cursor", field=argument)
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         name, value, row_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
-        raise BadUserInput(f"{argument}: {cursor!r} is not a cursor", field=argument) from None
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError, RecursionError):
+        raise forged from None
     if name != sort.name:
         raise BadUserInput(
             f"{argument}: the cursor belongs to ordering {name!r}, not {sort.name!r}",
             field=argument,
         )
+    id_column = getattr(sort.column.class_, "id", None)
+    try:
+        value = _column_value(sort.column, value)
+        row_id = _column_value(id_column, row_id) if id_column is not None else _integer(row_id, 64)
+    except (ValueError, TypeError, OverflowError):
+        raise forged from None
     if not isinstance(row_id, int):
-        raise BadUserInput(f"{argument}: {cursor!r} is not a cursor", field=argument)
-    if isinstance(value, dict) and set(value) in ({"date"}, {"datetime"}):
-        kind = dt.date if "date" in value else dt.datetime
-        try:
-            value = kind.fromisoformat(next(iter(value.values())))
-        except (TypeError, ValueError):
-            raise BadUserInput(f"{argument}: {cursor!r} is not a cursor", field=argument) from None
+        raise forged
     return value, row_id
+
+
+def _column_value(column: InstrumentedAttribute[Any], value: Any) -> Any:
+    """What a cursor's JSON ``value`` stands for in ``column``: ValueError when nothing.
+
+    Mirrors ``encode_cursor``: datetimes and dates come tagged, codes as their code.
+    """
+    if value is None:
+        if getattr(column.expression, "nullable", False):
+            return None
+        raise ValueError("the column holds no nulls")
+    type_: Any = column.type
+    if isinstance(type_, Code):
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise ValueError("not a code")
+        return type_.enum_type(value)
+    if isinstance(type_, TypeDecorator):
+        type_ = type_.impl_instance
+    if isinstance(type_, sqltypes.DateTime):
+        stamp = dt.datetime.fromisoformat(_tagged(value, "datetime"))
+        if (stamp.tzinfo is not None) != bool(type_.timezone):
+            raise ValueError("a timezone where the column has none, or none where it has")
+        return stamp if stamp.tzinfo is None else stamp.astimezone(dt.UTC)
+    if isinstance(type_, sqltypes.Date):
+        return dt.date.fromisoformat(_tagged(value, "date"))
+    if isinstance(type_, sqltypes.String):
+        if not isinstance(value, str) or "\x00" in value:
+            raise ValueError("not text")
+        value.encode()  # lone surrogates: UnicodeEncodeError, a ValueError
+        return value
+    if isinstance(type_, sqltypes.Integer):
+        wide = {sqltypes.SmallInteger: 16, sqltypes.BigInteger: 64}
+        return _integer(value, next((b for t, b in wide.items() if isinstance(type_, t)), 32))
+    if isinstance(type_, sqltypes.Float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError("not a number")
+        return float(value)
+    try:
+        expected = type_.python_type
+    except NotImplementedError:
+        raise ValueError("a column type cursors do not know") from None
+    if expected is object or type(value) is not expected:
+        raise ValueError("not a value of the column")
+    return value
+
+
+def _tagged(value: Any, tag: str) -> Any:
+    if not isinstance(value, dict) or set(value) != {tag}:
+        raise ValueError(f"not a {tag}")
+    return value[tag]
+
+
+def _integer(value: Any, bits: int) -> int:
+    """``value`` if it is an integer a column of ``bits`` bits holds (bools are not)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("not an integer")
+    if not -(2 ** (bits - 1)) <= value < 2 ** (bits - 1):
+        raise ValueError("out of the column's range")
+    return value
 
 
 def window(
