@@ -17,7 +17,9 @@ ENFORCEMENT_READ = "enforcement:read"
 OPEN_DATA = "opendata"
 """The open-data API: de-identified values only."""
 CONSIGNMENT_WRITE = "consignment:write"
-"""Carriers and terminals: record status events of consignments."""
+"""Forwarders, carriers and terminals: book consignments and report on them."""
+CONSIGNMENT_IMPORT = "consignment:import"
+"""Trusted systems only: import whole consignments with their events, sources as recorded."""
 AUDIT_READ = "audit:read"
 """Oversight: who read a person's data, when and why."""
 
@@ -27,7 +29,8 @@ SCOPES: dict[str, str] = {
     ENFORCEMENT_READ: "读取执法信息 / read enforcement information",
     OPEN_DATA: "开放数据（脱敏）/ open data, de-identified",
     AUDIT_READ: "查询个人信息访问记录 / read the personal-data access log",
-    CONSIGNMENT_WRITE: "报送多式联运运单事件 / record consignment status events",
+    CONSIGNMENT_WRITE: "登记和报送多式联运运单 / book consignments and report their events",
+    CONSIGNMENT_IMPORT: "导入整单及其事件（可信系统）/ import whole consignments (trusted systems)",
     **{
         f"exchange:{agency}:write": f"向本平台报送 {agency} 数据 / push {agency} documents"
         for agency in AGENCIES

@@ -13,6 +13,17 @@ from dataclasses import dataclass
 
 from hub.canonical.codes import ConsignmentEventKind, PlateColor, TransportMode
 
+# The value rules of standards/multimodal/*.xsd that GraphQL input is held to as well, so the
+# hub never stores what it could not send as a valid document (a test holds them to the XSDs).
+REFERENCE = r"[A-Z0-9\-]{6,40}"
+SOURCE = r"[A-Za-z0-9._:/\-]{1,160}"
+SOURCE_EVENT_ID = r"[A-Za-z0-9._:\-]{1,128}"
+RAIL_WAYBILL_NUMBER = r"[0-9A-Z]{8,20}"
+TEXT_MAX = 200
+"""TextType: 1-200 characters, starting and ending with a non-space."""
+REMARKS_MAX = 2000
+WEIGHT_MAX_KG = 1_000_000_000
+
 
 @dataclass(frozen=True, slots=True)
 class Party:
@@ -79,6 +90,8 @@ class ConsignmentEvent:
     consignment_reference: str | None = None
     container_number: str | None = None
     vehicle_plate: str | None = None
+    vehicle_plate_color: PlateColor | None = None
+    """With the plate, the vehicle: a plate alone does not name one."""
     vessel_mmsi: str | None = None
     mode: TransportMode | None = None
     remarks: str | None = None

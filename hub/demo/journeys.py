@@ -231,5 +231,5 @@ async def report(sessions: async_sessionmaker[AsyncSession], planned: Journeys) 
     attached = 0
     async with sessions() as session, session.begin():
         for event in planned.reports:
-            attached += len(await service.record(session, event, received))
+            attached += len(await service.record(session, event, received, FORWARDER))
     return attached

@@ -7,11 +7,14 @@
 - ``POST /exchange/multimodal/consignments``: that document imported: the consignment booked and
   its events replayed, so exporting it again gives the same document.
 
-Writing needs scope consignment:write; the writing client books, and reports on the consignments
-that concern it (booked by it, or with a leg it carries): an event naming another consignment is
-refused, one found by container or vehicle attaches only where it concerns the client. A
-document is taken whole or not at all: one refused waybill or event refuses the document and
-nothing of it is stored.
+Booking and reporting need scope consignment:write, and follow the rules of
+``hub.multimodal.access`` as GraphQL does: every event names its consignment, and a carrier
+reports on its own legs only; the sources of a client's events are named under its client id.
+Importing keeps the events' sources as recorded, so it needs consignment:import, granted to
+trusted systems only; every event remembers who reported or imported it. Exporting needs
+registry:read or a part in the consignment, and a consignment with dangerous goods goes only
+to those who may read their details. A document is taken whole or not at all: one refused
+waybill or event refuses the document and nothing of it is stored.
 """
 
 from __future__ import annotations
@@ -29,8 +32,9 @@ from starlette.routing import Route
 
 from hub.auth.gate import unauthorized
 from hub.auth.principal import Principal
-from hub.auth.scopes import CONSIGNMENT_WRITE
-from hub.errors import Forbidden, HubError, NotFound
+from hub.auth.scopes import CONSIGNMENT_IMPORT, CONSIGNMENT_WRITE, ENFORCEMENT_READ
+from hub.canonical.multimodal import ConsignmentEvent
+from hub.errors import BadUserInput, Forbidden, HubError, NotFound
 from hub.exchange.consignments import (
     consignment_from_xml,
     consignment_to_xml,
@@ -41,9 +45,10 @@ from hub.exchange.http import authenticate, error, read_limited
 from hub.exchange.protocol import Header
 from hub.exchange.validation import InvalidDocument
 from hub.multimodal import service
-from hub.multimodal.models import ConsignmentRow
+from hub.multimodal.access import dangerous_goods_withheld, hidden
 
 Handler = Callable[[Request], Awaitable[Response]]
+SOURCE_MAX = 160  # SourceType of status-event-1.0.xsd
 Outcome = tuple[dict[str, Any], list[tuple[str, bytes]]]
 """The answer's JSON, and the (channel, message) pairs to publish once committed."""
 Work = Callable[[AsyncSession, service.Writer, bytes], Awaitable[Outcome]]
@@ -70,11 +75,11 @@ def consignment_routes(state: dict[str, Any]) -> list[Route]:
             return error(403, "insufficient_scope", f"this needs scope {scope}")
         return principal
 
-    def writing(work: Work) -> Handler:
+    def writing(work: Work, scope: str = CONSIGNMENT_WRITE) -> Handler:
         """A handler that runs ``work`` on the document in one transaction, then publishes."""
 
         async def handle(request: Request) -> Response:
-            principal = await principal_of(request, CONSIGNMENT_WRITE)
+            principal = await principal_of(request, scope)
             if isinstance(principal, Response):
                 return principal
             limit = state["exchange"].max_bytes
@@ -108,22 +113,27 @@ def consignment_routes(state: dict[str, Any]) -> list[Route]:
 
     async def report(session: AsyncSession, writer: service.Writer, body: bytes) -> Outcome:
         now = dt.datetime.now(dt.UTC)
-        attached: list[tuple[int, Any]] = []
-
-        async def concerns_writer(consignment_id: int) -> bool:
-            row = await session.get(ConsignmentRow, consignment_id)
-            legs = await service.legs_of(session, consignment_id)
-            return row is not None and writer.concerned(row, legs)
-
+        attached: list[tuple[int, ConsignmentEvent]] = []
         for index, event in enumerate(events_from_xml(body), start=1):
-            if event.consignment_reference is not None:
-                row = await service.find(session, event.consignment_reference)
-                if not await concerns_writer(row.id):
-                    raise Forbidden(f"Event[{index}]: {row.reference} does not concern you")
-            # Sources are named under the client that sent them: a client speaks for itself.
-            own = dataclasses.replace(event, source=f"{writer.client_id}/{event.source}")
-            new = await service.record(session, own, now, concerns_writer)
-            attached += [(consignment, own) for consignment in new]
+            if event.consignment_reference is None:
+                raise BadUserInput(
+                    f"Event[{index}]: a client names the consignment it reports on "
+                    "(ConsignmentReference)"
+                )
+            # A client speaks for itself: its sources are named under its client id.
+            source = f"{writer.client_id}/{event.source}"
+            if len(source) > SOURCE_MAX:
+                raise BadUserInput(
+                    f"Event[{index}]/Source: under your client id it would be {len(source)} "
+                    f"characters, over {SOURCE_MAX}"
+                )
+            try:
+                row, recorded, new = await service.report(
+                    session, dataclasses.replace(event, source=source), writer, None, now
+                )
+            except HubError as exc:
+                raise type(exc)(f"Event[{index}]: {exc.message}") from None
+            attached += [(row.id, recorded)] if new else []
         messages = await service.published_events(session, attached)
         return {"recorded": len(attached)}, messages
 
@@ -143,14 +153,20 @@ def consignment_routes(state: dict[str, Any]) -> list[Route]:
                 row = await service.find(session, reference)
             except NotFound as exc:
                 return error(404, "not_found", exc.message)
-            writer = service.Writer(principal.client_id or "", principal.uscc)
+            reader = service.Writer(principal.client_id or "", principal.uscc)
             legs = await service.legs_of(session, row.id)
-            if not principal.reads_registry and not writer.concerned(row, legs):
-                return error(
-                    403,
-                    "forbidden",
-                    f"consignment {reference}: needs registry:read or a part in it",
-                )
+            if not principal.reads_registry and not reader.concerned(row, legs):
+                return error(404, "not_found", hidden(row).message)
+            if row.dangerous_goods:
+                current = service.progress(legs, await service.timeline(session, row.id))
+                withheld = dangerous_goods_withheld(
+                    row, legs, current.current_leg, reader, principal.has(ENFORCEMENT_READ),
+                    dt.datetime.now(dt.UTC),
+                )  # fmt: skip
+                if withheld is not None:
+                    return error(
+                        403, "forbidden", f"{reference} carries dangerous goods: {withheld}"
+                    )
             consignment, events = await service.as_record(session, row)
         header = Header(
             message_id=f"hub-consignment-{uuid.uuid4().hex[:16]}",
@@ -164,6 +180,10 @@ def consignment_routes(state: dict[str, Any]) -> list[Route]:
     return [
         Route("/exchange/multimodal/waybills", writing(book), methods=["POST"]),
         Route("/exchange/multimodal/status-events", writing(report), methods=["POST"]),
-        Route("/exchange/multimodal/consignments", writing(import_), methods=["POST"]),
+        Route(
+            "/exchange/multimodal/consignments",
+            writing(import_, CONSIGNMENT_IMPORT),
+            methods=["POST"],
+        ),
         Route("/exchange/multimodal/consignments/{reference}", export, methods=["GET"]),
     ]

@@ -166,7 +166,7 @@ def _read_leg(leg: _Reader) -> Leg:
 
 
 def _read_event(event: _Reader) -> ConsignmentEvent:
-    mode = event.optional("Mode")
+    mode, color = event.optional("Mode"), event.optional("VehiclePlateColor")
     read = ConsignmentEvent(
         source=event.text("Source"),
         source_event_id=event.text("SourceEventId"),
@@ -176,6 +176,7 @@ def _read_event(event: _Reader) -> ConsignmentEvent:
         consignment_reference=event.optional("ConsignmentReference"),
         container_number=event.optional("ContainerNumber"),
         vehicle_plate=event.optional("VehiclePlate"),
+        vehicle_plate_color=None if color is None else PlateColor(color),
         vessel_mmsi=event.optional("VesselMmsi"),
         mode=None if mode is None else TransportMode(mode),
         remarks=event.optional("Remarks"),
@@ -294,6 +295,8 @@ def _event(tag: Element, event: ConsignmentEvent) -> Element:
     add(tag, ns, "ConsignmentReference", event.consignment_reference)
     add(tag, ns, "ContainerNumber", event.container_number)
     add(tag, ns, "VehiclePlate", event.vehicle_plate)
+    color = event.vehicle_plate_color
+    add(tag, ns, "VehiclePlateColor", None if color is None else color.value)
     add(tag, ns, "VesselMmsi", event.vessel_mmsi)
     add(tag, ns, "Mode", None if event.mode is None else event.mode.value)
     add(tag, ns, "Remarks", event.remarks)

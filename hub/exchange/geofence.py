@@ -69,18 +69,25 @@ async def _fences(
     return [Fence(*row) for row in (await session.execute(query)).all()]
 
 
-async def _on_road_legs(session: AsyncSession, plates: set[str]) -> set[str]:
+async def _on_road_legs(
+    session: AsyncSession, positions: Sequence[VehiclePosition]
+) -> set[tuple[str, PlateColor]]:
+    """The vehicles (plate and colour: a plate alone names none) on a road leg being followed."""
     query = (
-        select(ConsignmentLegRow.vehicle_plate)
+        select(ConsignmentLegRow.vehicle_plate, ConsignmentLegRow.vehicle_plate_color)
         .join(ConsignmentRow, ConsignmentRow.id == ConsignmentLegRow.consignment_id)
         .where(
-            ConsignmentLegRow.vehicle_plate.in_(plates),
+            ConsignmentLegRow.vehicle_plate.in_({p.plate for p in positions}),
             ConsignmentLegRow.mode == TransportMode.ROAD,
             ConsignmentRow.status.in_(OPEN),
         )
         .distinct()
     )
-    return {plate for plate in (await session.scalars(query)).all() if plate is not None}
+    return {
+        (plate, color)
+        for plate, color in (await session.execute(query)).all()
+        if plate is not None and color is not None
+    }
 
 
 def _near(fixes: Sequence[VehiclePositionRow]) -> tuple[float, float, float, float]:
@@ -109,10 +116,15 @@ async def _stored_fixes(
     return list(unique.values())
 
 
+def _digest(text: str, size: int) -> bytes:
+    return hashlib.blake2b(text.encode(), digest_size=size).digest()
+
+
 async def _crossed(
     session: AsyncSession,
     agency: str,
     plate: str,
+    color: PlateColor,
     kind: ConsignmentEventKind,
     fence: Fence,
     fix: VehiclePositionRow,
@@ -127,6 +139,7 @@ async def _crossed(
         .where(
             ConsignmentEventRow.source == agency,
             ConsignmentEventRow.vehicle_plate == plate,
+            ConsignmentEventRow.vehicle_plate_color == color,
             ConsignmentEventRow.kind == kind,
             ConsignmentEventRow.location == fence.name,
             ConsignmentEventRow.occurred_at.between(fix.observed_at - GAP, fix.observed_at + GAP),
@@ -145,9 +158,9 @@ async def serialise(session: AsyncSession, positions: Sequence[VehiclePosition])
     """
     if session.get_bind().dialect.name != "postgresql":
         return
-    watched = await _on_road_legs(session, {p.plate for p in positions})
-    for plate in sorted(watched):  # always in the same order: no deadlock between workers
-        key = int.from_bytes(hashlib.blake2b(plate.encode(), digest_size=8).digest(), "big")
+    watched = await _on_road_legs(session, positions)
+    for plate, color in sorted(watched, key=lambda v: (v[0], v[1].value)):  # one order: no deadlock
+        key = int.from_bytes(_digest(f"{plate}:{color.value}", 8), "big")
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key - 2**63})
 
 
@@ -162,10 +175,10 @@ async def fence_events(
     and its id (vehicle, station, direction, time) makes finding it again harmless; a crossing
     found already from another pair within ``GAP`` is not found twice.
     """
-    watched = await _on_road_legs(session, {p.plate for p in positions})
+    watched = await _on_road_legs(session, positions)
     vehicles: dict[tuple[str, PlateColor], list[VehiclePosition]] = defaultdict(list)
     for position in positions:
-        if position.plate in watched:
+        if (position.plate, position.plate_color) in watched:
             vehicles[(position.plate, position.plate_color)].append(position)
     events: list[ConsignmentEvent] = []
     for (plate, color), fixes in vehicles.items():
@@ -184,16 +197,21 @@ async def fence_events(
                 (where, ConsignmentEventKind.GATE_OUT, "OUT"),
                 (here, ConsignmentEventKind.GATE_IN, "IN"),
             ):
-                if fence is None or await _crossed(session, agency, plate, kind, fence, fix):
+                if fence is None or await _crossed(session, agency, plate, color, kind, fence, fix):
                     continue
                 events.append(
                     ConsignmentEvent(
                         source=agency,
-                        source_event_id=f"{plate}:{color.value}:{fence.code}:{direction}:{at}",
+                        # ASCII, as the status-event standard wants its ids: the plate is not.
+                        source_event_id=(
+                            f"GF-{_digest(f'{plate}:{color.value}:{fence.code}', 10).hex()}-"
+                            f"{direction}-{at}"
+                        ),
                         kind=kind,
                         occurred_at=fix.observed_at,
                         location=fence.name,
                         vehicle_plate=plate,
+                        vehicle_plate_color=color,
                         mode=TransportMode.ROAD,
                     )
                 )

@@ -212,7 +212,7 @@ class Exchange:
         attached = []
         for event in events:
             if event is not None:
-                new = await multimodal.record(session, event, row.received_at)
+                new = await multimodal.record(session, event, row.received_at, row.agency)
                 attached += [(consignment, event) for consignment in new]
         return stored, await multimodal.published_events(session, attached)
 

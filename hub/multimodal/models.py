@@ -34,6 +34,17 @@ class ConsignmentRow(Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
+class ConsignmentPartyRow(Base):
+    """A party of a consignment named by its credit code: it may follow the consignment."""
+
+    __tablename__ = "consignment_parties"
+
+    consignment_id: Mapped[int] = mapped_column(
+        ForeignKey("consignments.id", ondelete="CASCADE"), primary_key=True
+    )
+    uscc: Mapped[str] = mapped_column(String(18), primary_key=True, index=True)
+
+
 class ConsignmentContainerRow(Base):
     """A container of a consignment: events about it attach to the consignment."""
 
@@ -86,7 +97,11 @@ class ConsignmentEventRow(Base):
     location: Mapped[str] = mapped_column(String(200))
     container_number: Mapped[str | None] = mapped_column(String(11))
     vehicle_plate: Mapped[str | None] = mapped_column(String(10))
+    vehicle_plate_color: Mapped[PlateColor | None] = mapped_column(Code(PlateColor))
     vessel_mmsi: Mapped[str | None] = mapped_column(String(9))
     mode: Mapped[TransportMode | None] = mapped_column(Code(TransportMode))
     remarks: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    reported_by: Mapped[str | None] = mapped_column(String(64))
+    """Who delivered it to the hub: the agency of a feed, or the client that reported or
+    imported it (null for events stored before this was recorded)."""

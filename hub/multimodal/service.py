@@ -11,55 +11,59 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.canonical import identifiers
-from hub.canonical.codes import ConsignmentEventKind, ConsignmentStatus, TransportMode
-from hub.canonical.multimodal import Consignment, ConsignmentEvent, Goods, Leg, Party
+from hub.canonical.codes import (
+    ConsignmentEventKind,
+    ConsignmentStatus,
+    DangerousGoodsClass,
+    TransportMode,
+)
+from hub.canonical.multimodal import (
+    RAIL_WAYBILL_NUMBER,
+    REFERENCE,
+    REMARKS_MAX,
+    SOURCE,
+    SOURCE_EVENT_ID,
+    TEXT_MAX,
+    WEIGHT_MAX_KG,
+    Consignment,
+    ConsignmentEvent,
+    Goods,
+    Leg,
+    Party,
+)
 from hub.errors import BadUserInput, Forbidden, NotFound
+from hub.multimodal.access import Writer, hidden, reporting_leg
 from hub.multimodal.models import (
     ConsignmentContainerRow,
     ConsignmentEventRow,
     ConsignmentLegRow,
+    ConsignmentPartyRow,
     ConsignmentRow,
 )
+from hub.multimodal.progress import Progress, progress
 
-# How far from a leg's planned window an event about its vehicle or vessel still belongs to it.
-SLACK = dt.timedelta(days=2)
+__all__ = ["Progress", "Writer", "progress"]  # re-exported: callers know the service only
+
+# How far from a leg's planned window (or a consignment's, for a container) an event about its
+# vehicle, vessel or container still belongs to it: trucks and boxes move on to the next job.
+SLACK = dt.timedelta(hours=12)
 OPEN = (ConsignmentStatus.BOOKED, ConsignmentStatus.IN_TRANSIT)
+# Events found by container, vehicle or vessel still reach a delivered consignment: a late one
+# takes its place in the timeline. A closed consignment takes none.
+FOLLOWED = (*OPEN, ConsignmentStatus.DELIVERED)
 
 
-@dataclass(frozen=True, slots=True)
-class Writer:
-    """Who writes: a client, and the organisation (carrier, terminal) it acts for, if any.
-
-    The client that booked a consignment manages it — legs, events, closing. A carrier writes
-    only its own legs: the legs whose carrier credit code is the one it acts for.
-    """
-
-    client_id: str
-    uscc: str | None = None
-
-    def booked(self, row: ConsignmentRow) -> bool:
-        """Whether this writer booked the consignment."""
-        return row.booked_by == self.client_id
-
-    def carries(self, leg: ConsignmentLegRow) -> bool:
-        """Whether this writer is the carrier of the leg."""
-        return self.uscc is not None and leg.carrier_uscc == self.uscc
-
-    def concerned(self, row: ConsignmentRow, legs: Sequence[ConsignmentLegRow]) -> bool:
-        """Whether it booked the consignment, carries a leg or is named a party of it."""
-        named = self.uscc is not None and any(p.get("uscc") == self.uscc for p in row.parties)
-        return self.booked(row) or named or any(self.carries(leg) for leg in legs)
-
-
+CLASSES = frozenset(item.value for item in DangerousGoodsClass)
 ROLES = ("shipper", "consignee", "carrier", "notify")
 """Party roles, as PartyRoleType of standards/multimodal/waybill-1.0.xsd enumerates them."""
 
@@ -71,6 +75,32 @@ def _identifier(check: Any, value: str | None, field: str) -> None:
         check(value, field)
     except identifiers.InvalidIdentifier as exc:
         raise BadUserInput(str(exc), field=field) from None
+
+
+def _text(value: str | None, field: str, most: int = TEXT_MAX) -> None:
+    """TextType of the standard: 1 to ``most`` characters, no space at either end."""
+    if value is None:
+        return
+    if not value or value != value.strip() or len(value) > most:
+        raise BadUserInput(
+            f"{field}: 1-{most} characters without leading or trailing spaces", field=field
+        )
+
+
+def _pattern(value: str | None, pattern: str, field: str) -> None:
+    if value is not None and not re.fullmatch(pattern, value):
+        raise BadUserInput(f"{field}: {value!r} does not match {pattern}", field=field)
+
+
+def _check_event(event: ConsignmentEvent) -> None:
+    """A reported event holds to the status-event standard, so it can be sent on as one."""
+    _pattern(event.source, SOURCE, "source")
+    _pattern(event.source_event_id, SOURCE_EVENT_ID, "sourceEventId")
+    _text(event.location, "location")
+    _text(event.remarks, "remarks", REMARKS_MAX)
+    _identifier(identifiers.container_number, event.container_number, "containerNumber")
+    if event.occurred_at.utcoffset() is None:
+        raise BadUserInput("occurredAt: give a time zone", field="occurredAt")
 
 
 def _check_leg(leg: Leg) -> None:
@@ -86,21 +116,19 @@ def _check_leg(leg: Leg) -> None:
         raise BadUserInput(
             f"{where}: a vehicle is named by its plate and its plate colour together", field="legs"
         )
-    for name in ("carrier_name", "origin", "destination"):
-        if not getattr(leg, name).strip():
-            raise BadUserInput(f"{where}.{name}: must not be empty", field="legs")
+    for name in ("carrier_name", "origin", "destination", "handover_point"):
+        _text(getattr(leg, name), f"{where}.{name}")
+    _pattern(leg.rail_waybill_number, RAIL_WAYBILL_NUMBER, f"{where}.railWaybillNumber")
 
 
 def _check(consignment: Consignment) -> None:
-    if not consignment.reference.strip():
-        raise BadUserInput("reference: must not be empty", field="reference")
+    _pattern(consignment.reference, REFERENCE, "reference")
     if consignment.issued_at.tzinfo is None:
         raise BadUserInput("issuedAt: give a time zone", field="issuedAt")
     for index, party in enumerate(consignment.parties):
         if party.role not in ROLES:
             raise BadUserInput(f"parties[{index}].role: one of {', '.join(ROLES)}", field="parties")
-        if not party.name.strip():
-            raise BadUserInput(f"parties[{index}].name: must not be empty", field="parties")
+        _text(party.name, f"parties[{index}].name")
         _identifier(identifiers.uscc, party.uscc, f"parties[{index}].uscc")
     roles = {party.role for party in consignment.parties}
     if not {"shipper", "consignee"} <= roles:
@@ -110,16 +138,25 @@ def _check(consignment: Consignment) -> None:
     if not consignment.goods:
         raise BadUserInput("goods: a consignment carries at least one line of goods", field="goods")
     for index, goods in enumerate(consignment.goods):
-        if goods.packages < 1 or goods.gross_weight_kg <= 0:
+        if goods.packages < 1 or not 0 < goods.gross_weight_kg < WEIGHT_MAX_KG:
             raise BadUserInput(
-                f"goods[{index}]: packages and gross weight must be above zero", field="goods"
+                f"goods[{index}]: packages above zero, gross weight above zero and below "
+                f"{WEIGHT_MAX_KG:,} kg",
+                field="goods",
             )
+        _text(goods.description, f"goods[{index}].description")
+        _text(goods.packaging, f"goods[{index}].packaging")
         if (goods.un_number is None) != (goods.hazard_class is None):
             raise BadUserInput(
                 f"goods[{index}]: dangerous goods give the UN number and the class together",
                 field="goods",
             )
         _identifier(identifiers.un_number, goods.un_number, f"goods[{index}].unNumber")
+        if goods.hazard_class is not None and goods.hazard_class not in CLASSES:
+            raise BadUserInput(
+                f"goods[{index}].hazardClass: {goods.hazard_class!r} is not a class of GB 6944",
+                field="goods",
+            )
     for number in consignment.containers:
         try:
             identifiers.container_number(number, "containers")
@@ -160,11 +197,21 @@ async def book(session: AsyncSession, consignment: Consignment, booked_by: str) 
         dangerous_goods=any(goods.un_number for goods in consignment.goods),
         booked_by=booked_by,
     )
-    session.add(row)
-    await session.flush()
+    try:
+        async with session.begin_nested():  # two bookings of one reference at once
+            session.add(row)
+            await session.flush()
+    except IntegrityError:
+        raise BadUserInput(
+            f"reference: {consignment.reference} is booked already", field="reference"
+        ) from None
     session.add_all(
         ConsignmentContainerRow(consignment_id=row.id, container_number=number)
         for number in dict.fromkeys(consignment.containers)
+    )
+    session.add_all(
+        ConsignmentPartyRow(consignment_id=row.id, uscc=uscc)
+        for uscc in dict.fromkeys(p.uscc for p in consignment.parties if p.uscc)
     )
     session.add_all(_leg_row(row.id, leg) for leg in consignment.legs)
     await session.flush()
@@ -184,8 +231,29 @@ async def find(session: AsyncSession, reference: str) -> ConsignmentRow:
     return row
 
 
+def _distance(at: dt.datetime, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+    """How far ``at`` lies outside [start, end]; zero inside."""
+    return max(start - at, at - end, dt.timedelta(0))
+
+
+def _nearest(
+    candidates: Sequence[tuple[int, dt.datetime, dt.datetime]], at: dt.datetime
+) -> list[int]:
+    """The consignments whose window is nearest ``at`` (and within ``SLACK``): a vehicle or a
+    box on two jobs belongs to the one it is on, not to the one before or after it."""
+    distances: dict[int, dt.timedelta] = {}
+    for consignment_id, start, end in candidates:
+        distance = _distance(at, start, end)
+        if distance <= SLACK:
+            distances[consignment_id] = min(distance, distances.get(consignment_id, distance))
+    if not distances:
+        return []
+    best = min(distances.values())
+    return sorted(c for c, distance in distances.items() if distance == best)
+
+
 async def concerned(session: AsyncSession, event: ConsignmentEvent) -> list[int]:
-    """The open consignments an event is about, by the most specific reference it carries."""
+    """The consignments an event is about, by the most specific reference it carries."""
     if event.consignment_reference:
         # Named outright, a late event still finds a delivered consignment; a closed one is final.
         found = await session.scalar(
@@ -195,43 +263,52 @@ async def concerned(session: AsyncSession, event: ConsignmentEvent) -> list[int]
             )
         )
         return [] if found is None else [found]
-    is_open = ConsignmentRow.status.in_(OPEN)
+    followed = ConsignmentRow.status.in_(FOLLOWED)
+    legs = ConsignmentLegRow
     if event.container_number:
         query = (
-            select(ConsignmentContainerRow.consignment_id)
-            .join(ConsignmentRow, ConsignmentRow.id == ConsignmentContainerRow.consignment_id)
-            .where(ConsignmentContainerRow.container_number == event.container_number, is_open)
+            select(
+                legs.consignment_id,
+                func.min(legs.planned_departure),
+                func.max(legs.planned_arrival),
+            )
+            .join(ConsignmentRow, ConsignmentRow.id == legs.consignment_id)
+            .join(
+                ConsignmentContainerRow,
+                ConsignmentContainerRow.consignment_id == legs.consignment_id,
+            )
+            .where(ConsignmentContainerRow.container_number == event.container_number, followed)
+            .group_by(legs.consignment_id)
         )
-        return list((await session.scalars(query)).all())
-    window = (
-        ConsignmentLegRow.planned_departure <= event.occurred_at + SLACK,
-        ConsignmentLegRow.planned_arrival >= event.occurred_at - SLACK,
-    )
-    if event.vehicle_plate:
-        match = ConsignmentLegRow.vehicle_plate == event.vehicle_plate
-    elif event.vessel_mmsi:
-        match = ConsignmentLegRow.vessel_mmsi == event.vessel_mmsi
+    elif event.vehicle_plate or event.vessel_mmsi:
+        if event.vehicle_plate:
+            match = [legs.vehicle_plate == event.vehicle_plate]
+            if event.vehicle_plate_color is not None:
+                match.append(legs.vehicle_plate_color == event.vehicle_plate_color)
+        else:
+            match = [legs.vessel_mmsi == event.vessel_mmsi]
+        query = (
+            select(legs.consignment_id, legs.planned_departure, legs.planned_arrival)
+            .join(ConsignmentRow, ConsignmentRow.id == legs.consignment_id)
+            .where(*match, followed)
+        )
     else:
         return []
-    query = (
-        select(ConsignmentLegRow.consignment_id)
-        .join(ConsignmentRow, ConsignmentRow.id == ConsignmentLegRow.consignment_id)
-        .where(match, is_open, *window)
-        .distinct()
-    )
-    return list((await session.scalars(query)).all())
+    rows = (await session.execute(query)).all()
+    return _nearest([(c, start, end) for c, start, end in rows], event.occurred_at)
 
 
 async def record(
     session: AsyncSession,
     event: ConsignmentEvent,
     received_at: dt.datetime,
-    allowed: Callable[[int], Awaitable[bool]] | None = None,
+    reported_by: str,
 ) -> list[int]:
-    """Attach an event to every consignment it concerns (and ``allowed``); returns where new."""
+    """Attach an event to every consignment it concerns; returns where it was new.
+
+    ``reported_by`` is who delivered it to the hub: an agency's feed, or a client.
+    """
     targets = await concerned(session, event)
-    if allowed is not None:
-        targets = [target for target in targets if await allowed(target)]
     new: list[int] = []
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -243,7 +320,12 @@ async def record(
         }
         statement = (
             insert(ConsignmentEventRow)
-            .values(consignment_id=consignment_id, received_at=received_at, **values)
+            .values(
+                consignment_id=consignment_id,
+                received_at=received_at,
+                reported_by=reported_by,
+                **values,
+            )
             .on_conflict_do_nothing(index_elements=["consignment_id", "source", "source_event_id"])
             .returning(ConsignmentEventRow.id)
         )
@@ -255,6 +337,39 @@ async def record(
             delivered = event.kind is ConsignmentEventKind.DELIVERED
             row.status = ConsignmentStatus.DELIVERED if delivered else ConsignmentStatus.IN_TRANSIT
     return new
+
+
+async def report(
+    session: AsyncSession,
+    event: ConsignmentEvent,
+    writer: Writer,
+    leg: int | None,
+    received_at: dt.datetime,
+) -> tuple[ConsignmentRow, ConsignmentEvent, bool]:
+    """A client's report of an event on a consignment it names: checked as input (the same
+    rules as the status-event standard) and against what the client may report. Returns the
+    consignment, the event as recorded (its leg's vehicle, vessel and mode filled in) and
+    whether it was new."""
+    _check_event(event)
+    if event.source != writer.client_id and not event.source.startswith(f"{writer.client_id}/"):
+        raise Forbidden(f"source: {event.source!r}: a client reports under its own client id")
+    row = await find(session, event.consignment_reference or "")
+    if row.status is ConsignmentStatus.CLOSED:
+        raise BadUserInput(f"consignment {row.reference} is closed: it takes no events")
+    legs = await legs_of(session, row.id)
+    if not writer.booked(row) and not writer.concerned(row, legs):
+        raise hidden(row)
+    own = reporting_leg(row, legs, writer, leg, event)
+    if own is not None:
+        event = dataclasses.replace(
+            event,
+            mode=own.mode,
+            vehicle_plate=own.vehicle_plate,
+            vehicle_plate_color=own.vehicle_plate_color,
+            vessel_mmsi=own.vessel_mmsi,
+        )
+    new = await record(session, event, received_at, writer.client_id)
+    return row, event, bool(new)
 
 
 async def close(session: AsyncSession, reference: str, writer: Writer) -> ConsignmentRow:
@@ -289,8 +404,15 @@ async def add_leg(
         raise BadUserInput(
             f"leg.sequence: the next leg of {reference} is {len(legs) + 1}", field="leg.sequence"
         )
-    session.add(_leg_row(row.id, leg))
-    await session.flush()
+    try:
+        async with session.begin_nested():  # two clients adding the same next leg at once
+            session.add(_leg_row(row.id, leg))
+            await session.flush()
+    except IntegrityError:
+        raise BadUserInput(
+            f"leg.sequence: leg {leg.sequence} of {reference} was added meanwhile",
+            field="leg.sequence",
+        ) from None
     return row
 
 
@@ -320,25 +442,6 @@ async def change_leg(
     return row
 
 
-async def writable_leg(
-    session: AsyncSession, row: ConsignmentRow, sequence: int | None, writer: Writer
-) -> ConsignmentLegRow | None:
-    """The leg an event is recorded against, once the writer may record it.
-
-    The booker records anything (a leg is optional); a carrier names one of its own legs.
-    """
-    leg = None if sequence is None else await session.get(ConsignmentLegRow, (row.id, sequence))
-    if sequence is not None and leg is None:
-        raise NotFound(f"consignment {row.reference} has no leg {sequence}")
-    if writer.booked(row):
-        return leg
-    if leg is None:
-        raise Forbidden(f"consignment {row.reference}: a carrier names the leg it reports on")
-    if not writer.carries(leg):
-        raise Forbidden(f"consignment {row.reference}: leg {sequence} is not yours to report on")
-    return leg
-
-
 async def legs_of(session: AsyncSession, consignment_id: int) -> list[ConsignmentLegRow]:
     """The legs of a consignment, in order."""
     query = (
@@ -361,59 +464,6 @@ async def timeline(session: AsyncSession, consignment_id: int) -> list[Consignme
         )
     )
     return list((await session.scalars(query)).all())
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """Where a consignment is: its current leg (None once delivered) and expected arrival."""
-
-    current_leg: int | None
-    eta: dt.datetime | None
-
-
-_DEPARTING = (ConsignmentEventKind.GATE_OUT, ConsignmentEventKind.LOAD, ConsignmentEventKind.DEPART)
-_ARRIVING = (
-    ConsignmentEventKind.ARRIVE,
-    ConsignmentEventKind.DISCHARGE,
-    ConsignmentEventKind.GATE_IN,
-)
-
-
-def progress(legs: Sequence[ConsignmentLegRow], events: Sequence[ConsignmentEventRow]) -> Progress:
-    """The current leg and the ETA, derived from the timeline alone.
-
-    A handover moves the consignment to the next leg; an event about a later leg's vehicle or
-    vessel moves it to that leg; an event by another mode moves it to the next leg of that
-    mode. The ETA is the last leg's planned arrival, shifted by how late the latest event is
-    against the plan of its leg.
-    """
-    if not legs:
-        return Progress(None, None)
-    index = 0
-    for event in events:
-        if event.kind is ConsignmentEventKind.DELIVERED:
-            return Progress(None, event.occurred_at)
-        own = [
-            i
-            for i in range(index, len(legs))
-            if (event.vehicle_plate and legs[i].vehicle_plate == event.vehicle_plate)
-            or (event.vessel_mmsi and legs[i].vessel_mmsi == event.vessel_mmsi)
-        ]
-        if event.kind is ConsignmentEventKind.HANDOVER:
-            index = min(index + 1, len(legs) - 1)
-        elif own:
-            index = own[0]
-        elif event.mode is not None and event.mode is not legs[index].mode:
-            later = [i for i in range(index + 1, len(legs)) if legs[i].mode is event.mode]
-            index = later[0] if later else index
-    delay = dt.timedelta(0)
-    if events:
-        latest, leg = events[-1], legs[index]
-        if latest.kind in _DEPARTING:
-            delay = latest.occurred_at - leg.planned_departure
-        elif latest.kind in _ARRIVING:
-            delay = latest.occurred_at - leg.planned_arrival
-    return Progress(legs[index].sequence, legs[-1].planned_arrival + max(delay, dt.timedelta(0)))
 
 
 def from_agency_record(agency: str, record: object) -> ConsignmentEvent | None:
@@ -532,5 +582,5 @@ async def import_record(
     row = await book(session, consignment, booked_by)
     for event in sorted(events, key=lambda e: e.occurred_at):
         own = dataclasses.replace(event, consignment_reference=row.reference)
-        await record(session, own, received_at)
+        await record(session, own, received_at, booked_by)
     return row

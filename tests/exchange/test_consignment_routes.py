@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from functools import partial
 from typing import Any
@@ -12,7 +13,13 @@ from starlette.testclient import TestClient
 from hub.app import create_app
 from hub.config import Settings
 from hub.db import session_factory
-from hub.exchange.consignments import STATUS_EVENT_NS, consignment_from_xml
+from hub.exchange.consignments import (
+    STATUS_EVENT_NS,
+    consignment_from_xml,
+    events_from_xml,
+    events_to_xml,
+)
+from hub.exchange.protocol import Header
 from hub.exchange.validation import MAX_DOCUMENT_BYTES
 from hub.multimodal.models import (
     ConsignmentContainerRow,
@@ -50,6 +57,15 @@ async def _forget(app: Any, reference: str) -> None:
         await session.execute(delete(ConsignmentRow).where(ConsignmentRow.id == found))
 
 
+def _reported(reference: str = REFERENCE) -> bytes:
+    """The example's events as a client reports them: every one names the consignment."""
+    events = [
+        dataclasses.replace(event, consignment_reference=reference)
+        for event in events_from_xml(SUZHOU_EVENTS.read_bytes())
+    ]
+    return events_to_xml(events, Header("forwarder-1", "JSMM", "2026-11-27T12:00:00+08:00"))
+
+
 def _without_header(document: bytes) -> bytes:
     return re.sub(rb"<h:Header>.*?</h:Header>", b"", document, flags=re.DOTALL)
 
@@ -61,6 +77,7 @@ def test_an_exported_consignment_validates_and_imports_back_to_the_same(
     with TestClient(app) as client:
         forwarder = _headers(client, "consignment:write")
         reader = _headers(client, "registry:read")
+        trusted = _headers(client, "consignment:import")
 
         def timeline() -> dict[str, Any]:
             answer = client.post(
@@ -77,25 +94,26 @@ def test_an_exported_consignment_validates_and_imports_back_to_the_same(
             "/exchange/multimodal/waybills", content=SUZHOU.read_bytes(), headers=forwarder
         )
         reported = client.post(
-            "/exchange/multimodal/status-events",
-            content=SUZHOU_EVENTS.read_bytes(),
-            headers=forwarder,
+            "/exchange/multimodal/status-events", content=_reported(), headers=forwarder
         )
         repeated = client.post(
-            "/exchange/multimodal/status-events",
-            content=SUZHOU_EVENTS.read_bytes(),
-            headers=forwarder,
+            "/exchange/multimodal/status-events", content=_reported(), headers=forwarder
         )
         before = timeline()
-        exported = client.get(f"/exchange/multimodal/consignments/{REFERENCE}", headers=reader)
+        # It carries dangerous goods: a registry reader not concerned may not take them away.
+        withheld = client.get(f"/exchange/multimodal/consignments/{REFERENCE}", headers=reader)
+        exported = client.get(f"/exchange/multimodal/consignments/{REFERENCE}", headers=forwarder)
         client.portal.call(_forget, app, REFERENCE)  # type: ignore[union-attr]
-        gone = client.get(f"/exchange/multimodal/consignments/{REFERENCE}", headers=reader)
-        imported = client.post(
+        gone = client.get(f"/exchange/multimodal/consignments/{REFERENCE}", headers=forwarder)
+        untrusted = client.post(
             "/exchange/multimodal/consignments", content=exported.content, headers=forwarder
+        )
+        imported = client.post(
+            "/exchange/multimodal/consignments", content=exported.content, headers=trusted
         )
         after = timeline()
         exported_again = client.get(
-            f"/exchange/multimodal/consignments/{REFERENCE}", headers=reader
+            f"/exchange/multimodal/consignments/{REFERENCE}", headers=trusted
         )
 
     assert booked.status_code == 201, booked.text
@@ -105,12 +123,17 @@ def test_an_exported_consignment_validates_and_imports_back_to_the_same(
     assert reported.status_code == 200, reported.text
     assert reported.json()["recorded"] > 0
     assert repeated.json()["recorded"] == 0  # the same events again change nothing
-    assert exported.status_code == 200
+    assert withheld.status_code == 403
+    assert "carries dangerous goods" in withheld.json()["message"]
+    assert exported.status_code == 200, exported.text
     assert exported.headers["content-type"] == "application/xml"
     consignment, events = consignment_from_xml(exported.content)  # validates against the XSD
     assert consignment.reference == REFERENCE
     assert len(events) == len(before["timeline"])
     assert gone.status_code == 404
+    # Imported events keep the sources they were recorded with: only trusted systems import.
+    assert untrusted.status_code == 403
+    assert untrusted.json()["error"] == "insufficient_scope"
     assert imported.status_code == 201, imported.text
     assert after == before
     assert consignment_from_xml(exported_again.content) == (consignment, events)
@@ -129,18 +152,17 @@ def test_refused_documents_say_why_and_store_nothing(settings: Settings) -> None
             + f'<se:StatusEvents xmlns:se="{STATUS_EVENT_NS}">&e;</se:StatusEvents>'.encode()
         )
         answers = {
-            "anonymous": client.post(
-                "/exchange/multimodal/status-events", content=SUZHOU_EVENTS.read_bytes()
-            ),
+            "anonymous": client.post("/exchange/multimodal/status-events", content=_reported()),
             "no scope": client.post(
-                "/exchange/multimodal/status-events",
-                content=SUZHOU_EVENTS.read_bytes(),
-                headers=reader,
+                "/exchange/multimodal/status-events", content=_reported(), headers=reader
             ),
             "not theirs": client.post(
+                "/exchange/multimodal/status-events", content=_reported(), headers=other
+            ),
+            "no reference": client.post(
                 "/exchange/multimodal/status-events",
                 content=SUZHOU_EVENTS.read_bytes(),
-                headers=other,
+                headers=forwarder,
             ),
             "hostile": client.post(
                 "/exchange/multimodal/status-events", content=hostile, headers=forwarder
@@ -160,14 +182,17 @@ def test_refused_documents_say_why_and_store_nothing(settings: Settings) -> None
                 f"/exchange/multimodal/consignments/{REFERENCE}", headers=other
             ),
         }
-        record = client.get(f"/exchange/multimodal/consignments/{REFERENCE}", headers=reader)
+        record = client.get(f"/exchange/multimodal/consignments/{REFERENCE}", headers=forwarder)
 
     statuses = {name: answer.status_code for name, answer in answers.items()}
     assert statuses == {
-        "anonymous": 401, "no scope": 403, "not theirs": 403, "hostile": 400,
-        "oversized": 413, "not a waybill": 400, "unknown": 404, "not concerned": 403,
+        "anonymous": 401, "no scope": 403, "not theirs": 404, "no reference": 400,
+        "hostile": 400, "oversized": 413, "not a waybill": 400, "unknown": 404,
+        "not concerned": 404,
     }  # fmt: skip
-    assert "does not concern you" in answers["not theirs"].json()["message"]
+    # To a client it does not concern, a consignment is not there at all.
+    assert answers["not theirs"].json()["message"] == f"Event[1]: consignment {REFERENCE} not found"
+    assert "names the consignment" in answers["no reference"].json()["message"]
     assert "StatusEvents" in answers["not a waybill"].json()["message"]
     _, events = consignment_from_xml(record.content)
     assert events == []  # none of the refused documents left an event behind

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
+from hub.canonical import multimodal
 from hub.canonical.codes import (
     ConsignmentEventKind,
     DangerousGoodsClass,
@@ -463,3 +464,29 @@ def test_a_waybill_document_carries_one_to_a_hundred_waybills(count: int) -> Non
 def test_an_event_document_carries_at_least_one_event() -> None:
     with pytest.raises(ValueError, match="1-1000 events, not 0"):
         events_to_xml([], HEADER)
+
+
+def _simple_type(xsd: Path, name: str) -> Any:
+    found = etree.parse(str(xsd)).getroot().find(f"{XS}simpleType[@name='{name}']")
+    assert found is not None, f"{xsd.name} has no simple type {name}"
+    return found
+
+
+def test_graphql_input_is_held_to_the_rules_of_the_standard() -> None:
+    waybill, events = WAYBILL_SCHEMA, STATUS_EVENT_SCHEMA
+
+    def pattern(xsd: Path, name: str) -> str | None:
+        found = _simple_type(xsd, name).find(f"{XS}restriction/{XS}pattern")
+        return None if found is None else found.get("value")
+
+    def limit(xsd: Path, name: str, facet: str) -> str | None:
+        found = _simple_type(xsd, name).find(f"{XS}restriction/{XS}{facet}")
+        return None if found is None else found.get("value")
+
+    assert pattern(waybill, "ReferenceType") == multimodal.REFERENCE
+    assert pattern(waybill, "RailWaybillNumberType") == multimodal.RAIL_WAYBILL_NUMBER
+    assert pattern(events, "SourceType") == multimodal.SOURCE
+    assert pattern(events, "SourceEventIdType") == multimodal.SOURCE_EVENT_ID
+    assert limit(waybill, "TextType", "maxLength") == str(multimodal.TEXT_MAX)
+    assert limit(events, "RemarksType", "maxLength") == str(multimodal.REMARKS_MAX)
+    assert limit(waybill, "WeightKgType", "maxExclusive") == str(multimodal.WEIGHT_MAX_KG)

@@ -18,6 +18,7 @@ from adapters.maritime.mapping import export_port_call
 from adapters.positioning.mapping import export_vehicle_position
 from adapters.rail.mapping import export_container_event
 from hub.canonical.codes import (
+    ConsignmentEventKind,
     ContainerEventKind,
     PlateColor,
     PortCallKind,
@@ -25,13 +26,15 @@ from hub.canonical.codes import (
     TransportMode,
 )
 from hub.canonical.geo import distance_m
-from hub.canonical.multimodal import Consignment, Goods, Leg, Party
+from hub.canonical.multimodal import Consignment, ConsignmentEvent, Goods, Leg, Party
 from hub.canonical.records import ContainerEvent, PortCall, VehiclePosition
+from hub.exchange.consignments import consignment_from_xml, consignment_to_xml
 from hub.exchange.geofence import RADIUS_M
 from hub.exchange.pipeline import Exchange
 from hub.exchange.protocol import Header
 from hub.exchange.registry import AdapterRegistry
 from hub.multimodal import service
+from hub.multimodal.access import Writer
 from hub.stations.models import Station
 from tests.multimodal.test_service import CST, ROAD_CARRIER, container
 
@@ -216,3 +219,25 @@ async def test_fixes_too_far_apart_say_nothing_of_a_crossing(sessions: Any) -> N
     document = export_vehicle_position(gap, Header("vp-gap", "positioning", T0.isoformat()))
 
     assert await _fed(sessions, [document]) == []
+
+
+async def test_the_whole_journey_goes_out_as_one_valid_document_and_back(sessions: Any) -> None:
+    await _arrange(sessions)
+    exchange = Exchange(AdapterRegistry.discover(), sessions)
+    for agency, _, body in _documents():
+        await exchange.receive_and_process(agency, body, "push")
+    delivered = ConsignmentEvent(
+        source="test", source_event_id="DLVD-1", kind=ConsignmentEventKind.DELIVERED,
+        occurred_at=T0 + dt.timedelta(hours=50), location="青岛港湾国际贸易有限公司仓库",
+        consignment_reference="JSMM-2026-0001",
+    )  # fmt: skip
+    async with sessions() as session, session.begin():
+        await service.report(session, delivered, Writer("test"), None, T0)
+        row = await service.find(session, "JSMM-2026-0001")
+        consignment, events = await service.as_record(session, row)
+
+    document = consignment_to_xml(consignment, events, Header("x", "hub", T0.isoformat()))
+
+    # Geofence events (ids of ASCII only), agency events and a client's report, all valid.
+    assert consignment_from_xml(document) == (consignment, events)
+    assert {event.source for event in events} == {"positioning", "rail", "maritime", "test"}

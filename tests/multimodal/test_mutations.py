@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from functools import partial
 from typing import Any
 
@@ -14,6 +15,7 @@ from tests.conftest import register_client
 from tests.multimodal.test_service import RAIL_CARRIER, ROAD_CARRIER
 
 OTHER_CARRIER = "91320300MA1P00003D"
+CONSIGNEE = "91320000MA1Q00004K"
 
 CONSIGNMENT = """reference status dangerousGoods bookedBy currentLeg
   goods { description unNumber hazardClass }
@@ -46,7 +48,7 @@ RAIL_LEG = {
 WAYBILL = {
     "reference": "js-2026-100001", "issuedAt": "2026-11-19T10:00:00+08:00",
     "parties": [{"role": "shipper", "name": "苏州精细化工有限公司"},
-                {"role": "consignee", "name": "徐州化工物资有限公司"}],
+                {"role": "consignee", "name": "徐州化工物资有限公司", "uscc": CONSIGNEE}],
     "goods": [{"description": "乙醇", "packages": 20, "packaging": "罐式集装箱",
                "grossWeightKg": 21000, "unNumber": "UN1170", "hazardClass": "3"}],
     "containers": ["CSQU3054383"],
@@ -72,6 +74,18 @@ def _event(kind: str, event_id: str, leg: int | None, hour: int = 9) -> dict[str
     return event if leg is None else {**event, "leg": leg}
 
 
+def _from_tomorrow(leg: dict[str, Any]) -> dict[str, Any]:
+    """The leg moved on by as many days as it takes to start tomorrow or later."""
+    days = (dt.date.today() - dt.date(2026, 11, 20)).days + 1
+    return {
+        **leg,
+        **{
+            key: (dt.datetime.fromisoformat(leg[key]) + dt.timedelta(days=days)).isoformat()
+            for key in ("plannedDeparture", "plannedArrival")
+        },
+    }
+
+
 def _errors(answer: dict[str, Any]) -> list[tuple[str, str]]:
     return [(e["extensions"]["code"], e["message"]) for e in answer.get("errors", [])]
 
@@ -91,6 +105,7 @@ def test_a_booker_manages_its_consignment_and_carriers_write_only_their_legs(
         road = _token(client, "consignment:write", ROAD_CARRIER)
         rail = _token(client, "consignment:write", RAIL_CARRIER)
         stranger = _token(client, "consignment:write", OTHER_CARRIER)
+        consignee = _token(client, "consignment:write", CONSIGNEE)
         reader = _token(client, "registry:read")
 
         booked = call(BOOK, forwarder, w=WAYBILL)
@@ -108,6 +123,10 @@ def test_a_booker_manages_its_consignment_and_carriers_write_only_their_legs(
         unnamed = call(RECORD, road, e=_event("GATE_OUT", "r1", None))
         foreign = call(RECORD, stranger, e=_event("GATE_OUT", "s1", 1))
         wrong_leg = call(RECORD, road, e=_event("LOAD", "r2", 2))
+        early_delivery = call(RECORD, road, e=_event("DELIVERED", "r3", 1))
+        wrong_mode = call(RECORD, rail, e={**_event("LOAD", "t1", 2), "mode": "ROAD"})
+        by_consignee = call(RECORD, consignee, e=_event("DELIVERED", "c1", None))
+        read_by_consignee = call(READ, consignee, r="JS-2026-100001")
         reported = call(RECORD, road, e=_event("GATE_OUT", "r1", 1))
         read_by_stranger = call(READ, stranger, r="JS-2026-100001")
         read_by_reader = call(READ, reader, r="JS-2026-100001")
@@ -136,15 +155,29 @@ def test_a_booker_manages_its_consignment_and_carriers_write_only_their_legs(
     legs = changed["data"]["changeConsignmentLeg"]["legs"]
     assert legs[1]["plannedArrival"] == "2026-11-21T10:00:00+00:00"
     assert legs[1]["carrierUscc"] == RAIL_CARRIER
-    assert "names the leg" in _errors(unnamed)[0][1]
-    assert _errors(foreign)[0][0] == "FORBIDDEN"
+    # The one leg the road carrier carries is the one it reports on: its truck, by road.
+    unnamed_event = unnamed["data"]["recordConsignmentEvent"]["timeline"][0]
+    assert unnamed_event["kind"] == "GATE_OUT"
+    assert "delivery is reported by the last leg's carrier" in _errors(early_delivery)[0][1]
+    assert _errors(wrong_mode)[0] == (
+        "BAD_USER_INPUT",
+        "mode: leg 2 of JS-2026-100001 goes by RAIL, not ROAD",
+    )
+    # A party named by its credit code follows the consignment, but reports nothing on it.
+    assert read_by_consignee["data"]["consignment"]["reference"] == "JS-2026-100001"
+    assert _errors(by_consignee)[0] == (
+        "FORBIDDEN",
+        "consignment JS-2026-100001: you carry none of its legs",
+    )
+    # To a client it does not concern, a consignment is not there at all.
+    assert _errors(foreign)[0] == ("NOT_FOUND", "consignment JS-2026-100001 not found")
     assert _errors(wrong_leg)[0] == (
         "FORBIDDEN",
         "consignment JS-2026-100001: leg 2 is not yours to report on",
     )
     timeline = reported["data"]["recordConsignmentEvent"]["timeline"]
     assert [e["kind"] for e in timeline] == ["GATE_OUT"]
-    assert _errors(read_by_stranger)[0][0] == "FORBIDDEN"
+    assert _errors(read_by_stranger)[0] == ("NOT_FOUND", "consignment JS-2026-100001 not found")
     assert read_by_reader["data"]["consignment"]["status"] == "IN_TRANSIT"
     assert _errors(closed_by_carrier)[0][0] == "FORBIDDEN"
     assert closed["data"]["closeConsignment"]["status"] == "CLOSED"
@@ -208,7 +241,8 @@ def test_dangerous_goods_details_go_to_those_concerned_and_to_enforcement_on_the
         rail = _token(client, "consignment:write", RAIL_CARRIER)
         reader = _token(client, "registry:read")
         enforcement = _token(client, "registry:read enforcement:read")
-        two_legs = {**WAYBILL, "legs": [ROAD_LEG, RAIL_LEG]}
+        # Planned from tomorrow: booked, the goods are not on the road yet.
+        two_legs = {**WAYBILL, "legs": [_from_tomorrow(ROAD_LEG), _from_tomorrow(RAIL_LEG)]}
         client.post("/graphql", json={"query": BOOK, "variables": {"w": two_legs}},
                     headers=forwarder)  # fmt: skip
         booked = read(enforcement)

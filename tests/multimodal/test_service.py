@@ -88,7 +88,7 @@ async def test_shuffled_and_repeated_events_give_one_timeline(sessions: Any) -> 
         await service.book(session, journey(), "test")
     async with sessions() as session, session.begin():
         for item in shuffled:
-            await service.record(session, item, T0)
+            await service.record(session, item, T0, "test")
 
     assert await timeline_of(sessions, "JS-2026-000001") == [
         ("E1", "GATE_OUT"), ("E2", "ARRIVE"), ("E3", "HANDOVER"), ("E4", "LOAD"), ("E5", "DEPART"),
@@ -99,7 +99,7 @@ async def test_progress_follows_the_legs_and_the_delay(sessions: Any) -> None:
     async with sessions() as session, session.begin():
         row = await service.book(session, journey(), "test")
         for item in road_and_rail_events():
-            await service.record(session, item, T0)
+            await service.record(session, item, T0, "test")
         legs = await service.legs_of(session, row.id)
         state = service.progress(legs, await service.timeline(session, row.id))
         status = row.status
@@ -117,6 +117,7 @@ async def test_delivery_ends_the_journey(sessions: Any) -> None:
             session,
             event(9, ConsignmentEventKind.DELIVERED, 32, consignment_reference="JS-2026-000001"),
             T0,
+            "test",
         )
         legs = await service.legs_of(session, row.id)
         state = service.progress(legs, await service.timeline(session, row.id))
@@ -129,22 +130,127 @@ async def test_events_about_nothing_booked_attach_nowhere(sessions: Any) -> None
     async with sessions() as session, session.begin():
         await service.book(session, journey(), "test")
         elsewhere = await service.record(
-            session, event(1, ConsignmentEventKind.LOAD, 1, container_number=container(1)), T0
+            session,
+            event(1, ConsignmentEventKind.LOAD, 1, container_number=container(1)),
+            T0,
+            "test",
         )
         too_late = await service.record(
             session,
             event(2, ConsignmentEventKind.ARRIVE, 24 * 9, vehicle_plate="苏E12345"),
             T0,
+            "test",
         )
 
     assert elsewhere == []
     assert too_late == [], "outside the leg's planned window by more than the slack"
 
 
+def _later(days: int, reference: str) -> Consignment:
+    """The same journey ``days`` later under another reference: the truck's and box's next job."""
+    shift = dt.timedelta(days=days)
+    base = journey(reference)
+    return dataclasses.replace(
+        base,
+        issued_at=base.issued_at + shift,
+        legs=tuple(
+            dataclasses.replace(
+                leg,
+                planned_departure=leg.planned_departure + shift,
+                planned_arrival=leg.planned_arrival + shift,
+            )
+            for leg in base.legs
+        ),
+    )
+
+
+async def test_a_truck_or_box_on_two_jobs_reports_to_the_one_it_is_on(sessions: Any) -> None:
+    async with sessions() as session, session.begin():
+        await service.book(session, journey(), "test")
+        await service.book(session, _later(1, "JS-2026-000002"), "test")
+        await service.book(session, _later(30, "JS-2026-000003"), "test")
+        # The next day's gate-out is nearer the second job's plan than the first's.
+        next_day = await service.record(
+            session,
+            event(1, ConsignmentEventKind.GATE_OUT, 24.5, vehicle_plate="苏E12345",
+                  vehicle_plate_color=PlateColor.YELLOW),
+            T0, "test",
+        )  # fmt: skip
+        other_colour = await service.record(
+            session,
+            event(2, ConsignmentEventKind.GATE_OUT, 0.5, vehicle_plate="苏E12345",
+                  vehicle_plate_color=PlateColor.BLUE),
+            T0, "test",
+        )  # fmt: skip
+        month_later = await service.record(
+            session,
+            event(3, ConsignmentEventKind.LOAD, 24 * 30 + 11, container_number=container(305438)),
+            T0, "test",
+        )  # fmt: skip
+        ids = {
+            reference: (await service.find(session, reference)).id
+            for reference in ("JS-2026-000002", "JS-2026-000003")
+        }
+
+    assert next_day == [ids["JS-2026-000002"]]
+    assert other_colour == [], "a plate of another colour is another vehicle"
+    assert month_later == [ids["JS-2026-000003"]]
+
+
+async def test_a_late_event_still_reaches_a_delivered_consignment(sessions: Any) -> None:
+    async with sessions() as session, session.begin():
+        await service.book(session, journey(), "test")
+        await service.record(
+            session,
+            event(9, ConsignmentEventKind.DELIVERED, 32, consignment_reference="JS-2026-000001"),
+            T0, "test",
+        )  # fmt: skip
+    async with sessions() as session, session.begin():
+        late = await service.record(
+            session,
+            event(5, ConsignmentEventKind.ARRIVE, 29, container_number=container(305438),
+                  mode=TransportMode.RAIL),
+            T0, "test",
+        )  # fmt: skip
+
+    assert len(late) == 1
+    assert await timeline_of(sessions, "JS-2026-000001") == [("E5", "ARRIVE"), ("E9", "DELIVERED")]
+
+
+async def test_one_handover_reported_by_both_sides_moves_the_goods_once(sessions: Any) -> None:
+    three = dataclasses.replace(
+        journey(),
+        legs=(
+            *journey().legs,
+            Leg(3, TransportMode.ROAD, None, "徐州配送", "徐州北站", "徐州重工物资有限公司", None,
+                T0 + dt.timedelta(hours=32), T0 + dt.timedelta(hours=34)),
+        ),
+    )  # fmt: skip
+    handovers = [
+        event(3, ConsignmentEventKind.ARRIVE, 10, consignment_reference="JS-2026-000001",
+              vehicle_plate="苏E12345", location="连云港东站"),
+        event(4, ConsignmentEventKind.HANDOVER, 11, consignment_reference="JS-2026-000001",
+              source="road", location="连云港东站"),
+        event(5, ConsignmentEventKind.HANDOVER, 11.5, consignment_reference="JS-2026-000001",
+              source="rail", location="连云港东站"),
+    ]  # fmt: skip
+    async with sessions() as session, session.begin():
+        row = await service.book(session, three, "test")
+        for item in handovers:
+            await service.record(session, item, T0, "test")
+        state = service.progress(
+            await service.legs_of(session, row.id), await service.timeline(session, row.id)
+        )
+
+    assert state.current_leg == 2
+    # Arrived at T0+10h against a plan of T0+8h: two hours late, handovers or not.
+    assert state.eta == T0 + dt.timedelta(hours=36)
+
+
 async def test_booking_refuses_broken_rules(sessions: Any) -> None:
     good = journey()
-    bad_container = dataclasses.replace(good, reference="JS-1", containers=("CSQU3054384",))
-    no_consignee = dataclasses.replace(good, reference="JS-2", parties=good.parties[:1])
+    bad_container = dataclasses.replace(good, reference="JS-000001", containers=("CSQU3054384",))
+    no_consignee = dataclasses.replace(good, reference="JS-000002", parties=good.parties[:1])
     async with sessions() as session, session.begin():
         await service.book(session, good, "test")
         with pytest.raises(BadUserInput, match="booked already"):

@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import strawberry
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
@@ -22,11 +21,9 @@ from hub.api.consignments.types import Consignment, load_consignment, writer_of
 from hub.api.context import Context
 from hub.api.permissions import RequiresScopes
 from hub.auth.scopes import CONSIGNMENT_WRITE
-from hub.canonical.codes import ConsignmentStatus
 from hub.canonical.multimodal import ConsignmentEvent as EventRecord
-from hub.errors import BadUserInput
 from hub.multimodal import service
-from hub.multimodal.models import ConsignmentEventRow, ConsignmentRow
+from hub.multimodal.models import ConsignmentRow
 
 WRITERS = RequiresScopes(any_of=[CONSIGNMENT_WRITE])
 
@@ -122,31 +119,21 @@ class ConsignmentMutation:
     ) -> Consignment:
         ctx = info.context
         writer = writer_of(ctx.principal)
-        occurred_at = zoned(event.occurred_at, "event.occurredAt")
+        record = EventRecord(
+            source=writer.client_id, source_event_id=event.source_event_id, kind=event.kind,
+            occurred_at=zoned(event.occurred_at, "event.occurredAt"), location=event.location,
+            consignment_reference=_reference(event.reference),
+            container_number=event.container_number and event.container_number.strip().upper(),
+            mode=event.mode, remarks=event.remarks,
+        )  # fmt: skip
         async with ctx.sessions() as session, session.begin():
-            row = await service.find(session, _reference(event.reference))
-            if row.status is ConsignmentStatus.CLOSED:
-                raise BadUserInput(f"consignment {row.reference} is closed: it takes no events")
-            leg = await service.writable_leg(session, row, event.leg, writer)
-            record = EventRecord(
-                source=writer.client_id, source_event_id=event.source_event_id, kind=event.kind,
-                occurred_at=occurred_at, location=event.location,
-                consignment_reference=row.reference,
-                container_number=event.container_number,
-                vehicle_plate=None if leg is None else leg.vehicle_plate,
-                vessel_mmsi=None if leg is None else leg.vessel_mmsi,
-                mode=event.mode or (None if leg is None else leg.mode), remarks=event.remarks,
-            )  # fmt: skip
-            new = await service.record(session, record, dt.datetime.now(dt.UTC))
-            stored = await session.scalar(
-                select(ConsignmentEventRow).where(
-                    ConsignmentEventRow.consignment_id == row.id,
-                    ConsignmentEventRow.source == record.source,
-                    ConsignmentEventRow.source_event_id == record.source_event_id,
-                )
+            row, recorded, new = await service.report(
+                session, record, writer, event.leg, dt.datetime.now(dt.UTC)
             )
-        if new and stored is not None and ctx.pubsub is not None:
-            await ctx.pubsub.publish(service.channel(row.reference), service.event_message(stored))
+            messages = await service.published_events(session, [(row.id, recorded)] if new else [])
+        if ctx.pubsub is not None:
+            for channel, message in messages:
+                await ctx.pubsub.publish(channel, message)
         return await load_consignment(ctx, row)
 
     @strawberry.mutation(

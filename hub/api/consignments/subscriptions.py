@@ -13,13 +13,15 @@ from strawberry.types import Info
 from hub.api.bilingual import doc
 from hub.api.consignments.types import ConsignmentEvent, concerns
 from hub.api.context import Context
-from hub.api.enums import ConsignmentEventKind, TransportMode
+from hub.api.enums import ConsignmentEventKind, PlateColor, TransportMode
 from hub.errors import Forbidden
 from hub.multimodal import service
+from hub.multimodal.access import hidden
 
 EVENT_FIELDS = {
     "kind", "occurred_at", "location", "source", "source_event_id", "container_number",
-    "vehicle_plate", "vessel_mmsi", "mode", "remarks", "received_at",
+    "vehicle_plate", "vehicle_plate_color", "vessel_mmsi", "mode", "remarks", "received_at",
+    "reported_by",
 }  # fmt: skip
 
 
@@ -29,6 +31,8 @@ def _event_of(message: bytes) -> ConsignmentEvent:
         values[name] = dt.datetime.fromisoformat(values[name])
     values["kind"] = ConsignmentEventKind(values["kind"])
     values["mode"] = None if values["mode"] is None else TransportMode(values["mode"])
+    color = values["vehicle_plate_color"]
+    values["vehicle_plate_color"] = None if color is None else PlateColor(color)
     return ConsignmentEvent(**values)
 
 
@@ -52,11 +56,7 @@ class ConsignmentSubscription:
         if not ctx.principal.reads_registry:
             async with ctx.database() as session:
                 row = await service.find(session, reference)
-                legs = await service.legs_of(session, row.id)
-            if not concerns(ctx.principal, row, legs):
-                raise Forbidden(
-                    "consignmentEvents: needs scope registry:read, or a consignment that "
-                    "concerns this client"
-                )
+                if not concerns(ctx.principal, row, await service.legs_of(session, row.id)):
+                    raise hidden(row)
         async for message in ctx.pubsub.subscribe(service.channel(reference)):
             yield _event_of(message)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import strawberry
-from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy import ColumnElement, false, select
 from strawberry.extensions import FieldExtension
 from strawberry.schema_directive import Location
 from strawberry.types import Info
@@ -25,10 +25,9 @@ from hub.api.permissions import RequiresScopes
 from hub.api.relay import Connection
 from hub.auth.principal import Principal
 from hub.auth.scopes import CONSIGNMENT_WRITE, ENFORCEMENT_READ, REGISTRY_READ
-from hub.canonical.codes import ConsignmentStatus as Status
-from hub.canonical.codes import TransportMode as Mode
 from hub.errors import Forbidden
 from hub.multimodal import service
+from hub.multimodal.access import dangerous_goods_withheld, hidden
 from hub.multimodal.models import (
     ConsignmentContainerRow,
     ConsignmentEventRow,
@@ -51,23 +50,25 @@ def writer_of(principal: Principal) -> service.Writer:
     return service.Writer(principal.client_id, principal.uscc)
 
 
-def concerns(principal: Principal, row: ConsignmentRow, legs: Sequence[ConsignmentLegRow]) -> bool:
-    """Whether the client booked the consignment, carries a leg or is named a party of it."""
+def reader_of(principal: Principal) -> service.Writer | None:
+    """The client as the consignment rules see it; None for the anonymous caller."""
     if principal.client_id is None:
-        return False
-    return service.Writer(principal.client_id, principal.uscc).concerned(row, legs)
+        return None
+    return service.Writer(principal.client_id, principal.uscc)
+
+
+def concerns(principal: Principal, row: ConsignmentRow, legs: Sequence[ConsignmentLegRow]) -> bool:
+    """Whether the client may follow this consignment: registry readers follow every one."""
+    reader = reader_of(principal)
+    return principal.reads_registry or (reader is not None and reader.concerned(row, legs))
 
 
 def visible(principal: Principal) -> ColumnElement[bool] | None:
-    """The SQL condition on consignments a client may see; None for every consignment."""
+    """``concerns`` in SQL: the condition on listed consignments; None for every one."""
+    reader = reader_of(principal)
     if principal.reads_registry:
         return None
-    carried = exists().where(
-        ConsignmentLegRow.consignment_id == ConsignmentRow.id,
-        ConsignmentLegRow.carrier_uscc == principal.uscc,
-    )
-    booked = ConsignmentRow.booked_by == (principal.client_id or "")
-    return or_(booked, carried) if principal.uscc is not None else booked
+    return false() if reader is None else reader.sees()
 
 
 @strawberry.schema_directive(
@@ -151,10 +152,16 @@ class ConsignmentEvent:
     source_event_id: str = _f("来源事件标识。", "The event's id at its source.")
     container_number: str | None = _f("集装箱号。", "Container number.")
     vehicle_plate: str | None = _f("车牌号码。", "Vehicle plate.")
+    vehicle_plate_color: PlateColor | None = _f("车牌颜色。", "Vehicle plate colour.")
     vessel_mmsi: str | None = _f("船舶 MMSI。", "Vessel MMSI.")
     mode: TransportMode | None = _f("运输方式。", "Transport mode.")
     remarks: str | None = _f("备注。", "Remarks.")
     received_at: dt.datetime = _f("本平台接收时间。", "When the hub received it.")
+    reported_by: str | None = _f(
+        "报送方：数据来源机构或报送、导入该事件的客户端。",
+        "Who delivered it to the hub: the agency of a feed, or the client that reported or "
+        "imported it.",
+    )
 
     @classmethod
     def from_row(cls, row: ConsignmentEventRow) -> ConsignmentEvent:
@@ -190,26 +197,12 @@ class Consignment:
     eta: dt.datetime | None = _f("预计到达时间。", "Estimated arrival.")
 
 
-def _withheld(
-    principal: Principal, row: ConsignmentRow, legs: Sequence[ConsignmentLegRow], leg: int | None
-) -> str | None:
-    if concerns(principal, row, legs):
-        return None
-    current = next((item for item in legs if item.sequence == leg), None)
-    on_the_road = (
-        row.status is Status.IN_TRANSIT and current is not None and current.mode is Mode.ROAD
-    )
-    if principal.has(ENFORCEMENT_READ):
-        return None if on_the_road else "enforcement reads it only while the goods are on the road"
-    return f"only those concerned, or scope {ENFORCEMENT_READ} while on the road, read it"
-
-
 async def load_consignment(ctx: Context, row: ConsignmentRow) -> Consignment:
     """A consignment with its legs, containers and timeline, as this client may see it."""
     async with ctx.database() as session:
         legs = await service.legs_of(session, row.id)
-        if not ctx.principal.reads_registry and not concerns(ctx.principal, row, legs):
-            raise Forbidden(f"consignment {row.reference}: it does not concern this client")
+        if not concerns(ctx.principal, row, legs):
+            raise hidden(row)
         events = await service.timeline(session, row.id)
         containers = (
             await session.scalars(
@@ -219,7 +212,10 @@ async def load_consignment(ctx: Context, row: ConsignmentRow) -> Consignment:
             )
         ).all()
     state = service.progress(legs, events)
-    withheld = _withheld(ctx.principal, row, legs, state.current_leg)
+    withheld = dangerous_goods_withheld(
+        row, legs, state.current_leg, reader_of(ctx.principal),
+        ctx.principal.has(ENFORCEMENT_READ), dt.datetime.now(dt.UTC),
+    )  # fmt: skip
     return Consignment(
         reference=row.reference,
         issued_at=row.issued_at,
