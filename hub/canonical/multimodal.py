@@ -23,6 +23,13 @@ TEXT_MAX = 200
 """TextType: 1-200 characters, starting and ending with a non-space."""
 REMARKS_MAX = 2000
 WEIGHT_MAX_KG = 1_000_000_000
+TEXT = r"\S(.*\S)?"
+"""TextType's pattern: no line breaks, no space at either end."""
+UNEXCHANGEABLE = "[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+"""What XML 1.0 cannot carry, and the carriage return, which every parser reads back as \\n."""
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+"""The times a consignment's plans and events may carry: anything else is a typing error."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +95,8 @@ class ConsignmentEvent:
     occurred_at: dt.datetime
     location: str
     consignment_reference: str | None = None
+    leg: int | None = None
+    """The leg of that consignment it is about, where the reporter says so."""
     container_number: str | None = None
     vehicle_plate: str | None = None
     vehicle_plate_color: PlateColor | None = None

@@ -32,7 +32,12 @@ from starlette.routing import Route
 
 from hub.auth.gate import unauthorized
 from hub.auth.principal import Principal
-from hub.auth.scopes import CONSIGNMENT_IMPORT, CONSIGNMENT_WRITE, ENFORCEMENT_READ
+from hub.auth.scopes import (
+    CONSIGNMENT_IMPORT,
+    CONSIGNMENT_WRITE,
+    ENFORCEMENT_READ,
+    REGISTRY_READ,
+)
 from hub.canonical.multimodal import ConsignmentEvent
 from hub.errors import BadUserInput, Forbidden, HubError, NotFound
 from hub.exchange.consignments import (
@@ -147,6 +152,12 @@ def consignment_routes(state: dict[str, Any]) -> list[Route]:
         principal = await principal_of(request, None)
         if isinstance(principal, Response):
             return principal
+        if not {REGISTRY_READ, CONSIGNMENT_WRITE} & principal.scopes:
+            return error(
+                403,
+                "insufficient_scope",
+                f"this needs scope {REGISTRY_READ} or {CONSIGNMENT_WRITE}",
+            )
         reference = request.path_params["reference"].strip().upper()
         async with state["read_sessions"]() as session:
             try:
@@ -173,9 +184,11 @@ def consignment_routes(state: dict[str, Any]) -> list[Route]:
             sender="hub",
             sent_at=dt.datetime.now(dt.UTC).isoformat(),
         )
-        return Response(
-            consignment_to_xml(consignment, events, header), media_type="application/xml"
-        )
+        try:
+            document = consignment_to_xml(consignment, events, header)
+        except ValueError as exc:  # stored before the hub held input to the standard
+            return error(422, "not_exportable", f"{reference} cannot be a document: {exc}")
+        return Response(document, media_type="application/xml")
 
     return [
         Route("/exchange/multimodal/waybills", writing(book), methods=["POST"]),

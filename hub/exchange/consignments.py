@@ -72,6 +72,11 @@ def _check_event(event: ConsignmentEvent) -> None:
             f"Event {event.source}/{event.source_event_id}: needs at least one reference: "
             "ConsignmentReference, ContainerNumber, VehiclePlate or VesselMmsi"
         )
+    if event.leg is not None and event.consignment_reference is None:
+        raise ValueError(
+            f"Event {event.source}/{event.source_event_id}: a Leg is a leg of the consignment "
+            "named in ConsignmentReference, and there is none"
+        )
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -167,6 +172,7 @@ def _read_leg(leg: _Reader) -> Leg:
 
 def _read_event(event: _Reader) -> ConsignmentEvent:
     mode, color = event.optional("Mode"), event.optional("VehiclePlateColor")
+    leg = event.optional("Leg")
     read = ConsignmentEvent(
         source=event.text("Source"),
         source_event_id=event.text("SourceEventId"),
@@ -174,6 +180,7 @@ def _read_event(event: _Reader) -> ConsignmentEvent:
         occurred_at=event.datetime("OccurredAt"),
         location=event.text("Location"),
         consignment_reference=event.optional("ConsignmentReference"),
+        leg=None if leg is None else int(leg),
         container_number=event.optional("ContainerNumber"),
         vehicle_plate=event.optional("VehiclePlate"),
         vehicle_plate_color=None if color is None else PlateColor(color),
@@ -293,6 +300,7 @@ def _event(tag: Element, event: ConsignmentEvent) -> Element:
     add(tag, ns, "OccurredAt", zoned(event.occurred_at, "OccurredAt"))
     add(tag, ns, "Location", event.location)
     add(tag, ns, "ConsignmentReference", event.consignment_reference)
+    add(tag, ns, "Leg", None if event.leg is None else str(event.leg))
     add(tag, ns, "ContainerNumber", event.container_number)
     add(tag, ns, "VehiclePlate", event.vehicle_plate)
     color = event.vehicle_plate_color

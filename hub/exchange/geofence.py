@@ -26,7 +26,7 @@ from hub.canonical.geo import distance_m
 from hub.canonical.multimodal import ConsignmentEvent
 from hub.canonical.records import VehiclePosition
 from hub.multimodal.models import ConsignmentEventRow, ConsignmentLegRow, ConsignmentRow
-from hub.multimodal.service import OPEN
+from hub.multimodal.service import FOLLOWED
 from hub.stations.models import Station
 
 RADIUS_M = 500.0
@@ -79,7 +79,7 @@ async def _on_road_legs(
         .where(
             ConsignmentLegRow.vehicle_plate.in_({p.plate for p in positions}),
             ConsignmentLegRow.mode == TransportMode.ROAD,
-            ConsignmentRow.status.in_(OPEN),
+            ConsignmentRow.status.in_(FOLLOWED),
         )
         .distinct()
     )

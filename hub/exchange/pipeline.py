@@ -185,7 +185,7 @@ class Exchange:
                 row.records, messages = await self._apply(session, row, parsed)
         except InvalidDocument as exc:
             row.status, row.error = FAILED, exc.reason
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, OverflowError) as exc:
             row.status, row.error = FAILED, f"mapping failed: {exc}"
             log.warning("message %s of %s failed to map", row.id, row.agency, exc_info=exc)
         else:

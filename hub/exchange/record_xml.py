@@ -13,6 +13,7 @@ from typing import TypeVar
 from xml.etree.ElementTree import Element
 
 from hub.canonical.identifiers import normalize
+from hub.canonical.multimodal import UNEXCHANGEABLE
 from hub.canonical.records import Record
 from hub.exchange.protocol import HEADER_NAMESPACE, Header
 
@@ -77,8 +78,7 @@ def batch(records: Sequence[Record], kind: type[R]) -> list[R]:
     return [r for r in records if isinstance(r, kind)]
 
 
-# What XML 1.0 cannot carry, and the carriage return, which every parser reads back as \n.
-_NOT_EXCHANGED = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NOT_EXCHANGED = re.compile(UNEXCHANGEABLE)
 
 
 def add(parent: Element, ns: str, name: str, value: str | None) -> None:

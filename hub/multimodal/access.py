@@ -91,6 +91,12 @@ def reporting_leg(
         raise Forbidden(f"consignment {row.reference}: you carry none of its legs")
     if named is None:
         fitting = [leg for leg in carried if _matches(leg, event)]
+        if not fitting and event.mode is not None:
+            modes = ", ".join(sorted({leg.mode.name for leg in carried}))
+            raise BadUserInput(
+                f"mode: your legs of {row.reference} go by {modes}, not {event.mode.name}",
+                field="mode",
+            )
         if len(fitting) != 1:
             raise Forbidden(
                 f"consignment {row.reference}: a carrier names the leg it reports on "

@@ -95,6 +95,7 @@ class ConsignmentEventRow(Base):
     kind: Mapped[ConsignmentEventKind] = mapped_column(Code(ConsignmentEventKind))
     occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
     location: Mapped[str] = mapped_column(String(200))
+    leg: Mapped[int | None]
     container_number: Mapped[str | None] = mapped_column(String(11))
     vehicle_plate: Mapped[str | None] = mapped_column(String(10))
     vehicle_plate_color: Mapped[PlateColor | None] = mapped_column(Code(PlateColor))

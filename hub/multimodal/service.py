@@ -28,12 +28,16 @@ from hub.canonical.codes import (
     TransportMode,
 )
 from hub.canonical.multimodal import (
+    EARLIEST,
+    LATEST,
     RAIL_WAYBILL_NUMBER,
     REFERENCE,
     REMARKS_MAX,
     SOURCE,
     SOURCE_EVENT_ID,
+    TEXT,
     TEXT_MAX,
+    UNEXCHANGEABLE,
     WEIGHT_MAX_KG,
     Consignment,
     ConsignmentEvent,
@@ -55,8 +59,9 @@ from hub.multimodal.progress import Progress, progress
 __all__ = ["Progress", "Writer", "progress"]  # re-exported: callers know the service only
 
 # How far from a leg's planned window (or a consignment's, for a container) an event about its
-# vehicle, vessel or container still belongs to it: trucks and boxes move on to the next job.
-SLACK = dt.timedelta(hours=12)
+# vehicle, vessel or container still belongs to it; when a truck or box has several jobs within
+# reach, the event goes to the one whose window is nearest.
+SLACK = dt.timedelta(days=3)
 OPEN = (ConsignmentStatus.BOOKED, ConsignmentStatus.IN_TRANSIT)
 # Events found by container, vehicle or vessel still reach a delivered consignment: a late one
 # takes its place in the timeline. A closed consignment takes none.
@@ -77,13 +82,34 @@ def _identifier(check: Any, value: str | None, field: str) -> None:
         raise BadUserInput(str(exc), field=field) from None
 
 
-def _text(value: str | None, field: str, most: int = TEXT_MAX) -> None:
-    """TextType of the standard: 1 to ``most`` characters, no space at either end."""
+def _text(value: str | None, field: str, most: int = TEXT_MAX, pattern: str = TEXT) -> None:
+    """TextType of the standard: 1 to ``most`` characters XML carries, on one line, no space at
+    either end (remarks may run over lines)."""
     if value is None:
         return
-    if not value or value != value.strip() or len(value) > most:
+    if re.search(UNEXCHANGEABLE, value):
+        raise BadUserInput(f"{field}: holds a character XML cannot carry", field=field)
+    if not 1 <= len(value) <= most or not re.fullmatch(pattern, value):
         raise BadUserInput(
-            f"{field}: 1-{most} characters without leading or trailing spaces", field=field
+            f"{field}: 1-{most} characters on one line, without leading or trailing spaces",
+            field=field,
+        )
+
+
+def plausible(at: dt.datetime) -> bool:
+    """Whether a time is one a consignment can carry (this century, with its offset)."""
+    try:
+        return at.utcoffset() is not None and EARLIEST <= at <= LATEST
+    except OverflowError:  # so far from now that it cannot even be put in UTC
+        return False
+
+
+def _time(at: dt.datetime, field: str) -> None:
+    if at.utcoffset() is None:
+        raise BadUserInput(f"{field}: give a time zone", field=field)
+    if not plausible(at):
+        raise BadUserInput(
+            f"{field}: {at.isoformat()} is not between {EARLIEST:%Y} and {LATEST:%Y}", field=field
         )
 
 
@@ -97,16 +123,17 @@ def _check_event(event: ConsignmentEvent) -> None:
     _pattern(event.source, SOURCE, "source")
     _pattern(event.source_event_id, SOURCE_EVENT_ID, "sourceEventId")
     _text(event.location, "location")
-    _text(event.remarks, "remarks", REMARKS_MAX)
+    _text(event.remarks, "remarks", REMARKS_MAX, r"(?s:.+)")
     _identifier(identifiers.container_number, event.container_number, "containerNumber")
-    if event.occurred_at.utcoffset() is None:
-        raise BadUserInput("occurredAt: give a time zone", field="occurredAt")
+    _time(event.occurred_at, "occurredAt")
 
 
 def _check_leg(leg: Leg) -> None:
     where = f"legs[{leg.sequence}]"
     if leg.sequence < 1:
         raise BadUserInput(f"{where}: sequences start at 1", field="legs")
+    _time(leg.planned_departure, f"{where}.plannedDeparture")
+    _time(leg.planned_arrival, f"{where}.plannedArrival")
     if leg.planned_arrival <= leg.planned_departure:
         raise BadUserInput(f"{where}: arrival must follow departure", field="legs")
     _identifier(identifiers.uscc, leg.carrier_uscc, f"{where}.carrierUscc")
@@ -123,8 +150,7 @@ def _check_leg(leg: Leg) -> None:
 
 def _check(consignment: Consignment) -> None:
     _pattern(consignment.reference, REFERENCE, "reference")
-    if consignment.issued_at.tzinfo is None:
-        raise BadUserInput("issuedAt: give a time zone", field="issuedAt")
+    _time(consignment.issued_at, "issuedAt")
     for index, party in enumerate(consignment.parties):
         if party.role not in ROLES:
             raise BadUserInput(f"parties[{index}].role: one of {', '.join(ROLES)}", field="parties")
@@ -225,10 +251,26 @@ def _leg_row(consignment_id: int, leg: Leg) -> ConsignmentLegRow:
 
 async def find(session: AsyncSession, reference: str) -> ConsignmentRow:
     """The consignment with this reference."""
-    row = await session.scalar(select(ConsignmentRow).where(ConsignmentRow.reference == reference))
-    if row is None:
+    # A reference no consignment can have is not looked up at all (NUL and the like included).
+    found = None
+    if re.fullmatch(REFERENCE, reference):
+        found = await session.scalar(
+            select(ConsignmentRow).where(ConsignmentRow.reference == reference)
+        )
+    if found is None:
         raise NotFound(f"consignment {reference} not found")
-    return row
+    return found
+
+
+async def concerning(
+    session: AsyncSession, reference: str, writer: Writer
+) -> tuple[ConsignmentRow, list[ConsignmentLegRow]]:
+    """The consignment and its legs, if it concerns the writer; else, to it, there is none."""
+    row = await find(session, reference)
+    legs = await legs_of(session, row.id)
+    if not writer.concerned(row, legs):
+        raise hidden(row)
+    return row, legs
 
 
 def _distance(at: dt.datetime, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
@@ -308,6 +350,8 @@ async def record(
 
     ``reported_by`` is who delivered it to the hub: an agency's feed, or a client.
     """
+    if not plausible(event.occurred_at):
+        return []  # a feed's typing error: kept in its agency record, on no timeline
     targets = await concerned(session, event)
     new: list[int] = []
     dialect = session.get_bind().dialect.name
@@ -353,16 +397,14 @@ async def report(
     _check_event(event)
     if event.source != writer.client_id and not event.source.startswith(f"{writer.client_id}/"):
         raise Forbidden(f"source: {event.source!r}: a client reports under its own client id")
-    row = await find(session, event.consignment_reference or "")
+    row, legs = await concerning(session, event.consignment_reference or "", writer)
     if row.status is ConsignmentStatus.CLOSED:
         raise BadUserInput(f"consignment {row.reference} is closed: it takes no events")
-    legs = await legs_of(session, row.id)
-    if not writer.booked(row) and not writer.concerned(row, legs):
-        raise hidden(row)
-    own = reporting_leg(row, legs, writer, leg, event)
+    own = reporting_leg(row, legs, writer, leg if leg is not None else event.leg, event)
     if own is not None:
         event = dataclasses.replace(
             event,
+            leg=own.sequence,
             mode=own.mode,
             vehicle_plate=own.vehicle_plate,
             vehicle_plate_color=own.vehicle_plate_color,
@@ -374,7 +416,7 @@ async def report(
 
 async def close(session: AsyncSession, reference: str, writer: Writer) -> ConsignmentRow:
     """Close a consignment (its booker only): no more events attach to it."""
-    row = await find(session, reference)
+    row, _ = await concerning(session, reference, writer)
     if not writer.booked(row):
         raise Forbidden(f"consignment {reference}: only the client that booked it may close it")
     if row.status is ConsignmentStatus.CLOSED:
@@ -384,8 +426,8 @@ async def close(session: AsyncSession, reference: str, writer: Writer) -> Consig
     return row
 
 
-async def _open(session: AsyncSession, reference: str) -> ConsignmentRow:
-    row = await find(session, reference)
+async def _open(session: AsyncSession, reference: str, writer: Writer) -> ConsignmentRow:
+    row, _ = await concerning(session, reference, writer)
     if row.status not in OPEN:
         raise BadUserInput(f"consignment {reference} is {row.status.value}: its legs are final")
     return row
@@ -395,7 +437,7 @@ async def add_leg(
     session: AsyncSession, reference: str, leg: Leg, writer: Writer
 ) -> ConsignmentRow:
     """Add a leg after the last one (the booker only)."""
-    row = await _open(session, reference)
+    row = await _open(session, reference, writer)
     if not writer.booked(row):
         raise Forbidden(f"consignment {reference}: only the client that booked it adds legs")
     _check_leg(leg)
@@ -423,7 +465,7 @@ async def change_leg(
 
     A carrier keeps its leg: handing it to another carrier is the booker's decision.
     """
-    row = await _open(session, reference)
+    row = await _open(session, reference, writer)
     _check_leg(leg)
     stored = await session.get(ConsignmentLegRow, (row.id, leg.sequence))
     if stored is None:

@@ -77,7 +77,7 @@ def test_an_exported_consignment_validates_and_imports_back_to_the_same(
     with TestClient(app) as client:
         forwarder = _headers(client, "consignment:write")
         reader = _headers(client, "registry:read")
-        trusted = _headers(client, "consignment:import")
+        trusted = _headers(client, "consignment:import consignment:write")
 
         def timeline() -> dict[str, Any]:
             answer = client.post(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any
 
 import strawberry
@@ -25,6 +26,7 @@ from hub.api.consignments.types import (
 from hub.api.context import Context
 from hub.api.enums import SortDirection
 from hub.api.relay import After, Before, First, Last
+from hub.canonical.multimodal import EARLIEST, LATEST, REFERENCE, TEXT_MAX, UNEXCHANGEABLE
 from hub.errors import BadUserInput
 from hub.multimodal import service
 from hub.multimodal.models import ConsignmentContainerRow, ConsignmentRow
@@ -44,13 +46,32 @@ def _sort(order: ConsignmentOrder | None) -> Sort:
     return Sort(order.field.name, _COLUMNS[order.field], descending=descending)
 
 
+CONTAINER_SHAPE = "[A-Z]{3}[UJZ][0-9]{7}"
+
+
+def _when(value: dt.datetime, field: str) -> dt.datetime:
+    """A bound of the issue-date range: zoned, and within the times consignments carry."""
+    zoned(value, field)
+    if not service.plausible(value):
+        raise BadUserInput(f"{field}: between {EARLIEST:%Y} and {LATEST:%Y}", field=field)
+    return value
+
+
 def _conditions(filter_: ConsignmentFilter, at: str = "filter.") -> list[ColumnElement[bool]]:
     """The filter as SQL; ``at`` is where its fields sit in the request, for error messages."""
     conditions: list[ColumnElement[bool]] = []
     if filter_.reference is not None:
-        conditions.append(ConsignmentRow.reference == filter_.reference.strip().upper())
+        reference = filter_.reference.strip().upper()
+        if not re.fullmatch(REFERENCE, reference):
+            raise BadUserInput(f"{at}reference: not a waybill reference", field=f"{at}reference")
+        conditions.append(ConsignmentRow.reference == reference)
     if filter_.container_number is not None:
         number = filter_.container_number.strip().upper()
+        if not re.fullmatch(CONTAINER_SHAPE, number):
+            raise BadUserInput(
+                f"{at}containerNumber: not a container number (ISO 6346)",
+                field=f"{at}containerNumber",
+            )
         conditions.append(
             ConsignmentRow.id.in_(
                 select(ConsignmentContainerRow.consignment_id).where(
@@ -59,11 +80,15 @@ def _conditions(filter_: ConsignmentFilter, at: str = "filter.") -> list[ColumnE
             )
         )
     if filter_.shipper_name is not None:
-        if not filter_.shipper_name.strip():
-            raise BadUserInput(f"{at}shipperName: must not be empty", field=f"{at}shipperName")
-        conditions.append(ConsignmentRow.shipper_name == filter_.shipper_name.strip())
-    start = filter_.issued_from and zoned(filter_.issued_from, f"{at}issuedFrom")
-    end = filter_.issued_to and zoned(filter_.issued_to, f"{at}issuedTo")
+        name = filter_.shipper_name.strip()
+        if not 1 <= len(name) <= TEXT_MAX or re.search(UNEXCHANGEABLE, name):
+            raise BadUserInput(
+                f"{at}shipperName: 1-{TEXT_MAX} characters a name can hold",
+                field=f"{at}shipperName",
+            )
+        conditions.append(ConsignmentRow.shipper_name == name)
+    start = filter_.issued_from and _when(filter_.issued_from, f"{at}issuedFrom")
+    end = filter_.issued_to and _when(filter_.issued_to, f"{at}issuedTo")
     if start is not None and end is not None and end <= start:
         raise BadUserInput(f"{at}issuedTo must be after {at}issuedFrom", field=f"{at}issuedTo")
     if start is not None:

@@ -14,12 +14,13 @@ from hub.api.bilingual import doc
 from hub.api.consignments.types import ConsignmentEvent, concerns
 from hub.api.context import Context
 from hub.api.enums import ConsignmentEventKind, PlateColor, TransportMode
+from hub.auth.scopes import CONSIGNMENT_WRITE, REGISTRY_READ
 from hub.errors import Forbidden
 from hub.multimodal import service
 from hub.multimodal.access import hidden
 
 EVENT_FIELDS = {
-    "kind", "occurred_at", "location", "source", "source_event_id", "container_number",
+    "kind", "occurred_at", "location", "source", "source_event_id", "leg", "container_number",
     "vehicle_plate", "vehicle_plate_color", "vessel_mmsi", "mode", "remarks", "received_at",
     "reported_by",
 }  # fmt: skip
@@ -53,6 +54,10 @@ class ConsignmentSubscription:
         reference = reference.strip().upper()
         if ctx.pubsub is None:
             raise Forbidden("consignmentEvents: subscriptions are not available here")
+        if not {REGISTRY_READ, CONSIGNMENT_WRITE} & ctx.principal.scopes:
+            raise Forbidden(
+                f"consignmentEvents: needs scope {REGISTRY_READ} or {CONSIGNMENT_WRITE}"
+            )
         if not ctx.principal.reads_registry:
             async with ctx.database() as session:
                 row = await service.find(session, reference)

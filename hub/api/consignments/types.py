@@ -150,6 +150,9 @@ class ConsignmentEvent:
     location: str = _f("地点。", "Where.")
     source: str = _f("来源（机构或承运人）。", "Source: agency or carrier.")
     source_event_id: str = _f("来源事件标识。", "The event's id at its source.")
+    leg: int | None = _f(
+        "所涉运输区段序号（报送方注明时）。", "The leg it is about, where the reporter said."
+    )
     container_number: str | None = _f("集装箱号。", "Container number.")
     vehicle_plate: str | None = _f("车牌号码。", "Vehicle plate.")
     vehicle_plate_color: PlateColor | None = _f("车牌颜色。", "Vehicle plate colour.")
