@@ -1,58 +1,28 @@
-"""The insurers' platform (保险) adapter: samples, round trips, the feed, the standard."""
+"""The insurers' platform (保险) adapter's own rules: its samples' records, the policies and
+claims it simulates, what its export refuses (what every adapter does: test_every_adapter.py)."""
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
-from pathlib import Path
-from xml.etree import ElementTree as ET
 
-import httpx
 import pytest
 
-import adapters.insurance
 from adapters.insurance import adapter, simulator
-from adapters.insurance.client import client
 from hub.canonical import identifiers
 from hub.canonical.codes import InsuranceKind, PlateColor
-from hub.canonical.records import InsuranceClaim, InsurancePolicy, Record
-from hub.exchange.protocol import STANDARDS_DIR, DocumentType, Header, read_header
-from hub.exchange.validation import InvalidDocument, parse, schema, validate
+from hub.canonical.records import InsuranceClaim, InsurancePolicy
+from hub.exchange.protocol import Header
+from hub.exchange.validation import parse
+from tests.adapters.cases import valid_sample
 
-SAMPLES = Path(adapters.insurance.__file__).parent / "samples"
-VALID = sorted((SAMPLES / "valid").glob("*.xml"))
-INVALID = sorted((SAMPLES / "invalid").glob("*.xml"))
-XS = "{http://www.w3.org/2001/XMLSchema}"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 HEADER = Header("insurance-insurance-policy-000001", "insurance", "2026-11-25T08:00:00+08:00")
-
-
-def document_type(sample: Path) -> DocumentType:
-    """The document type a sample is of, by its name: ``<document>-<what>.xml``."""
-    names = [name for name in adapter.documents if sample.name.startswith(f"{name}-")]
-    assert names, f"{sample.name} names no document type of {sorted(adapter.documents)}"
-    return adapter.documents[max(names, key=len)]
-
-
-def read(sample: Path) -> tuple[Record, ...]:
-    document = document_type(sample)
-    return document.parse(validate(document, parse(sample.read_bytes())))
-
-
-@pytest.mark.parametrize("sample", VALID, ids=lambda p: p.name)
-def test_valid_samples_validate_and_parse(sample: Path) -> None:
-    # Given a hand-written valid sample, when it is validated and parsed, then records come out.
-    records = read(sample)
-
-    assert records
-    assert all(isinstance(r, document_type(sample).record_types) for r in records)
 
 
 def test_policy_sample_gives_its_records() -> None:
     # Given a vehicle's, an operator's and a policy naming both, when parsed, then each
     # carries exactly the insured it names.
-    ctpl, carrier, dangerous_goods = read(SAMPLES / "valid" / "insurance-policy-fleet.xml")
+    ctpl, carrier, dangerous_goods = valid_sample(adapter, "insurance-policy-fleet.xml")
 
     assert ctpl == InsurancePolicy(
         source_record_id="BD2026110100017",
@@ -83,7 +53,7 @@ def test_policy_sample_gives_its_records() -> None:
 
 
 def test_claim_sample_gives_its_records() -> None:
-    records = read(SAMPLES / "valid" / "insurance-claim-settled-and-open.xml")
+    records = valid_sample(adapter, "insurance-claim-settled-and-open.xml")
 
     assert records == (
         InsuranceClaim(
@@ -103,67 +73,6 @@ def test_claim_sample_gives_its_records() -> None:
             settled=False,
         ),
     )
-
-
-@pytest.mark.parametrize("sample", INVALID, ids=lambda p: p.name)
-def test_invalid_samples_are_refused_with_their_reason(sample: Path) -> None:
-    # Given an invalid sample, when validated, then the reason has the expected fragment.
-    second_line = sample.read_text(encoding="utf-8").splitlines()[1]
-    assert second_line.startswith("<!-- expect: "), f"{sample.name}: no expect comment"
-    expected = second_line.removeprefix("<!-- expect: ").removesuffix(" -->")
-
-    with pytest.raises(InvalidDocument) as refused:
-        read(sample)
-
-    assert expected in refused.value.reason
-
-
-def test_every_document_type_has_the_required_invalid_samples() -> None:
-    for name in adapter.documents:
-        whats = {p.stem.removeprefix(f"{name}-") for p in INVALID if document_type(p).name == name}
-        assert "wrong-namespace" in whats, name
-        assert any(w.startswith("missing-") for w in whats), name
-        assert len(whats) >= 4, f"{name}: {sorted(whats)}"
-
-
-@pytest.mark.parametrize("name", sorted(adapter.documents))
-def test_simulated_documents_survive_a_round_trip(name: str) -> None:
-    # Given every simulated document, when parsed, exported again and parsed once more,
-    # then the records and the header are unchanged.
-    document = adapter.documents[name]
-    for data in simulator.documents()[name]:
-        root = validate(document, parse(data))
-        records, header = document.parse(root), read_header(root)
-
-        again = validate(document, parse(document.export(records, header)))
-
-        assert document.parse(again) == records
-        assert read_header(again) == header
-
-
-def test_the_samples_survive_a_round_trip() -> None:
-    for sample in VALID:
-        document = document_type(sample)
-        records = read(sample)
-
-        again = validate(document, parse(document.export(records, HEADER)))
-
-        assert document.parse(again) == records
-
-
-def test_simulated_documents_are_deterministic_and_well_formed() -> None:
-    first, second = simulator.documents(count=12, seed=3), simulator.documents(count=12, seed=3)
-
-    assert first == second
-    assert first != simulator.documents(count=12, seed=4)
-    for name, documents in first.items():
-        assert len(documents) == 12
-        headers = [read_header(validate(adapter.documents[name], parse(d))) for d in documents]
-        assert [h.message_id for h in headers] == [
-            f"insurance-{name}-{n:06d}" for n in range(1, 13)
-        ]
-        sizes = [len(adapter.documents[name].parse(parse(d).element)) for d in documents]
-        assert all(1 <= size <= 5 for size in sizes), sizes
 
 
 def test_simulated_claims_are_on_the_simulated_policies() -> None:
@@ -275,61 +184,3 @@ def test_export_refuses_what_the_standard_cannot_carry() -> None:
         document.export([nobody], HEADER)
     with pytest.raises(TypeError, match="carries InsurancePolicy"):
         document.export([InsuranceClaim("C1", "C1", "P1", dt.date(2026, 1, 1), 1, True)], HEADER)
-
-
-async def test_the_feed_is_pulled_page_by_page_despite_failures() -> None:
-    # Given a simulated feed that fails every third request with 503,
-    # when every policy document is pulled 7 at a time following the cursor,
-    # then the client retries and gets exactly the simulator's documents, in order.
-    transport = httpx.ASGITransport(app=simulator.app(count=30, fail_every=3))
-    feed = client(base_url="http://sim", transport=transport)
-    pulled: list[bytes] = []
-    cursor: str | None = None
-    for _ in range(10):
-        page = await feed.pull("insurance-policy", cursor, limit=7)
-        pulled.extend(page.documents)
-        cursor = page.cursor
-        if not page.more:
-            break
-
-    assert pulled == simulator.documents(30)["insurance-policy"]
-    assert cursor == "30"
-    assert feed.agency == "insurance"
-
-
-def test_the_adapter_is_registered_with_compiling_schemas() -> None:
-    assert adapter.name == "insurance"
-    assert set(adapter.documents) == {"insurance-policy", "insurance-claim"}
-    for name, document in adapter.documents.items():
-        assert document.name == name
-        assert document.schema.is_file(), document.schema
-        assert document.schema.parent == STANDARDS_DIR / "insurance"
-        compiled = schema(document.schema)
-        assert compiled.target_namespace == document.namespace
-        assert document.root in compiled.elements
-        assert adapter.document_for(document.namespace, document.root) is document
-
-
-@pytest.mark.parametrize("name", sorted(adapter.documents))
-def test_every_schema_component_is_documented_in_chinese_then_english(name: str) -> None:
-    tree = ET.parse(adapter.documents[name].schema)
-    for kind in ("element", "complexType", "simpleType", "enumeration"):
-        for node in tree.iter(f"{XS}{kind}"):
-            label = node.get("name") or node.get("ref") or node.get("value")
-            docs = node.findall(f"{XS}annotation/{XS}documentation")
-            assert [d.get(XML_LANG) for d in docs] == ["zh", "en"], f"{kind} {label}"
-            assert all((d.text or "").strip() for d in docs), f"{kind} {label}"
-
-
-@pytest.mark.parametrize(
-    ("simple_type", "code_list"),
-    [("InsuranceKindCode", "insurance_kind"), ("PlateColorCode", "plate_color")],
-)
-def test_enumerations_are_the_code_lists(simple_type: str, code_list: str) -> None:
-    tree = ET.parse(adapter.documents["insurance-policy"].schema)
-    node = tree.find(f"{XS}simpleType[@name='{simple_type}']")
-    assert node is not None
-    with (STANDARDS_DIR / "codes" / f"{code_list}.csv").open(encoding="utf-8") as rows:
-        codes = [row["code"] for row in csv.DictReader(rows)]
-
-    assert [e.get("value") for e in node.iter(f"{XS}enumeration")] == codes

@@ -1,19 +1,15 @@
-"""The maritime adapter: its XSDs, samples, mapping both ways, simulator and feed client."""
+"""The maritime adapter's own rules: its samples' records, decimals, refusals and the fleet, voyages
+and listings it simulates (what every adapter does: test_every_adapter.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from itertools import pairwise
-from pathlib import Path
 
-import httpx
 import pytest
-from lxml import etree
 
 from adapters.maritime import adapter, simulator
-from adapters.maritime.client import client
 from adapters.maritime.listings import shipping_listings
 from hub.canonical import identifiers
 from hub.canonical.codes import ListingKind, PortCallKind, VesselCertificateKind
@@ -25,32 +21,12 @@ from hub.canonical.records import (
     VesselCertificateRecord,
     VesselRegistration,
 )
-from hub.exchange.protocol import DocumentType, Header, namespace, read_header
-from hub.exchange.validation import InvalidDocument, parse, schema, validate
+from hub.exchange.protocol import Header
+from hub.exchange.validation import parse, validate
+from tests.adapters.cases import valid_sample
 
-SAMPLES = Path(simulator.__file__).parent / "samples"
-VALID = sorted((SAMPLES / "valid").glob("*.xml"))
-INVALID = sorted((SAMPLES / "invalid").glob("*.xml"))
-XS = "{http://www.w3.org/2001/XMLSchema}"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 CHINA = dt.timezone(dt.timedelta(hours=8))
 HEADER = Header(message_id="maritime-test-1", sender="maritime", sent_at="2026-11-25T10:00:00Z")
-CODE_LISTS = [
-    ("vessel-registration", "VesselCertificateKindType", VesselCertificateKind),
-    ("port-call", "PortCallKindType", PortCallKind),
-    ("shipping-listing", "ListingKindType", ListingKind),
-]
-
-
-def document_type(path: Path) -> DocumentType:
-    """The document type a sample is named after (``<document>-<what>.xml``)."""
-    (name,) = [name for name in adapter.documents if path.name.startswith(f"{name}-")]
-    return adapter.documents[name]
-
-
-def records_of(path: Path) -> tuple[Record, ...]:
-    document = document_type(path)
-    return document.parse(validate(document, parse(path.read_bytes())))
 
 
 def feed_records(name: str, data: list[bytes]) -> list[Record]:
@@ -58,88 +34,15 @@ def feed_records(name: str, data: list[bytes]) -> list[Record]:
     return [record for item in data for record in document.parse(parse(item).element)]
 
 
-# -- the registry entry and the XSDs --------------------------------------------------------
-
-
-def test_adapter_declares_the_four_maritime_document_types() -> None:
-    assert adapter.name == "maritime"
+def test_the_adapter_has_its_chinese_title() -> None:
     assert adapter.title[0] == "海事与航运交易"
-    assert sorted(adapter.documents) == [
-        "ais-position", "port-call", "shipping-listing", "vessel-registration",
-    ]  # fmt: skip
-    for name, document in adapter.documents.items():
-        assert document.name == name
-        assert document.namespace == namespace("maritime", name)
-        assert document.schema.is_file(), f"{document.schema} is missing"
-
-
-@pytest.mark.parametrize("document", adapter.documents.values(), ids=lambda d: d.name)
-def test_schema_compiles_and_declares_the_root(document: DocumentType) -> None:
-    compiled = schema(document.schema)
-
-    assert compiled.target_namespace == document.namespace
-    assert compiled.version == "1.0"
-    assert list(compiled.elements) == [document.root]
-
-
-@pytest.mark.parametrize("document", adapter.documents.values(), ids=lambda d: d.name)
-def test_every_schema_component_is_documented_in_chinese_then_english(
-    document: DocumentType,
-) -> None:
-    tree = etree.parse(str(document.schema))
-    components = tree.iter(f"{XS}element", f"{XS}complexType", f"{XS}simpleType")
-    for component in components:
-        docs = component.findall(f"{XS}annotation/{XS}documentation")
-        where = component.get("name") or component.get("ref")
-        assert [d.get(XML_LANG) for d in docs] == ["zh", "en"], f"{where} needs zh, en docs"
-        assert all((d.text or "").strip() for d in docs), f"{where} has an empty documentation"
-
-
-@pytest.mark.parametrize(("name", "type_name", "codes"), CODE_LISTS, ids=lambda v: str(v))
-def test_code_enumerations_in_the_schemas_are_the_code_lists(
-    name: str, type_name: str, codes: type[VesselCertificateKind | PortCallKind | ListingKind]
-) -> None:
-    compiled = schema(adapter.documents[name].schema)
-
-    assert compiled.types[type_name].enumeration == [code.value for code in codes]
 
 
 # -- samples ----------------------------------------------------------------------------------
 
 
-def test_every_document_type_has_valid_and_invalid_samples() -> None:
-    for name in adapter.documents:
-        valid = [p.name for p in VALID if p.name.startswith(f"{name}-")]
-        invalid = [p.name for p in INVALID if p.name.startswith(f"{name}-")]
-        assert valid, f"no valid sample of {name}"
-        for what in ("wrong-namespace", "missing-", "bad-"):
-            assert any(what in n for n in invalid), f"no invalid {name} sample with {what}"
-
-
-@pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
-def test_valid_sample_validates_and_parses(path: Path) -> None:
-    document = document_type(path)
-
-    records = records_of(path)
-
-    assert records, f"{path.name} carries no records"
-    assert all(isinstance(r, document.record_types) for r in records)
-
-
-@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.name)
-def test_invalid_sample_is_refused_with_the_expected_reason(path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    match = re.fullmatch(r"<!-- expect: (.+) -->", text.splitlines()[1])
-    assert match, f"{path.name}: line 2 must be <!-- expect: ... -->"
-
-    with pytest.raises(InvalidDocument) as refused:
-        validate(document_type(path), parse(path.read_bytes()))
-
-    assert match.group(1) in refused.value.reason
-
-
 def test_vessel_registration_sample_maps_to_records() -> None:
-    seagoing, inland = records_of(SAMPLES / "valid" / "vessel-registration-fleet.xml")
+    seagoing, inland = valid_sample(adapter, "vessel-registration-fleet.xml")
 
     assert isinstance(seagoing, VesselRegistration)
     assert (seagoing.mmsi, seagoing.imo, seagoing.name) == ("413801234", "9412309", "江海货1688")
@@ -158,7 +61,7 @@ def test_vessel_registration_sample_maps_to_records() -> None:
 
 
 def test_identifiers_with_wrong_check_digits_are_kept_as_received() -> None:
-    (vessel,) = records_of(SAMPLES / "valid" / "vessel-registration-bad-check-digits.xml")
+    (vessel,) = valid_sample(adapter, "vessel-registration-bad-check-digits.xml")
 
     assert isinstance(vessel, VesselRegistration)
     assert (vessel.imo, vessel.owner_uscc) == ("9412305", "91320582MA1N4T7D2X")
@@ -170,7 +73,7 @@ def test_identifiers_with_wrong_check_digits_are_kept_as_received() -> None:
 
 
 def test_port_call_sample_maps_to_records() -> None:
-    calls = records_of(SAMPLES / "valid" / "port-call-taicang.xml")
+    calls = valid_sample(adapter, "port-call-taicang.xml")
 
     assert calls[-1] == PortCall(
         source_record_id="PC0000208846",
@@ -183,7 +86,7 @@ def test_port_call_sample_maps_to_records() -> None:
 
 
 def test_ais_position_sample_maps_to_records() -> None:
-    first, _, anchored = records_of(SAMPLES / "valid" / "ais-position-yangtze.xml")
+    first, _, anchored = valid_sample(adapter, "ais-position-yangtze.xml")
 
     assert first == AisPosition(
         source_record_id="413801234-20261125T150000Z",
@@ -200,7 +103,7 @@ def test_ais_position_sample_maps_to_records() -> None:
 
 
 def test_shipping_listing_sample_maps_to_records() -> None:
-    cargo, vessel = records_of(SAMPLES / "valid" / "shipping-listing-exchange.xml")
+    cargo, vessel = valid_sample(adapter, "shipping-listing-exchange.xml")
 
     assert cargo == ShippingListing(
         source_record_id="SL2026112500412",
@@ -216,19 +119,6 @@ def test_shipping_listing_sample_maps_to_records() -> None:
 
 
 # -- mapping back out -----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", list(adapter.documents))
-def test_simulated_documents_round_trip(name: str) -> None:
-    document = adapter.documents[name]
-    for data in simulator.documents()[name]:
-        element = validate(document, parse(data))
-        records = document.parse(element)
-
-        exported = document.export(records, read_header(element))
-
-        assert document.parse(validate(document, parse(exported))) == records
-        assert exported == data, "the simulator builds its documents with export"
 
 
 def test_ais_numbers_are_written_as_decimals_and_read_back_exactly() -> None:
@@ -250,33 +140,16 @@ def test_ais_numbers_are_written_as_decimals_and_read_back_exactly() -> None:
 
 
 def test_export_refuses_what_the_document_cannot_carry() -> None:
-    listings = records_of(SAMPLES / "valid" / "shipping-listing-exchange.xml")
+    listings = valid_sample(adapter, "shipping-listing-exchange.xml")
     naive = PortCall("PC1", "413801234", "南京港", PortCallKind.ARRIVAL, dt.datetime(2026, 11, 1))
 
     with pytest.raises(TypeError, match="cannot carry ShippingListing"):
         adapter.documents["port-call"].export(listings, HEADER)
     with pytest.raises(ValueError, match="has no time zone"):
         adapter.documents["port-call"].export([naive], HEADER)
-    with pytest.raises(ValueError, match="1-1000 records, not 0"):
-        adapter.documents["shipping-listing"].export((), HEADER)
 
 
 # -- the simulator --------------------------------------------------------------------------
-
-
-def test_simulator_is_deterministic_and_numbers_messages_uniquely() -> None:
-    first, again = simulator.documents(count=12, seed=3), simulator.documents(count=12, seed=3)
-
-    assert first == again
-    assert first != simulator.documents(count=12, seed=4)
-    for name, documents in first.items():
-        assert len(documents) == 12
-        ids = [read_header(parse(d).element).message_id for d in documents]
-        assert ids == [f"maritime-{name}-{n:06d}" for n in range(1, 13)]
-        sizes = [len(adapter.documents[name].parse(parse(d).element)) for d in documents]
-        assert all(1 <= size <= 5 for size in sizes), sizes
-        records = feed_records(name, documents)
-        assert len({r.source_record_id for r in records}) == len(records)
 
 
 def test_made_up_fleet_has_valid_unique_identifiers() -> None:
@@ -351,27 +224,3 @@ def test_listings_are_put_up_in_business_hours() -> None:
         assert 9 <= listed_at.hour < 17
         assert listing.valid_until > listed_at.date()
         assert listing.port_from != listing.port_to
-
-
-# -- the feed -------------------------------------------------------------------------------
-
-
-async def test_feed_is_pulled_page_by_page_despite_injected_failures() -> None:
-    expected = simulator.documents(count=30)
-    feed = client(
-        base_url="http://sim",
-        transport=httpx.ASGITransport(app=simulator.app(count=30, fail_every=3)),
-    )
-    for name in adapter.documents:
-        pulled: list[bytes] = []
-        cursor: str | None = None
-        while True:
-            page = await feed.pull(name, cursor, limit=7)
-            assert len(page.documents) <= 7
-            pulled.extend(page.documents)
-            cursor = page.cursor
-            if not page.more:
-                break
-
-        assert pulled == expected[name]
-    assert feed.agency == "maritime"

@@ -1,41 +1,28 @@
-"""The positioning adapter: its XSD, samples, mapping both ways, simulator, feed client and the
-demo's vehicle tracks."""
+"""The positioning adapter's own rules: its samples' records, its refusals, the tracks it simulates
+and the demo's vehicle tracks (what every adapter does: test_every_adapter.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from dataclasses import replace
 from itertools import pairwise
-from pathlib import Path
 
-import httpx
 import pytest
-from lxml import etree
 
 from adapters.positioning import adapter, demo, simulator
-from adapters.positioning.client import client
 from hub.canonical import identifiers
 from hub.canonical.codes import PlateColor, TransportMode
 from hub.canonical.geo import distance_m
 from hub.canonical.multimodal import Consignment, Leg
-from hub.canonical.records import AisPosition, Record, VehiclePosition
-from hub.exchange.protocol import DemoSubjects, Header, namespace, read_header
+from hub.canonical.records import AisPosition, VehiclePosition
+from hub.exchange.protocol import DemoSubjects, Header
 from hub.exchange.record_xml import MAX_BATCH
-from hub.exchange.validation import InvalidDocument, parse, schema, validate
+from hub.exchange.validation import parse, validate
+from tests.adapters.cases import valid_sample
 
-SAMPLES = Path(simulator.__file__).parent / "samples"
-VALID = sorted((SAMPLES / "valid").glob("*.xml"))
-INVALID = sorted((SAMPLES / "invalid").glob("*.xml"))
-XS = "{http://www.w3.org/2001/XMLSchema}"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 CHINA = dt.timezone(dt.timedelta(hours=8))
 POSITIONS = adapter.documents["vehicle-position"]
-
-
-def records_of(path: Path) -> tuple[Record, ...]:
-    return POSITIONS.parse(validate(POSITIONS, parse(path.read_bytes())))
 
 
 def positions_of(documents: list[bytes] | tuple[bytes, ...]) -> list[VehiclePosition]:
@@ -44,81 +31,22 @@ def positions_of(documents: list[bytes] | tuple[bytes, ...]) -> list[VehiclePosi
     return [r for r in found if isinstance(r, VehiclePosition)]
 
 
-# -- the registry entry and the XSD ---------------------------------------------------------
+# -- the registry entry ----------------------------------------------------------------------
 
 
-def test_adapter_declares_the_vehicle_position_document() -> None:
-    assert adapter.name == "positioning"
+def test_the_adapter_is_titled_and_its_document_rooted_as_the_standard_says() -> None:
     assert adapter.title == (
         "道路运输车辆卫星定位监管平台",
         "Road vehicle satellite positioning platform",
     )
-    assert list(adapter.documents) == ["vehicle-position"]
-    assert POSITIONS.namespace == namespace("positioning", "vehicle-position")
-    assert POSITIONS.namespace == "urn:js-transport-hub:positioning:vehicle-position:1.0"
-    assert POSITIONS.record_types == (VehiclePosition,)
-    assert POSITIONS.schema.is_file(), f"{POSITIONS.schema} is missing"
-
-
-def test_schema_compiles_and_declares_the_root() -> None:
-    compiled = schema(POSITIONS.schema)
-
-    assert compiled.target_namespace == POSITIONS.namespace
-    assert compiled.version == "1.0"
-    assert list(compiled.elements) == [POSITIONS.root] == ["VehiclePositions"]
-
-
-def test_every_schema_component_is_documented_in_chinese_then_english() -> None:
-    tree = etree.parse(str(POSITIONS.schema))
-    components = tree.iter(f"{XS}element", f"{XS}complexType", f"{XS}simpleType")
-    for component in components:
-        docs = component.findall(f"{XS}annotation/{XS}documentation")
-        where = component.get("name") or component.get("ref")
-        assert [d.get(XML_LANG) for d in docs] == ["zh", "en"], f"{where} needs zh, en docs"
-        assert all((d.text or "").strip() for d in docs), f"{where} has an empty documentation"
-
-
-def test_plate_colours_in_the_schema_are_the_code_list() -> None:
-    compiled = schema(POSITIONS.schema)
-
-    enumeration = compiled.types["PlateColorCode"].enumeration
-
-    assert enumeration == [colour.value for colour in PlateColor]
+    assert POSITIONS.root == "VehiclePositions"
 
 
 # -- samples ----------------------------------------------------------------------------------
 
 
-def test_the_document_type_has_valid_and_invalid_samples() -> None:
-    assert len(VALID) >= 2
-    invalid = [p.name for p in INVALID]
-    assert all(n.startswith("vehicle-position-") for n in [p.name for p in VALID] + invalid)
-    for what in ("wrong-namespace", "missing-", "bad-latitude", "bad-plate-color", "no-time-zone"):
-        assert any(what in n for n in invalid), f"no invalid sample with {what}"
-
-
-@pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
-def test_valid_sample_validates_and_parses(path: Path) -> None:
-    records = records_of(path)
-
-    assert records, f"{path.name} carries no records"
-    assert all(isinstance(r, VehiclePosition) for r in records)
-
-
-@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.name)
-def test_invalid_sample_is_refused_with_the_expected_reason(path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    match = re.fullmatch(r"<!-- expect: (.+) -->", text.splitlines()[1])
-    assert match, f"{path.name}: line 2 must be <!-- expect: ... -->"
-
-    with pytest.raises(InvalidDocument) as refused:
-        validate(POSITIONS, parse(path.read_bytes()))
-
-    assert match.group(1) in refused.value.reason
-
-
 def test_departure_sample_maps_to_records() -> None:
-    positions = records_of(SAMPLES / "valid" / "vehicle-position-departure.xml")
+    positions = valid_sample(adapter, "vehicle-position-departure.xml")
 
     assert positions[0] == VehiclePosition(
         source_record_id="VP0000884101",
@@ -136,7 +64,7 @@ def test_departure_sample_maps_to_records() -> None:
 
 
 def test_mixed_fleet_sample_keeps_colours_offsets_and_normalises_plates() -> None:
-    electric, light, north = records_of(SAMPLES / "valid" / "vehicle-position-mixed-fleet.xml")
+    electric, light, north = valid_sample(adapter, "vehicle-position-mixed-fleet.xml")
 
     assert isinstance(electric, VehiclePosition)
     assert (electric.plate, electric.plate_color) == ("苏A12345D", PlateColor.YELLOW_GREEN)
@@ -150,37 +78,14 @@ def test_mixed_fleet_sample_keeps_colours_offsets_and_normalises_plates() -> Non
 # -- mapping back out -----------------------------------------------------------------------
 
 
-def test_simulated_documents_round_trip() -> None:
-    for data in simulator.documents()["vehicle-position"]:
-        element = validate(POSITIONS, parse(data))
-        records = POSITIONS.parse(element)
-
-        exported = POSITIONS.export(records, read_header(element))
-
-        assert POSITIONS.parse(validate(POSITIONS, parse(exported))) == records
-        assert exported == data, "the simulator builds its documents with export"
-
-
-@pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
-def test_samples_round_trip_losslessly(path: Path) -> None:
-    element = validate(POSITIONS, parse(path.read_bytes()))
-    records = POSITIONS.parse(element)
-
-    exported = POSITIONS.export(records, read_header(element))
-
-    assert POSITIONS.parse(validate(POSITIONS, parse(exported))) == records
-
-
-def test_export_refuses_other_records_empty_batches_and_naive_times() -> None:
+def test_export_refuses_other_records_and_naive_times() -> None:
     header = Header("positioning-test-1", "positioning", "2026-11-25T09:05:00+08:00")
-    (position, *_) = records_of(SAMPLES / "valid" / "vehicle-position-departure.xml")
+    (position, *_) = valid_sample(adapter, "vehicle-position-departure.xml")
     assert isinstance(position, VehiclePosition)
     vessel = AisPosition("AIS1", "413800001", position.observed_at, 31.9, 120.2, 8.5, 95.0)
 
     with pytest.raises(TypeError, match="cannot carry AisPosition"):
         POSITIONS.export([position, vessel], header)
-    with pytest.raises(ValueError, match="1-1000 records, not 0"):
-        POSITIONS.export((), header)
     with pytest.raises(ValueError, match="ObservedAt: 2026-11-25T09:20:00 has no time zone"):
         POSITIONS.export(
             [replace(position, observed_at=position.observed_at.replace(tzinfo=None))], header
@@ -188,19 +93,6 @@ def test_export_refuses_other_records_empty_batches_and_naive_times() -> None:
 
 
 # -- the simulator --------------------------------------------------------------------------
-
-
-def test_simulator_is_deterministic_and_numbers_messages_uniquely() -> None:
-    first, again = simulator.documents(count=12, seed=3), simulator.documents(count=12, seed=3)
-
-    assert first == again
-    assert first != simulator.documents(count=12, seed=4)
-    documents = first["vehicle-position"]
-    assert len(documents) == 12
-    ids = [read_header(parse(d).element).message_id for d in documents]
-    assert ids == [f"positioning-vehicle-position-{n:06d}" for n in range(1, 13)]
-    sizes = [len(POSITIONS.parse(parse(d).element)) for d in documents]
-    assert all(5 <= size <= 30 for size in sizes), sizes
 
 
 def test_simulated_vehicles_have_valid_plates_and_move_plausibly() -> None:
@@ -221,29 +113,6 @@ def test_simulated_vehicles_have_valid_plates_and_move_plausibly() -> None:
             hours = (after.observed_at - before.observed_at).total_seconds() / 3600
             km = distance_m((before.latitude, before.longitude), (after.latitude, after.longitude))
             assert km / 1000 <= 130 * hours + 1, f"{plate} jumps {km:.0f} m in {hours:.2f} h"
-
-
-# -- the feed -------------------------------------------------------------------------------
-
-
-async def test_feed_is_pulled_page_by_page_despite_injected_failures() -> None:
-    expected = simulator.documents(count=30)["vehicle-position"]
-    feed = client(
-        base_url="http://sim",
-        transport=httpx.ASGITransport(app=simulator.app(count=30, fail_every=3)),
-    )
-    pulled: list[bytes] = []
-    cursor: str | None = None
-    while True:
-        page = await feed.pull("vehicle-position", cursor, limit=7)
-        assert len(page.documents) <= 7
-        pulled.extend(page.documents)
-        cursor = page.cursor
-        if not page.more:
-            break
-
-    assert pulled == expected
-    assert feed.agency == "positioning"
 
 
 # -- the demo -------------------------------------------------------------------------------

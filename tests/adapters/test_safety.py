@@ -1,58 +1,27 @@
-"""The work-safety supervision (应急管理) adapter: samples, round trips, the feed, the standard."""
+"""The work-safety supervision (应急管理) adapter's own rules: its samples' records, the accidents
+and inspections it simulates, what its export refuses (the rest: test_every_adapter.py)."""
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
-from pathlib import Path
-from xml.etree import ElementTree as ET
 
-import httpx
 import pytest
 
-import adapters.safety
 from adapters.safety import adapter, pools, simulator
-from adapters.safety.client import client
 from hub.canonical import identifiers
 from hub.canonical.codes import REGIONS, AccidentResponsibility, PlateColor
-from hub.canonical.records import Accident, AccidentVehicle, Record, SafetyInspection
-from hub.exchange.protocol import STANDARDS_DIR, DocumentType, Header, read_header
-from hub.exchange.validation import InvalidDocument, parse, schema, validate
+from hub.canonical.records import Accident, AccidentVehicle, SafetyInspection
+from hub.exchange.protocol import Header
+from tests.adapters.cases import valid_sample
 
-SAMPLES = Path(adapters.safety.__file__).parent / "samples"
-VALID = sorted((SAMPLES / "valid").glob("*.xml"))
-INVALID = sorted((SAMPLES / "invalid").glob("*.xml"))
-XS = "{http://www.w3.org/2001/XMLSchema}"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 CHINA = dt.timezone(dt.timedelta(hours=8))
 # Jiangsu's extent, a little generously: 30.7-35.2 N, 116.3-121.9 E.
 JIANGSU = ((30.6, 35.3), (116.2, 122.0))
 
 
-def document_type(sample: Path) -> DocumentType:
-    """The document type a sample is of, by its name: ``<document>-<what>.xml``."""
-    names = [name for name in adapter.documents if sample.name.startswith(f"{name}-")]
-    assert names, f"{sample.name} names no document type of {sorted(adapter.documents)}"
-    return adapter.documents[max(names, key=len)]
-
-
-def read(sample: Path) -> tuple[Record, ...]:
-    document = document_type(sample)
-    return document.parse(validate(document, parse(sample.read_bytes())))
-
-
-@pytest.mark.parametrize("sample", VALID, ids=lambda p: p.name)
-def test_valid_samples_validate_and_parse(sample: Path) -> None:
-    # Given a hand-written valid sample, when it is validated and parsed, then records come out.
-    records = read(sample)
-
-    assert records
-    assert all(isinstance(r, document_type(sample).record_types) for r in records)
-
-
 def test_accident_sample_gives_its_records() -> None:
-    records = read(SAMPLES / "valid" / "accident-rear-end-and-rollover.xml")
+    records = valid_sample(adapter, "accident-rear-end-and-rollover.xml")
 
     assert records == (
         Accident(
@@ -92,7 +61,7 @@ def test_accident_sample_gives_its_records() -> None:
 
 
 def test_inspection_sample_gives_its_records() -> None:
-    records = read(SAMPLES / "valid" / "safety-inspection-quarterly.xml")
+    records = valid_sample(adapter, "safety-inspection-quarterly.xml")
 
     assert len(records) == 3
     assert records[0] == SafetyInspection(
@@ -113,62 +82,13 @@ def test_inspection_sample_gives_its_records() -> None:
 def test_a_wrong_check_character_is_kept_as_received() -> None:
     # Given a credit code of the right shape with a wrong check character, spaces around it,
     # when parsed, then it is normalised and kept: finding it is the pipeline's work.
-    (record,) = read(SAMPLES / "valid" / "safety-inspection-wrong-check-character.xml")
+    (record,) = valid_sample(adapter, "safety-inspection-wrong-check-character.xml")
 
     assert isinstance(record, SafetyInspection)
     assert record.operator_uscc == "91320115725839145N"
     assert record.rectified is False  # sent as xs:boolean 0
     with pytest.raises(identifiers.InvalidIdentifier, match="check character is wrong"):
         identifiers.uscc(record.operator_uscc)
-
-
-@pytest.mark.parametrize("sample", INVALID, ids=lambda p: p.name)
-def test_invalid_samples_are_refused_with_their_reason(sample: Path) -> None:
-    # Given an invalid sample, when validated, then the reason has the expected fragment.
-    second_line = sample.read_text(encoding="utf-8").splitlines()[1]
-    assert second_line.startswith("<!-- expect: "), f"{sample.name}: no expect comment"
-    expected = second_line.removeprefix("<!-- expect: ").removesuffix(" -->")
-
-    with pytest.raises(InvalidDocument) as refused:
-        read(sample)
-
-    assert expected in refused.value.reason
-
-
-def test_every_document_type_has_the_required_invalid_samples() -> None:
-    for name in adapter.documents:
-        whats = {p.stem.removeprefix(f"{name}-") for p in INVALID if document_type(p).name == name}
-        assert "wrong-namespace" in whats, name
-        assert any(w.startswith("missing-") for w in whats), name
-        assert len(whats) >= 4, f"{name}: {sorted(whats)}"
-
-
-@pytest.mark.parametrize("name", sorted(adapter.documents))
-def test_simulated_documents_survive_a_round_trip(name: str) -> None:
-    # Given every simulated document, when parsed, exported again and parsed once more,
-    # then the records and the header are unchanged.
-    document = adapter.documents[name]
-    for data in simulator.documents()[name]:
-        root = validate(document, parse(data))
-        records, header = document.parse(root), read_header(root)
-
-        again = validate(document, parse(document.export(records, header)))
-
-        assert document.parse(again) == records
-        assert read_header(again) == header
-
-
-def test_simulated_documents_are_deterministic_and_well_formed() -> None:
-    first, second = simulator.documents(count=12, seed=3), simulator.documents(count=12, seed=3)
-
-    assert first == second
-    assert first != simulator.documents(count=12, seed=4)
-    for name, documents in first.items():
-        assert len(documents) == 12
-        headers = [read_header(validate(adapter.documents[name], parse(d))) for d in documents]
-        assert [h.message_id for h in headers] == [f"safety-{name}-{n:06d}" for n in range(1, 13)]
-        sizes = [len(adapter.documents[name].parse(parse(d).element)) for d in documents]
-        assert all(1 <= size <= 5 for size in sizes), sizes
 
 
 def test_accidents_involve_the_vehicles_and_operators_given() -> None:
@@ -259,67 +179,3 @@ def test_export_refuses_what_the_standard_cannot_carry() -> None:
     alone = dataclasses.replace(accident, vehicles=())
     with pytest.raises(ValueError, match="no vehicle"):
         document.export([alone], header)
-    with pytest.raises(ValueError, match="1 to 1000 records"):
-        document.export([], header)
-
-
-async def test_the_feed_is_pulled_page_by_page_despite_failures() -> None:
-    # Given a simulated feed that fails every third request with 503,
-    # when every accident document is pulled 7 at a time following the cursor,
-    # then the client retries and gets exactly the simulator's documents, in order.
-    transport = httpx.ASGITransport(app=simulator.app(count=30, fail_every=3))
-    feed = client(base_url="http://sim", transport=transport)
-    pulled: list[bytes] = []
-    cursor: str | None = None
-    for _ in range(10):
-        page = await feed.pull("accident", cursor, limit=7)
-        pulled.extend(page.documents)
-        cursor = page.cursor
-        if not page.more:
-            break
-
-    assert pulled == simulator.documents(30)["accident"]
-    assert cursor == "30"
-    assert feed.agency == "safety"
-
-
-def test_the_adapter_is_registered_with_compiling_schemas() -> None:
-    assert adapter.name == "safety"
-    assert set(adapter.documents) == {"accident", "safety-inspection"}
-    for name, document in adapter.documents.items():
-        assert document.name == name
-        assert document.schema.is_file(), document.schema
-        assert document.schema.parent == STANDARDS_DIR / "safety"
-        compiled = schema(document.schema)
-        assert compiled.target_namespace == document.namespace
-        assert document.root in compiled.elements
-        assert adapter.document_for(document.namespace, document.root) is document
-
-
-@pytest.mark.parametrize("name", sorted(adapter.documents))
-def test_every_schema_component_is_documented_in_chinese_then_english(name: str) -> None:
-    tree = ET.parse(adapter.documents[name].schema)
-    for kind in ("element", "complexType", "simpleType", "enumeration"):
-        for node in tree.iter(f"{XS}{kind}"):
-            label = node.get("name") or node.get("ref") or node.get("value")
-            docs = node.findall(f"{XS}annotation/{XS}documentation")
-            assert [d.get(XML_LANG) for d in docs] == ["zh", "en"], f"{kind} {label}"
-            assert all((d.text or "").strip() for d in docs), f"{kind} {label}"
-
-
-@pytest.mark.parametrize(
-    ("name", "simple_type", "code_list"),
-    [
-        ("accident", "RegionCode", "region"),
-        ("accident", "PlateColorCode", "plate_color"),
-        ("accident", "AccidentResponsibilityCode", "accident_responsibility"),
-    ],
-)
-def test_enumerations_are_the_code_lists(name: str, simple_type: str, code_list: str) -> None:
-    tree = ET.parse(adapter.documents[name].schema)
-    node = tree.find(f"{XS}simpleType[@name='{simple_type}']")
-    assert node is not None
-    with (STANDARDS_DIR / "codes" / f"{code_list}.csv").open(encoding="utf-8") as rows:
-        codes = [row["code"] for row in csv.DictReader(rows)]
-
-    assert [e.get("value") for e in node.iter(f"{XS}enumeration")] == codes
