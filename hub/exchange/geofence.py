@@ -69,9 +69,12 @@ async def _fences(
     return [Fence(*row) for row in (await session.execute(query)).all()]
 
 
-async def _on_road_legs(
+Vehicle = tuple[str, PlateColor]
+
+
+async def watched_vehicles(
     session: AsyncSession, positions: Sequence[VehiclePosition]
-) -> set[tuple[str, PlateColor]]:
+) -> set[Vehicle]:
     """The vehicles (plate and colour: a plate alone names none) on a road leg being followed."""
     query = (
         select(ConsignmentLegRow.vehicle_plate, ConsignmentLegRow.vehicle_plate_color)
@@ -149,7 +152,7 @@ async def _crossed(
     return found is not None
 
 
-async def serialise(session: AsyncSession, positions: Sequence[VehiclePosition]) -> None:
+async def serialise(session: AsyncSession, watched: set[Vehicle]) -> None:
     """Hold each watched vehicle's lock until this transaction ends (PostgreSQL).
 
     Taken before the fixes are stored, so two documents of one vehicle processed at once (by
@@ -158,14 +161,16 @@ async def serialise(session: AsyncSession, positions: Sequence[VehiclePosition])
     """
     if session.get_bind().dialect.name != "postgresql":
         return
-    watched = await _on_road_legs(session, positions)
     for plate, color in sorted(watched, key=lambda v: (v[0], v[1].value)):  # one order: no deadlock
         key = int.from_bytes(_digest(f"{plate}:{color.value}", 8), "big")
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key - 2**63})
 
 
 async def fence_events(
-    session: AsyncSession, agency: str, positions: Sequence[VehiclePosition]
+    session: AsyncSession,
+    agency: str,
+    positions: Sequence[VehiclePosition],
+    watched: set[Vehicle],
 ) -> list[ConsignmentEvent]:
     """The gate-in and gate-out events these (stored) positions mean for vehicles on road legs.
 
@@ -175,8 +180,7 @@ async def fence_events(
     and its id (vehicle, station, direction, time) makes finding it again harmless; a crossing
     found already from another pair within ``GAP`` is not found twice.
     """
-    watched = await _on_road_legs(session, positions)
-    vehicles: dict[tuple[str, PlateColor], list[VehiclePosition]] = defaultdict(list)
+    vehicles: dict[Vehicle, list[VehiclePosition]] = defaultdict(list)
     for position in positions:
         if (position.plate, position.plate_color) in watched:
             vehicles[(position.plate, position.plate_color)].append(position)

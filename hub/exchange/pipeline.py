@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from hub.agency_records.inbox import FAILED, PROCESSED, RECEIVED, ExchangeMessage
 from hub.agency_records.store import store
 from hub.canonical.records import VehiclePosition
-from hub.exchange.geofence import fence_events, serialise
+from hub.exchange.geofence import fence_events, serialise, watched_vehicles
 from hub.exchange.protocol import DocumentType, read_header
 from hub.exchange.registry import AdapterRegistry
 from hub.exchange.validation import MAX_DOCUMENT_BYTES, InvalidDocument, Parsed, parse, validate
@@ -201,14 +201,15 @@ class Exchange:
         element = validate(document, parsed or parse(row.body, self.max_bytes))
         records = document.parse(element)
         positions = [record for record in records if isinstance(record, VehiclePosition)]
-        if positions:
-            await serialise(session, positions)
+        watched = await watched_vehicles(session, positions) if positions else set()
+        if watched:
+            await serialise(session, watched)
         stored = await store(session, row.agency, records, row.received_at)
         # Rail and maritime events, and road positions at stations and ports, also move the
         # consignments they concern (一单到底).
         events = [multimodal.from_agency_record(row.agency, record) for record in records]
-        if positions:
-            events += await fence_events(session, row.agency, positions)
+        if watched:
+            events += await fence_events(session, row.agency, positions, watched)
         attached = []
         for event in events:
             if event is not None:
