@@ -237,12 +237,16 @@ def un_number(value: str, field: str = "unNumber") -> str:
     return number
 
 
+CONTAINER_SHAPE = "[A-Z]{3}[UJZ][0-9]{7}"
+"""ISO 6346 without its check digit's arithmetic: owner code, category, serial, check digit."""
+
+
 def container_number(value: str, field: str = "containerNumber") -> str:
     """A freight container number (ISO 6346), e.g. CSQU3054383; returns 11 characters."""
     number = _prepare(value, field)
     # Checked before stdnum: its pattern lets any \w through as owner code, and its check
     # digit arithmetic then raises a bare ValueError on characters outside A-Z.
-    if not re.fullmatch("[A-Z]{3}[UJZ][0-9]{7}", number):
+    if not re.fullmatch(CONTAINER_SHAPE, number):
         raise InvalidIdentifier(
             field, value, "must be a 3-letter owner code, U, J or Z, then 7 digits (ISO 6346)"
         )

@@ -484,28 +484,50 @@ async def change_leg(
     return row
 
 
+async def _by_consignment(
+    session: AsyncSession, model: Any, ids: Sequence[int], *order: Any
+) -> dict[int, list[Any]]:
+    """Rows of ``model`` for each of the consignments, in ``order``: one statement for all."""
+    grouped: dict[int, list[Any]] = {consignment_id: [] for consignment_id in ids}
+    query = select(model).where(model.consignment_id.in_(ids)).order_by(*order)
+    for row in (await session.scalars(query)).all():
+        grouped[row.consignment_id].append(row)
+    return grouped
+
+
+async def legs_by_consignment(
+    session: AsyncSession, ids: Sequence[int]
+) -> dict[int, list[ConsignmentLegRow]]:
+    """The legs of each consignment, in order."""
+    return await _by_consignment(session, ConsignmentLegRow, ids, ConsignmentLegRow.sequence)
+
+
+async def timelines(
+    session: AsyncSession, ids: Sequence[int]
+) -> dict[int, list[ConsignmentEventRow]]:
+    """Each consignment's events in the order they happened, whatever order they arrived in."""
+    events = ConsignmentEventRow
+    order = (events.occurred_at, events.source, events.source_event_id)
+    return await _by_consignment(session, events, ids, *order)
+
+
+async def containers_by_consignment(
+    session: AsyncSession, ids: Sequence[int]
+) -> dict[int, list[str]]:
+    """The container numbers of each consignment, sorted."""
+    boxes = ConsignmentContainerRow
+    rows = await _by_consignment(session, boxes, ids, boxes.container_number)
+    return {c: [row.container_number for row in found] for c, found in rows.items()}
+
+
 async def legs_of(session: AsyncSession, consignment_id: int) -> list[ConsignmentLegRow]:
     """The legs of a consignment, in order."""
-    query = (
-        select(ConsignmentLegRow)
-        .where(ConsignmentLegRow.consignment_id == consignment_id)
-        .order_by(ConsignmentLegRow.sequence)
-    )
-    return list((await session.scalars(query)).all())
+    return (await legs_by_consignment(session, [consignment_id]))[consignment_id]
 
 
 async def timeline(session: AsyncSession, consignment_id: int) -> list[ConsignmentEventRow]:
     """A consignment's events in the order they happened, whatever order they arrived in."""
-    query = (
-        select(ConsignmentEventRow)
-        .where(ConsignmentEventRow.consignment_id == consignment_id)
-        .order_by(
-            ConsignmentEventRow.occurred_at,
-            ConsignmentEventRow.source,
-            ConsignmentEventRow.source_event_id,
-        )
-    )
-    return list((await session.scalars(query)).all())
+    return (await timelines(session, [consignment_id]))[consignment_id]
 
 
 def from_agency_record(agency: str, record: object) -> ConsignmentEvent | None:
@@ -587,13 +609,7 @@ async def as_record(
 ) -> tuple[Consignment, list[ConsignmentEvent]]:
     """A stored consignment and its timeline as the canonical records they were built from."""
     legs = await legs_of(session, row.id)
-    containers = (
-        await session.scalars(
-            select(ConsignmentContainerRow.container_number)
-            .where(ConsignmentContainerRow.consignment_id == row.id)
-            .order_by(ConsignmentContainerRow.container_number)
-        )
-    ).all()
+    containers = (await containers_by_consignment(session, [row.id]))[row.id]
     consignment = Consignment(
         reference=row.reference,
         issued_at=row.issued_at,

@@ -21,11 +21,13 @@ from hub.api.consignments.types import (
     Consignment,
     ConsignmentConnection,
     load_consignment,
+    load_consignments,
     visible,
 )
 from hub.api.context import Context
 from hub.api.enums import SortDirection
 from hub.api.relay import After, Before, First, Last
+from hub.canonical.identifiers import CONTAINER_SHAPE
 from hub.canonical.multimodal import EARLIEST, LATEST, REFERENCE, TEXT_MAX, UNEXCHANGEABLE
 from hub.errors import BadUserInput
 from hub.multimodal import service
@@ -44,9 +46,6 @@ def _sort(order: ConsignmentOrder | None) -> Sort:
         return NEWEST_FIRST
     descending = order.direction is SortDirection.DESC
     return Sort(order.field.name, _COLUMNS[order.field], descending=descending)
-
-
-CONTAINER_SHAPE = "[A-Z]{3}[UJZ][0-9]{7}"
 
 
 def _when(value: dt.datetime, field: str) -> dt.datetime:
@@ -105,6 +104,17 @@ def _seen_by(info: Info[Context, None], stmt: Select[Any]) -> Select[Any]:
     return stmt if condition is None else stmt.where(condition)
 
 
+async def _newest(
+    info: Info[Context, None], filter_: ConsignmentFilter, most: int
+) -> list[Consignment]:
+    """The ``most`` newest consignments the filter finds (its fields named as arguments)."""
+    stmt = _seen_by(info, select(ConsignmentRow).where(*_conditions(filter_, "")))
+    order = (ConsignmentRow.issued_at.desc(), ConsignmentRow.id.desc())
+    async with info.context.database() as session:
+        rows = (await session.scalars(stmt.order_by(*order).limit(most))).all()
+    return await load_consignments(info.context, rows)
+
+
 @strawberry.type
 class ConsignmentQuery:
     @strawberry.field(description=doc("按运单号查运单。", "A consignment by its reference."))
@@ -152,7 +162,7 @@ class ConsignmentQuery:
         stmt = _seen_by(info, select(ConsignmentRow).where(*conditions))
         async with ctx.database() as session:
             page = await fetch_page(session, stmt, ConsignmentRow, sort, slice_)
-        nodes = [await load_consignment(ctx, row) for row in page.rows]
+        nodes = await load_consignments(ctx, page.rows)
 
         async def counter() -> int:
             async with ctx.database() as session:
@@ -174,12 +184,8 @@ class ConsignmentQuery:
             str, strawberry.argument(description=doc("集装箱号。", "Container number."))
         ],
     ) -> list[Consignment]:
-        condition = _conditions(ConsignmentFilter(container_number=container_number), "")
-        stmt = _seen_by(info, select(ConsignmentRow).where(*condition))
-        order = (ConsignmentRow.issued_at.desc(), ConsignmentRow.id.desc())
-        async with info.context.database() as session:
-            rows = (await session.scalars(stmt.order_by(*order).limit(20))).all()
-        return [await load_consignment(info.context, row) for row in rows]
+        found = ConsignmentFilter(container_number=container_number)
+        return await _newest(info, found, 20)
 
     @strawberry.field(
         description=doc(
@@ -200,14 +206,7 @@ class ConsignmentQuery:
             dt.datetime, strawberry.argument(description=doc("开单截止时间。", "Issued before."))
         ],
     ) -> list[Consignment]:
-        condition = _conditions(
-            ConsignmentFilter(
-                shipper_name=shipper_name, issued_from=issued_from, issued_to=issued_to
-            ),
-            "",
+        found = ConsignmentFilter(
+            shipper_name=shipper_name, issued_from=issued_from, issued_to=issued_to
         )
-        stmt = _seen_by(info, select(ConsignmentRow).where(*condition))
-        order = (ConsignmentRow.issued_at.desc(), ConsignmentRow.id.desc())
-        async with info.context.database() as session:
-            rows = (await session.scalars(stmt.order_by(*order).limit(50))).all()
-        return [await load_consignment(info.context, row) for row in rows]
+        return await _newest(info, found, 50)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import strawberry
-from sqlalchemy import ColumnElement, false, select
+from sqlalchemy import ColumnElement, false
 from strawberry.extensions import FieldExtension
 from strawberry.schema_directive import Location
 from strawberry.types import Info
@@ -29,7 +29,6 @@ from hub.errors import Forbidden
 from hub.multimodal import service
 from hub.multimodal.access import dangerous_goods_withheld, hidden
 from hub.multimodal.models import (
-    ConsignmentContainerRow,
     ConsignmentEventRow,
     ConsignmentLegRow,
     ConsignmentRow,
@@ -200,20 +199,32 @@ class Consignment:
     eta: dt.datetime | None = _f("预计到达时间。", "Estimated arrival.")
 
 
+async def load_consignments(ctx: Context, rows: Sequence[ConsignmentRow]) -> list[Consignment]:
+    """Consignments with their legs, containers and timelines, as this client may see them:
+    three statements for a whole page."""
+    ids = [row.id for row in rows]
+    async with ctx.database() as session:
+        legs = await service.legs_by_consignment(session, ids)
+        unseen = next((row for row in rows if not concerns(ctx.principal, row, legs[row.id])), None)
+        if unseen is not None:
+            raise hidden(unseen)
+        events = await service.timelines(session, ids)
+        containers = await service.containers_by_consignment(session, ids)
+    return [_published(ctx, row, legs[row.id], events[row.id], containers[row.id]) for row in rows]
+
+
 async def load_consignment(ctx: Context, row: ConsignmentRow) -> Consignment:
     """A consignment with its legs, containers and timeline, as this client may see it."""
-    async with ctx.database() as session:
-        legs = await service.legs_of(session, row.id)
-        if not concerns(ctx.principal, row, legs):
-            raise hidden(row)
-        events = await service.timeline(session, row.id)
-        containers = (
-            await session.scalars(
-                select(ConsignmentContainerRow.container_number).where(
-                    ConsignmentContainerRow.consignment_id == row.id
-                )
-            )
-        ).all()
+    return (await load_consignments(ctx, [row]))[0]
+
+
+def _published(
+    ctx: Context,
+    row: ConsignmentRow,
+    legs: Sequence[ConsignmentLegRow],
+    events: Sequence[ConsignmentEventRow],
+    containers: Sequence[str],
+) -> Consignment:
     state = service.progress(legs, events)
     withheld = dangerous_goods_withheld(
         row, legs, state.current_leg, reader_of(ctx.principal),
@@ -228,7 +239,7 @@ async def load_consignment(ctx: Context, row: ConsignmentRow) -> Consignment:
         dangerous_goods=row.dangerous_goods,
         booked_by=row.booked_by,
         closed_at=row.closed_at,
-        containers=sorted(containers),
+        containers=list(containers),
         legs=[ConsignmentLeg.from_row(leg) for leg in legs],
         timeline=[ConsignmentEvent.from_row(event) for event in events],
         current_leg=state.current_leg,
