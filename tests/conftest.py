@@ -16,6 +16,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -26,6 +27,7 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from starlette.testclient import TestClient
 
 from hub.app import create_app
 from hub.config import Settings
@@ -248,6 +250,19 @@ async def register_client(
             uscc=uscc,
         )
     return made.row.client_id, made.secret
+
+
+def bearer(client: TestClient, scopes: str, uscc: str | None = None) -> dict[str, str]:
+    """The Authorization header of a new client with ``scopes`` (acting for ``uscc``), for an
+    app run by a TestClient."""
+    client_id, secret = client.portal.call(  # type: ignore[union-attr]
+        partial(register_client, uscc=uscc), client, scopes
+    )
+    answer = client.post(
+        "/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret)
+    )
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
 
 async def fetch_token(http: httpx.AsyncClient, client_id: str, secret: str | None) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from functools import partial
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -27,22 +26,12 @@ from hub.multimodal.models import (
     ConsignmentLegRow,
     ConsignmentRow,
 )
-from tests.conftest import register_client
+from tests.conftest import bearer
 from tests.multimodal.test_documents import SUZHOU, SUZHOU_EVENTS
 
 REFERENCE = "JSMM-2026-1125-000108"
 TIMELINE = """query ($r: String!) { consignment(reference: $r) {
   status currentLeg timeline { kind occurredAt source sourceEventId } } }"""
-
-
-def _headers(client: TestClient, scopes: str, uscc: str | None = None) -> dict[str, str]:
-    client_id, secret = client.portal.call(  # type: ignore[union-attr]
-        partial(register_client, uscc=uscc), client, scopes
-    )
-    answer = client.post(
-        "/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret)
-    )
-    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
 
 async def _forget(app: Any, reference: str) -> None:
@@ -75,9 +64,9 @@ def test_an_exported_consignment_validates_and_imports_back_to_the_same(
 ) -> None:
     app = create_app(settings)
     with TestClient(app) as client:
-        forwarder = _headers(client, "consignment:write")
-        reader = _headers(client, "registry:read")
-        trusted = _headers(client, "consignment:import consignment:write")
+        forwarder = bearer(client, "consignment:write")
+        reader = bearer(client, "registry:read")
+        trusted = bearer(client, "consignment:import consignment:write")
 
         def timeline() -> dict[str, Any]:
             answer = client.post(
@@ -143,9 +132,9 @@ def test_an_exported_consignment_validates_and_imports_back_to_the_same(
 def test_refused_documents_say_why_and_store_nothing(settings: Settings) -> None:
     app = create_app(settings)
     with TestClient(app) as client:
-        forwarder = _headers(client, "consignment:write")
-        other = _headers(client, "consignment:write", "91320300MA1P00003D")
-        reader = _headers(client, "registry:read")
+        forwarder = bearer(client, "consignment:write")
+        other = bearer(client, "consignment:write", "91320300MA1P00003D")
+        reader = bearer(client, "registry:read")
         client.post("/exchange/multimodal/waybills", content=SUZHOU.read_bytes(), headers=forwarder)
         hostile = (
             b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'

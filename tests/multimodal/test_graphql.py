@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import time
-from functools import partial
 from typing import Any
 
 from starlette.testclient import TestClient
@@ -15,7 +14,7 @@ from hub.config import Settings
 from hub.db import session_factory
 from hub.multimodal import service
 from hub.pubsub.memory import _CHANNELS
-from tests.conftest import register_client
+from tests.conftest import bearer
 from tests.multimodal.test_service import RAIL_CARRIER, journey
 
 QUERY = """query ($r: String!) { consignment(reference: $r) {
@@ -35,16 +34,6 @@ def event(kind: str, hours: int, source_event_id: str) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def token(client: TestClient, scopes: str, uscc: str | None = None) -> str:
-    client_id, secret = client.portal.call(  # type: ignore[union-attr]
-        partial(register_client, uscc=uscc), client, scopes
-    )
-    answer = client.post(
-        "/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret)
-    )
-    return str(answer.json()["access_token"])
-
-
 def wait_for_subscriber(channel: str) -> None:
     """The subscription starts asynchronously: wait until it listens (in-process pub/sub)."""
     deadline = time.monotonic() + 5
@@ -62,8 +51,8 @@ def test_a_consignment_is_read_written_and_followed(settings: Settings) -> None:
     app = create_app(settings)
     with TestClient(app) as client:
         client.portal.call(_book, app)  # type: ignore[union-attr]
-        reader = {"Authorization": f"Bearer {token(client, 'registry:read')}"}
-        carrier = {"Authorization": f"Bearer {token(client, 'consignment:write', RAIL_CARRIER)}"}
+        reader = bearer(client, "registry:read")
+        carrier = bearer(client, "consignment:write", RAIL_CARRIER)
         refused = client.post(
             "/graphql",
             json={"query": RECORD, "variables": {"e": event("LOAD", 3, "x")}},
@@ -123,7 +112,7 @@ def test_consignments_are_found_by_shipper_and_half_open_date_range(settings: Se
     app = create_app(settings)
     with TestClient(app) as client:
         client.portal.call(_book_three, app)  # type: ignore[union-attr]
-        reader = {"Authorization": f"Bearer {token(client, 'registry:read')}"}
+        reader = bearer(client, "registry:read")
 
         def search(name: str, start: str, end: str) -> dict[str, Any]:
             variables = {"name": name, "from": start, "to": end}

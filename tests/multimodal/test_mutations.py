@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from functools import partial
 from typing import Any
 
 from starlette.testclient import TestClient
 
 from hub.app import create_app
 from hub.config import Settings
-from tests.conftest import register_client
+from tests.conftest import bearer
 from tests.multimodal.test_service import RAIL_CARRIER, ROAD_CARRIER
 
 OTHER_CARRIER = "91320300MA1P00003D"
@@ -56,16 +55,6 @@ WAYBILL = {
 }  # fmt: skip
 
 
-def _token(client: TestClient, scopes: str, uscc: str | None = None) -> dict[str, str]:
-    client_id, secret = client.portal.call(  # type: ignore[union-attr]
-        partial(register_client, uscc=uscc), client, scopes
-    )
-    answer = client.post(
-        "/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret)
-    )
-    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
-
-
 def _event(kind: str, event_id: str, leg: int | None, hour: int = 9) -> dict[str, Any]:
     event = {
         "reference": "JS-2026-100001", "kind": kind, "location": "苏州工业园区",
@@ -101,12 +90,12 @@ def test_a_booker_manages_its_consignment_and_carriers_write_only_their_legs(
             ).json()
             return answer
 
-        forwarder = _token(client, "consignment:write")
-        road = _token(client, "consignment:write", ROAD_CARRIER)
-        rail = _token(client, "consignment:write", RAIL_CARRIER)
-        stranger = _token(client, "consignment:write", OTHER_CARRIER)
-        consignee = _token(client, "consignment:write", CONSIGNEE)
-        reader = _token(client, "registry:read")
+        forwarder = bearer(client, "consignment:write")
+        road = bearer(client, "consignment:write", ROAD_CARRIER)
+        rail = bearer(client, "consignment:write", RAIL_CARRIER)
+        stranger = bearer(client, "consignment:write", OTHER_CARRIER)
+        consignee = bearer(client, "consignment:write", CONSIGNEE)
+        reader = bearer(client, "registry:read")
 
         booked = call(BOOK, forwarder, w=WAYBILL)
         again = call(BOOK, forwarder, w=WAYBILL)
@@ -206,8 +195,8 @@ def test_a_refused_waybill_says_why_and_stores_nothing(settings: Settings) -> No
         place[path[-1]] = value
         broken.append((waybill, reason))
     with TestClient(create_app(settings)) as client:
-        forwarder = _token(client, "consignment:write")
-        reader = _token(client, "registry:read")
+        forwarder = bearer(client, "consignment:write")
+        reader = bearer(client, "registry:read")
         answers = [
             client.post(
                 "/graphql", json={"query": BOOK, "variables": {"w": waybill}}, headers=forwarder
@@ -237,10 +226,10 @@ def test_dangerous_goods_details_go_to_those_concerned_and_to_enforcement_on_the
             ).json()
             return answer
 
-        forwarder = _token(client, "consignment:write")
-        rail = _token(client, "consignment:write", RAIL_CARRIER)
-        reader = _token(client, "registry:read")
-        enforcement = _token(client, "registry:read enforcement:read")
+        forwarder = bearer(client, "consignment:write")
+        rail = bearer(client, "consignment:write", RAIL_CARRIER)
+        reader = bearer(client, "registry:read")
+        enforcement = bearer(client, "registry:read enforcement:read")
         # Planned from tomorrow: booked, the goods are not on the road yet.
         two_legs = {**WAYBILL, "legs": [_from_tomorrow(ROAD_LEG), _from_tomorrow(RAIL_LEG)]}
         client.post("/graphql", json={"query": BOOK, "variables": {"w": two_legs}},
@@ -280,9 +269,9 @@ def test_dangerous_goods_details_go_to_those_concerned_and_to_enforcement_on_the
 
 def test_consignments_page_by_filter_newest_first(settings: Settings) -> None:
     with TestClient(create_app(settings)) as client:
-        forwarder = _token(client, "consignment:write")
-        other = _token(client, "consignment:write")
-        reader = _token(client, "registry:read")
+        forwarder = bearer(client, "consignment:write")
+        other = bearer(client, "consignment:write")
+        reader = bearer(client, "registry:read")
         for number in range(1, 6):
             waybill = {
                 **WAYBILL,

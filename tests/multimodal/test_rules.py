@@ -13,6 +13,7 @@ from hub.canonical.codes import ConsignmentEventKind, PlateColor, TransportMode
 from hub.canonical.multimodal import Leg
 from hub.config import Settings
 from hub.multimodal import service
+from tests.conftest import bearer
 from tests.multimodal.test_mutations import (
     ADD,
     BOOK,
@@ -24,16 +25,15 @@ from tests.multimodal.test_mutations import (
     WAYBILL,
     _errors,
     _event,
-    _token,
 )
 from tests.multimodal.test_service import T0, container, event, journey
 
 
 def test_what_the_standard_could_not_carry_is_refused_at_the_door(settings: Settings) -> None:
     with TestClient(create_app(settings)) as client:
-        forwarder = _token(client, "consignment:write")
-        reader = _token(client, "registry:read")
-        stranger = _token(client, "consignment:write", "91320300MA1P00003D")
+        forwarder = bearer(client, "consignment:write")
+        reader = bearer(client, "registry:read")
+        stranger = bearer(client, "consignment:write", "91320300MA1P00003D")
 
         def call(query: str, headers: dict[str, str], **variables: Any) -> dict[str, Any]:
             answer: dict[str, Any] = client.post(
@@ -80,8 +80,8 @@ def test_what_the_standard_could_not_carry_is_refused_at_the_door(settings: Sett
 def test_an_export_needs_a_consignment_scope_as_graphql_does(settings: Settings) -> None:
     consignee = "91320000MA1Q00004K"
     with TestClient(create_app(settings)) as client:
-        forwarder = _token(client, "consignment:write")
-        open_data_party = _token(client, "opendata", consignee)
+        forwarder = bearer(client, "consignment:write")
+        open_data_party = bearer(client, "opendata", consignee)
         client.post("/graphql", json={"query": BOOK, "variables": {"w": WAYBILL}},
                     headers=forwarder)  # fmt: skip
         exported = client.get(

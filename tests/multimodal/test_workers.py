@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import time
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,19 +17,9 @@ from hub.config import Settings
 from hub.db import session_factory
 from hub.multimodal import service
 from hub.pubsub.memory import _CHANNELS
-from tests.conftest import REDIS_URL, register_client
+from tests.conftest import REDIS_URL, bearer
 from tests.multimodal.test_graphql import RECORD, SUBSCRIBE, event
 from tests.multimodal.test_service import RAIL_CARRIER, journey
-
-
-def _token(client: TestClient, scopes: str, uscc: str | None = None) -> dict[str, str]:
-    client_id, secret = client.portal.call(  # type: ignore[union-attr]
-        partial(register_client, uscc=uscc), client, scopes
-    )
-    answer = client.post(
-        "/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret)
-    )
-    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
 
 def _listening(settings: Settings, channel: str) -> bool:
@@ -57,8 +46,8 @@ def test_an_event_recorded_by_one_worker_reaches_the_subscribers_of_another(
     )
     with TestClient(create_app(settings)) as one, TestClient(create_app(settings)) as other:
         one.portal.call(_book, one.app)  # type: ignore[union-attr]
-        reader = _token(other, "registry:read")
-        carrier = _token(one, "consignment:write", RAIL_CARRIER)
+        reader = bearer(other, "registry:read")
+        carrier = bearer(one, "consignment:write", RAIL_CARRIER)
         with other.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
             ws.send_json({"type": "connection_init", "payload": reader})
             assert ws.receive_json()["type"] == "connection_ack"
