@@ -25,7 +25,7 @@ from hub.canonical import identifiers
 from hub.canonical.codes import ConsignmentEventKind, PlateColor, TransportMode
 from hub.canonical.multimodal import Consignment, ConsignmentEvent, Goods, Leg, Party
 from hub.exchange.protocol import STANDARDS_DIR, Header, namespace
-from hub.exchange.record_xml import add, decimal, document, zoned
+from hub.exchange.record_xml import add, decimal, document, read_datetime, zoned
 from hub.exchange.validation import InvalidDocument, parse, schema
 
 WAYBILL_NS = namespace("multimodal", "waybill")
@@ -117,12 +117,7 @@ class _Reader:
         return self.optional(path) or ""
 
     def datetime(self, name: str) -> dt.datetime:
-        value = self.text(name).strip()
-        # xs:dateTime admits values Python cannot hold (year 10000, 24:00:00): say which one.
-        try:
-            return dt.datetime.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"{name}: {value!r} is not a date-time the hub can hold") from None
+        return read_datetime(name, self.text(name).strip())
 
 
 def _read_waybill(waybill: _Reader) -> Consignment:

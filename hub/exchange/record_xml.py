@@ -52,12 +52,16 @@ class Reader:
         return dt.date.fromisoformat(self.text(name))
 
     def datetime(self, name: str) -> dt.datetime:
-        value = self.text(name)
-        # xs:dateTime admits values Python cannot hold (year 10000, 24:00:00): say which one.
-        try:
-            return dt.datetime.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"{name}: {value!r} is not a date-time the hub can hold") from None
+        return read_datetime(name, self.text(name))
+
+
+def read_datetime(name: str, value: str) -> dt.datetime:
+    """An xs:dateTime the XSD accepted, as Python holds it."""
+    # xs:dateTime admits values Python cannot hold (year 10000, 24:00:00): say which one.
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{name}: {value!r} is not a date-time the hub can hold") from None
 
 
 def readers(root: Element, ns: str, *path: str) -> list[Reader]:
