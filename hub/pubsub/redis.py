@@ -26,7 +26,7 @@ class RedisPubSub:
                     yield bytes(message["data"])
         finally:
             await pubsub.unsubscribe()
-            await pubsub.aclose()  # type: ignore[no-untyped-call]
+            await pubsub.aclose()
 
     async def close(self) -> None:
         await self._redis.aclose()
