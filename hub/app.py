@@ -36,7 +36,7 @@ from hub.exchange.worker import work
 from hub.migrate import current_revision, head_revision
 from hub.pubsub import create_pubsub
 from hub.queue import create_queue
-from hub.ratelimit import Quota, RateLimiter, create_rate_limiter
+from hub.ratelimit import Clock, Quota, RateLimiter, create_rate_limiter
 
 
 class HubGraphQL(GraphQL[Context, None]):
@@ -149,10 +149,13 @@ class Guarded:
         await self.graphql(scope, receive, send_with_limits)
 
 
-def create_app(settings: Settings, adapters: AdapterRegistry | None = None) -> Starlette:
+def create_app(
+    settings: Settings, adapters: AdapterRegistry | None = None, *, clock: Clock | None = None
+) -> Starlette:
     """The hub's web application; nothing connects until its lifespan starts.
 
-    ``adapters`` replaces the installed adapters (found through entry points) — for tests.
+    ``adapters`` replaces the installed adapters (found through entry points) and ``clock``
+    the rate limiter's clock — for tests.
     """
     state: dict[str, Any] = {}
 
@@ -160,7 +163,7 @@ def create_app(settings: Settings, adapters: AdapterRegistry | None = None) -> S
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         engine = create_engine(settings)
         cache: Cache = create_cache(settings)
-        limiter = create_rate_limiter(settings)
+        limiter = create_rate_limiter(settings, clock)
         queue = create_queue(settings)
         pubsub = create_pubsub(settings)
         stop = asyncio.Event()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -19,6 +20,9 @@ from redis.exceptions import RedisError
 
 from hub.config import Settings
 from hub.errors import ServiceUnavailable
+
+Clock = Callable[[], float]
+"""Seconds on a clock that never goes back: ``time.monotonic`` unless a test injects one."""
 
 
 def _ceil(value: float) -> int:
@@ -105,14 +109,15 @@ class MemoryRateLimiter:
     longest, so they have most likely refilled already, and a dropped bucket restarts full.
     """
 
-    def __init__(self, max_keys: int = 100_000) -> None:
-        # key -> (tokens, time.monotonic() of the last take), least recently used first.
+    def __init__(self, max_keys: int = 100_000, clock: Clock = time.monotonic) -> None:
+        # key -> (tokens, clock() of the last take), least recently used first.
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
         self._max_keys = max_keys
+        self._clock = clock
 
     async def take(self, key: str, quota: Quota, cost: int = 1) -> Decision:
         # No await from read to write: no other task can run in between, so no lock is needed.
-        now = time.monotonic()
+        now = self._clock()
         tokens, updated = self._buckets.pop(key, (float(quota.burst), now))
         tokens = min(float(quota.burst), tokens + (now - updated) * quota.rate)
         allowed = cost <= tokens
@@ -127,13 +132,17 @@ class MemoryRateLimiter:
         self._buckets.clear()
 
 
-# KEYS[1]: the bucket, a hash of tokens and ts (ms); ARGV: rate (tokens/s), burst, cost.
-# One script, so read, refill, take and write are atomic across every client of the server;
-# the server's clock, so workers whose clocks disagree still refill buckets alike.
+# KEYS[1]: the bucket, a hash of tokens and ts (ms); ARGV: rate (tokens/s), burst, cost and,
+# only when a clock is injected, now (ms). One script, so read, refill, take and write are
+# atomic across every client of the server; the server's clock, so workers whose clocks
+# disagree still refill buckets alike.
 _TAKE = """
 local rate, burst, cost = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) * 1000 + tonumber(clock[2]) / 1000
+local now = tonumber(ARGV[4])
+if not now then
+  local clock = redis.call('TIME')
+  now = tonumber(clock[1]) * 1000 + tonumber(clock[2]) / 1000
+end
 local bucket = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
 local tokens = burst
 if bucket[1] then
@@ -161,18 +170,22 @@ class RedisRateLimiter:
     a new one.
     """
 
-    def __init__(self, url: str, prefix: str) -> None:
+    def __init__(self, url: str, prefix: str, clock: Clock | None = None) -> None:
         self._redis: Redis = Redis.from_url(url, socket_connect_timeout=5)
         self._url = url
         self._prefix = prefix
+        self._clock = clock  # None: the Redis server's own clock
         # register_script runs by EVALSHA and loads the script again when the server lost it.
         self._take = self._redis.register_script(_TAKE)
 
     async def take(self, key: str, quota: Quota, cost: int = 1) -> Decision:
         """Take tokens atomically; raise ServiceUnavailable when Redis cannot be reached."""
+        args: list[float] = [quota.rate, quota.burst, cost]
+        if self._clock is not None:
+            args.append(self._clock() * 1000)
         try:
             allowed, tokens = await self._take(
-                keys=[f"{self._prefix}ratelimit:{key}"], args=[quota.rate, quota.burst, cost]
+                keys=[f"{self._prefix}ratelimit:{key}"], args=args
             )
         except (RedisError, OSError) as exc:
             raise ServiceUnavailable(f"cannot reach Redis at {self._url}: {exc}") from exc
@@ -182,8 +195,11 @@ class RedisRateLimiter:
         await self._redis.aclose()
 
 
-def create_rate_limiter(settings: Settings) -> RateLimiter:
-    """The configured limiter: Redis when ``redis_url`` is set, in-process otherwise."""
+def create_rate_limiter(settings: Settings, clock: Clock | None = None) -> RateLimiter:
+    """The configured limiter: Redis when ``redis_url`` is set, in-process otherwise.
+
+    ``clock`` replaces the real one (tests); on Redis it then replaces the server's.
+    """
     if settings.redis_url:
-        return RedisRateLimiter(settings.redis_url, prefix=settings.cache_prefix)
-    return MemoryRateLimiter()
+        return RedisRateLimiter(settings.redis_url, prefix=settings.cache_prefix, clock=clock)
+    return MemoryRateLimiter(clock=clock or time.monotonic)

@@ -276,9 +276,11 @@ async def fetch_token(http: httpx.AsyncClient, client_id: str, secret: str | Non
 
 
 @asynccontextmanager
-async def running(settings: Settings, adapters: Any = None) -> AsyncIterator[httpx.AsyncClient]:
+async def running(
+    settings: Settings, adapters: Any = None, clock: Any = None
+) -> AsyncIterator[httpx.AsyncClient]:
     """An app on these settings, served in-process, with its lifespan running."""
-    app = create_app(settings, adapters)
+    app = create_app(settings, adapters, clock=clock)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:

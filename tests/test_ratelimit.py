@@ -11,6 +11,7 @@ import pytest
 
 from hub.config import Settings
 from hub.ratelimit import MemoryRateLimiter, Quota, RateLimiter, create_rate_limiter
+from tests.clock import ManualClock
 
 ROOT = Path(__file__).resolve().parents[1]
 # So slow that no token comes back while a test runs: one every 1000 seconds.
@@ -18,8 +19,13 @@ NO_REFILL = 0.001
 
 
 @pytest.fixture
-async def limiter(cache_settings: Settings) -> AsyncIterator[RateLimiter]:
-    backend = create_rate_limiter(cache_settings)
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+async def limiter(cache_settings: Settings, clock: ManualClock) -> AsyncIterator[RateLimiter]:
+    backend = create_rate_limiter(cache_settings, clock)
     yield backend
     await backend.close()
 
@@ -53,15 +59,18 @@ async def test_headers_have_the_draft_names_and_whole_seconds(limiter: RateLimit
     assert 1 <= int(refused["Retry-After"]) <= 1000
 
 
-async def test_tokens_come_back_with_time(limiter: RateLimiter) -> None:
+async def test_tokens_come_back_with_time(limiter: RateLimiter, clock: ManualClock) -> None:
     quota = Quota(rate=10, burst=2)
     await limiter.take("client-a", quota, cost=2)
     refused = await limiter.take("client-a", quota)
 
-    await asyncio.sleep(0.3)
+    clock.advance(0.05)
+    too_soon = await limiter.take("client-a", quota)
+    clock.advance(0.3)
     later = await limiter.take("client-a", quota)
 
     assert not refused.allowed
+    assert not too_soon.allowed, too_soon
     assert later.allowed, later
 
 
