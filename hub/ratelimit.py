@@ -184,9 +184,7 @@ class RedisRateLimiter:
         if self._clock is not None:
             args.append(self._clock() * 1000)
         try:
-            allowed, tokens = await self._take(
-                keys=[f"{self._prefix}ratelimit:{key}"], args=args
-            )
+            allowed, tokens = await self._take(keys=[f"{self._prefix}ratelimit:{key}"], args=args)
         except (RedisError, OSError) as exc:
             raise ServiceUnavailable(f"cannot reach Redis at {self._url}: {exc}") from exc
         return _decide(quota, cost, allowed == 1, float(tokens))
