@@ -67,6 +67,11 @@ class TextFormatter(logging.Formatter):
         return text
 
 
+_NEVER_DEBUG = ("aiosqlite", "authlib")
+"""Libraries whose debug lines quote what must not be logged: aiosqlite every statement with
+its parameters (personal data), authlib each token it issues and the client's secret hash."""
+
+
 class _HubHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """The handler ``configure`` installs, told apart from any other."""
 
@@ -96,3 +101,5 @@ def configure(
     access = logging.getLogger("uvicorn.access")
     access.handlers.clear()
     access.propagate = False
+    for name in _NEVER_DEBUG:
+        logging.getLogger(name).setLevel(max(root.level, logging.INFO))

@@ -188,6 +188,7 @@ def _finish(scope: Scope, record: RequestRecord, status: int, seconds: float) ->
         metrics.REQUEST_STATEMENTS.labels(route, operation).observe(record.statements)
     method = scope.get("method", "WEBSOCKET")
     fields = {
+        "request_id": record.request_id,
         "method": method,
         "route": route,
         "status": status,
