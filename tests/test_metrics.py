@@ -11,14 +11,16 @@ from typing import Any
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from starlette.testclient import TestClient
 
 from hub import metrics
 from hub.api.documents import TrustedDocuments
+from hub.app import create_app
 from hub.config import Settings
 from hub.exchange.pipeline import Exchange
 from hub.exchange.registry import AdapterRegistry
 from hub.exchange.validation import InvalidDocument
-from tests.conftest import fetch_token, register_client, running
+from tests.conftest import bearer, fetch_token, register_client, running
 from tests.exchange.adapter import ADAPTER, document
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
@@ -156,3 +158,21 @@ def test_values_of_several_worker_processes_add_up(tmp_path: Path) -> None:
     labels: dict[str, Any] = {"agency": "rail", "outcome": "processed"}
     assert value(scraped, "hub_exchange_documents_total", **labels) == 5
     assert value(scraped, "hub_graphql_subscription_connections") == 2, "live gauges add up"
+
+
+def test_open_subscription_connections_are_counted(settings: Settings) -> None:
+    with TestClient(create_app(settings)) as client:
+        headers = bearer(client, "metrics:read")
+
+        def connections() -> float:
+            answer = client.get("/metrics", headers=headers)
+            return value(parsed(answer.text), "hub_graphql_subscription_connections")
+
+        idle = connections()
+        with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+            ws.send_json({"type": "connection_init", "payload": {}})
+            assert ws.receive_json()["type"] == "connection_ack"
+            connected = connections()
+        closed = connections()
+
+    assert (connected - idle, closed - idle) == (1, 0)

@@ -24,6 +24,7 @@ from hub.db import session_factory
 from hub.demo.generator import DemoScale, generate
 from hub.demo.loader import load
 from hub.logs import JsonFormatter, TextFormatter
+from hub.metrics import REGISTRY
 from hub.request_log import RequestLog
 from tests.conftest import PURPOSE, GraphQLClient, fetch_token, register_client, running
 
@@ -103,6 +104,10 @@ async def test_requests_other_than_graphql_are_logged_by_route(
     assert "320102199001011234" not in json.dumps(unknown), "a path is never logged"
 
 
+def appends() -> float:
+    return REGISTRY.get_sample_value("hub_audit_appends_total", {"outcome": "ok"}) or 0.0
+
+
 @pytest.fixture
 def everything_logged() -> Iterator[io.StringIO]:
     """Every line any logger writes, at debug level, as a server writes them (JSON lines)."""
@@ -126,6 +131,7 @@ async def test_nothing_personal_and_no_secret_is_logged(
         client_id, secret = await register_client(http, "registry:read pii:read")
         assert secret is not None
         token = await fetch_token(http, client_id, secret)
+        audited = appends()
         headers = {
             "Authorization": f"Bearer {token}",
             "X-Purpose-Of-Use": PURPOSE,
@@ -145,6 +151,7 @@ async def test_nothing_personal_and_no_secret_is_logged(
         )
 
     assert person.json()["data"]["practitioner"]["name"] == nodes[0]["name"]
+    assert appends() - audited == 2, "both reads were audited (and counted)"
     personal = {value for node in nodes for value in node.values() if value}
     assert len(personal) >= 10, "the answers did carry personal data"
     logged = everything_logged.getvalue()
