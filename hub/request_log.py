@@ -28,7 +28,7 @@ from hub import logs, metrics
 log = logging.getLogger("hub.request")
 
 REQUEST_ID_HEADER = "X-Request-Id"
-_SANE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
+_SANE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 """An incoming request id is kept if it is a short token; anything else is replaced."""
 MAX_NAME = 100
 
@@ -99,7 +99,7 @@ def count_statements(engine: AsyncEngine) -> None:
 def request_id_of(headers: Headers) -> str:
     """The caller's ``X-Request-Id`` if it is a sane short token, otherwise a new one."""
     given = headers.get(REQUEST_ID_HEADER)
-    if given is not None and _SANE_ID.match(given):
+    if given is not None and _SANE_ID.fullmatch(given):
         return given
     return uuid.uuid4().hex
 

@@ -176,3 +176,18 @@ def test_open_subscription_connections_are_counted(settings: Settings) -> None:
         closed = connections()
 
     assert (connected - idle, closed - idle) == (1, 0)
+
+
+def test_each_serve_with_workers_gets_a_fresh_directory_removed_afterwards() -> None:
+    before = os.environ.get(metrics.MULTIPROC_ENV)
+
+    with metrics.shared_by_workers(1) as single:
+        assert os.environ.get(metrics.MULTIPROC_ENV) == before
+    with metrics.shared_by_workers(4) as shared:
+        assert shared is not None
+        assert os.environ[metrics.MULTIPROC_ENV] == shared
+        assert os.listdir(shared) == [], "fresh"
+
+    assert single is None, "one process keeps its values in memory"
+    assert not os.path.exists(shared)
+    assert os.environ.get(metrics.MULTIPROC_ENV) == before
