@@ -9,6 +9,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -19,7 +20,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UNSET
 
 from hub.api.context import Context
-from hub.api.documents import TrustedDocuments
+from hub.api.documents import TrustedDocuments, document_hash
 from hub.api.schema import build_schema
 from hub.auth.gate import BadRequest, Gate, unauthorized
 from hub.auth.keys import KeyStore
@@ -33,10 +34,14 @@ from hub.exchange.pipeline import Exchange
 from hub.exchange.registry import AdapterRegistry
 from hub.exchange.routes import exchange_routes
 from hub.exchange.worker import work
+from hub.logs import configure as configure_logging
+from hub.metrics import RATE_LIMITED, process_ended
 from hub.migrate import current_revision, head_revision
 from hub.pubsub import create_pubsub
 from hub.queue import create_queue
 from hub.ratelimit import Clock, Quota, RateLimiter, create_rate_limiter
+from hub.request_log import RequestLog, count_statements, note_document
+from hub.scrape import metrics_endpoint
 
 
 class HubGraphQL(GraphQL[Context, None]):
@@ -93,7 +98,11 @@ class HubGraphQL(GraphQL[Context, None]):
         state = request._request.state
         if isinstance(data, list):
             return [documents.resolve(item, b"", state) for item in data]
-        return documents.resolve(data, body, state)
+        resolved = documents.resolve(data, body, state)
+        if resolved.query is not None:
+            digest = document_hash(resolved.query)
+            note_document(digest, documents.name_of(digest))
+        return resolved
 
 
 class Guarded:
@@ -128,6 +137,7 @@ class Guarded:
         key = principal.client_id or f"anonymous:{client[0]}"
         decision = await limiter.take(key, Quota(principal.tier.rate, principal.tier.burst))
         if not decision.allowed:
+            RATE_LIMITED.labels(principal.tier.name).inc()
             body = {
                 "errors": [
                     {
@@ -169,6 +179,7 @@ def create_app(
         stop = asyncio.Event()
         worker: asyncio.Task[int] | None = None
         try:
+            count_statements(engine)
             await check_connection(engine)
             await cache.ping()
             sessions = session_factory(engine)
@@ -206,6 +217,7 @@ def create_app(
             await limiter.close()
             await cache.close()
             await engine.dispose()
+            process_ended()
 
     async def health(_request: Request) -> JSONResponse:
         revision = await current_revision(state["engine"])
@@ -245,11 +257,18 @@ def create_app(
             Route("/.well-known/oauth-authorization-server", metadata),
             *exchange_routes(state),
             Route("/health", health),
+            Route("/metrics", metrics_endpoint(state)),
         ],
+        middleware=[Middleware(RequestLog)],
         lifespan=lifespan,
     )
 
 
 def app_from_env() -> Starlette:
-    """The app configured from ``HUB_*`` variables: the factory ``hub serve`` gives uvicorn."""
-    return create_app(Settings.from_env())
+    """The app configured from ``HUB_*`` variables: the factory ``hub serve`` gives uvicorn.
+
+    Each worker process calls it, so each sets up its logging here.
+    """
+    settings = Settings.from_env()
+    configure_logging(settings.log_format, settings.log_level, server=True)
+    return create_app(settings)

@@ -6,14 +6,16 @@ import argparse
 import asyncio
 import dataclasses
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from hub.config import Settings
+from hub.config import LOG_FORMATS, Settings
 from hub.errors import HubError
 from hub.exchange import commands as exchange_commands
+from hub.logs import configure as configure_logging
 from hub.migrate import ensure_ready
 from hub.quality import commands as quality_commands
 
@@ -24,6 +26,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
+        if args.log_format:
+            settings = dataclasses.replace(settings, log_format=args.log_format)
+        configure_logging(settings.log_format, settings.log_level, server=args.server)
         result: int = args.run(settings, args)
         return result
     except HubError as exc:
@@ -37,13 +42,20 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hub", description="Jiangsu road & waterway transport interop hub"
     )
+    parser.add_argument(
+        "--log-format",
+        choices=LOG_FORMATS,
+        help="json lines, text, or auto: JSON for servers unless stderr is a terminal "
+        "(default HUB_LOG_FORMAT or auto)",
+    )
+    parser.set_defaults(server=False)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="serve the GraphQL API")
     serve.add_argument("--host", help="address to bind (default HUB_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default HUB_PORT or 8000)")
     serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
-    serve.set_defaults(run=_serve)
+    serve.set_defaults(run=_serve, server=True)
 
     migrate = commands.add_parser("migrate", help="upgrade the database to the newest schema")
     migrate.set_defaults(run=_migrate)
@@ -225,6 +237,8 @@ def _audit_verify(settings: Settings, _args: argparse.Namespace) -> int:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
+    from hub.metrics import shared_by_workers
+
     settings = dataclasses.replace(
         settings, host=args.host or settings.host, port=args.port or settings.port
     )
@@ -233,14 +247,18 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     asyncio.run(ensure_ready(settings))
     where = f"http://{settings.host}:{settings.port}/graphql"
     print(f"hub: serving GraphQL at {where} (open it in a browser for GraphiQL)", flush=True)
-    uvicorn.run(
-        "hub.app:app_from_env",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=args.workers,
-        log_level="warning",
-    )
+    # Each worker builds its app, and sets up its logging, from the environment.
+    os.environ["HUB_LOG_FORMAT"] = settings.log_format
+    with shared_by_workers(args.workers):
+        uvicorn.run(
+            "hub.app:app_from_env",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=args.workers,
+            log_config=None,  # hub.logs has set logging up; uvicorn's loggers write through it
+            access_log=False,  # each request is logged once, by hub.request_log
+        )
     return 0
 
 

@@ -22,6 +22,10 @@ _DRIVERS = {
 }
 
 
+LOG_FORMATS = ("auto", "json", "text")
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the hub can be configured with. Build it with :meth:`from_env`."""
@@ -43,6 +47,9 @@ class Settings:
     token_ttl: int = 3600
     rate_limits: bool = True
     exchange_worker: bool = True
+    log_format: str = "auto"
+    """``json`` lines, ``text`` for people, or ``auto``: text on a terminal, JSON otherwise."""
+    log_level: str = "info"
 
     @property
     def issuer(self) -> str:
@@ -93,6 +100,8 @@ class Settings:
             token_ttl=_int(env, "HUB_TOKEN_TTL", 3600, 60, 86_400),
             rate_limits=_bool(env, "HUB_RATE_LIMITS", True),
             exchange_worker=_bool(env, "HUB_EXCHANGE_WORKER", True),
+            log_format=_choice(env, "HUB_LOG_FORMAT", "auto", LOG_FORMATS),
+            log_level=_choice(env, "HUB_LOG_LEVEL", "info", LOG_LEVELS),
         )
 
 
@@ -144,3 +153,12 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     if raw in {"0", "false", "no", "off"}:
         return False
     raise ConfigError(f"{name}: {raw!r} is not true or false")
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in choices:
+        raise ConfigError(f"{name}: {raw!r} is not one of {', '.join(choices)}")
+    return raw

@@ -121,7 +121,11 @@ def create_engine(settings: Settings) -> AsyncEngine:
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         return sqlite_engine(url)
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    # hide_parameters: an error message must never quote the values a statement carried
+    # (ID numbers, names), as it may end up in a log.
+    return create_async_engine(
+        url, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True
+    )
 
 
 def sqlite_engine(url: URL, *, foreign_keys: bool = True) -> AsyncEngine:
@@ -131,7 +135,7 @@ def sqlite_engine(url: URL, *, foreign_keys: bool = True) -> AsyncEngine:
     migration would keep the tables it had created. Turning its own handling off and emitting
     BEGIN ourselves (the recipe in SQLAlchemy's SQLite notes) makes every unit of work atomic.
     """
-    engine = create_async_engine(url, connect_args={"timeout": 30})
+    engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None

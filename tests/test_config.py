@@ -47,6 +47,8 @@ def test_database_urls_are_mapped_to_async_drivers(given: str, expected: str) ->
         ({"HUB_PORT": "eighty"}, "HUB_PORT: 'eighty' is not a whole number"),
         ({"HUB_MAX_PAGE_SIZE": "0"}, "HUB_MAX_PAGE_SIZE: 0 is outside 1..1000"),
         ({"HUB_GRAPHIQL": "maybe"}, "HUB_GRAPHIQL: 'maybe' is not true or false"),
+        ({"HUB_LOG_FORMAT": "xml"}, "HUB_LOG_FORMAT: 'xml' is not one of auto, json, text"),
+        ({"HUB_LOG_LEVEL": "loud"}, "HUB_LOG_LEVEL: 'loud' is not one of debug, info, warning"),
     ],
 )
 def test_bad_settings_name_the_variable(environ: dict[str, str], message: str) -> None:

@@ -25,6 +25,7 @@ from hub.audit.log import AuditRecord, append, reads_of
 from hub.audit.models import TEXT_LENGTH
 from hub.auth.scopes import AUDIT_READ
 from hub.canonical import identifiers
+from hub.metrics import AUDIT_APPENDS
 from hub.practitioners.models import Practitioner as PractitionerRow
 
 
@@ -59,6 +60,7 @@ class RecordPersonalDataAccess(SchemaExtension):
         )
         async with context.sessions() as session, session.begin():
             await append(session, record)
+        AUDIT_APPENDS.labels(outcome).inc()
 
 
 @strawberry.type(

@@ -43,6 +43,11 @@ class TrustedDocuments:
             documents[document_hash(text)] = (str(path.relative_to(directory))[:-8], text)
         return cls(documents)
 
+    def name_of(self, digest: str) -> str | None:
+        """The name (``client/Operation``) of the registered document with this hash, if any."""
+        entry = self.by_hash.get(digest)
+        return entry[0] if entry is not None else None
+
     def resolve(self, data: GraphQLRequestData, body: bytes, state: Any) -> GraphQLRequestData:
         """The request with its document looked up by hash; refuses what the client may not send."""
         wanted = _requested_hash(data, body)

@@ -38,6 +38,7 @@ from hub.auth.principal import ANONYMOUS, Principal
 from hub.auth.tiers import Tier
 from hub.config import Settings
 from hub.errors import ErrorCode, QueryTooComplex
+from hub.request_log import note_operation
 
 
 class ChallengeAnonymous(SchemaExtension):
@@ -59,6 +60,21 @@ class ChallengeAnonymous(SchemaExtension):
         if any((error.extensions or {}).get("code") == forbidden for error in result.errors or ()):
             response.status_code = 401
             response.headers["WWW-Authenticate"] = 'Bearer realm="hub"'
+
+
+class NoteOperation(SchemaExtension):
+    """Tells the request log the operation's name and type, read off the document parsed once."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        execution = self.execution_context
+        kind = None
+        if execution.graphql_document is not None:
+            try:
+                kind = execution.operation_type.value
+            except RuntimeError:  # the operation named is not in the document
+                kind = None
+        note_operation(execution.operation_name, kind)
 
 
 class CloseRequestSession(SchemaExtension):
@@ -186,6 +202,7 @@ def build_schema(settings: Settings) -> HubSchema:
             MaskUnexpectedErrors,
             RecordPersonalDataAccess,
             ChallengeAnonymous,
+            NoteOperation,
             CloseRequestSession,
         ],
     )

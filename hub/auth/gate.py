@@ -21,6 +21,7 @@ from hub.auth.principal import ANONYMOUS, MAX_PURPOSE_LENGTH, PURPOSE_HEADER, Pr
 from hub.auth.tiers import TIERS
 from hub.auth.tokens import InvalidToken, Revocations, verify
 from hub.config import Settings
+from hub.request_log import note_client
 
 CLIENT_CACHE_SECONDS = 30.0
 """How long a worker trusts what it read about a client (disabled, trusted documents)."""
@@ -75,7 +76,7 @@ class Gate:
         values = claims.values
         region = values.get("region")
         tier = TIERS.get(str(values.get("tier")), TIERS["partner"])
-        return Principal(
+        principal = Principal(
             client_id=client.client_id,
             agency=str(values.get("agency") or client.agency),
             scopes=claims.scopes,
@@ -86,6 +87,8 @@ class Gate:
             trusted_documents_only=client.trusted_documents_only,
             uscc=client.uscc,
         )
+        note_client(principal.client_id, principal.agency, tier.name)
+        return principal
 
 
 def _purpose(value: str | None) -> str | None:

@@ -22,6 +22,8 @@ CONSIGNMENT_IMPORT = "consignment:import"
 """Trusted systems only: import whole consignments with their events, sources as recorded."""
 AUDIT_READ = "audit:read"
 """Oversight: who read a person's data, when and why."""
+METRICS_READ = "metrics:read"
+"""Operations: scrape ``/metrics`` (counts and timings, no personal data)."""
 
 SCOPES: dict[str, str] = {
     REGISTRY_READ: "读取行业数据中心（非个人信息）/ read the data center, non-personal fields",
@@ -29,6 +31,7 @@ SCOPES: dict[str, str] = {
     ENFORCEMENT_READ: "读取执法信息 / read enforcement information",
     OPEN_DATA: "开放数据（脱敏）/ open data, de-identified",
     AUDIT_READ: "查询个人信息访问记录 / read the personal-data access log",
+    METRICS_READ: "读取运行指标 / scrape the operational metrics (/metrics)",
     CONSIGNMENT_WRITE: "登记和报送多式联运运单 / book consignments and report their events",
     CONSIGNMENT_IMPORT: "导入整单及其事件（可信系统）/ import whole consignments (trusted systems)",
     **{

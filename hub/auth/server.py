@@ -8,6 +8,7 @@ authlib never touches the network.
 
 from __future__ import annotations
 
+import json
 import secrets
 import time
 from collections import defaultdict
@@ -40,6 +41,8 @@ from hub.auth.scopes import SCOPES
 from hub.auth.tokens import Claims, InvalidToken, Revocations, decode
 from hub.cache import Cache
 from hub.config import Settings
+from hub.metrics import TOKENS, oauth_error_label
+from hub.request_log import note_client
 
 TOKEN_PATH = "/oauth/token"
 INTROSPECTION_PATH = "/oauth/introspect"
@@ -282,11 +285,20 @@ class OAuthServer(AuthorizationServer):  # type: ignore[misc]
         oauth_request = FormRequest(self.settings.issuer + path, request.headers, form)
         response: JSONResponse = await anyio.to_thread.run_sync(call, oauth_request)
         response.headers["Cache-Control"] = "no-store"
+        client = getattr(oauth_request, "client", None)  # set once authlib authenticated it
+        if isinstance(client, RegisteredClient):
+            note_client(client.client_id, client.agency, client.tier)
         return response
 
     async def token(self, request: Request) -> JSONResponse:
         """``POST /oauth/token`` (RFC 6749 §4.4 client credentials)."""
-        return await self._run(request, TOKEN_PATH, self.create_token_response)
+        response = await self._run(request, TOKEN_PATH, self.create_token_response)
+        if response.status_code == 200:
+            TOKENS.labels("issued", "").inc()
+        else:
+            error = json.loads(bytes(response.body)).get("error") if response.body else None
+            TOKENS.labels("refused", oauth_error_label(error)).inc()
+        return response
 
     async def introspect(self, request: Request) -> JSONResponse:
         """``POST /oauth/introspect`` (RFC 7662)."""

@@ -38,7 +38,7 @@ def register(commands: Any) -> None:
     )
     pull.set_defaults(run=_pull)
     work = actions.add_parser("work", help="process queued documents until interrupted")
-    work.set_defaults(run=_work)
+    work.set_defaults(run=_work, server=True)
     failed = actions.add_parser("failed", help="list the dead letters with their reasons")
     failed.add_argument("--agency")
     failed.set_defaults(run=_failed)

@@ -26,6 +26,7 @@ from hub.exchange.geofence import fence_events, serialise, watched_vehicles
 from hub.exchange.protocol import DocumentType, read_header
 from hub.exchange.registry import AdapterRegistry
 from hub.exchange.validation import MAX_DOCUMENT_BYTES, InvalidDocument, Parsed, parse, validate
+from hub.metrics import EXCHANGE_DOCUMENTS
 from hub.multimodal import service as multimodal
 from hub.pubsub import PubSub
 from hub.queue import WorkQueue
@@ -62,10 +63,24 @@ class Exchange:
         self.max_bytes = max_bytes
         self.pubsub = pubsub
 
+    def _count(self, agency: str, outcome: str) -> None:
+        # Only agencies the hub has adapters for become labels: the URL's text is the sender's.
+        label = agency if agency in self.registry else "unknown"
+        EXCHANGE_DOCUMENTS.labels(label, "dead_lettered" if outcome == FAILED else outcome).inc()
+
     def _admit(
         self, agency: str, data: bytes, document_type: str | None
     ) -> tuple[DocumentType, Parsed, str]:
         """Everything checked before a document may be stored: its type and its message id."""
+        try:
+            return self._admitted(agency, data, document_type)
+        except InvalidDocument:
+            self._count(agency, "refused")
+            raise
+
+    def _admitted(
+        self, agency: str, data: bytes, document_type: str | None
+    ) -> tuple[DocumentType, Parsed, str]:
         adapter = self.registry[agency]
         parsed = parse(data, self.max_bytes)
         document = adapter.document_for(parsed.namespace, parsed.root)
@@ -106,6 +121,7 @@ class Exchange:
                 f"message id {message_id} was already received with different content "
                 f"(receipt {existing.id}): send corrections under a new message id"
             )
+        self._count(agency, "duplicate")
         return _receipt(existing, duplicate=True)
 
     async def receive(
@@ -119,6 +135,7 @@ class Exchange:
                 session.add(row)
         except IntegrityError:  # the hub has this message already
             return await self._duplicate(agency, message_id, data)
+        self._count(agency, "received")
         await self._enqueue(row.id)
         return _receipt(row, duplicate=False)
 
@@ -135,6 +152,7 @@ class Exchange:
                 session.add(row)
                 await session.flush()
                 messages = await self._process_row(session, row, parsed)
+            self._count(agency, row.status)
             await self._publish(messages)
         except IntegrityError:
             receipt = await self._duplicate(agency, message_id, data)
@@ -166,6 +184,7 @@ class Exchange:
                 return PROCESSED  # delivered twice: done already
             messages = await self._process_row(session, row)
             status = row.status
+        self._count(row.agency, status)
         await self._publish(messages)
         return status
 
@@ -187,7 +206,14 @@ class Exchange:
             row.status, row.error = FAILED, exc.reason
         except (ValueError, KeyError, TypeError, OverflowError) as exc:
             row.status, row.error = FAILED, f"mapping failed: {exc}"
-            log.warning("message %s of %s failed to map", row.id, row.agency, exc_info=exc)
+            # The reason may quote the document's values (personal data): it stays with the
+            # dead letter (``hub exchange failed``), the log names only the message.
+            log.warning(
+                "message %s of %s failed to map (%s): see hub exchange failed",
+                row.id,
+                row.agency,
+                type(exc).__name__,
+            )
         else:
             row.status, row.error = PROCESSED, None
             row.processed_at = dt.datetime.now(dt.UTC)

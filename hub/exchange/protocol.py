@@ -27,6 +27,7 @@ from tenacity import (
 
 from hub.canonical.multimodal import Consignment
 from hub.canonical.records import Record
+from hub.metrics import CIRCUIT_OPEN, PULL_FAILURES
 
 STANDARDS_DIR = Path(__file__).resolve().parents[2] / "standards"
 HEADER_NAMESPACE = "urn:js-transport-hub:exchange:header:1.0"
@@ -104,9 +105,14 @@ class CircuitBreaker:
     failures: int = 0
     opened_at: float | None = None
 
+    @property
+    def is_open(self) -> bool:
+        """Calls are refused now (after the cooldown it is half-open: one call may try)."""
+        return self.opened_at is not None and time.monotonic() - self.opened_at < self.cooldown
+
     def check(self) -> None:
         """Raise CircuitOpen while the circuit is open; half-open after the cooldown."""
-        if self.opened_at is not None and time.monotonic() - self.opened_at < self.cooldown:
+        if self.is_open:
             raise CircuitOpen(f"circuit open after {self.failures} failures; retry later")
 
     def success(self) -> None:
@@ -139,6 +145,12 @@ class AgencyClient:
     headers: Mapping[str, str] = field(default_factory=dict)
 
     async def _get(self, client: httpx.AsyncClient, url: str, params: dict[str, Any]) -> Any:
+        try:
+            return await self._attempt(client, url, params)
+        finally:
+            CIRCUIT_OPEN.labels(self.agency).set(1 if self.breaker.is_open else 0)
+
+    async def _attempt(self, client: httpx.AsyncClient, url: str, params: dict[str, Any]) -> Any:
         self.breaker.check()
         try:
             response = await client.get(url, params=params)
@@ -169,9 +181,13 @@ class AgencyClient:
                 wait=wait_exponential_jitter(multiplier=0.05, max=2.0),
                 reraise=True,
             )
-            async for attempt in retrying:
-                with attempt:
-                    body = await self._get(client, f"/feed/{document}", params)
+            try:
+                async for attempt in retrying:
+                    with attempt:
+                        body = await self._get(client, f"/feed/{document}", params)
+            except (RetryableError, CircuitOpen, httpx.HTTPError, ValueError):
+                PULL_FAILURES.labels(self.agency, document).inc()
+                raise
         return PullPage(
             documents=[str(item).encode("utf-8") for item in body.get("documents", [])],
             cursor=body.get("cursor"),

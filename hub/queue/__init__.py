@@ -21,6 +21,15 @@ class Delivery:
     item: int
 
 
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    """What is left to do: items not yet acknowledged, and how long the oldest has waited."""
+
+    length: int
+    oldest_seconds: float | None
+    """None when nothing waits."""
+
+
 class WorkQueue(Protocol):
     """A queue of integer work items (exchange message ids)."""
 
@@ -38,6 +47,10 @@ class WorkQueue(Protocol):
 
     async def ack(self, delivery: Delivery) -> None:
         """Mark a delivery done."""
+        ...
+
+    async def backlog(self) -> Backlog:
+        """Items put and not yet acknowledged (waiting or taken), and the oldest one's age."""
         ...
 
     async def close(self) -> None:

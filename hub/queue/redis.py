@@ -12,7 +12,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
-from hub.queue import Delivery
+from hub.queue import Backlog, Delivery
 
 GROUP = "workers"
 
@@ -64,5 +64,30 @@ class RedisStreamQueue:
     async def ack(self, delivery: Delivery) -> None:
         await self._redis.xack(self._stream, GROUP, delivery.tag)
 
+    async def backlog(self) -> Backlog:
+        await self._group()
+        groups: Any = await self._redis.xinfo_groups(self._stream)
+        group = next(g for g in groups if _text(g["name"]) == GROUP)
+        last = _text(group["last-delivered-id"])
+        pending: Any = await self._redis.xpending(self._stream, GROUP)
+        first_waiting: Any = await self._redis.xrange(self._stream, min=f"({last}", count=1)
+        waiting = group.get("lag")
+        if waiting is None:  # Redis < 7 or a trimmed stream cannot say: count, up to a bound
+            undelivered: Any = await self._redis.xrange(self._stream, min=f"({last}", count=10_000)
+            waiting = len(undelivered)
+        oldest = [_text(pending["min"])] if pending["pending"] else []
+        oldest += [_text(entry_id) for entry_id, _fields in first_waiting]
+        if not oldest:
+            return Backlog(int(pending["pending"]) + int(waiting), None)
+        # Entry ids start with the Redis server's clock in ms: its own clock gives the age.
+        seconds, micros = await self._redis.time()
+        oldest_ms = min(int(entry_id.split("-")[0]) for entry_id in oldest)
+        age = max(0.0, seconds + micros / 1e6 - oldest_ms / 1000)
+        return Backlog(int(pending["pending"]) + int(waiting), age)
+
     async def close(self) -> None:
         await self._redis.aclose()
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
