@@ -9,6 +9,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -16,6 +17,8 @@ from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from hub.api.context import Context
@@ -33,7 +36,8 @@ from hub.exchange.pipeline import Exchange
 from hub.exchange.registry import AdapterRegistry
 from hub.exchange.routes import exchange_routes
 from hub.exchange.worker import work
-from hub.migrate import current_revision, head_revision
+from hub.health import AnswerOutages, health_routes
+from hub.outages import outage_of
 from hub.pubsub import create_pubsub
 from hub.queue import create_queue
 from hub.ratelimit import Quota, RateLimiter, create_rate_limiter
@@ -83,6 +87,15 @@ class HubGraphQL(GraphQL[Context, None]):
         except InvalidToken as exc:
             raise ConnectionRejectionError({"message": exc.description}) from None
         return UNSET
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        # An outage met by a resolver fails the whole request with 503 (see AnswerOutages),
+        # rather than a 200 whose data is missing for a reason the client cannot act on.
+        for error in result.errors or ():
+            outage = outage_of(error.original_error)
+            if outage is not None:
+                raise outage from error.original_error
+        return await super().process_result(request, result)
 
     async def parse_http_body(self, request: Any) -> Any:
         data = await super().parse_http_body(request)
@@ -204,11 +217,6 @@ def create_app(settings: Settings, adapters: AdapterRegistry | None = None) -> S
             await cache.close()
             await engine.dispose()
 
-    async def health(_request: Request) -> JSONResponse:
-        revision = await current_revision(state["engine"])
-        body = {"status": "ok", "schemaRevision": revision, "expectedRevision": head_revision()}
-        return JSONResponse(body, status_code=200 if revision == head_revision() else 503)
-
     async def token(request: Request) -> Response:
         server: OAuthServer = state["oauth"]
         return await server.token(request)
@@ -241,8 +249,9 @@ def create_app(settings: Settings, adapters: AdapterRegistry | None = None) -> S
             Route("/.well-known/jwks.json", jwks),
             Route("/.well-known/oauth-authorization-server", metadata),
             *exchange_routes(state),
-            Route("/health", health),
+            *health_routes(state, redis=settings.redis_url is not None),
         ],
+        middleware=[Middleware(AnswerOutages)],
         lifespan=lifespan,
     )
 

@@ -3,22 +3,24 @@
 A bucket holds up to ``burst`` tokens and gains ``rate`` tokens a second; each request takes
 ``cost`` tokens or is refused. On Redis the buckets are shared by every worker process and
 every hub instance; in-process buckets are private to one worker, so with N workers a client
-may get up to N times its quota.
+may get up to N times its quota. While Redis is unreachable the Redis limiter falls back to
+in-process buckets rather than refuse every request (see :class:`FallbackRateLimiter`).
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Protocol
 
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
-
 from hub.config import Settings
 from hub.errors import ServiceUnavailable
+from hub.outages import redis_calls, redis_client
+
+log = logging.getLogger("hub.ratelimit")
 
 
 def _ceil(value: float) -> int:
@@ -162,28 +164,58 @@ class RedisRateLimiter:
     """
 
     def __init__(self, url: str, prefix: str) -> None:
-        self._redis: Redis = Redis.from_url(url, socket_connect_timeout=5)
-        self._url = url
+        self._redis = redis_client(url)
         self._prefix = prefix
         # register_script runs by EVALSHA and loads the script again when the server lost it.
         self._take = self._redis.register_script(_TAKE)
 
     async def take(self, key: str, quota: Quota, cost: int = 1) -> Decision:
         """Take tokens atomically; raise ServiceUnavailable when Redis cannot be reached."""
-        try:
+        with redis_calls():
             allowed, tokens = await self._take(
                 keys=[f"{self._prefix}ratelimit:{key}"], args=[quota.rate, quota.burst, cost]
             )
-        except (RedisError, OSError) as exc:
-            raise ServiceUnavailable(f"cannot reach Redis at {self._url}: {exc}") from exc
         return _decide(quota, cost, allowed == 1, float(tokens))
 
     async def close(self) -> None:
         await self._redis.aclose()
 
 
+class FallbackRateLimiter:
+    """Shared buckets on Redis, and this worker's own buckets while Redis is unreachable.
+
+    Refusing every request because the limiter's store is down would turn a Redis outage
+    into an outage of the open data; the in-process buckets keep each worker within the
+    quota meanwhile (a client may then get up to N times its quota with N workers).
+    """
+
+    def __init__(self, shared: RateLimiter, fallback: RateLimiter) -> None:
+        self._shared = shared
+        self._fallback = fallback
+        self._falling_back = False
+
+    async def take(self, key: str, quota: Quota, cost: int = 1) -> Decision:
+        try:
+            decision = await self._shared.take(key, quota, cost)
+        except ServiceUnavailable:
+            if not self._falling_back:
+                log.warning("Redis unreachable: rate limits are per worker until it is back")
+                self._falling_back = True
+            return await self._fallback.take(key, quota, cost)
+        if self._falling_back:
+            log.warning("Redis reachable again: rate limits are shared again")
+            self._falling_back = False
+        return decision
+
+    async def close(self) -> None:
+        await self._shared.close()
+        await self._fallback.close()
+
+
 def create_rate_limiter(settings: Settings) -> RateLimiter:
-    """The configured limiter: Redis when ``redis_url`` is set, in-process otherwise."""
+    """The configured limiter: Redis (with an in-process fallback) when ``redis_url`` is set,
+    in-process otherwise."""
     if settings.redis_url:
-        return RedisRateLimiter(settings.redis_url, prefix=settings.cache_prefix)
+        shared = RedisRateLimiter(settings.redis_url, prefix=settings.cache_prefix)
+        return FallbackRateLimiter(shared, MemoryRateLimiter())
     return MemoryRateLimiter()
