@@ -41,7 +41,7 @@ async def _check(check: Callable[[], Awaitable[dict[str, Any]]]) -> dict[str, An
     except Exception as exc:
         if outage_of(exc) is None:
             raise
-        return {"status": "down", "error": exc.__class__.__name__}
+        return {"status": "down", "error": (exc.__cause__ or exc).__class__.__name__}
 
 
 async def readiness(engine: AsyncEngine, cache: Cache | None) -> tuple[bool, dict[str, Any]]:

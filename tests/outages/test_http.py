@@ -84,7 +84,7 @@ async def test_ready_names_redis_while_it_is_down_and_recovers(outages: Outages)
 
     assert down.status_code == 503, down.text
     assert down.json()["down"] == ["redis"]
-    assert down.json()["dependencies"]["redis"]["status"] == "down"
+    assert down.json()["dependencies"]["redis"] == {"status": "down", "error": "ConnectionError"}
     assert down.json()["dependencies"]["postgresql"]["status"] == "up"
     assert after.json()["status"] == "ready"
     print(f"ready again {seconds:.2f} s after Redis came back")
@@ -157,6 +157,9 @@ async def test_with_redis_down_open_data_is_served_and_tokens_fail_closed(
         as_client = await graphql(http, REGISTRY_READ, **bearer)
         export = await http.get(EXPORT, headers=bearer)
         revoked = await http.post("/oauth/revoke", data={"token": token}, auth=(client_id, secret))
+        introspected = await http.post(
+            "/oauth/introspect", data={"token": token}, auth=(client_id, secret)
+        )
         issued = await http.post(
             "/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret)
         )
@@ -175,6 +178,7 @@ async def test_with_redis_down_open_data_is_served_and_tokens_fail_closed(
     assert "Redis" in error["message"]
     assert assert_unavailable(export, "redis")["error"] == "service_unavailable"
     assert assert_unavailable(revoked, "redis")["error"] == "temporarily_unavailable"
+    assert assert_unavailable(introspected, "redis")["error"] == "temporarily_unavailable"
     assert issued.status_code == 200, "issuing a token needs no Redis"
     assert "errors" not in after.json(), after.text
     print(f"authenticated queries answering {seconds:.2f} s after Redis came back")
