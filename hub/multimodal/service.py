@@ -61,10 +61,11 @@ from hub.pubsub import PubSub
 
 __all__ = ["Progress", "Writer", "progress"]  # re-exported: callers know the service only
 
+log = logging.getLogger("hub.multimodal")
+
 # How far from a leg's planned window (or a consignment's, for a container) an event about its
 # vehicle, vessel or container still belongs to it; when a truck or box has several jobs within
 # reach, the event goes to the one whose window is nearest.
-log = logging.getLogger("hub.multimodal")
 SLACK = dt.timedelta(days=3)
 OPEN = (ConsignmentStatus.BOOKED, ConsignmentStatus.IN_TRANSIT)
 # Events found by container, vehicle or vessel still reach a delivered consignment: a late one
