@@ -17,6 +17,8 @@ from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from hub.api.context import Context
@@ -34,9 +36,10 @@ from hub.exchange.pipeline import Exchange
 from hub.exchange.registry import AdapterRegistry
 from hub.exchange.routes import exchange_routes
 from hub.exchange.worker import work
+from hub.health import AnswerOutages, health_routes
 from hub.logs import configure as configure_logging
 from hub.metrics import RATE_LIMITED, process_ended
-from hub.migrate import current_revision, head_revision
+from hub.outages import outage_of
 from hub.pubsub import create_pubsub
 from hub.queue import create_queue
 from hub.ratelimit import Clock, Quota, RateLimiter, create_rate_limiter
@@ -88,6 +91,15 @@ class HubGraphQL(GraphQL[Context, None]):
         except InvalidToken as exc:
             raise ConnectionRejectionError({"message": exc.description}) from None
         return UNSET
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        # An outage met by a resolver fails the whole request with 503 (see AnswerOutages),
+        # rather than a 200 whose data is missing for a reason the client cannot act on.
+        for error in result.errors or ():
+            outage = outage_of(error.original_error)
+            if outage is not None:
+                raise outage from error.original_error
+        return await super().process_result(request, result)
 
     async def parse_http_body(self, request: Any) -> Any:
         data = await super().parse_http_body(request)
@@ -219,11 +231,6 @@ def create_app(
             await engine.dispose()
             process_ended()
 
-    async def health(_request: Request) -> JSONResponse:
-        revision = await current_revision(state["engine"])
-        body = {"status": "ok", "schemaRevision": revision, "expectedRevision": head_revision()}
-        return JSONResponse(body, status_code=200 if revision == head_revision() else 503)
-
     async def token(request: Request) -> Response:
         server: OAuthServer = state["oauth"]
         return await server.token(request)
@@ -256,10 +263,10 @@ def create_app(
             Route("/.well-known/jwks.json", jwks),
             Route("/.well-known/oauth-authorization-server", metadata),
             *exchange_routes(state),
-            Route("/health", health),
+            *health_routes(state, redis=settings.redis_url is not None),
             Route("/metrics", metrics_endpoint(state)),
         ],
-        middleware=[Middleware(RequestLog)],
+        middleware=[Middleware(RequestLog), Middleware(AnswerOutages)],
         lifespan=lifespan,
     )
 

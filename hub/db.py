@@ -114,6 +114,10 @@ class Provenance:
         return (UniqueConstraint("source", "source_record_id"), *cls.__constraints__)
 
 
+CONNECT_TIMEOUT_SECONDS = 5
+"""How long a new PostgreSQL connection may take before the server counts as unreachable."""
+
+
 def create_engine(settings: Settings) -> AsyncEngine:
     """The engine for the configured database; SQLite gets its data directory and pragmas."""
     url = make_url(settings.database_url)
@@ -121,10 +125,17 @@ def create_engine(settings: Settings) -> AsyncEngine:
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         return sqlite_engine(url)
-    # hide_parameters: an error message must never quote the values a statement carried
-    # (ID numbers, names), as it may end up in a log.
+    # pre_ping: a connection that died in an outage is replaced, never handed out again; the
+    # connect timeout: a server that accepts but does not answer is an outage within seconds.
     return create_async_engine(
-        url, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True
+        url,
+        pool_size=10,
+        max_overflow=10,
+        pool_pre_ping=True,
+        connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
+        # An error message must never quote the values a statement carried (ID numbers,
+        # names), as it may end up in a log.
+        hide_parameters=True,
     )
 
 
@@ -177,7 +188,9 @@ async def check_connection(engine: AsyncEngine) -> None:
             await connection.execute(text("SELECT 1"))
     except (OSError, OperationalError, DBAPIError) as exc:
         where = engine.url.render_as_string(hide_password=True)
-        raise ServiceUnavailable(f"cannot reach the database at {where}: {exc}") from exc
+        raise ServiceUnavailable(
+            f"cannot reach the database at {where}: {exc}", dependency=engine.dialect.name
+        ) from exc
 
 
 @asynccontextmanager

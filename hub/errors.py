@@ -59,7 +59,26 @@ class ConfigError(HubError):
     code = ErrorCode.BAD_USER_INPUT
 
 
+RETRY_AFTER_SECONDS = 5
+"""What a client is told to wait during an outage: the hub reconnects within seconds."""
+
+
 class ServiceUnavailable(HubError):
-    """A backend (database, Redis) that cannot be reached; the message says which and where."""
+    """A backend (database, Redis) that cannot be reached; the message says which and where.
+
+    ``dependency`` names it for clients and health checks (``postgresql``, ``redis``), and
+    ``retry_after`` is the ``Retry-After`` a client is answered with.
+    """
 
     code = ErrorCode.SERVICE_UNAVAILABLE
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        dependency: str | None = None,
+        retry_after: int = RETRY_AFTER_SECONDS,
+    ) -> None:
+        super().__init__(message)
+        self.dependency = dependency
+        self.retry_after = retry_after

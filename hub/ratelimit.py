@@ -3,11 +3,13 @@
 A bucket holds up to ``burst`` tokens and gains ``rate`` tokens a second; each request takes
 ``cost`` tokens or is refused. On Redis the buckets are shared by every worker process and
 every hub instance; in-process buckets are private to one worker, so with N workers a client
-may get up to N times its quota.
+may get up to N times its quota. While Redis is unreachable the Redis limiter falls back to
+in-process buckets rather than refuse every request (see :class:`FallbackRateLimiter`).
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections import OrderedDict
@@ -15,11 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
-
 from hub.config import Settings
 from hub.errors import ServiceUnavailable
+from hub.outages import redis_calls, redis_client
+
+log = logging.getLogger("hub.ratelimit")
 
 Clock = Callable[[], float]
 """Seconds on a clock that never goes back: ``time.monotonic`` unless a test injects one."""
@@ -171,8 +173,7 @@ class RedisRateLimiter:
     """
 
     def __init__(self, url: str, prefix: str, clock: Clock | None = None) -> None:
-        self._redis: Redis = Redis.from_url(url, socket_connect_timeout=5)
-        self._url = url
+        self._redis = redis_client(url)
         self._prefix = prefix
         self._clock = clock  # None: the Redis server's own clock
         # register_script runs by EVALSHA and loads the script again when the server lost it.
@@ -183,21 +184,50 @@ class RedisRateLimiter:
         args: list[float] = [quota.rate, quota.burst, cost]
         if self._clock is not None:
             args.append(self._clock() * 1000)
-        try:
+        with redis_calls():
             allowed, tokens = await self._take(keys=[f"{self._prefix}ratelimit:{key}"], args=args)
-        except (RedisError, OSError) as exc:
-            raise ServiceUnavailable(f"cannot reach Redis at {self._url}: {exc}") from exc
         return _decide(quota, cost, allowed == 1, float(tokens))
 
     async def close(self) -> None:
         await self._redis.aclose()
 
 
-def create_rate_limiter(settings: Settings, clock: Clock | None = None) -> RateLimiter:
-    """The configured limiter: Redis when ``redis_url`` is set, in-process otherwise.
+class FallbackRateLimiter:
+    """Shared buckets on Redis, and this worker's own buckets while Redis is unreachable.
 
-    ``clock`` replaces the real one (tests); on Redis it then replaces the server's.
+    Refusing every request because the limiter's store is down would turn a Redis outage
+    into an outage of the open data; the in-process buckets keep each worker within the
+    quota meanwhile (a client may then get up to N times its quota with N workers).
     """
+
+    def __init__(self, shared: RateLimiter, fallback: RateLimiter) -> None:
+        self._shared = shared
+        self._fallback = fallback
+        self._falling_back = False
+
+    async def take(self, key: str, quota: Quota, cost: int = 1) -> Decision:
+        try:
+            decision = await self._shared.take(key, quota, cost)
+        except ServiceUnavailable:
+            if not self._falling_back:
+                log.warning("Redis unreachable: rate limits are per worker until it is back")
+                self._falling_back = True
+            return await self._fallback.take(key, quota, cost)
+        if self._falling_back:
+            log.warning("Redis reachable again: rate limits are shared again")
+            self._falling_back = False
+        return decision
+
+    async def close(self) -> None:
+        await self._shared.close()
+        await self._fallback.close()
+
+
+def create_rate_limiter(settings: Settings, clock: Clock | None = None) -> RateLimiter:
+    """The configured limiter: Redis (with an in-process fallback) when ``redis_url`` is set,
+    in-process otherwise. ``clock`` replaces the real one (tests); on Redis, the server's."""
+    local = MemoryRateLimiter(clock=clock or time.monotonic)
     if settings.redis_url:
-        return RedisRateLimiter(settings.redis_url, prefix=settings.cache_prefix, clock=clock)
-    return MemoryRateLimiter(clock=clock or time.monotonic)
+        shared = RedisRateLimiter(settings.redis_url, prefix=settings.cache_prefix, clock=clock)
+        return FallbackRateLimiter(shared, local)
+    return local

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from hub.config import Settings
 from hub.ratelimit import MemoryRateLimiter, Quota, RateLimiter, create_rate_limiter
 from tests.clock import ManualClock
+from tests.outages.proxy import proxy_to
 
 ROOT = Path(__file__).resolve().parents[1]
 # So slow that no token comes back while a test runs: one every 1000 seconds.
@@ -186,3 +188,27 @@ def test_a_quota_window_is_the_time_to_fill_an_empty_bucket() -> None:
     assert Quota(rate=2, burst=5).window_seconds == 3
     with pytest.raises(ValueError, match="rate > 0"):
         Quota(rate=0, burst=5)
+
+
+@pytest.mark.parametrize("cache_settings", ["redis"], indirect=True)
+async def test_while_redis_is_unreachable_each_worker_limits_on_its_own(
+    cache_settings: Settings,
+) -> None:
+    assert cache_settings.redis_url is not None
+    quota = Quota(rate=NO_REFILL, burst=2)
+    async with proxy_to("127.0.0.1", 6379) as proxy:
+        limiter = create_rate_limiter(
+            replace(cache_settings, redis_url=proxy.rewrite(cache_settings.redis_url))
+        )
+        shared_before = await limiter.take("client-a", quota)
+        proxy.cut()
+        in_outage = [await limiter.take("client-b", quota) for _ in range(3)]
+        proxy.restore()
+        shared_after = await limiter.take("client-a", quota)
+        await limiter.close()
+
+    assert [decision.allowed for decision in in_outage] == [True, True, False], (
+        "the limit holds in-process rather than every request being refused or let through"
+    )
+    assert in_outage[-1].retry_after > 0
+    assert (shared_before.remaining, shared_after.remaining) == (1, 0), "back on the shared bucket"

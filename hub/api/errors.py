@@ -8,6 +8,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
 from hub.errors import ErrorCode, HubError
+from hub.outages import outage_of
 
 log = logging.getLogger("hub.api")
 
@@ -26,7 +27,8 @@ def code_of(error: GraphQLError) -> ErrorCode:
     if isinstance(original, HubError):
         return original.code
     if original is not None and not isinstance(original, GraphQLError):
-        return ErrorCode.INTERNAL_SERVER_ERROR
+        outage = outage_of(original)
+        return ErrorCode.INTERNAL_SERVER_ERROR if outage is None else outage.code
     if any(marker in error.message for marker in _TOO_COMPLEX):
         return ErrorCode.QUERY_TOO_COMPLEX
     if error.message.startswith("Syntax Error"):
@@ -37,12 +39,20 @@ def code_of(error: GraphQLError) -> ErrorCode:
 
 
 def add_code(error: GraphQLError) -> None:
-    """Put ``code`` (and the offending ``field``, when known) into ``extensions``."""
+    """Put ``code`` (and the offending ``field``, when known) into ``extensions``.
+
+    An outage's message is replaced by one naming the dependency: the driver's text would
+    show the server's address.
+    """
     extensions = dict(error.extensions or {})
     extensions.setdefault("code", code_of(error).value)
     original = error.original_error
     if isinstance(original, HubError) and original.field:
         extensions.setdefault("field", original.field)
+    outage = outage_of(original)
+    if outage is not None:
+        error.message = outage.message
+        extensions.setdefault("dependency", outage.dependency)
     error.extensions = extensions
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Annotated, Any, TypeVar
 
 import strawberry
@@ -13,6 +14,7 @@ from hub.api.context import Context
 from hub.api.relay import Connection
 from hub.cache import GENERATION_KEY
 from hub.db import Base
+from hub.errors import ServiceUnavailable
 from hub.paging import Listing, Relation, Window, count, fetch_page, window
 
 R = TypeVar("R", bound=Base)
@@ -64,18 +66,25 @@ async def top_connection(
 
 
 async def cached_count(ctx: Context, listing: Listing[Any, Any], filter_: Any) -> int:
-    """The total of a list, from the cache while no write has happened since it was counted."""
-    generation = await ctx.cache.get(GENERATION_KEY) or b"0"
+    """The total of a list, from the cache while no write has happened since it was counted.
+
+    Without the cache (Redis down) the total is counted every time: slower, still right.
+    """
     region = ctx.principal.row_region
     digest = hashlib.sha256(repr((listing.model.__tablename__, filter_, region)).encode())
-    key = f"count:{generation.decode()}:{digest.hexdigest()}"
-    cached = await ctx.cache.get(key)
+    try:
+        generation = await ctx.cache.get(GENERATION_KEY) or b"0"
+        key = f"count:{generation.decode()}:{digest.hexdigest()}"
+        cached = await ctx.cache.get(key)
+    except ServiceUnavailable:
+        key, cached = None, None
     if cached is not None:
         return int(cached)
     async with ctx.database() as session:
         total = await count(session, listing.select(filter_, region))
-    if ctx.settings.count_cache_seconds:
-        await ctx.cache.set(key, str(total).encode(), ttl=ctx.settings.count_cache_seconds)
+    if key is not None and ctx.settings.count_cache_seconds:
+        with suppress(ServiceUnavailable):
+            await ctx.cache.set(key, str(total).encode(), ttl=ctx.settings.count_cache_seconds)
     return total
 
 

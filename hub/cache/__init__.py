@@ -11,7 +11,10 @@ GENERATION_KEY = "data-generation"
 
 
 class Cache(Protocol):
-    """A small key–value cache with expiry and counters, shared by all workers on Redis."""
+    """A small key–value cache with expiry and counters, shared by all workers on Redis.
+
+    When its server cannot be reached, every method raises ServiceUnavailable.
+    """
 
     async def get(self, key: str) -> bytes | None:
         """The value under ``key``, or None when absent or expired."""

@@ -101,10 +101,7 @@ def consignment_routes(state: dict[str, Any]) -> list[Route]:
                 return error(400, "invalid_document", str(exc))
             except HubError as exc:
                 return _hub_error(exc)
-            pubsub = state.get("pubsub")
-            if pubsub is not None:
-                for channel, message in messages:
-                    await pubsub.publish(channel, message)
+            await service.publish(state.get("pubsub"), messages)
             return JSONResponse(answer, status_code=201 if answer.get("booked") else 200)
 
         return handle

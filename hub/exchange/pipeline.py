@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from hub.agency_records.inbox import FAILED, PROCESSED, RECEIVED, ExchangeMessage
 from hub.agency_records.store import store
 from hub.canonical.records import VehiclePosition
+from hub.errors import ServiceUnavailable
 from hub.exchange.geofence import fence_events, serialise, watched_vehicles
 from hub.exchange.protocol import DocumentType, read_header
 from hub.exchange.registry import AdapterRegistry
@@ -171,8 +172,13 @@ class Exchange:
             )
 
     async def _enqueue(self, message: int) -> None:
-        if self.queue is not None:
+        if self.queue is None:
+            return
+        try:
             await self.queue.put(message)
+        except ServiceUnavailable as exc:
+            # Stored is what counts: the workers' sweep queues what was never queued.
+            log.warning("message %s stored but not queued: %s", message, exc.message)
 
     async def process(self, message: int) -> str:
         """Validate, map and store one received message; returns its status afterwards."""
@@ -190,9 +196,7 @@ class Exchange:
 
     async def _publish(self, messages: list[tuple[str, bytes]]) -> None:
         # After the commit: subscribers must never hear of an event that was rolled back.
-        if self.pubsub is not None:
-            for channel, message in messages:
-                await self.pubsub.publish(channel, message)
+        await multimodal.publish(self.pubsub, messages)
 
     async def _process_row(
         self, session: AsyncSession, row: ExchangeMessage, parsed: Parsed | None = None

@@ -2,6 +2,9 @@
 
 At start and then every ``SWEEP_SECONDS`` it also picks up what a crash lost: deliveries left
 unacknowledged by a dead consumer (Redis), and messages stored but never queued.
+
+An outage of Redis or the database never ends it: it waits (capped exponential backoff with
+jitter), tries again, and carries on with the deliveries it held, sweeping at once after.
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ import datetime as dt
 import logging
 import os
 import socket
+from contextlib import suppress
 
 from hub.exchange.pipeline import Exchange
+from hub.outages import Backoff, outage_of
 from hub.queue import Delivery, WorkQueue
 
 log = logging.getLogger("hub.exchange.worker")
@@ -38,6 +43,21 @@ async def sweep(
     return reclaimed
 
 
+async def _process(exchange: Exchange, delivery: Delivery) -> bool:
+    """Process one delivery: False when it failed for a bug (left pending, to be reclaimed).
+
+    An outage is raised: the delivery is kept and tried again once the dependency is back.
+    """
+    try:
+        await exchange.process(delivery.item)
+    except Exception as exc:
+        if outage_of(exc) is not None:
+            raise
+        log.exception("processing message %s failed", delivery.item)
+        return False
+    return True
+
+
 async def work(
     exchange: Exchange,
     queue: WorkQueue,
@@ -45,24 +65,48 @@ async def work(
     *,
     consumer: str | None = None,
     idle_ms: int = IDLE_MS,
+    backoff: Backoff | None = None,
 ) -> int:
     """Process deliveries until ``stop`` is set; returns how many were processed."""
     name = consumer or consumer_name()
+    backoff = backoff or Backoff()
     done = 0
     next_sweep = 0.0
+    # Taken and not yet acknowledged: what an outage interrupted is resumed from here.
+    held: list[Delivery] = []
     loop = asyncio.get_running_loop()
     while not stop.is_set():
-        deliveries: list[Delivery] = []
-        if loop.time() >= next_sweep:
-            deliveries += await sweep(exchange, queue, name, idle_ms)
-            next_sweep = loop.time() + SWEEP_SECONDS
-        deliveries += await queue.take(name, count=20, block_ms=200)
-        for delivery in deliveries:
-            try:
-                await exchange.process(delivery.item)
-            except Exception:  # a bug or an outage: leave it pending, to be reclaimed later
-                log.exception("processing message %s failed", delivery.item)
-                continue
-            await queue.ack(delivery)
-            done += 1
+        try:
+            if loop.time() >= next_sweep:
+                holding = {delivery.tag for delivery in held}
+                reclaimed = await sweep(exchange, queue, name, idle_ms)
+                held += [delivery for delivery in reclaimed if delivery.tag not in holding]
+                next_sweep = loop.time() + SWEEP_SECONDS
+            if not held:
+                held += await queue.take(name, count=20, block_ms=200)
+            while held:
+                if await _process(exchange, held[0]):
+                    await queue.ack(held[0])
+                    done += 1
+                held.pop(0)
+        except Exception as exc:
+            outage = outage_of(exc)
+            if outage is None:
+                raise
+            delay = backoff.next_delay()
+            cause = exc.__cause__ or exc
+            log.warning(
+                "%s unavailable (%s: %s); trying again in %.1f s",
+                outage.dependency,
+                cause.__class__.__name__,
+                cause,
+                delay,
+            )
+            next_sweep = 0.0  # once it is back: pick up what the outage left behind
+            with suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+            continue
+        if backoff.attempts:
+            log.warning("reconnected: processing again")
+            backoff.reset()
     return done

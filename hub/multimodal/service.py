@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import logging
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -55,8 +56,12 @@ from hub.multimodal.models import (
     ConsignmentRow,
 )
 from hub.multimodal.progress import Progress, progress
+from hub.outages import outage_of
+from hub.pubsub import PubSub
 
 __all__ = ["Progress", "Writer", "progress"]  # re-exported: callers know the service only
+
+log = logging.getLogger("hub.multimodal")
 
 # How far from a leg's planned window (or a consignment's, for a container) an event about its
 # vehicle, vessel or container still belongs to it; when a truck or box has several jobs within
@@ -598,6 +603,28 @@ async def published_events(
         if row is not None and reference is not None:
             messages.append((channel(reference), event_message(row)))
     return messages
+
+
+async def publish(pubsub: PubSub | None, messages: Sequence[tuple[str, bytes]]) -> None:
+    """Publish events once their transaction has committed.
+
+    The events are stored whatever happens here: if the broker (Redis) is down, live
+    subscribers miss them (a warning is logged) and read them in the timeline, rather than
+    the committed write being reported as failed.
+    """
+    if pubsub is None:
+        return
+    for channel_name, message in messages:
+        try:
+            await pubsub.publish(channel_name, message)
+        except Exception as exc:
+            outage = outage_of(exc)
+            if outage is None:
+                raise
+            log.warning(
+                "%s unavailable: events on %s were not published", outage.dependency, channel_name
+            )
+            return
 
 
 _LEG_FIELDS = [f.name for f in dataclasses.fields(Leg)]

@@ -2,16 +2,18 @@
 
 Items are stream entries read through one consumer group; an entry stays in the group's
 pending list until acknowledged, and ``XAUTOCLAIM`` hands entries a dead consumer left behind
-to a live one.
+to a live one. In an outage every method raises ServiceUnavailable (``redis``); the worker
+waits and reconnects.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
+from hub.outages import redis_calls, redis_client
 from hub.queue import Backlog, Delivery
 
 GROUP = "workers"
@@ -21,7 +23,7 @@ class RedisStreamQueue:
     """A stream with one consumer group."""
 
     def __init__(self, url: str, stream: str) -> None:
-        self._redis: Redis = Redis.from_url(url, socket_connect_timeout=5)
+        self._redis = redis_client(url)
         self._stream = stream
         self._group_ready = False
 
@@ -35,13 +37,32 @@ class RedisStreamQueue:
                 raise
         self._group_ready = True
 
+    async def _grouped(self, command: Callable[[], Awaitable[Any]]) -> Any:
+        """Run a consumer-group command, making the group again if Redis lost it.
+
+        A Redis restarted without persistence comes back without the stream and its group;
+        what was queued then is found again by the worker's sweep of unprocessed messages.
+        """
+        with redis_calls():
+            await self._group()
+            try:
+                return await command()
+            except ResponseError as exc:
+                if not str(exc).startswith("NOGROUP"):
+                    raise
+                self._group_ready = False
+                await self._group()
+                return await command()
+
     async def put(self, item: int) -> None:
-        await self._redis.xadd(self._stream, {"item": str(item)})
+        with redis_calls():
+            await self._redis.xadd(self._stream, {"item": str(item)})
 
     async def take(self, consumer: str, count: int = 10, block_ms: int = 1000) -> list[Delivery]:
-        await self._group()
-        answer: Any = await self._redis.xreadgroup(
-            GROUP, consumer, {self._stream: ">"}, count=count, block=block_ms
+        answer: Any = await self._grouped(
+            lambda: self._redis.xreadgroup(
+                GROUP, consumer, {self._stream: ">"}, count=count, block=block_ms
+            )
         )
         return [
             Delivery(entry_id.decode(), int(fields[b"item"]))
@@ -50,9 +71,10 @@ class RedisStreamQueue:
         ]
 
     async def reclaim(self, consumer: str, idle_ms: int, count: int = 10) -> list[Delivery]:
-        await self._group()
-        answer: Any = await self._redis.xautoclaim(
-            self._stream, GROUP, consumer, min_idle_time=idle_ms, start_id="0-0", count=count
+        answer: Any = await self._grouped(
+            lambda: self._redis.xautoclaim(
+                self._stream, GROUP, consumer, min_idle_time=idle_ms, start_id="0-0", count=count
+            )
         )
         entries = answer[1]
         return [
@@ -62,7 +84,8 @@ class RedisStreamQueue:
         ]
 
     async def ack(self, delivery: Delivery) -> None:
-        await self._redis.xack(self._stream, GROUP, delivery.tag)
+        with redis_calls():
+            await self._redis.xack(self._stream, GROUP, delivery.tag)
 
     async def backlog(self) -> Backlog:
         await self._group()

@@ -131,9 +131,7 @@ class ConsignmentMutation:
                 session, record, writer, event.leg, dt.datetime.now(dt.UTC)
             )
             messages = await service.published_events(session, [(row.id, recorded)] if new else [])
-        if ctx.pubsub is not None:
-            for channel, message in messages:
-                await ctx.pubsub.publish(channel, message)
+        await service.publish(ctx.pubsub, messages)
         return await load_consignment(ctx, row)
 
     @strawberry.mutation(
