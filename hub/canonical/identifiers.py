@@ -18,6 +18,8 @@ from stdnum.cn import ric as _ric
 from stdnum.cn import uscc as _uscc
 from stdnum.exceptions import ValidationError
 
+from hub.canonical.multimodal import REFERENCE
+
 
 class InvalidIdentifier(ValueError):
     """An identifier that breaks its rule.
@@ -285,6 +287,16 @@ def container_number(value: str, field: str = "containerNumber") -> str:
             field, value, f"check digit is wrong, expected {expected!r} (ISO 6346)"
         )
     _stdnum_validate(_iso6346.validate, field, value, number, "ISO 6346")
+    return number
+
+
+def waybill_reference(value: str, field: str = "reference") -> str:
+    """A 一单到底 waybill reference: 6-40 of A-Z, 0-9 and '-' once normalised (case folded)."""
+    number = _prepare(value, field)
+    if not re.fullmatch(REFERENCE, number):
+        raise InvalidIdentifier(
+            field, value, "must be 6-40 letters, digits or '-' (multimodal waybill standard)"
+        )
     return number
 
 
