@@ -1,20 +1,20 @@
 """Commerce registry (市场监管) documents ↔ canonical records.
 
-One document type, a flat batch of business registrations (see ``hub.exchange.layout``). The
-credit code is normalised and otherwise kept as received: a code with a wrong check character
-is still the registry's record, and the pipeline turns it into a data-quality finding.
+One document type, a flat batch of business registrations (see
+``hub.exchange.record_xml.Layout``). The credit code is normalised and otherwise kept as
+received: a code with a wrong check character is still the registry's record, and the pipeline
+turns it into a data-quality finding.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from xml.etree.ElementTree import Element
 
 from hub.canonical.codes import BusinessStatus
 from hub.canonical.records import BusinessRegistration, Record
-from hub.exchange.layout import Field, Layout, RecordLayout, code, identifier, iso
 from hub.exchange.protocol import Header, namespace
+from hub.exchange.record_xml import Field, Layout, RecordLayout, code, date, identifier, iso
 
 AGENCY = "commerce"
 
@@ -38,7 +38,7 @@ BUSINESS_REGISTRATION = Layout(
             Field("LegalRepresentative", "legal_representative"),
             Field("RegisteredCapital", "registered_capital_wan_yuan", float, write_decimal),
             Field("Scope", "scope"),
-            Field("RegisteredOn", "registered_on", dt.date.fromisoformat, iso),
+            Field("RegisteredOn", "registered_on", date, iso),
             Field("Authority", "authority"),
         ),
     ),

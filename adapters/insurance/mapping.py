@@ -13,7 +13,8 @@ from xml.etree.ElementTree import Element
 
 from hub.canonical.codes import InsuranceKind, PlateColor
 from hub.canonical.records import InsuranceClaim, InsurancePolicy, Record
-from hub.exchange.layout import (
+from hub.exchange.protocol import Header, namespace
+from hub.exchange.record_xml import (
     Field,
     Layout,
     RecordLayout,
@@ -25,7 +26,6 @@ from hub.exchange.layout import (
     whole,
     write_boolean,
 )
-from hub.exchange.protocol import Header, namespace
 
 AGENCY = "insurance"
 

@@ -1,14 +1,13 @@
 """Public security (公安交管) documents ↔ canonical records.
 
-Four document types, each a flat batch of records (see ``hub.exchange.layout``). Identifiers
-are normalised and otherwise kept as received: a VIN or an ID number with a wrong check
+Four document types, each a flat batch of records (see ``hub.exchange.record_xml.Layout``).
+Identifiers are normalised and otherwise kept as received: a VIN or an ID number with a wrong check
 character is the authority's record all the same, and the pipeline turns it into a data-quality
 finding.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from xml.etree.ElementTree import Element
 
@@ -20,17 +19,19 @@ from hub.canonical.records import (
     TrafficViolation,
     VehicleRegistration,
 )
-from hub.exchange.layout import (
+from hub.exchange.protocol import Header, namespace
+from hub.exchange.record_xml import (
     Field,
     Layout,
     RecordLayout,
     boolean,
     code,
+    date,
+    datetime,
     identifier,
     iso,
     write_boolean,
 )
-from hub.exchange.protocol import Header, namespace
 
 AGENCY = "public_security"
 
@@ -52,7 +53,7 @@ VEHICLE_REGISTRATION = Layout(
             Field("VehicleType", "vehicle_type"),
             Field("OwnerName", "owner_name"),
             Field("OwnerId", "owner_id", identifier),
-            Field("RegisteredOn", "registered_on", dt.date.fromisoformat, iso),
+            Field("RegisteredOn", "registered_on", date, iso),
             Field("Status", "status", RegistrationStatus, code),
         ),
     ),
@@ -71,7 +72,7 @@ DRIVING_LICENCE = Layout(
             Field("LicenceClass", "licence_class"),
             Field("Status", "status", DrivingLicenceStatus, code),
             Field("Points", "points", int),
-            Field("ValidTo", "valid_to", dt.date.fromisoformat, iso),
+            Field("ValidTo", "valid_to", date, iso),
         ),
     ),
 )
@@ -87,7 +88,7 @@ TRAFFIC_VIOLATION = Layout(
             _PLATE,
             _PLATE_COLOR,
             # The XSD requires the offset, so this is always an aware datetime.
-            Field("OccurredAt", "occurred_at", dt.datetime.fromisoformat, iso),
+            Field("OccurredAt", "occurred_at", datetime, iso),
             Field("Place", "place"),
             Field("Code", "code"),
             Field("Description", "description"),
@@ -109,8 +110,8 @@ VEHICLE_BLACKLIST = Layout(
             _PLATE,
             _PLATE_COLOR,
             Field("Reason", "reason"),
-            Field("ListedOn", "listed_on", dt.date.fromisoformat, iso),
-            Field("LiftedOn", "lifted_on", dt.date.fromisoformat, iso, optional=True),
+            Field("ListedOn", "listed_on", date, iso),
+            Field("LiftedOn", "lifted_on", date, iso, optional=True),
         ),
     ),
 )

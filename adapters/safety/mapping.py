@@ -13,7 +13,8 @@ from xml.etree.ElementTree import Element
 
 from hub.canonical.codes import AccidentResponsibility, PlateColor
 from hub.canonical.records import Accident, AccidentVehicle, Record, SafetyInspection
-from hub.exchange.layout import (
+from hub.exchange.protocol import Header, namespace
+from hub.exchange.record_xml import (
     Children,
     Field,
     Layout,
@@ -27,7 +28,6 @@ from hub.exchange.layout import (
     whole,
     write_boolean,
 )
-from hub.exchange.protocol import Header, namespace
 
 AGENCY = "safety"
 

@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.agency_records import models as m
+from hub.agency_records.identifiers import normalise_row
 from hub.canonical import records as r
 from hub.db import Base
 
@@ -137,7 +138,7 @@ async def _store_batch(
             if f.name != child_field
         }
         values.update(source=agency, received_at=at, verified_at=at)
-        rows.append(values)
+        rows.append(normalise_row(model, values))
     statement = _insert(session, model).values(rows)
     if storage.event:
         statement = statement.on_conflict_do_nothing(index_elements=_KEY)
@@ -163,7 +164,10 @@ async def _replace_children(
     parent = getattr(children.model, children.parent_key)
     await session.execute(delete(children.model).where(parent == parent_id))
     rows = [
-        {children.parent_key: parent_id, "position": position, **children.to_row(item)}
+        normalise_row(
+            children.model,
+            {children.parent_key: parent_id, "position": position, **children.to_row(item)},
+        )
         for position, item in enumerate(items, 1)
     ]
     if rows:

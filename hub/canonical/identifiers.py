@@ -18,6 +18,8 @@ from stdnum.cn import ric as _ric
 from stdnum.cn import uscc as _uscc
 from stdnum.exceptions import ValidationError
 
+from hub.canonical.multimodal import REFERENCE
+
 
 class InvalidIdentifier(ValueError):
     """An identifier that breaks its rule.
@@ -98,15 +100,29 @@ def uscc(value: str, field: str = "uscc") -> str:
 
 
 _RIC_RE = re.compile(r"[0-9]{17}[0-9X]")
+# GB/T 2260 provinces (and Taiwan, Hong Kong, Macao): the first two digits of a division code.
+PROVINCE_CODES = frozenset(
+    {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+     "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
+     "65", "71", "81", "82"}
+)  # fmt: skip
 
 
 def resident_id(value: str, field: str = "idNumber") -> str:
-    """A 居民身份证号码 (GB 11643-1999): check character and birth date; returns 18 characters."""
+    """A 居民身份证号码 (GB 11643-1999): province, check character and birth date.
+
+    Returns the 18 normalised characters. The rules it names quote no part of the number, so
+    they can be reported where the number itself may not be (it is personal data).
+    """
     number = _prepare(value, field)
     if len(number) != 18:
         raise InvalidIdentifier(field, value, "must be 18 characters (GB 11643)")
     if not _RIC_RE.fullmatch(number):
         raise InvalidIdentifier(field, value, "must be 17 digits then a digit or X (GB 11643)")
+    if number[:2] not in PROVINCE_CODES:
+        raise InvalidIdentifier(
+            field, value, "region (digits 1-6) is in no province of GB/T 2260 (GB 11643)"
+        )
     expected = str(_ric.calc_check_digit(number))
     if number[-1] != expected:
         raise InvalidIdentifier(
@@ -118,9 +134,24 @@ def resident_id(value: str, field: str = "idNumber") -> str:
         _ric.get_birth_date(number)
     except ValidationError as exc:
         raise InvalidIdentifier(
-            field, value, f"birth date {number[6:14]} does not exist (GB 11643)"
+            field, value, "birth date (digits 7-14) does not exist (GB 11643)"
         ) from exc
     return number
+
+
+def party_id(value: str, field: str = "ownerId") -> str:
+    """A company's credit code (GB 32100) or a person's ID number (GB 11643), whichever it is."""
+    try:
+        return uscc(value, field)
+    except InvalidIdentifier as as_company:
+        try:
+            return resident_id(value, field)
+        except InvalidIdentifier as as_person:
+            raise InvalidIdentifier(
+                field,
+                value,
+                f"is neither a credit code ({as_company.rule}) nor an ID number ({as_person.rule})",
+            ) from None
 
 
 # ISO 3779 transliteration: I, O and Q are not used, so letters do not map to 1-26.
@@ -259,13 +290,23 @@ def container_number(value: str, field: str = "containerNumber") -> str:
     return number
 
 
+def waybill_reference(value: str, field: str = "reference") -> str:
+    """A 一单到底 waybill reference: 6-40 of A-Z, 0-9 and '-' once normalised (case folded)."""
+    number = _prepare(value, field)
+    if not re.fullmatch(REFERENCE, number):
+        raise InvalidIdentifier(
+            field, value, "must be 6-40 letters, digits or '-' (multimodal waybill standard)"
+        )
+    return number
+
+
 def division_code(value: str, field: str = "region") -> str:
-    """The shape of a GB/T 2260 division code: 6 digits, province 11-82 (320000 is fine)."""
+    """The shape of a GB/T 2260 division code: 6 digits in a province of it (320000 is fine)."""
     number = _prepare(value, field)
     if not re.fullmatch("[0-9]{6}", number):
         raise InvalidIdentifier(field, value, "must be 6 digits (GB/T 2260)")
-    if not 11 <= int(number[:2]) <= 82:
-        raise InvalidIdentifier(field, value, f"province {number[:2]} is not in 11-82 (GB/T 2260)")
+    if number[:2] not in PROVINCE_CODES:
+        raise InvalidIdentifier(field, value, f"province {number[:2]} is not in GB/T 2260")
     return number
 
 

@@ -38,6 +38,7 @@ from hub.auth.scopes import (
     ENFORCEMENT_READ,
     REGISTRY_READ,
 )
+from hub.canonical import identifiers
 from hub.canonical.multimodal import ConsignmentEvent
 from hub.errors import BadUserInput, Forbidden, HubError, NotFound
 from hub.exchange.consignments import (
@@ -155,7 +156,10 @@ def consignment_routes(state: dict[str, Any]) -> list[Route]:
                 "insufficient_scope",
                 f"this needs scope {REGISTRY_READ} or {CONSIGNMENT_WRITE}",
             )
-        reference = request.path_params["reference"].strip().upper()
+        try:
+            reference = identifiers.waybill_reference(request.path_params["reference"])
+        except identifiers.InvalidIdentifier as exc:
+            return error(400, "invalid_request", str(exc))
         async with state["read_sessions"]() as session:
             try:
                 row = await service.find(session, reference)

@@ -1,5 +1,13 @@
-"""Reading and writing the record documents agencies exchange: the pieces every adapter's
-mapping shares, so that each reads and writes values exactly as its XSDs check them."""
+"""Reading and writing the record documents agencies exchange: the one toolkit every adapter's
+mapping uses, so that each reads and writes values exactly as its XSDs check them.
+
+Two levels over the same pieces: ``Reader``/``element``/``document`` for documents of their own
+shape, and ``Layout`` for the common one (a root, the header, then one element per record, its
+children in XSD order, maybe ending with repeated nested records), declared once so that
+parsing and exporting cannot drift apart. Either way a value is read and written by the same
+functions: text collapsed as xs:token, date-times that Python cannot hold named, offsets and
+characters that XML cannot carry unchanged refused.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +15,11 @@ import datetime as dt
 import math
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypeVar
+from enum import Enum
+from typing import Any, TypeVar
 from xml.etree.ElementTree import Element
 
 from hub.canonical.identifiers import normalize
@@ -28,6 +38,11 @@ R = TypeVar("R")
 # -- reading -------------------------------------------------------------------------------
 
 
+def token(text: str) -> str:
+    """Text as an xs:token carries it: whitespace collapsed, as the validator compared it."""
+    return " ".join(text.split())
+
+
 class Reader:
     """The children of one record element, in one namespace."""
 
@@ -36,7 +51,7 @@ class Reader:
 
     def text(self, name: str) -> str:
         """Whitespace collapsed as xs:token does, so the value is the one the XSD checked."""
-        return " ".join((self.item.findtext(f"{{{self.ns}}}{name}") or "").split())
+        return token(self.item.findtext(f"{{{self.ns}}}{name}") or "")
 
     def optional(self, name: str) -> str | None:
         return self.text(name) if self.item.find(f"{{{self.ns}}}{name}") is not None else None
@@ -116,6 +131,13 @@ def zoned(value: dt.datetime, name: str) -> str:
     return value.isoformat()
 
 
+def iso(value: dt.date) -> str:
+    """A date as xs:date, or an aware datetime as xs:dateTime (checked as ``zoned`` does)."""
+    if isinstance(value, dt.datetime):
+        return zoned(value, "value")
+    return value.isoformat()
+
+
 def decimal(value: float, name: str) -> str:
     """A float as xs:decimal, exactly: reading it back gives the same float."""
     if not math.isfinite(value):
@@ -141,3 +163,140 @@ def document(ns: str, root: str, header: Header, records: Sequence[Element]) -> 
     ET.indent(made)
     data: bytes = ET.tostring(made, encoding="utf-8", xml_declaration=True, default_namespace=ns)
     return data
+
+
+# -- values of declared layouts ----------------------------------------------------------------
+
+
+def boolean(text: str) -> bool:
+    """An xs:boolean, which allows 1 and 0 as well as true and false."""
+    return text.strip() in ("true", "1")
+
+
+def write_boolean(value: bool) -> str:
+    """A bool as xs:boolean's canonical form."""
+    return "true" if value else "false"
+
+
+def code(value: Enum) -> str:
+    """A code-list enum as its code."""
+    return str(value.value)
+
+
+def identifier(text: str) -> str:
+    """An identifier as the hub compares it: half-width, upper case, no spaces."""
+    return normalize(text)
+
+
+def date(text: str) -> dt.date:
+    """An xs:date without a time zone (the XSDs' pattern)."""
+    return dt.date.fromisoformat(text.strip())
+
+
+def datetime(text: str) -> dt.datetime:
+    """An xs:dateTime the XSD accepted (it requires the offset, so this is always aware)."""
+    return read_datetime("value", text.strip())
+
+
+def whole(text: str) -> int:
+    """An xs:nonNegativeInteger."""
+    return int(text.strip())
+
+
+# -- declared layouts ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One child element of a record element and the record attribute it carries."""
+
+    element: str
+    attribute: str
+    read: Callable[[str], Any] = token
+    write: Callable[[Any], str] = str
+    optional: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Children:
+    """Repeated child elements, each a nested record, carried as a tuple attribute."""
+
+    attribute: str
+    record: RecordLayout
+
+
+@dataclass(frozen=True, slots=True)
+class RecordLayout:
+    """One record element: its name, the record it becomes and its children in XSD order."""
+
+    element: str
+    record_type: type[Any]
+    fields: tuple[Field | Children, ...]
+
+    def read(self, item: Element, namespace: str) -> Any:
+        """The record an element of this layout carries."""
+        reader = Reader(item, namespace)
+        values: dict[str, Any] = {}
+        for field in self.fields:
+            if isinstance(field, Children):
+                found = item.findall(f"{{{namespace}}}{field.record.element}")
+                values[field.attribute] = tuple(field.record.read(c, namespace) for c in found)
+                continue
+            text = reader.optional(field.element)
+            if text is None:
+                # Validation makes this unreachable for required fields; say which if not.
+                if not field.optional:
+                    raise ValueError(f"{self.element} has no {field.element}")
+                values[field.attribute] = None
+                continue
+            try:
+                values[field.attribute] = field.read(text)
+            except ValueError as exc:
+                raise ValueError(f"{self.element}/{field.element}: {exc}") from None
+        return self.record_type(**values)
+
+    def write(self, parent: Element, record: Any, namespace: str) -> None:
+        """Append the element of ``record`` to ``parent``."""
+        if not isinstance(record, self.record_type):
+            raise TypeError(
+                f"{self.element} carries {self.record_type.__name__}, not {type(record).__name__}"
+            )
+        item = ET.SubElement(parent, f"{{{namespace}}}{self.element}")
+        for field in self.fields:
+            if isinstance(field, Children):
+                for child in getattr(record, field.attribute):
+                    field.record.write(item, child, namespace)
+                continue
+            value = getattr(record, field.attribute)
+            if value is None and field.optional:
+                continue
+            try:
+                add(item, namespace, field.element, field.write(value))
+            except ValueError as exc:
+                raise ValueError(f"{self.element}/{field.element}: {exc}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """A document type: its namespace, root element and the record element it repeats."""
+
+    namespace: str
+    root: str
+    record: RecordLayout
+
+    def parse(self, root: Element) -> tuple[Record, ...]:
+        """The records of a document already valid against its XSD."""
+        items = root.findall(f"{{{self.namespace}}}{self.record.element}")
+        return tuple(self.record.read(item, self.namespace) for item in items)
+
+    def export(self, records: Sequence[Record], header: Header) -> bytes:
+        """One document of ``records``, valid by construction."""
+        kind = self.record.record_type
+        for record in records:
+            # Checked before ``batch``, so the refusal names the document the caller asked for.
+            if not isinstance(record, kind):
+                raise TypeError(f"{self.root} carries {kind.__name__}, not {type(record).__name__}")
+        holder = Element("records")
+        for record in batch(records, kind):
+            self.record.write(holder, record, self.namespace)
+        return document(self.namespace, self.root, header, list(holder))

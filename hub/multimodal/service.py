@@ -78,11 +78,12 @@ ROLES = ("shipper", "consignee", "carrier", "notify")
 """Party roles, as PartyRoleType of standards/multimodal/waybill-1.0.xsd enumerates them."""
 
 
-def _identifier(check: Any, value: str | None, field: str) -> None:
+def _identifier(check: Any, value: str | None, field: str) -> Any:
+    """The value in its rule's normalised form (what is stored and compared), or bad input."""
     if value is None:
-        return
+        return None
     try:
-        check(value, field)
+        return check(value, field)
     except identifiers.InvalidIdentifier as exc:
         raise BadUserInput(str(exc), field=field) from None
 
@@ -123,17 +124,27 @@ def _pattern(value: str | None, pattern: str, field: str) -> None:
         raise BadUserInput(f"{field}: {value!r} does not match {pattern}", field=field)
 
 
-def _check_event(event: ConsignmentEvent) -> None:
-    """A reported event holds to the status-event standard, so it can be sent on as one."""
+def _checked_event(event: ConsignmentEvent) -> ConsignmentEvent:
+    """A reported event holds to the status-event standard, so it can be sent on as one;
+    returned with its identifiers normalised."""
     _pattern(event.source, SOURCE, "source")
     _pattern(event.source_event_id, SOURCE_EVENT_ID, "sourceEventId")
     _text(event.location, "location")
     _text(event.remarks, "remarks", REMARKS_MAX, r"(?s:.+)")
-    _identifier(identifiers.container_number, event.container_number, "containerNumber")
     _time(event.occurred_at, "occurredAt")
+    return dataclasses.replace(
+        event,
+        consignment_reference=_identifier(
+            identifiers.waybill_reference, event.consignment_reference, "reference"
+        ),
+        container_number=_identifier(
+            identifiers.container_number, event.container_number, "containerNumber"
+        ),
+    )
 
 
-def _check_leg(leg: Leg) -> None:
+def _checked_leg(leg: Leg) -> Leg:
+    """A leg that keeps every rule, with its identifiers normalised."""
     where = f"legs[{leg.sequence}]"
     if leg.sequence < 1:
         raise BadUserInput(f"{where}: sequences start at 1", field="legs")
@@ -141,9 +152,6 @@ def _check_leg(leg: Leg) -> None:
     _time(leg.planned_arrival, f"{where}.plannedArrival")
     if leg.planned_arrival <= leg.planned_departure:
         raise BadUserInput(f"{where}: arrival must follow departure", field="legs")
-    _identifier(identifiers.uscc, leg.carrier_uscc, f"{where}.carrierUscc")
-    _identifier(identifiers.plate, leg.vehicle_plate, f"{where}.vehiclePlate")
-    _identifier(identifiers.mmsi, leg.vessel_mmsi, f"{where}.vesselMmsi")
     if (leg.vehicle_plate is None) != (leg.vehicle_plate_color is None):
         raise BadUserInput(
             f"{where}: a vehicle is named by its plate and its plate colour together", field="legs"
@@ -151,16 +159,26 @@ def _check_leg(leg: Leg) -> None:
     for name in ("carrier_name", "origin", "destination", "handover_point"):
         _text(getattr(leg, name), f"{where}.{name}")
     _pattern(leg.rail_waybill_number, RAIL_WAYBILL_NUMBER, f"{where}.railWaybillNumber")
+    return dataclasses.replace(
+        leg,
+        carrier_uscc=_identifier(identifiers.uscc, leg.carrier_uscc, f"{where}.carrierUscc"),
+        vehicle_plate=_identifier(identifiers.plate, leg.vehicle_plate, f"{where}.vehiclePlate"),
+        vessel_mmsi=_identifier(identifiers.mmsi, leg.vessel_mmsi, f"{where}.vesselMmsi"),
+    )
 
 
-def _check(consignment: Consignment) -> None:
-    _pattern(consignment.reference, REFERENCE, "reference")
+def _checked(consignment: Consignment) -> Consignment:
+    """A consignment that keeps every rule of the waybill standard, its identifiers normalised
+    (so an event naming ``CSQU3054383`` finds a box booked as ``csqu 305438 3``)."""
+    reference = _identifier(identifiers.waybill_reference, consignment.reference, "reference")
     _time(consignment.issued_at, "issuedAt")
+    parties = []
     for index, party in enumerate(consignment.parties):
         if party.role not in ROLES:
             raise BadUserInput(f"parties[{index}].role: one of {', '.join(ROLES)}", field="parties")
         _text(party.name, f"parties[{index}].name")
-        _identifier(identifiers.uscc, party.uscc, f"parties[{index}].uscc")
+        uscc = _identifier(identifiers.uscc, party.uscc, f"parties[{index}].uscc")
+        parties.append(dataclasses.replace(party, uscc=uscc))
     roles = {party.role for party in consignment.parties}
     if not {"shipper", "consignee"} <= roles:
         raise BadUserInput(
@@ -168,6 +186,7 @@ def _check(consignment: Consignment) -> None:
         )
     if not consignment.goods:
         raise BadUserInput("goods: a consignment carries at least one line of goods", field="goods")
+    lines = []
     for index, goods in enumerate(consignment.goods):
         if goods.packages < 1 or not 0 < goods.gross_weight_kg < WEIGHT_MAX_KG:
             raise BadUserInput(
@@ -182,34 +201,33 @@ def _check(consignment: Consignment) -> None:
                 f"goods[{index}]: dangerous goods give the UN number and the class together",
                 field="goods",
             )
-        _identifier(identifiers.un_number, goods.un_number, f"goods[{index}].unNumber")
+        un_number = _identifier(identifiers.un_number, goods.un_number, f"goods[{index}].unNumber")
         if goods.hazard_class is not None and goods.hazard_class not in CLASSES:
             raise BadUserInput(
                 f"goods[{index}].hazardClass: {goods.hazard_class!r} is not a class of GB 6944",
                 field="goods",
             )
-    for number in consignment.containers:
-        try:
-            identifiers.container_number(number, "containers")
-        except identifiers.InvalidIdentifier as exc:
-            raise BadUserInput(str(exc), field="containers") from None
+        lines.append(dataclasses.replace(goods, un_number=un_number))
+    containers = [
+        _identifier(identifiers.container_number, number, "containers")
+        for number in consignment.containers
+    ]
     sequences = [leg.sequence for leg in consignment.legs]
     if not sequences or sorted(sequences) != list(range(1, len(sequences) + 1)):
         raise BadUserInput("legs: sequences must run 1, 2, 3… without gaps", field="legs")
-    for leg in consignment.legs:
-        _check_leg(leg)
+    return dataclasses.replace(
+        consignment,
+        reference=reference,
+        parties=tuple(parties),
+        goods=tuple(lines),
+        containers=tuple(containers),
+        legs=tuple(_checked_leg(leg) for leg in consignment.legs),
+    )
 
 
 async def book(session: AsyncSession, consignment: Consignment, booked_by: str) -> ConsignmentRow:
     """Book a consignment; refuses a reference already booked and any broken rule."""
-    _check(consignment)
-    goods = tuple(
-        dataclasses.replace(line, un_number=identifiers.un_number(line.un_number))
-        if line.un_number is not None
-        else line
-        for line in consignment.goods
-    )
-    consignment = dataclasses.replace(consignment, goods=goods)
+    consignment = _checked(consignment)
     taken = await session.scalar(
         select(ConsignmentRow.id).where(ConsignmentRow.reference == consignment.reference)
     )
@@ -399,7 +417,7 @@ async def report(
     rules as the status-event standard) and against what the client may report. Returns the
     consignment, the event as recorded (its leg's vehicle, vessel and mode filled in) and
     whether it was new."""
-    _check_event(event)
+    event = _checked_event(event)
     if event.source != writer.client_id and not event.source.startswith(f"{writer.client_id}/"):
         raise Forbidden(f"source: {event.source!r}: a client reports under its own client id")
     row, legs = await concerning(session, event.consignment_reference or "", writer)
@@ -445,7 +463,7 @@ async def add_leg(
     row = await _open(session, reference, writer)
     if not writer.booked(row):
         raise Forbidden(f"consignment {reference}: only the client that booked it adds legs")
-    _check_leg(leg)
+    leg = _checked_leg(leg)
     legs = await legs_of(session, row.id)
     if leg.sequence != len(legs) + 1:
         raise BadUserInput(
@@ -471,7 +489,7 @@ async def change_leg(
     A carrier keeps its leg: handing it to another carrier is the booker's decision.
     """
     row = await _open(session, reference, writer)
-    _check_leg(leg)
+    leg = _checked_leg(leg)
     stored = await session.get(ConsignmentLegRow, (row.id, leg.sequence))
     if stored is None:
         raise NotFound(f"consignment {reference} has no leg {leg.sequence}")

@@ -10,15 +10,21 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 from sqlalchemy import Exists, and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.agency_records.identifiers import COLUMNS as IDENTIFIER_COLUMNS
 from hub.agency_records.models import (
+    AccidentRow,
+    AccidentVehicleRow,
     BusinessRegistrationRow,
     InsurancePolicyRow,
+    RailWaybillRow,
     VehicleRegistrationRow,
     VesselRegistrationRow,
+    WaybillContainerRow,
 )
 from hub.canonical import identifiers
 from hub.canonical.codes import (
@@ -249,27 +255,49 @@ async def identifier_mismatches(session: AsyncSession, on: dt.date) -> list[Find
 
 
 async def invalid_identifiers(session: AsyncSession, on: dt.date) -> list[Finding]:
-    """Identifiers agencies sent that break their rule (kept as received, flagged here)."""
+    """Identifiers agencies sent that break their rule (kept as received, flagged here).
+
+    Every identifier column of the agency records is checked (hub.agency_records.identifiers);
+    a personal value (an ID number) is never quoted: the finding names the record instead.
+    """
     findings = []
-    rows = await session.execute(
-        select(
-            VehicleRegistrationRow.plate, VehicleRegistrationRow.vin, VehicleRegistrationRow.source
+    for column in IDENTIFIER_COLUMNS:
+        model: Any = column.model
+        value_column = getattr(model, column.column)
+        subject_column = getattr(model, column.subject) if column.subject else value_column
+        source = model.source if hasattr(model, "source") else _parent_source(model)
+        query = (
+            select(subject_column, value_column, source)
+            .select_from(model)
+            .where(value_column.is_not(None))
+            .distinct()
+            .order_by(subject_column, value_column, source)
         )
-    )
-    for plate, vin, source in rows.all():
-        try:
-            identifiers.vin(vin)
-        except identifiers.InvalidIdentifier as exc:
-            findings.append(Finding(FindingKind.INVALID_IDENTIFIER, plate, str(exc), source))
-    registrations = await session.execute(
-        select(BusinessRegistrationRow.uscc, BusinessRegistrationRow.source)
-    )
-    for uscc, source in registrations.all():
-        try:
-            identifiers.uscc(uscc)
-        except identifiers.InvalidIdentifier as exc:
-            findings.append(Finding(FindingKind.INVALID_IDENTIFIER, uscc, str(exc), source))
+        if not hasattr(model, "source"):
+            query = query.join_from(model, *_parent_join(model))
+        for subject, value, agency in (await session.execute(query)).all():
+            try:
+                column.rule(value, column.field)
+            except identifiers.InvalidIdentifier as exc:
+                detail = f"{column.field} {exc.rule}" if column.personal else str(exc)
+                findings.append(Finding(FindingKind.INVALID_IDENTIFIER, subject, detail, agency))
     return findings
+
+
+# Child rows (the vehicles of an accident, the containers of a waybill) carry no provenance of
+# their own: their agency is their parent's.
+_PARENTS: dict[type, tuple[Any, Any]] = {
+    AccidentVehicleRow: (AccidentRow, AccidentVehicleRow.accident_id == AccidentRow.id),
+    WaybillContainerRow: (RailWaybillRow, WaybillContainerRow.waybill_id == RailWaybillRow.id),
+}
+
+
+def _parent_source(model: type) -> Any:
+    return _PARENTS[model][0].source
+
+
+def _parent_join(model: type) -> tuple[Any, Any]:
+    return _PARENTS[model]
 
 
 CHECKS: dict[FindingKind, Callable[[AsyncSession, dt.date], Awaitable[list[Finding]]]] = {

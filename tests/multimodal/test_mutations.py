@@ -314,3 +314,53 @@ def test_consignments_page_by_filter_newest_first(settings: Settings) -> None:
     assert references(own) == ["JS-2026-100005"]
     assert references(by_reference) == ["JS-2026-100001", "JS-2026-100002"]
     assert forged["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+BY_CONTAINER = "query ($c: String!) { consignmentsByContainer(containerNumber: $c) { reference } }"
+
+
+def test_identifiers_are_stored_as_their_rules_give_them_so_events_find_them(
+    settings: Settings,
+) -> None:
+    spelled = {
+        **WAYBILL,
+        "reference": " js-2026-100009 ",
+        "containers": ["csqu 305438 3"],
+        "parties": [{**WAYBILL["parties"][0], "uscc": ROAD_CARRIER.lower()},
+                    WAYBILL["parties"][1]],
+        "legs": [{**ROAD_LEG, "vehiclePlate": "苏Ｅ１２３４５",
+                  "carrierUscc": f" {ROAD_CARRIER} "}],
+    }  # fmt: skip
+    with TestClient(create_app(settings)) as client:
+
+        def call(query: str, headers: dict[str, str], **variables: Any) -> dict[str, Any]:
+            answer: dict[str, Any] = client.post(
+                "/graphql", json={"query": query, "variables": variables}, headers=headers
+            ).json()
+            return answer
+
+        forwarder = bearer(client, "consignment:write")
+        reader = bearer(client, "registry:read")
+        booked = call(BOOK, forwarder, w=spelled)
+        event = {**_event("GATE_OUT", "f1", None), "containerNumber": "CSQU3054383"}
+        recorded = call(RECORD, forwarder, e={**event, "reference": "js-2026-100009"})
+        by_box = call(BY_CONTAINER, reader, c="CSQU3054383")
+        by_spaced_box = call(BY_CONTAINER, reader, c="csqu 3054383")
+        by_wrong_box = call(BY_CONTAINER, reader, c="CSQU3054384")
+        by_bad_reference = call(READ, reader, r="JS 2026/1")
+
+    consignment = booked["data"]["bookConsignment"]
+    assert consignment["reference"] == "JS-2026-100009"
+    assert consignment["legs"][0]["vehiclePlate"] == "苏E12345"
+    assert consignment["legs"][0]["carrierUscc"] == ROAD_CARRIER
+    assert recorded["data"]["recordConsignmentEvent"]["timeline"][0]["kind"] == "GATE_OUT"
+    assert by_box["data"]["consignmentsByContainer"] == [{"reference": "JS-2026-100009"}]
+    assert by_spaced_box["data"]["consignmentsByContainer"] == [{"reference": "JS-2026-100009"}]
+    assert _errors(by_wrong_box) == [
+        (
+            "BAD_USER_INPUT",
+            "containerNumber: 'CSQU3054384' check digit is wrong, expected '3' (ISO 6346)",
+        )
+    ]
+    assert _errors(by_bad_reference)[0][0] == "BAD_USER_INPUT"
+    assert "multimodal waybill standard" in _errors(by_bad_reference)[0][1]

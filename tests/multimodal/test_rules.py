@@ -69,7 +69,7 @@ def test_what_the_standard_could_not_carry_is_refused_at_the_door(settings: Sett
     assert codes == {
         "far future": "BAD_USER_INPUT", "line break": "BAD_USER_INPUT",
         "control": "BAD_USER_INPUT", "bad id": "BAD_USER_INPUT", "long place": "BAD_USER_INPUT",
-        "nul lookup": "NOT_FOUND", "nul shipper": "BAD_USER_INPUT",
+        "nul lookup": "BAD_USER_INPUT", "nul shipper": "BAD_USER_INPUT",
         "unseen close": "NOT_FOUND", "unseen leg": "NOT_FOUND", "unseen change": "NOT_FOUND",
         "unseen event": "NOT_FOUND",
     }  # fmt: skip

@@ -293,3 +293,21 @@ async def test_a_rail_event_through_the_exchange_moves_the_consignment(sessions:
     assert receipt.status == "processed"
     assert b'"kind": "LOAD"' in message
     assert await timeline_of(sessions, "JS-2026-000001") == [("CE-1", "LOAD")]
+
+
+async def test_a_box_and_truck_booked_as_typed_find_their_events(sessions: Any) -> None:
+    typed = journey()
+    typed = dataclasses.replace(
+        typed,
+        containers=("csqu 305438 3",),
+        legs=(dataclasses.replace(typed.legs[0], vehicle_plate="苏Ｅ１２３４５"), typed.legs[1]),
+    )
+    async with sessions() as session, session.begin():
+        await service.book(session, typed, "test")
+    async with sessions() as session, session.begin():
+        for item in road_and_rail_events()[:2] + road_and_rail_events()[3:]:
+            await service.record(session, item, T0, "test")
+
+    assert await timeline_of(sessions, "JS-2026-000001") == [
+        ("E1", "GATE_OUT"), ("E2", "ARRIVE"), ("E4", "LOAD"), ("E5", "DEPART"),
+    ]  # fmt: skip

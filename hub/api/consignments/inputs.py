@@ -39,6 +39,8 @@ def zoned(value: dt.datetime, field: str) -> dt.datetime:
 
 
 def _upper(value: str | None) -> str | None:
+    """A code (hazard class, rail waybill number) in capitals; identifiers are left to their
+    rules in hub.canonical.identifiers, which the booking applies."""
     return None if value is None else value.strip().upper() or None
 
 
@@ -52,9 +54,7 @@ class PartyInput:
     uscc: str | None = _optional("统一社会信用代码。", "Unified social credit code.")
 
     def record(self) -> multimodal.Party:
-        return multimodal.Party(
-            role=self.role.strip(), name=self.name.strip(), uscc=_upper(self.uscc)
-        )
+        return multimodal.Party(role=self.role.strip(), name=self.name.strip(), uscc=self.uscc)
 
 
 @strawberry.input(description=doc("货物明细。", "A line of goods."))
@@ -70,7 +70,7 @@ class GoodsInput:
         return multimodal.Goods(
             description=self.description.strip(), packages=self.packages,
             packaging=self.packaging.strip(), gross_weight_kg=self.gross_weight_kg,
-            un_number=_upper(self.un_number), hazard_class=_upper(self.hazard_class),
+            un_number=self.un_number, hazard_class=_upper(self.hazard_class),
         )  # fmt: skip
 
 
@@ -92,13 +92,13 @@ class LegInput:
 
     def record(self, field: str) -> multimodal.Leg:
         return multimodal.Leg(
-            sequence=self.sequence, mode=self.mode, carrier_uscc=_upper(self.carrier_uscc),
+            sequence=self.sequence, mode=self.mode, carrier_uscc=self.carrier_uscc,
             carrier_name=self.carrier_name.strip(), origin=self.origin.strip(),
             destination=self.destination.strip(), handover_point=self.handover_point,
             planned_departure=zoned(self.planned_departure, f"{field}.plannedDeparture"),
             planned_arrival=zoned(self.planned_arrival, f"{field}.plannedArrival"),
-            vehicle_plate=_upper(self.vehicle_plate), vehicle_plate_color=self.vehicle_plate_color,
-            vessel_mmsi=_upper(self.vessel_mmsi),
+            vehicle_plate=self.vehicle_plate, vehicle_plate_color=self.vehicle_plate_color,
+            vessel_mmsi=self.vessel_mmsi,
             rail_waybill_number=_upper(self.rail_waybill_number),
         )  # fmt: skip
 
@@ -114,11 +114,11 @@ class ConsignmentInput:
 
     def record(self) -> multimodal.Consignment:
         return multimodal.Consignment(
-            reference=self.reference.strip().upper(),
+            reference=self.reference,
             issued_at=zoned(self.issued_at, "waybill.issuedAt"),
             parties=tuple(party.record() for party in self.parties),
             goods=tuple(goods.record() for goods in self.goods),
-            containers=tuple(number.strip().upper() for number in self.containers),
+            containers=tuple(self.containers),
             legs=tuple(leg.record(f"waybill.legs[{i}]") for i, leg in enumerate(self.legs)),
         )
 

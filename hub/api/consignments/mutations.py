@@ -20,7 +20,9 @@ from hub.api.consignments.inputs import ConsignmentEventInput, ConsignmentInput,
 from hub.api.consignments.types import Consignment, load_consignment, writer_of
 from hub.api.context import Context
 from hub.api.permissions import RequiresScopes
+from hub.api.text import identifier_argument
 from hub.auth.scopes import CONSIGNMENT_WRITE
+from hub.canonical import identifiers
 from hub.canonical.multimodal import ConsignmentEvent as EventRecord
 from hub.multimodal import service
 from hub.multimodal.models import ConsignmentRow
@@ -31,7 +33,7 @@ Reference = Annotated[str, strawberry.argument(description=doc("运单号。", "
 
 
 def _reference(value: str) -> str:
-    return value.strip().upper()
+    return identifier_argument(identifiers.waybill_reference, value, "reference")
 
 
 async def _written(
@@ -123,7 +125,7 @@ class ConsignmentMutation:
             source=writer.client_id, source_event_id=event.source_event_id, kind=event.kind,
             occurred_at=zoned(event.occurred_at, "event.occurredAt"), location=event.location,
             consignment_reference=_reference(event.reference),
-            container_number=event.container_number and event.container_number.strip().upper(),
+            container_number=event.container_number,
             mode=event.mode, remarks=event.remarks,
         )  # fmt: skip
         async with ctx.sessions() as session, session.begin():

@@ -27,8 +27,9 @@ from hub.api.consignments.types import (
 from hub.api.context import Context
 from hub.api.enums import SortDirection
 from hub.api.relay import After, Before, First, Last
-from hub.canonical.identifiers import CONTAINER_SHAPE
-from hub.canonical.multimodal import EARLIEST, LATEST, REFERENCE, TEXT_MAX, UNEXCHANGEABLE
+from hub.api.text import identifier_argument
+from hub.canonical import identifiers
+from hub.canonical.multimodal import EARLIEST, LATEST, TEXT_MAX, UNEXCHANGEABLE
 from hub.errors import BadUserInput
 from hub.multimodal import service
 from hub.multimodal.models import ConsignmentContainerRow, ConsignmentRow
@@ -60,17 +61,14 @@ def _conditions(filter_: ConsignmentFilter, at: str = "filter.") -> list[ColumnE
     """The filter as SQL; ``at`` is where its fields sit in the request, for error messages."""
     conditions: list[ColumnElement[bool]] = []
     if filter_.reference is not None:
-        reference = filter_.reference.strip().upper()
-        if not re.fullmatch(REFERENCE, reference):
-            raise BadUserInput(f"{at}reference: not a waybill reference", field=f"{at}reference")
+        reference = identifier_argument(
+            identifiers.waybill_reference, filter_.reference, f"{at}reference"
+        )
         conditions.append(ConsignmentRow.reference == reference)
     if filter_.container_number is not None:
-        number = filter_.container_number.strip().upper()
-        if not re.fullmatch(CONTAINER_SHAPE, number):
-            raise BadUserInput(
-                f"{at}containerNumber: not a container number (ISO 6346)",
-                field=f"{at}containerNumber",
-            )
+        number = identifier_argument(
+            identifiers.container_number, filter_.container_number, f"{at}containerNumber"
+        )
         conditions.append(
             ConsignmentRow.id.in_(
                 select(ConsignmentContainerRow.consignment_id).where(
@@ -124,7 +122,9 @@ class ConsignmentQuery:
         reference: Annotated[str, strawberry.argument(description=doc("运单号。", "Reference."))],
     ) -> Consignment:
         async with info.context.database() as session:
-            row = await service.find(session, reference.strip().upper())
+            row = await service.find(
+                session, identifier_argument(identifiers.waybill_reference, reference, "reference")
+            )
         return await load_consignment(info.context, row)
 
     @strawberry.field(
