@@ -43,6 +43,7 @@ class Settings:
     token_ttl: int = 3600
     rate_limits: bool = True
     exchange_worker: bool = True
+    exchange_max_attempts: int = 5
 
     @property
     def issuer(self) -> str:
@@ -93,6 +94,7 @@ class Settings:
             token_ttl=_int(env, "HUB_TOKEN_TTL", 3600, 60, 86_400),
             rate_limits=_bool(env, "HUB_RATE_LIMITS", True),
             exchange_worker=_bool(env, "HUB_EXCHANGE_WORKER", True),
+            exchange_max_attempts=_int(env, "HUB_EXCHANGE_MAX_ATTEMPTS", 5, 1, 100),
         )
 
 

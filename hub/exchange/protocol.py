@@ -27,6 +27,7 @@ from tenacity import (
 
 from hub.canonical.multimodal import Consignment
 from hub.canonical.records import Record
+from hub.exchange.xml_encoding import bytes_of, text_of
 
 STANDARDS_DIR = Path(__file__).resolve().parents[2] / "standards"
 HEADER_NAMESPACE = "urn:js-transport-hub:exchange:header:1.0"
@@ -173,7 +174,8 @@ class AgencyClient:
                 with attempt:
                     body = await self._get(client, f"/feed/{document}", params)
         return PullPage(
-            documents=[str(item).encode("utf-8") for item in body.get("documents", [])],
+            # JSON carries each document as text: back to the bytes its declaration names.
+            documents=[bytes_of(str(item)) for item in body.get("documents", [])],
             cursor=body.get("cursor"),
             more=bool(body.get("more")),
         )
@@ -252,7 +254,7 @@ def feed_app(documents: Mapping[str, Sequence[bytes]], *, fail_every: int = 0) -
         await asyncio.sleep(0)
         return JSONResponse(
             {
-                "documents": [item.decode("utf-8") for item in items],
+                "documents": [text_of(item) for item in items],
                 "cursor": str(end),
                 "more": end < len(documents[name]),
             }
