@@ -21,7 +21,7 @@ import logging
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.agency_records.inbox import FAILED, PROCESSED, RECEIVED, ExchangeMessage
@@ -47,6 +47,8 @@ from hub.queue import WorkQueue
 log = logging.getLogger("hub.exchange")
 MAX_ATTEMPTS = 5
 """Processing attempts before a message that keeps failing is dead-lettered."""
+MAX_REASON = 500
+"""Characters of an exception's message kept as the reason of a failed attempt."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +249,7 @@ class Exchange:
             return RECEIVED, row.attempts
 
     async def _failed_attempt(self, message: int, attempt: int, exc: Exception) -> str:
-        reason = without_server_paths(f"{type(exc).__name__}: {exc}")
+        reason = _failure(exc)
         log.warning(
             "message %s failed, attempt %s of %s", message, attempt, self.max_attempts, exc_info=exc
         )
@@ -339,6 +341,17 @@ class Exchange:
                 ExchangeMessage.status == RECEIVED, ExchangeMessage.received_at <= cutoff
             )
             return list((await session.scalars(query.order_by(ExchangeMessage.id))).all())
+
+
+def _failure(exc: Exception) -> str:
+    """What a dead letter says of an exception: its kind and message, bounded.
+
+    Of a database error, the driver's own message: SQLAlchemy's adds the statement and its
+    parameters, which would copy the document's personal data into the dead letters.
+    """
+    cause = exc.orig if isinstance(exc, StatementError) and exc.orig is not None else exc
+    reason = without_server_paths(f"{type(cause).__name__}: {cause}")
+    return reason if len(reason) <= MAX_REASON else reason[:MAX_REASON] + "…"
 
 
 def _previously(error: str | None) -> str:

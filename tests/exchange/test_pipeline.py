@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from hub.agency_records.inbox import FAILED, PROCESSED, RECEIVED, ExchangeMessage
 from hub.agency_records.models import VehicleRegistrationRow
@@ -106,6 +106,11 @@ HOSTILE = {
     "entity expansion": (
         b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">'
         b'<!ENTITY c "&b;&b;&b;&b;">]><r>&c;</r>',
+        "Entities are forbidden",
+    ),
+    "entity in a GB18030 document": (
+        '<?xml version="1.0" encoding="GB18030"?><!DOCTYPE r [<!ENTITY x SYSTEM '
+        '"file:///etc/passwd">]><r>苏&x;</r>'.encode("gb18030"),
         "Entities are forbidden",
     ),
     "external DTD": (
@@ -780,3 +785,26 @@ async def test_a_file_whose_processing_breaks_is_kept_and_the_ingest_goes_on(
     assert (summary.accepted, summary.processed, summary.refused) == (2, 1, [])
     assert await count(exchange) == 2
     assert await registrations(exchange) == [("R2", "苏A00002", "A")]
+
+
+async def test_a_database_failure_is_kept_without_the_statement_or_its_values(
+    exchange: Exchange, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a record writer whose statement fails in the database, carrying a personal name
+    async def broken(session: Any, agency: str, records: Any, at: Any) -> int:
+        await session.execute(text("SELECT * FROM no_such_table WHERE x = :v"), {"v": "陆建国"})
+        return 0
+
+    monkeypatch.setattr("hub.exchange.pipeline.store", broken)
+    receipt = await exchange.receive("test_police", ONE, "push")
+
+    # When it is processed
+    status = await exchange.process(receipt.id)
+
+    # Then the reason is the database's own message: no statement, no parameters
+    reason = (await letter(exchange, receipt.id)).error or ""
+    assert status == RECEIVED
+    assert reason.startswith("attempt 1 of 5 failed: ")
+    assert "no_such_table" in reason
+    assert "陆建国" not in reason
+    assert "[SQL" not in reason
