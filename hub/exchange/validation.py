@@ -11,7 +11,6 @@ exactly what to fix; no reason names a file of the server.
 from __future__ import annotations
 
 import io
-import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,12 +29,9 @@ XINCLUDE_NAMESPACES = ("http://www.w3.org/2001/XInclude", "http://www.w3.org/200
 """The XInclude namespace, and the draft one libxml2 also acts on."""
 SHOWN = 80
 """Characters of a sender's value quoted back in a reason: enough to recognise it."""
-_SERVER_DIRECTORIES = tuple(
-    sorted(
-        {str(Path(__file__).resolve().parents[2]), sys.prefix, sys.base_prefix},
-        key=len,
-        reverse=True,
-    )
+_SERVER_DIRECTORIES = (
+    str(Path(xmlschema.__file__).resolve().parents[1]),  # its own XSDs, in site-packages
+    str(Path(__file__).resolve().parents[2]),  # the hub's, under standards/
 )
 
 
@@ -56,6 +52,7 @@ def without_server_paths(text: str) -> str:
     """
     for directory in _SERVER_DIRECTORIES:
         text = text.replace(f"file://{directory}/", "").replace(f"{directory}/", "")
+        text = text.replace(directory, "")
     return text
 
 
@@ -101,10 +98,9 @@ def parse(data: bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Parsed:
         ) from None
     except Exception as exc:  # the XML parsers raise their own types for malformed input
         raise InvalidDocument(f"not well-formed XML: {exc}") from None
-    _refuse_xinclude(resource.root)
-    tag = resource.root.tag
-    namespace_uri, _, local = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
-    return Parsed(resource=resource, namespace=namespace_uri, root=local, data=data)
+    root = resource.root
+    _refuse_xinclude(root)
+    return Parsed(resource=resource, namespace=_namespace(root), root=_local(root), data=data)
 
 
 def _refuse_xinclude(root: Element) -> None:
