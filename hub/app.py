@@ -210,7 +210,11 @@ def create_app(
                 oauth=OAuthServer(settings, sessions, keys, revocations, cache),
                 documents=TrustedDocuments.load(),
                 exchange=Exchange(
-                    adapters or AdapterRegistry.discover(), sessions, queue, pubsub=pubsub
+                    adapters or AdapterRegistry.discover(),
+                    sessions,
+                    queue,
+                    pubsub=pubsub,
+                    max_attempts=settings.exchange_max_attempts,
                 ),
             )
             if settings.exchange_worker:

@@ -312,7 +312,10 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
             planned = journeys.journeys(data, today())
             await journeys.book(sessions, planned)
             fed = await feed_demo(
-                Exchange(AdapterRegistry.discover(), sessions),
+                Exchange(
+                    AdapterRegistry.discover(), sessions,
+                    max_attempts=settings.exchange_max_attempts,
+                ),
                 DemoSubjects(
                     **subjects(data), today=today().isoformat(), seed=args.seed,
                     journeys=planned.consignments, places=planned.places,

@@ -50,6 +50,7 @@ class Settings:
     log_format: str = "auto"
     """``json`` lines, ``text`` for people, or ``auto``: text on a terminal, JSON otherwise."""
     log_level: str = "info"
+    exchange_max_attempts: int = 5
 
     @property
     def issuer(self) -> str:
@@ -102,6 +103,7 @@ class Settings:
             exchange_worker=_bool(env, "HUB_EXCHANGE_WORKER", True),
             log_format=_choice(env, "HUB_LOG_FORMAT", "auto", LOG_FORMATS),
             log_level=_choice(env, "HUB_LOG_LEVEL", "info", LOG_LEVELS),
+            exchange_max_attempts=_int(env, "HUB_EXCHANGE_MAX_ATTEMPTS", 5, 1, 100),
         )
 
 

@@ -231,8 +231,9 @@ async def register_client(
     trusted: bool = False,
     jwks: dict[str, Any] | None = None,
     uscc: str | None = None,
+    agency: str = "test_agency",
 ) -> tuple[str, str | None]:
-    """Register a client in the app's database; returns (client_id, secret)."""
+    """Register a client of ``agency`` in the app's database; returns (client_id, secret)."""
     from hub.auth import clients
     from hub.db import session_factory
 
@@ -241,7 +242,7 @@ async def register_client(
         made = await clients.add(
             session,
             name="测试客户端",
-            agency="test_agency",
+            agency=agency,
             scopes=scopes,
             region=region,
             tier=tier,

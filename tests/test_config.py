@@ -49,6 +49,7 @@ def test_database_urls_are_mapped_to_async_drivers(given: str, expected: str) ->
         ({"HUB_GRAPHIQL": "maybe"}, "HUB_GRAPHIQL: 'maybe' is not true or false"),
         ({"HUB_LOG_FORMAT": "xml"}, "HUB_LOG_FORMAT: 'xml' is not one of auto, json, text"),
         ({"HUB_LOG_LEVEL": "loud"}, "HUB_LOG_LEVEL: 'loud' is not one of debug, info, warning"),
+        ({"HUB_EXCHANGE_MAX_ATTEMPTS": "0"}, "HUB_EXCHANGE_MAX_ATTEMPTS: 0 is outside 1..100"),
     ],
 )
 def test_bad_settings_name_the_variable(environ: dict[str, str], message: str) -> None:
@@ -56,6 +57,11 @@ def test_bad_settings_name_the_variable(environ: dict[str, str], message: str) -
         Settings.from_env(environ)
 
     assert message in caught.value.message
+
+
+def test_exchange_attempts_are_five_unless_set() -> None:
+    assert Settings.from_env({}).exchange_max_attempts == 5
+    assert Settings.from_env({"HUB_EXCHANGE_MAX_ATTEMPTS": "3"}).exchange_max_attempts == 3
 
 
 def test_settings_are_frozen() -> None:

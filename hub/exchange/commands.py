@@ -61,7 +61,12 @@ async def _exchange(settings: Settings, with_queue: bool = False) -> AsyncIterat
     engine = create_engine(settings)
     queue = create_queue(settings) if with_queue else None
     try:
-        yield Exchange(AdapterRegistry.discover(), session_factory(engine), queue)
+        yield Exchange(
+            AdapterRegistry.discover(),
+            session_factory(engine),
+            queue,
+            max_attempts=settings.exchange_max_attempts,
+        )
     finally:
         if queue is not None:
             await queue.close()
@@ -94,7 +99,7 @@ def _ingest(settings: Settings, args: argparse.Namespace) -> int:
 
     summary = asyncio.run(run())
     _report(summary.lines())
-    return 1 if summary.failed or summary.refused else 0
+    return 1 if summary.failed or summary.refused or summary.waiting else 0
 
 
 def _client(settings: Settings, args: argparse.Namespace, exchange: Any) -> Any:
@@ -128,7 +133,7 @@ def _pull(settings: Settings, args: argparse.Namespace) -> int:
 
     summary = asyncio.run(run())
     _report(summary.lines())
-    return 1 if summary.failed or summary.refused else 0
+    return 1 if summary.failed or summary.refused or summary.waiting else 0
 
 
 def _work(settings: Settings, _args: argparse.Namespace) -> int:
@@ -161,7 +166,8 @@ def _failed(settings: Settings, args: argparse.Namespace) -> int:
 
     rows = asyncio.run(run())
     for row in rows:
-        print(f"{row.id}\t{row.agency}\t{row.document_type}\t{row.message_id}\t{row.error}")
+        fields = (row.id, row.agency, row.document_type, row.message_id, row.error or "")
+        print("\t".join(_one_field(str(value)) for value in fields))
     print(f"hub: {len(rows)} dead letters", file=sys.stderr)
     return 0
 
@@ -188,6 +194,23 @@ def _agencies(settings: Settings, _args: argparse.Namespace) -> int:
                 f"\t{document.namespace}"
             )
     return 0
+
+
+_ESCAPES = {
+    **{code: f"\\x{code:02x}" for code in [*range(0x20), *range(0x7F, 0xA0)]},
+    **{ord(char): f"\\u{ord(char):04x}" for char in "\u2028\u2029"},
+    ord("\\"): "\\\\",
+    ord("\t"): "\\t",
+    ord("\n"): "\\n",
+    ord("\r"): "\\r",
+}
+"""Characters that would end a field or a line, as escapes that do not."""
+
+
+def _one_field(text: str) -> str:
+    """``text`` as one tab-separated field of one line (messages stored before the header
+    rules, and reasons quoting a document, may hold tabs or line breaks)."""
+    return text.translate(_ESCAPES)
 
 
 Handler = Callable[[Settings, argparse.Namespace], int]

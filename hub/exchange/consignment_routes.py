@@ -30,8 +30,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from hub.auth.gate import unauthorized
-from hub.auth.principal import Principal
 from hub.auth.scopes import (
     CONSIGNMENT_IMPORT,
     CONSIGNMENT_WRITE,
@@ -47,7 +45,7 @@ from hub.exchange.consignments import (
     events_from_xml,
     waybills_from_xml,
 )
-from hub.exchange.http import authenticate, error, read_limited
+from hub.exchange.http import client_with, error, read_limited
 from hub.exchange.protocol import Header
 from hub.exchange.validation import InvalidDocument
 from hub.multimodal import service
@@ -71,21 +69,11 @@ def _hub_error(exc: HubError) -> JSONResponse:
 def consignment_routes(state: dict[str, Any]) -> list[Route]:
     """The multimodal document routes, on the app's backends in ``state``."""
 
-    async def principal_of(request: Request, scope: str | None) -> Principal | Response:
-        principal = await authenticate(state["gate"], request)
-        if isinstance(principal, Response):
-            return principal
-        if principal.client_id is None:
-            return unauthorized("this needs an access token")
-        if scope is not None and not principal.has(scope):
-            return error(403, "insufficient_scope", f"this needs scope {scope}")
-        return principal
-
     def writing(work: Work, scope: str = CONSIGNMENT_WRITE) -> Handler:
         """A handler that runs ``work`` on the document in one transaction, then publishes."""
 
         async def handle(request: Request) -> Response:
-            principal = await principal_of(request, scope)
+            principal = await client_with(state["gate"], request, scope)
             if isinstance(principal, Response):
                 return principal
             limit = state["exchange"].max_bytes
@@ -147,7 +135,7 @@ def consignment_routes(state: dict[str, Any]) -> list[Route]:
         return {"booked": [row.reference], "events": len(events)}, []
 
     async def export(request: Request) -> Response:
-        principal = await principal_of(request, None)
+        principal = await client_with(state["gate"], request, None)
         if isinstance(principal, Response):
             return principal
         if not {REGISTRY_READ, CONSIGNMENT_WRITE} & principal.scopes:

@@ -35,3 +35,21 @@ async def authenticate(gate: Gate, request: Request) -> Principal | Response:
         return unauthorized(exc.description)
     except BadRequest as exc:
         return error(400, "bad_request", str(exc))
+
+
+async def client_with(gate: Gate, request: Request, scope: str | None) -> Principal | Response:
+    """The authenticated client of a request holding ``scope``, or the answer refusing it.
+
+    No token: 401 with a ``WWW-Authenticate: Bearer`` challenge, without an error code (RFC
+    6750 §3.1: the request carried no credentials to be wrong). A client without the scope: 403.
+    """
+    principal = await authenticate(gate, request)
+    if isinstance(principal, Response):
+        return principal
+    if principal.is_anonymous:
+        answer = error(401, "unauthenticated", "this needs an access token (Authorization: Bearer)")
+        answer.headers["WWW-Authenticate"] = 'Bearer realm="hub"'
+        return answer
+    if scope is not None and not principal.has(scope):
+        return error(403, "insufficient_scope", f"this needs scope {scope}")
+    return principal

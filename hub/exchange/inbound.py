@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hub.agency_records.inbox import FAILED, PROCESSED, FeedCursor
+from hub.agency_records.inbox import FAILED, PROCESSED, RECEIVED, FeedCursor
 from hub.exchange.pipeline import Exchange
 from hub.exchange.protocol import AgencyClient, DemoSubjects
 from hub.exchange.validation import InvalidDocument
@@ -26,15 +26,19 @@ class Summary:
     """(where, reason) of documents refused at the door: nothing of them was stored."""
     failed: list[tuple[str, str]] = field(default_factory=list)
     """(where, reason) of documents stored but failed: they are in the dead letters."""
+    waiting: list[tuple[str, str]] = field(default_factory=list)
+    """(where, reason) of documents stored whose processing broke: to be tried again."""
 
     def lines(self) -> list[str]:
         """The summary as the CLI prints it."""
         lines = [
             f"accepted {self.accepted}, duplicates {self.duplicates}, processed {self.processed}, "
             f"failed {len(self.failed)} (dead letters), refused {len(self.refused)} (not stored)"
+            + (f", waiting {len(self.waiting)} (to be tried again)" if self.waiting else "")
         ]
         lines += [f"  refused {where}: {reason}" for where, reason in self.refused]
         lines += [f"  failed  {where}: {reason}" for where, reason in self.failed]
+        lines += [f"  waiting {where}: {reason}" for where, reason in self.waiting]
         return lines
 
 
@@ -55,6 +59,8 @@ async def take_in(
         summary.processed += 1
     elif receipt.status == FAILED:
         summary.failed.append((where, await _reason(exchange, receipt.id)))
+    elif receipt.status == RECEIVED:
+        summary.waiting.append((where, await _reason(exchange, receipt.id)))
 
 
 async def _reason(exchange: Exchange, message: int) -> str:
@@ -84,10 +90,15 @@ async def ingest(
     files: list[Path],
     progress: Callable[[int], None] = lambda done: None,
 ) -> Summary:
-    """``hub ingest``: every file through the pipeline."""
+    """``hub ingest``: every file through the pipeline; one refused is reported, not fatal."""
     summary = Summary()
     for file in files:
-        await take_in(exchange, agency, file.read_bytes(), "file", str(file), summary)
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            summary.refused.append((str(file), f"cannot be read: {exc.strerror or exc}"))
+        else:
+            await take_in(exchange, agency, data, "file", str(file), summary)
         progress(1)
     return summary
 

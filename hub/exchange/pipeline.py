@@ -1,10 +1,15 @@
 """The exchange pipeline: receive (store raw, once), then process (validate, map, store).
 
-Receiving refuses what must never be stored — oversized, malformed or entity-bearing XML, a
-document the agency does not send, one without a message id — and stores everything else raw
-before anything reads it. Processing is idempotent: a message already processed is skipped,
-records are applied by (agency, source record id), and a document that fails lands in the dead
-letters with the exact reason, all in one transaction so nothing is half-applied.
+Receiving refuses what must never be stored — oversized, malformed, entity-bearing or
+XInclude-bearing XML, a document the agency does not send, a header the exchange header standard
+does not allow (a message id of the wrong length or characters), a header naming another sender
+— and stores everything else raw before anything reads it. Processing is idempotent: a message
+already processed is skipped, records are applied by (agency, source record id), and a document
+that fails its XSD or its mapping lands in the dead letters with the exact reason, all in one
+transaction so nothing is half-applied. A failure that is not the document's own (a bug, a
+record writer or the database failing) rolls the processing back but is counted, in a
+transaction of its own: the message is tried again until ``max_attempts``, then dead-lettered
+with the reason of the last failure, so no document is retried for ever.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import logging
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.agency_records.inbox import FAILED, PROCESSED, RECEIVED, ExchangeMessage
@@ -24,15 +29,28 @@ from hub.agency_records.store import store
 from hub.canonical.records import VehiclePosition
 from hub.errors import ServiceUnavailable
 from hub.exchange.geofence import fence_events, serialise, watched_vehicles
-from hub.exchange.protocol import DocumentType, read_header
+from hub.exchange.protocol import DocumentType
 from hub.exchange.registry import AdapterRegistry
-from hub.exchange.validation import MAX_DOCUMENT_BYTES, InvalidDocument, Parsed, parse, validate
+from hub.exchange.validation import (
+    MAX_DOCUMENT_BYTES,
+    InvalidDocument,
+    Parsed,
+    checked_header,
+    parse,
+    shown,
+    validate,
+    without_server_paths,
+)
 from hub.metrics import EXCHANGE_DOCUMENTS
 from hub.multimodal import service as multimodal
 from hub.pubsub import PubSub
 from hub.queue import WorkQueue
 
 log = logging.getLogger("hub.exchange")
+MAX_ATTEMPTS = 5
+"""Processing attempts before a message that keeps failing is dead-lettered."""
+MAX_REASON = 500
+"""Characters of an exception's message kept as the reason of a failed attempt."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +75,14 @@ class Exchange:
         queue: WorkQueue | None = None,
         max_bytes: int = MAX_DOCUMENT_BYTES,
         pubsub: PubSub | None = None,
+        max_attempts: int = MAX_ATTEMPTS,
     ) -> None:
         self.registry = registry
         self.sessions = sessions
         self.queue = queue
         self.max_bytes = max_bytes
         self.pubsub = pubsub
+        self.max_attempts = max_attempts
 
     def _count(self, agency: str, outcome: str) -> None:
         # Only agencies the hub has adapters for become labels: the URL's text is the sender's.
@@ -70,17 +90,21 @@ class Exchange:
         EXCHANGE_DOCUMENTS.labels(label, "dead_lettered" if outcome == FAILED else outcome).inc()
 
     def _admit(
-        self, agency: str, data: bytes, document_type: str | None
+        self, agency: str, data: bytes, document_type: str | None, sender: str | None = None
     ) -> tuple[DocumentType, Parsed, str]:
-        """Everything checked before a document may be stored: its type and its message id."""
+        """Everything checked before a document may be stored: its type and its header.
+
+        ``sender`` is the agency of the client pushing it; files and pulls are sent by the
+        agency they are taken in for.
+        """
         try:
-            return self._admitted(agency, data, document_type)
+            return self._admitted(agency, data, document_type, sender)
         except InvalidDocument:
             self._count(agency, "refused")
             raise
 
     def _admitted(
-        self, agency: str, data: bytes, document_type: str | None
+        self, agency: str, data: bytes, document_type: str | None, sender: str | None
     ) -> tuple[DocumentType, Parsed, str]:
         adapter = self.registry[agency]
         parsed = parse(data, self.max_bytes)
@@ -89,16 +113,24 @@ class Exchange:
             raise InvalidDocument(f"{agency} sends no document {{{parsed.namespace}}}{parsed.root}")
         if document_type is not None and document.name != document_type:
             raise InvalidDocument(f"this is a {document.name} document, sent as {document_type}")
-        try:
-            message_id = read_header(parsed.element).message_id
-        except ValueError:
-            message_id = ""
-        if not message_id:
-            raise InvalidDocument("the document has no Header/MessageId")
-        return document, parsed, message_id
+        header = checked_header(parsed.element)
+        expected = agency if sender is None else sender
+        if header.sender != expected:
+            by = "the agency of the client pushing it" if sender is not None else "its agency"
+            raise InvalidDocument(
+                f"Header/Sender {shown(header.sender)} is not {expected!r}, {by}: "
+                "an agency sends only its own documents"
+            )
+        return document, parsed, header.message_id
 
     def _row(
-        self, agency: str, document: DocumentType, message_id: str, data: bytes, via: str
+        self,
+        agency: str,
+        document: DocumentType,
+        message_id: str,
+        data: bytes,
+        via: str,
+        attempts: int = 0,
     ) -> ExchangeMessage:
         return ExchangeMessage(
             agency=agency,
@@ -109,7 +141,7 @@ class Exchange:
             sha256=hashlib.sha256(data).hexdigest(),
             body=data,
             status=RECEIVED,
-            attempts=0,
+            attempts=attempts,
             records=0,
         )
 
@@ -126,10 +158,18 @@ class Exchange:
         return _receipt(existing, duplicate=True)
 
     async def receive(
-        self, agency: str, data: bytes, via: str, document_type: str | None = None
+        self,
+        agency: str,
+        data: bytes,
+        via: str,
+        document_type: str | None = None,
+        sender: str | None = None,
     ) -> Receipt:
-        """Store a document raw (once per message id) and queue it; InvalidDocument refuses it."""
-        document, _parsed, message_id = self._admit(agency, data, document_type)
+        """Store a document raw (once per message id) and queue it; InvalidDocument refuses it.
+
+        ``sender``: the agency of the client that pushed it, which its header must name.
+        """
+        document, _parsed, message_id = self._admit(agency, data, document_type, sender)
         try:
             async with self.sessions() as session, session.begin():
                 row = self._row(agency, document, message_id, data, via)
@@ -144,23 +184,31 @@ class Exchange:
         """Files and pulls: store raw and process in one transaction, without a queue.
 
         The raw document and its outcome commit together; if the process dies first, the file
-        or the feed page (whose cursor has not moved) is simply taken in again.
+        or the feed page (whose cursor has not moved) is simply taken in again. If processing
+        breaks (not the document's fault), the document is stored on its own and processed as
+        the worker would, the attempt counted.
         """
         document, parsed, message_id = self._admit(agency, data, None)
+        stored = False
         try:
             async with self.sessions() as session, session.begin():
-                row = self._row(agency, document, message_id, data, via)
+                row = self._row(agency, document, message_id, data, via, attempts=1)
                 session.add(row)
                 await session.flush()
+                stored = True
                 messages = await self._process_row(session, row, parsed)
-            self._count(agency, row.status)
-            await self._publish(messages)
-        except IntegrityError:
-            receipt = await self._duplicate(agency, message_id, data)
-            if receipt.status != PROCESSED:
-                status = await self.process(receipt.id)
-                return dataclasses.replace(receipt, status=status)
+        except Exception as exc:
+            if stored or not isinstance(exc, IntegrityError):
+                # A bug or a failing writer took the raw document down with the processing.
+                log.warning("message %s of %s broke processing", message_id, agency, exc_info=exc)
+                receipt = await self.receive(agency, data, via)
+            else:  # the hub has this message already
+                receipt = await self._duplicate(agency, message_id, data)
+            if receipt.status == RECEIVED:
+                return dataclasses.replace(receipt, status=await self.process(receipt.id))
             return receipt
+        self._count(agency, row.status)
+        await self._publish(messages)
         return _receipt(row, duplicate=False)
 
     async def _find(self, agency: str, message_id: str) -> ExchangeMessage | None:
@@ -181,18 +229,67 @@ class Exchange:
             log.warning("message %s stored but not queued: %s", message, exc.message)
 
     async def process(self, message: int) -> str:
-        """Validate, map and store one received message; returns its status afterwards."""
+        """Validate, map and store one received message; returns its status afterwards.
+
+        Processed messages and dead letters are left as they are (a redelivery, a reclaimed
+        entry). A failure that rolls processing back is counted and its reason kept: the
+        message stays received, for the worker's sweep to try again, until the
+        ``max_attempts``-th failure makes it a dead letter. Raises only when the database
+        cannot even record that (an outage): the queue entry then stays pending.
+        """
+        status, attempt = await self._start_attempt(message)
+        if status != RECEIVED:
+            return status
+        try:
+            async with self.sessions() as session, session.begin():
+                row = await session.get(ExchangeMessage, message, with_for_update=True)
+                if row is None or row.status != RECEIVED:  # another worker was quicker
+                    return "missing" if row is None else row.status
+                messages = await self._process_row(session, row)
+                status, agency = row.status, row.agency
+        except Exception as exc:  # a bug, a failing writer, the database: all rolled back
+            return await self._failed_attempt(message, attempt, exc)
+        self._count(agency, status)
+        await self._publish(messages)
+        return status
+
+    async def _start_attempt(self, message: int) -> tuple[str, int]:
+        """Count an attempt, committed before processing starts: (status, attempt number)."""
         async with self.sessions() as session, session.begin():
             row = await session.get(ExchangeMessage, message, with_for_update=True)
             if row is None:
-                return "missing"
-            if row.status == PROCESSED:
-                return PROCESSED  # delivered twice: done already
-            messages = await self._process_row(session, row)
-            status = row.status
-        self._count(row.agency, status)
-        await self._publish(messages)
-        return status
+                return "missing", 0
+            if row.status != RECEIVED:
+                return row.status, row.attempts
+            if row.attempts >= self.max_attempts:
+                # Every attempt left so far ended without an outcome: its process was killed.
+                row.status = FAILED
+                row.error = (
+                    f"dead letter after {row.attempts} attempts; the last ended without an "
+                    f"outcome (its process stopped){_previously(row.error)}"
+                )
+                log.error("message %s of %s is a dead letter: %s", row.id, row.agency, row.error)
+                return FAILED, row.attempts
+            row.attempts += 1
+            return RECEIVED, row.attempts
+
+    async def _failed_attempt(self, message: int, attempt: int, exc: Exception) -> str:
+        reason = _failure(exc)
+        log.warning(
+            "message %s failed, attempt %s of %s", message, attempt, self.max_attempts, exc_info=exc
+        )
+        async with self.sessions() as session, session.begin():
+            row = await session.get(ExchangeMessage, message, with_for_update=True)
+            if row is None or row.status != RECEIVED:
+                return "missing" if row is None else row.status
+            if attempt >= self.max_attempts:
+                row.status = FAILED
+                tries = f"{attempt} failed attempt{'s' if attempt > 1 else ''}"
+                row.error = f"dead letter after {tries}; the last: {reason}"
+                log.error("message %s of %s is a dead letter: %s", row.id, row.agency, row.error)
+            else:
+                row.error = f"attempt {attempt} of {self.max_attempts} failed: {reason}"
+            return row.status
 
     async def _publish(self, messages: list[tuple[str, bytes]]) -> None:
         # After the commit: subscribers must never hear of an event that was rolled back.
@@ -201,7 +298,6 @@ class Exchange:
     async def _process_row(
         self, session: AsyncSession, row: ExchangeMessage, parsed: Parsed | None = None
     ) -> list[tuple[str, bytes]]:
-        row.attempts += 1
         messages: list[tuple[str, bytes]] = []
         try:
             async with session.begin_nested():
@@ -248,7 +344,10 @@ class Exchange:
         return stored, await multimodal.published_events(session, attached)
 
     async def retry(self, messages: list[int] | None = None) -> dict[str, int]:
-        """Process failed messages again (after a fix); all of them when none are named."""
+        """Process failed messages again (after a fix); all of them when none are named.
+
+        Each gets ``max_attempts`` attempts again.
+        """
         async with self.sessions() as session:
             query = select(ExchangeMessage.id).where(ExchangeMessage.status == FAILED)
             if messages:
@@ -259,7 +358,7 @@ class Exchange:
             async with self.sessions() as session, session.begin():
                 row = await session.get(ExchangeMessage, message)
                 if row is not None:
-                    row.status = RECEIVED
+                    row.status, row.attempts = RECEIVED, 0
             status = await self.process(message)
             outcome[status] = outcome.get(status, 0) + 1
         return outcome
@@ -272,6 +371,21 @@ class Exchange:
                 ExchangeMessage.status == RECEIVED, ExchangeMessage.received_at <= cutoff
             )
             return list((await session.scalars(query.order_by(ExchangeMessage.id))).all())
+
+
+def _failure(exc: Exception) -> str:
+    """What a dead letter says of an exception: its kind and message, bounded.
+
+    Of a database error, the driver's own message: SQLAlchemy's adds the statement and its
+    parameters, which would copy the document's personal data into the dead letters.
+    """
+    cause = exc.orig if isinstance(exc, StatementError) and exc.orig is not None else exc
+    reason = without_server_paths(f"{type(cause).__name__}: {cause}")
+    return reason if len(reason) <= MAX_REASON else reason[:MAX_REASON] + "…"
+
+
+def _previously(error: str | None) -> str:
+    return f"; before that: {error}" if error else ""
 
 
 def _receipt(row: ExchangeMessage, duplicate: bool) -> Receipt:

@@ -27,6 +27,7 @@ from tenacity import (
 
 from hub.canonical.multimodal import Consignment
 from hub.canonical.records import Record
+from hub.exchange.xml_encoding import bytes_of, text_of
 from hub.metrics import CIRCUIT_OPEN, PULL_FAILURES
 
 STANDARDS_DIR = Path(__file__).resolve().parents[2] / "standards"
@@ -189,7 +190,8 @@ class AgencyClient:
                 PULL_FAILURES.labels(self.agency, document).inc()
                 raise
         return PullPage(
-            documents=[str(item).encode("utf-8") for item in body.get("documents", [])],
+            # JSON carries each document as text: back to the bytes its declaration names.
+            documents=[bytes_of(str(item)) for item in body.get("documents", [])],
             cursor=body.get("cursor"),
             more=bool(body.get("more")),
         )
@@ -268,7 +270,7 @@ def feed_app(documents: Mapping[str, Sequence[bytes]], *, fail_every: int = 0) -
         await asyncio.sleep(0)
         return JSONResponse(
             {
-                "documents": [item.decode("utf-8") for item in items],
+                "documents": [text_of(item) for item in items],
                 "cursor": str(end),
                 "more": end < len(documents[name]),
             }

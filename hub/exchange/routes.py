@@ -11,9 +11,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from hub.agency_records.export import MAX_EXPORT, export_records, record_types_of
+from hub.auth.scopes import REGISTRY_READ
 from hub.errors import NotFound
 from hub.exchange.consignment_routes import consignment_routes
-from hub.exchange.http import authenticate, error, read_limited
+from hub.exchange.http import client_with, error, read_limited
 from hub.exchange.pipeline import Exchange
 from hub.exchange.protocol import Header
 from hub.exchange.validation import InvalidDocument
@@ -26,18 +27,15 @@ def exchange_routes(state: dict[str, Any]) -> list[Route]:
         """``POST /exchange/{agency}/{document}``: an agency pushes one document."""
         agency = request.path_params["agency"]
         document = request.path_params["document"]
-        principal = await authenticate(state["gate"], request)
+        principal = await client_with(state["gate"], request, f"exchange:{agency}:write")
         if isinstance(principal, Response):
             return principal
-        scope = f"exchange:{agency}:write"
-        if not principal.has(scope):
-            return error(403, "insufficient_scope", f"pushing {agency} needs {scope}")
         exchange: Exchange = state["exchange"]
         body = await read_limited(request, exchange.max_bytes)
         if body is None:
             return error(413, "too_large", f"the document is over {exchange.max_bytes:,} bytes")
         try:
-            receipt = await exchange.receive(agency, body, "push", document)
+            receipt = await exchange.receive(agency, body, "push", document, principal.agency)
         except InvalidDocument as exc:
             return error(400, "invalid_document", exc.reason)
         except NotFound as exc:
@@ -55,11 +53,9 @@ def exchange_routes(state: dict[str, Any]) -> list[Route]:
 
     async def export(request: Request) -> Response:
         """``GET /exchange/{agency}/{document}``: the hub's records as that document (XSD-valid)."""
-        principal = await authenticate(state["gate"], request)
+        principal = await client_with(state["gate"], request, REGISTRY_READ)
         if isinstance(principal, Response):
             return principal
-        if not principal.reads_registry:
-            return error(403, "insufficient_scope", "exporting needs registry:read")
         exchange: Exchange = state["exchange"]
         try:
             adapter = exchange.registry[request.path_params["agency"]]

@@ -1,7 +1,9 @@
 """The worker: takes message ids off the queue and processes them, until told to stop.
 
 At start and then every ``SWEEP_SECONDS`` it also picks up what a crash lost: deliveries left
-unacknowledged by a dead consumer (Redis), and messages stored but never queued.
+unacknowledged by a dead consumer (Redis), and messages stored but never queued or whose last
+attempt failed. Only received messages are queued again: a dead letter (a document that failed
+its XSD or its mapping, or failed ``max_attempts`` times) waits for ``hub exchange retry``.
 
 An outage of Redis or the database never ends it: it waits (capped exponential backoff with
 jitter), tries again, and carries on with the deliveries it held, sweeping at once after.
@@ -33,7 +35,7 @@ def consumer_name() -> str:
 async def sweep(
     exchange: Exchange, queue: WorkQueue, consumer: str, idle_ms: int
 ) -> list[Delivery]:
-    """Deliveries to redo: reclaimed from dead consumers, and stored-but-never-queued messages."""
+    """Deliveries to redo: reclaimed from dead consumers, and received messages not yet done."""
     reclaimed = await queue.reclaim(consumer, idle_ms, count=100)
     lost = await exchange.unprocessed(older_than=dt.timedelta(milliseconds=idle_ms))
     pending = {delivery.item for delivery in reclaimed}
@@ -66,6 +68,7 @@ async def work(
     consumer: str | None = None,
     idle_ms: int = IDLE_MS,
     backoff: Backoff | None = None,
+    sweep_seconds: float = SWEEP_SECONDS,
 ) -> int:
     """Process deliveries until ``stop`` is set; returns how many were processed."""
     name = consumer or consumer_name()
@@ -81,7 +84,7 @@ async def work(
                 holding = {delivery.tag for delivery in held}
                 reclaimed = await sweep(exchange, queue, name, idle_ms)
                 held += [delivery for delivery in reclaimed if delivery.tag not in holding]
-                next_sweep = loop.time() + SWEEP_SECONDS
+                next_sweep = loop.time() + sweep_seconds
             if not held:
                 held += await queue.take(name, count=20, block_ms=200)
             while held:

@@ -154,6 +154,20 @@ def test_an_invalid_sample_is_refused_with_the_expected_reason(
 
 
 @pytest.mark.parametrize(("case", "sample"), each_sample("valid"))
+def test_a_valid_sample_sent_in_gb18030_carries_the_same_records(
+    case: AgencyCase, sample: Path
+) -> None:
+    # Given a sample as a Chinese agency may send it: declared and encoded in GB18030
+    text = sample.read_text(encoding="utf-8")
+    assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>'), sample.name
+    sent = text.replace('encoding="UTF-8"', 'encoding="GB18030"', 1).encode("gb18030")
+    document = document_of(case.adapter, sample)
+
+    # When it is validated and parsed, then its records, Chinese text and all, are the same
+    assert document.parse(validate(document, parse(sent))) == read_sample(case.adapter, sample)
+
+
+@pytest.mark.parametrize(("case", "sample"), each_sample("valid"))
 def test_a_valid_sample_survives_a_round_trip(case: AgencyCase, sample: Path) -> None:
     # Given a sample, when parsed, exported again and parsed once more, then the records and
     # the header are unchanged.

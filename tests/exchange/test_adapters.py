@@ -46,7 +46,7 @@ async def test_pull_push_and_files_land_the_same_records(
                 files.append(tmp_path / f"{name}-{number}.xml")
                 files[-1].write_bytes(data)
         ingested = await ingest(exchange, agency, files)
-        client_id, secret = await register_client(http, f"exchange:{agency}:write")
+        client_id, secret = await register_client(http, f"exchange:{agency}:write", agency=agency)
         token = await fetch_token(http, client_id, secret)
         pushed = [
             await http.post(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,22 +16,25 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
-from hub.agency_records.inbox import FAILED, PROCESSED, ExchangeMessage
+from hub.agency_records.inbox import FAILED, PROCESSED, RECEIVED, ExchangeMessage
 from hub.agency_records.models import VehicleRegistrationRow
+from hub.agency_records.store import store
 from hub.config import Settings
 from hub.db import create_engine, session_factory
 from hub.exchange.inbound import ingest, pull
 from hub.exchange.pipeline import Exchange
+from hub.exchange.protocol import feed_app
 from hub.exchange.registry import AdapterRegistry
 from hub.exchange.validation import InvalidDocument
-from hub.exchange.worker import work
+from hub.exchange.worker import sweep, work
 from hub.queue import create_queue
 from tests.conftest import fetch_token, register_client, running
 from tests.exchange.adapter import ADAPTER, NS, document, feed_documents
 
 VIN = "LZYTA0012N0000001"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -103,6 +108,11 @@ HOSTILE = {
         b'<!ENTITY c "&b;&b;&b;&b;">]><r>&c;</r>',
         "Entities are forbidden",
     ),
+    "entity in a GB18030 document": (
+        '<?xml version="1.0" encoding="GB18030"?><!DOCTYPE r [<!ENTITY x SYSTEM '
+        '"file:///etc/passwd">]><r>苏&x;</r>'.encode("gb18030"),
+        "Entities are forbidden",
+    ),
     "external DTD": (
         b'<?xml version="1.0"?><!DOCTYPE r SYSTEM "http://example.invalid/r.dtd"><r/>',
         "External references are forbidden",
@@ -116,7 +126,67 @@ HOSTILE = {
     "empty": (b"   ", "the document is empty"),
     "no message id": (
         document("", [("R1", "苏A00001", "2", VIN, "A")]),
-        "no Header/MessageId",
+        "Header/MessageId '' (0 characters) does not match the exchange header standard's "
+        r"pattern [A-Za-z0-9._:\-]{1,64} (header-1.0.xsd)",
+    ),
+    "message id over 64 characters": (
+        document("m" * 65, [("R1", "苏A00001", "2", VIN, "A")]),
+        f"Header/MessageId {'m' * 65!r} (65 characters) does not match the exchange header "
+        r"standard's pattern [A-Za-z0-9._:\-]{1,64}",
+    ),
+    "message id with a tab": (
+        document("m\t1", [("R1", "苏A00001", "2", VIN, "A")]),
+        r"Header/MessageId 'm\t1' (3 characters) does not match",
+    ),
+    "message id with a line break": (
+        document("m\n1", [("R1", "苏A00001", "2", VIN, "A")]),
+        r"Header/MessageId 'm\n1' (3 characters) does not match",
+    ),
+    "message id with spaces around it": (
+        document(" m-1 ", [("R1", "苏A00001", "2", VIN, "A")]),
+        "Header/MessageId ' m-1 ' (5 characters) does not match",
+    ),
+    "no header": (
+        re.sub(
+            rb"<h:Header>.*</h:Header>", b"", document("m-1", [("R1", "苏A00001", "2", VIN, "A")])
+        ),
+        "Registrations has no Header (the exchange header standard)",
+    ),
+    "header sent at no time": (
+        document("m-1", []).replace(b"2026-11-25T08:00:00+08:00", b"yesterday"),
+        "Header/SentAt breaks the exchange header standard: Invalid datetime string 'yesterday'",
+    ),
+    "another agency as sender": (
+        document("m-1", [("R1", "苏A00001", "2", VIN, "A")]).replace(
+            b"<h:Sender>test_police</h:Sender>", b"<h:Sender>public_security</h:Sender>"
+        ),
+        "Header/Sender 'public_security' is not 'test_police', its agency: "
+        "an agency sends only its own documents",
+    ),
+    "XInclude": (
+        document("m-1", [("R1", "苏A00001", "2", VIN, "A")]).replace(
+            b"<Registration>",
+            b'<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="/etc/passwd" '
+            b'parse="text"/><Registration>',
+        ),
+        "XInclude is refused: Registrations holds an {http://www.w3.org/2001/XInclude}include "
+        "element; send the document whole",
+    ),
+    "XInclude deep inside": (
+        document("m-1", [("R1", "苏A00001", "2", VIN, "A")]).replace(
+            b"<Vin>", b'<Vin><include xmlns="http://www.w3.org/2001/XInclude" href="x.xml"/>'
+        ),
+        "XInclude is refused: Vin holds an {http://www.w3.org/2001/XInclude}include element",
+    ),
+    "not XML at all": (b"hello", "invalid XML syntax: syntax error: line 1, column 0"),
+    "a path, not XML": (b"/etc/passwd", "invalid XML syntax: not well-formed"),
+    "unknown encoding": (
+        document("m-1", []).replace(b'encoding="UTF-8"', b'encoding="x-klingon"'),
+        "the document declares encoding x-klingon, which the hub does not know",
+    ),
+    "bytes not in the declared encoding": (
+        document("m-1", []).replace(b'encoding="UTF-8"', b'encoding="GB18030"') + b"\x80",
+        "the document declares encoding GB18030, but line 1 holds bytes that are not GB18030 (80)",
     ),
 }
 
@@ -132,6 +202,8 @@ async def test_hostile_or_broken_xml_is_refused_and_nothing_stored(
 
     assert reason in refused.value.reason
     assert await count(exchange) == 0
+    for server_path in (str(ROOT), os.getcwd(), "file:"):
+        assert server_path not in refused.value.reason, "a reason names no file of the server"
 
 
 async def test_an_invalid_document_is_a_dead_letter_that_can_be_retried(exchange: Exchange) -> None:
@@ -230,17 +302,16 @@ def write_files(directory: Path, documents: list[bytes]) -> list[Path]:
     return files
 
 
-async def _push_client(http: Any) -> tuple[str, str | None]:
-    from hub.auth import clients
+async def _push_client(http: Any, agency: str = "test_police") -> tuple[str, str | None]:
+    """A client of ``agency`` that may push the test agency's documents."""
     from hub.auth.models import OAuthClient
 
-    client_id, secret = await register_client(http, "exchange:public_security:write")
+    client_id, secret = await register_client(http, "exchange:public_security:write", agency=agency)
     sessions = session_factory(http.app.state.engine)
     async with sessions() as session, session.begin():
         row = await session.scalar(select(OAuthClient).where(OAuthClient.client_id == client_id))
         assert row is not None
         row.scopes = [*row.scopes, "exchange:test_police:write"]  # the test agency's scope
-    del clients
     return client_id, secret
 
 
@@ -415,7 +486,8 @@ async def test_stored_records_are_shared_back_as_a_valid_document(settings: Sett
 
     document_type = ADAPTER.documents["registration"]
     records = document_type.parse(validate(document_type, parse(shared.content)))
-    assert anonymous.status_code == 403
+    assert anonymous.status_code == 401
+    assert anonymous.headers["www-authenticate"] == 'Bearer realm="hub"'
     assert shared.status_code == 200
     assert shared.headers["content-type"].startswith("application/xml")
     assert [(r.source_record_id, r.plate) for r in records] == [  # type: ignore[union-attr]
@@ -448,3 +520,291 @@ async def test_dead_letters_are_listed_in_graphql_with_their_reason(settings: Se
     assert letters["edges"][0]["node"]["messageId"] == "bad-1"
     assert "PlateColor" in letters["edges"][0]["node"]["error"]
     assert seen_by_partner["data"]["exchangeMessages"]["totalCount"] == 0, "not its agency's"
+
+
+# -- documents in GB18030 -------------------------------------------------------------------
+
+SAMPLE = ROOT / "adapters/public_security/samples/valid/vehicle-registration-suzhou-nanjing.xml"
+
+
+def in_gb18030(data: bytes) -> bytes:
+    """A UTF-8 document as a Chinese agency sends it: declared and encoded in GB18030."""
+    text = data.decode("utf-8").replace('encoding="UTF-8"', 'encoding="GB18030"', 1)
+    return text.encode("gb18030")
+
+
+@pytest.mark.parametrize("via", ["push", "pull", "file"])
+async def test_a_gb18030_document_lands_its_chinese_text_however_it_comes(
+    settings: Settings, tmp_path: Path, via: str
+) -> None:
+    # Given a real public security document with Chinese text, declared and encoded in GB18030
+    data = in_gb18030(SAMPLE.read_bytes())
+    assert "昆山恒泰物流有限公司".encode("gb18030") in data
+    async with running(settings) as http:
+        exchange: Exchange = http.app.state.exchange
+        # When it is pushed, pulled from a feed or taken in from a file
+        if via == "push":
+            client_id, secret = await register_client(
+                http, "exchange:public_security:write", agency="public_security"
+            )
+            token = await fetch_token(http, client_id, secret)
+            answer = await http.post(
+                "/exchange/public_security/vehicle-registration",
+                content=data,
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            assert answer.status_code == 202, answer.text
+            await _drain(exchange)
+        elif via == "pull":
+            feed = feed_app({"vehicle-registration": [data]})
+            client = exchange.registry["public_security"].client(
+                "http://feed", transport=httpx.ASGITransport(app=feed)
+            )
+            summary = await pull(exchange, "public_security", client, ["vehicle-registration"])
+            assert (summary.processed, summary.refused, summary.failed) == (1, [], [])
+        else:
+            (tmp_path / "gb18030.xml").write_bytes(data)
+            summary = await ingest(exchange, "public_security", [tmp_path / "gb18030.xml"])
+            assert (summary.processed, summary.refused, summary.failed) == (1, [], [])
+        async with exchange.sessions() as session:
+            stored = await session.scalar(select(ExchangeMessage))
+            owners = (
+                await session.scalars(
+                    select(VehicleRegistrationRow.owner_name).order_by(
+                        VehicleRegistrationRow.source_record_id
+                    )
+                )
+            ).all()
+
+    # Then the document is kept byte for byte as sent, and its Chinese text is read right
+    assert stored is not None
+    assert (stored.status, stored.body) == (PROCESSED, data)
+    assert sorted(owners) == sorted(["昆山恒泰物流有限公司", "陆建国", "南京宏远客运有限公司"])
+
+
+# -- a document that keeps failing ----------------------------------------------------------
+
+
+ONE = document("m-1", [("R1", "苏A00001", "2", VIN, "A")])
+LOST_DISK = "RuntimeError: the record writer lost its disk"
+
+
+class FailingWriter:
+    """The record writer, failing after it wrote, so the processing transaction rolls back:
+    while ``failing``, on every document, or only on those carrying record ``only``."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.failing = True
+        self.only: str | None = None
+
+    async def __call__(self, session: Any, agency: str, records: Any, at: Any) -> int:
+        self.calls += 1
+        written = await store(session, agency, records, at)
+        ids = {record.source_record_id for record in records}
+        if self.failing and (self.only is None or self.only in ids):
+            raise RuntimeError("the record writer lost its disk")
+        return written
+
+
+@pytest.fixture
+def writer(monkeypatch: pytest.MonkeyPatch) -> FailingWriter:
+    failing = FailingWriter()
+    monkeypatch.setattr("hub.exchange.pipeline.store", failing)
+    return failing
+
+
+async def letter(exchange: Exchange, message: int) -> ExchangeMessage:
+    async with exchange.sessions() as session:
+        row = await session.get(ExchangeMessage, message)
+    assert row is not None
+    return row
+
+
+async def test_a_document_that_keeps_failing_is_a_dead_letter_after_max_attempts(
+    exchange: Exchange, writer: FailingWriter
+) -> None:
+    # Given a document whose records the writer fails to store every time, three attempts
+    exchange.max_attempts = 3
+    receipt = await exchange.receive(
+        "test_police", document("m-1", [("R1", "苏A00001", "2", VIN, "A")]), "push"
+    )
+
+    # When it is processed three times
+    statuses = [await exchange.process(receipt.id) for _ in range(3)]
+    between = await letter(exchange, receipt.id)
+
+    # Then the first two failures are counted though rolled back, and the third makes it a
+    # dead letter with the reason of the last failure
+    assert statuses == [RECEIVED, RECEIVED, FAILED]
+    dead = await letter(exchange, receipt.id)
+    assert (dead.status, dead.attempts) == (FAILED, 3)
+    assert dead.error == (f"dead letter after 3 failed attempts; the last: {LOST_DISK}")
+    assert between.error == dead.error
+    assert await count(exchange, VehicleRegistrationRow) == 0, "every attempt was rolled back"
+    # And it is not processed again, nor swept up as unprocessed
+    assert await exchange.process(receipt.id) == FAILED
+    assert writer.calls == 3
+    assert (await letter(exchange, receipt.id)).attempts == 3
+    assert receipt.id not in await exchange.unprocessed(older_than=dt.timedelta(0))
+
+
+async def test_each_failed_attempt_keeps_its_reason_until_one_succeeds(
+    exchange: Exchange, writer: FailingWriter
+) -> None:
+    receipt = await exchange.receive(
+        "test_police", document("m-1", [("R1", "苏A00001", "2", VIN, "A")]), "push"
+    )
+
+    failed = await exchange.process(receipt.id)
+    after_one = await letter(exchange, receipt.id)
+    writer.failing = False
+    succeeded = await exchange.process(receipt.id)
+
+    assert (failed, after_one.status, after_one.attempts) == (RECEIVED, RECEIVED, 1)
+    assert after_one.error == f"attempt 1 of 5 failed: {LOST_DISK}"
+    assert succeeded == PROCESSED
+    done = await letter(exchange, receipt.id)
+    assert (done.status, done.attempts, done.error) == (PROCESSED, 2, None)
+    assert await registrations(exchange) == [("R1", "苏A00001", "A")]
+
+
+async def test_a_dead_letter_is_processed_again_only_by_retry_with_new_attempts(
+    exchange: Exchange, writer: FailingWriter
+) -> None:
+    exchange.max_attempts = 2
+    receipt = await exchange.receive(
+        "test_police", document("m-1", [("R1", "苏A00001", "2", VIN, "A")]), "push"
+    )
+    for _ in range(2):
+        await exchange.process(receipt.id)
+
+    writer.failing = False  # the fix
+    outcome = await exchange.retry([receipt.id])
+
+    assert outcome == {PROCESSED: 1}
+    done = await letter(exchange, receipt.id)
+    assert (done.status, done.attempts) == (PROCESSED, 1)
+
+
+async def test_a_message_whose_attempts_all_died_with_their_process_is_a_dead_letter(
+    exchange: Exchange,
+) -> None:
+    # Given a message whose every attempt so far was counted but ended with its process
+    # (killed by the document: out of memory, say), the last leaving no reason
+    receipt = await exchange.receive(
+        "test_police", document("m-1", [("R1", "苏A00001", "2", VIN, "A")]), "push"
+    )
+    async with exchange.sessions() as session, session.begin():
+        row = await session.get(ExchangeMessage, receipt.id)
+        assert row is not None
+        row.attempts = exchange.max_attempts
+
+    # When it is delivered once more
+    status = await exchange.process(receipt.id)
+
+    # Then it is not tried again but dead-lettered, saying why
+    dead = await letter(exchange, receipt.id)
+    assert (status, dead.status, dead.attempts) == (FAILED, FAILED, 5)
+    assert dead.error == (
+        "dead letter after 5 attempts; the last ended without an outcome (its process stopped)"
+    )
+    assert await count(exchange, VehicleRegistrationRow) == 0
+
+
+async def test_the_worker_gives_up_on_a_failing_document_and_never_queues_it_again(
+    settings: Settings, cache_settings: Settings, writer: FailingWriter
+) -> None:
+    # Given a worker that sweeps at every turn, and a document the writer always fails on
+    shared = replace(
+        settings, redis_url=cache_settings.redis_url, cache_prefix=cache_settings.cache_prefix
+    )
+    engine = create_engine(shared)
+    queue = create_queue(shared)
+    exchange = Exchange(AdapterRegistry([ADAPTER]), session_factory(engine), queue, max_attempts=3)
+    stop = asyncio.Event()
+    try:
+        receipt = await exchange.receive(
+            "test_police", document("m-1", [("R1", "苏A00001", "2", VIN, "A")]), "push"
+        )
+        worker = asyncio.create_task(
+            work(exchange, queue, stop, consumer="test", idle_ms=0, sweep_seconds=0)
+        )
+        # When the worker has had it until it is no longer received
+        await _drain(exchange)
+        dead = await letter(exchange, receipt.id)
+        calls = writer.calls
+        # ... and sweeps a few more times
+        for _ in range(3):
+            await sweep(exchange, queue, "test", idle_ms=0)
+        stop.set()
+        await worker
+        queued = await queue.take("test", count=10, block_ms=50)
+    finally:
+        stop.set()
+        await queue.close()
+        await engine.dispose()
+
+    # Then it is a dead letter after three attempts, with the last reason, and never queued again
+    assert (dead.status, dead.attempts) == (FAILED, 3)
+    assert dead.error == (f"dead letter after 3 failed attempts; the last: {LOST_DISK}")
+    assert calls == 3
+    assert writer.calls == 3
+    assert queued == []
+
+
+@pytest.mark.parametrize("max_attempts", [1, 5])
+async def test_a_file_whose_processing_breaks_is_kept_and_the_ingest_goes_on(
+    exchange: Exchange, writer: FailingWriter, tmp_path: Path, max_attempts: int
+) -> None:
+    # Given two files, and a writer failing on the first one's record only
+    exchange.max_attempts = max_attempts
+    writer.only = "R1"
+    files = write_files(
+        tmp_path,
+        [
+            document("m-1", [("R1", "苏A00001", "2", VIN, "A")]),
+            document("m-2", [("R2", "苏A00002", "2", VIN, "A")]),
+        ],
+    )
+
+    # When both are ingested
+    summary = await ingest(exchange, "test_police", files)
+
+    # Then the first is kept with its reason (a dead letter when one attempt is all it gets,
+    # else waiting for the next), and the second is processed
+    reason = LOST_DISK
+    if max_attempts == 1:
+        assert summary.failed == [
+            (str(files[0]), f"dead letter after 1 failed attempt; the last: {reason}")
+        ]
+        assert summary.waiting == []
+    else:
+        assert summary.failed == []
+        assert summary.waiting == [(str(files[0]), f"attempt 1 of 5 failed: {reason}")]
+    assert (summary.accepted, summary.processed, summary.refused) == (2, 1, [])
+    assert await count(exchange) == 2
+    assert await registrations(exchange) == [("R2", "苏A00002", "A")]
+
+
+async def test_a_database_failure_is_kept_without_the_statement_or_its_values(
+    exchange: Exchange, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a record writer whose statement fails in the database, carrying a personal name
+    async def broken(session: Any, agency: str, records: Any, at: Any) -> int:
+        await session.execute(text("SELECT * FROM no_such_table WHERE x = :v"), {"v": "陆建国"})
+        return 0
+
+    monkeypatch.setattr("hub.exchange.pipeline.store", broken)
+    receipt = await exchange.receive("test_police", ONE, "push")
+
+    # When it is processed
+    status = await exchange.process(receipt.id)
+
+    # Then the reason is the database's own message: no statement, no parameters
+    reason = (await letter(exchange, receipt.id)).error or ""
+    assert status == RECEIVED
+    assert reason.startswith("attempt 1 of 5 failed: ")
+    assert "no_such_table" in reason
+    assert "陆建国" not in reason
+    assert "[SQL" not in reason

@@ -87,8 +87,10 @@ def _track() -> list[VehiclePosition]:
     ]
 
 
+POS = "positioning"
+
+
 def _documents() -> list[tuple[str, str, bytes]]:
-    header = Header("x", "test", T0.isoformat())
     track = _track()
     steps = [
         (ContainerEventKind.LOADED, "苏州西站", 4.5),
@@ -105,15 +107,16 @@ def _documents() -> list[tuple[str, str, bytes]]:
         PortCall("PC-2", MMSI, "青岛港", PortCallKind.ARRIVAL, T0 + dt.timedelta(hours=47)),
     ]
 
-    def named(message_id: str) -> Header:
-        return Header(message_id, header.sender, header.sent_at)
+    def named(message_id: str, sender: str) -> Header:
+        # Each agency's documents name it as their sender, as the exchange requires.
+        return Header(message_id, sender, T0.isoformat())
 
     return [
-        ("positioning", "vehicle-position", export_vehicle_position(track[:10], named("vp-1"))),
-        ("positioning", "vehicle-position", export_vehicle_position(track[10:], named("vp-2"))),
-        ("rail", "container-event", export_container_event(rail[:2], named("ce-1"))),
-        ("rail", "container-event", export_container_event(rail[2:], named("ce-2"))),
-        ("maritime", "port-call", export_port_call(calls, named("pc-1"))),
+        (POS, "vehicle-position", export_vehicle_position(track[:10], named("vp-1", POS))),
+        (POS, "vehicle-position", export_vehicle_position(track[10:], named("vp-2", POS))),
+        ("rail", "container-event", export_container_event(rail[:2], named("ce-1", "rail"))),
+        ("rail", "container-event", export_container_event(rail[2:], named("ce-2", "rail"))),
+        ("maritime", "port-call", export_port_call(calls, named("pc-1", "maritime"))),
     ]
 
 
