@@ -360,7 +360,9 @@ async def test_the_worker_processes_what_is_queued(
     try:
         for data in feed_documents(5)["registration"]:
             await exchange.receive("test_police", data, "push")
-        worker = asyncio.create_task(work(exchange, queue, stop, consumer="test", idle_ms=100))
+        # Nothing sits idle for a minute here, so nothing is reclaimed and processed again,
+        # however slowly the machine runs.
+        worker = asyncio.create_task(work(exchange, queue, stop, consumer="test", idle_ms=60_000))
         await _drain(exchange)
         stop.set()
         done = await worker
