@@ -47,6 +47,8 @@ def test_database_urls_are_mapped_to_async_drivers(given: str, expected: str) ->
         ({"HUB_PORT": "eighty"}, "HUB_PORT: 'eighty' is not a whole number"),
         ({"HUB_MAX_PAGE_SIZE": "0"}, "HUB_MAX_PAGE_SIZE: 0 is outside 1..1000"),
         ({"HUB_GRAPHIQL": "maybe"}, "HUB_GRAPHIQL: 'maybe' is not true or false"),
+        ({"HUB_MAX_REQUEST_BYTES": "10"}, "HUB_MAX_REQUEST_BYTES: 10 is outside 1024..104857600"),
+        ({"HUB_MAX_QUERY_BYTES": "big"}, "HUB_MAX_QUERY_BYTES: 'big' is not a whole number"),
     ],
 )
 def test_bad_settings_name_the_variable(environ: dict[str, str], message: str) -> None:
@@ -61,3 +63,13 @@ def test_settings_are_frozen() -> None:
 
     with pytest.raises(AttributeError):
         settings.port = 1  # type: ignore[misc]
+
+
+def test_request_and_document_sizes_are_settings() -> None:
+    settings = Settings.from_env({"HUB_MAX_REQUEST_BYTES": "65536", "HUB_MAX_QUERY_BYTES": "4096"})
+
+    assert (settings.max_request_bytes, settings.max_query_bytes) == (65_536, 4096)
+    assert (Settings.from_env({}).max_request_bytes, Settings.from_env({}).max_query_bytes) == (
+        1_048_576,
+        32_768,
+    )
