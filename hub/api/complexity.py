@@ -169,24 +169,20 @@ _ALIASES = _Measure(
 )
 
 
+def _per_operation(
+    document: DocumentNode, operations: list[OperationDefinitionNode], measure: _Measure
+) -> Iterator[int]:
+    totals = _fragment_totals(document, measure)
+    for node in operations:
+        yield _fold(_summary(node.selection_set, measure.root, measure), totals, measure)
+
+
 def shape(document: DocumentNode) -> Shape:
     """The depth and aliases of a document, in time linear in its size."""
-    depths = _fragment_totals(document, _DEPTH)
-    aliases = _fragment_totals(document, _ALIASES)
     operations = _operations(document)
     return Shape(
-        depth=max(
-            (_fold(_summary(node.selection_set, 0, _DEPTH), depths, _DEPTH) for node in operations),
-            default=0,
-        ),
-        aliases=reduce(
-            _add,
-            (
-                _fold(_summary(node.selection_set, 1, _ALIASES), aliases, _ALIASES)
-                for node in operations
-            ),
-            0,
-        ),
+        depth=max(_per_operation(document, operations, _DEPTH), default=0),
+        aliases=reduce(_add, _per_operation(document, operations, _ALIASES), 0),
     )
 
 
@@ -228,5 +224,4 @@ def estimate(
         spread=_times,
         root=1,
     )
-    totals = _fragment_totals(document, cost)
-    return _fold(_summary(operation.selection_set, 1, cost), totals, cost)
+    return next(_per_operation(document, [operation], cost))
