@@ -100,8 +100,9 @@ class OperationNameRequired(CannotGetOperationTypeError):
         self.names = names
 
     def as_http_error_reason(self) -> str:
+        shown = ", ".join(self.names[:5]) + (", …" if len(self.names) > 5 else "")
         return (
-            f"the document holds {len(self.names)} operations ({', '.join(self.names)}): "
+            f"the document holds {len(self.names)} operations ({shown}): "
             "operationName must name the one to run"
         )
 
