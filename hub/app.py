@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware import Middleware
@@ -23,6 +24,7 @@ from strawberry.types.unset import UNSET
 
 from hub.api.context import Context
 from hub.api.documents import TrustedDocuments, document_hash
+from hub.api.http import limit_body, parse_json, request_error
 from hub.api.schema import build_schema
 from hub.auth.gate import BadRequest, Gate, unauthorized
 from hub.auth.keys import KeyStore
@@ -101,8 +103,26 @@ class HubGraphQL(GraphQL[Context, None]):
                 raise outage from error.original_error
         return await super().process_result(request, result)
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Strawberry's, with the body limit, and its refusals as GraphQL errors (not text)."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            bounded = limit_body(scope, receive, self.settings.max_request_bytes)
+            response = await self.run(Request(scope, bounded))
+        except HTTPException as exc:
+            response = request_error(exc.status_code, exc.reason)
+        await response(scope, receive, send)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        # Strawberry passes the body as bytes, query parameters (variables, extensions) as text.
+        return parse_json(data, whole_request=isinstance(data, bytes))
+
     async def parse_http_body(self, request: Any) -> Any:
         data = await super().parse_http_body(request)
+        if not isinstance(data, list) and not isinstance(data.operation_name, str | None):
+            raise HTTPException(400, "operationName must be a string or null")
         documents: TrustedDocuments = self.state["documents"]
         body = await request.get_body() if request.method == "POST" else b""
         # The adapter keeps the Starlette request private; its state is the ASGI scope's,
@@ -137,8 +157,7 @@ class Guarded:
             await unauthorized(exc.description)(scope, receive, send)
             return
         except BadRequest as exc:
-            body = {"errors": [{"message": str(exc), "extensions": {"code": "BAD_REQUEST"}}]}
-            await JSONResponse(body, status_code=400)(scope, receive, send)
+            await request_error(400, str(exc))(scope, receive, send)
             return
         scope.setdefault("state", {})["principal"] = principal
         if scope["type"] != "http" or not self.settings.rate_limits:

@@ -40,6 +40,8 @@ class Settings:
     max_page_size: int = 100
     max_query_depth: int = 12
     max_query_tokens: int = 4000
+    max_query_bytes: int = 32_768
+    max_request_bytes: int = 1_048_576
     max_aliases: int = 30
     count_cache_seconds: int = 30
     graphiql: bool = True
@@ -94,6 +96,8 @@ class Settings:
             max_page_size=_int(env, "HUB_MAX_PAGE_SIZE", 100, 1, 1000),
             max_query_depth=_int(env, "HUB_MAX_QUERY_DEPTH", 12, 2, 100),
             max_query_tokens=_int(env, "HUB_MAX_QUERY_TOKENS", 4000, 100, 100_000),
+            max_query_bytes=_int(env, "HUB_MAX_QUERY_BYTES", 32_768, 1024, 10_485_760),
+            max_request_bytes=_int(env, "HUB_MAX_REQUEST_BYTES", 1_048_576, 1024, 104_857_600),
             max_aliases=_int(env, "HUB_MAX_ALIASES", 30, 1, 1000),
             count_cache_seconds=_int(env, "HUB_COUNT_CACHE_SECONDS", 30, 0, 86_400),
             graphiql=_bool(env, "HUB_GRAPHIQL", True),

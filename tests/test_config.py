@@ -50,6 +50,8 @@ def test_database_urls_are_mapped_to_async_drivers(given: str, expected: str) ->
         ({"HUB_LOG_FORMAT": "xml"}, "HUB_LOG_FORMAT: 'xml' is not one of auto, json, text"),
         ({"HUB_LOG_LEVEL": "loud"}, "HUB_LOG_LEVEL: 'loud' is not one of debug, info, warning"),
         ({"HUB_EXCHANGE_MAX_ATTEMPTS": "0"}, "HUB_EXCHANGE_MAX_ATTEMPTS: 0 is outside 1..100"),
+        ({"HUB_MAX_REQUEST_BYTES": "10"}, "HUB_MAX_REQUEST_BYTES: 10 is outside 1024..104857600"),
+        ({"HUB_MAX_QUERY_BYTES": "big"}, "HUB_MAX_QUERY_BYTES: 'big' is not a whole number"),
     ],
 )
 def test_bad_settings_name_the_variable(environ: dict[str, str], message: str) -> None:
@@ -69,3 +71,13 @@ def test_settings_are_frozen() -> None:
 
     with pytest.raises(AttributeError):
         settings.port = 1  # type: ignore[misc]
+
+
+def test_request_and_document_sizes_are_settings() -> None:
+    settings = Settings.from_env({"HUB_MAX_REQUEST_BYTES": "65536", "HUB_MAX_QUERY_BYTES": "4096"})
+
+    assert (settings.max_request_bytes, settings.max_query_bytes) == (65_536, 4096)
+    assert (Settings.from_env({}).max_request_bytes, Settings.from_env({}).max_query_bytes) == (
+        1_048_576,
+        32_768,
+    )

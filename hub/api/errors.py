@@ -12,13 +12,8 @@ from hub.outages import outage_of
 
 log = logging.getLogger("hub.api")
 
-# Messages of strawberry's limiters and graphql-core's parser, which raise plain GraphQLErrors.
-_TOO_COMPLEX = (
-    "exceeds maximum operation depth",
-    "aliases found",
-    "maximum number of tokens",
-    "tokens. Parsing aborted",
-)
+# Messages of graphql-core's parser at the token limit, which raises plain GraphQLErrors.
+_TOO_COMPLEX = ("maximum number of tokens", "tokens. Parsing aborted")
 
 
 def code_of(error: GraphQLError) -> ErrorCode:

@@ -43,7 +43,7 @@ from hub.api.practitioners.types import (
     PractitionerOrder,
     QualificationCertificate,
 )
-from hub.api.relay import Node, from_global_id
+from hub.api.relay import Node, from_global_id, shown
 from hub.api.stations.types import Station, StationConnection, StationFilterInput, StationOrder
 from hub.api.text import identifier_argument
 from hub.api.vehicles.types import Vehicle, VehicleConnection, VehicleFilterInput, VehicleOrder
@@ -123,7 +123,9 @@ async def _node(info: Info[Context, None], global_id: str, argument: str) -> Nod
     entry = NODE_TYPES.get(type_name)
     if entry is None:
         raise BadUserInput(
-            f"{argument}: {global_id!r} is not an ID issued by the hub", field=argument
+            f"{argument}: {shown(global_id)} is not an ID issued by the hub "
+            f"(no type {shown(type_name)} has IDs)",
+            field=argument,
         )
     model, published = entry
     info.context.policy.check_type(info.context.principal, type_name)

@@ -6,7 +6,7 @@ bilingual descriptions; the ID encoding is strawberry's own base64 helper.
 
 from __future__ import annotations
 
-import binascii
+import re
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Generic, Self, TypeVar
 
@@ -22,15 +22,32 @@ def to_global_id(type_name: str, pk: int) -> strawberry.ID:
     return strawberry.ID(to_base64(type_name, pk))
 
 
+MAX_PK = 2**31 - 1
+"""The largest key an ID holds: node types are keyed by INTEGER columns (32 bits on PostgreSQL).
+A larger one would reach the database and fail there (SQLite OverflowError, asyncpg DataError)."""
+
+_PK = re.compile(r"[1-9][0-9]{0,9}")
+
+
+def shown(value: str, limit: int = 60) -> str:
+    """A client's value quoted in a message, cut short: an error never echoes a megabyte."""
+    return repr(value if len(value) <= limit else value[:limit] + "…")
+
+
 def from_global_id(value: str, argument: str = "id") -> tuple[str, int]:
     """(type name, primary key) of a global ID; a forged or damaged one is bad input."""
+
+    def forged(problem: str) -> BadUserInput:
+        message = f"{argument}: {shown(value)} is not an ID issued by the hub ({problem})"
+        return BadUserInput(message, field=argument)
+
     try:
         type_name, raw_pk = from_base64(value)
-        return type_name, int(raw_pk)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise BadUserInput(
-            f"{argument}: {value!r} is not an ID issued by the hub", field=argument
-        ) from None
+    except ValueError:  # strawberry's helper turns every decoding failure into one
+        raise forged("not base64 of type:key") from None
+    if not _PK.fullmatch(raw_pk) or int(raw_pk) > MAX_PK:
+        raise forged(f"its key is not a whole number from 1 to {MAX_PK}")
+    return type_name, int(raw_pk)
 
 
 @strawberry.interface(

@@ -5,21 +5,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import AsyncIterator, Iterator
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import strawberry
-from graphql import ASTValidationRule, GraphQLError
-from graphql import ExecutionResult as GraphQLExecutionResult
-from strawberry.extensions import (
-    MaxTokensLimiter,
-    ParserCache,
-    SchemaExtension,
-    ValidationCache,
-)
-from strawberry.extensions.max_aliases import create_validator as alias_limit_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
+from graphql import GraphQLError
+from strawberry.extensions import ParserCache, SchemaExtension
 from strawberry.schema.types.base_scalars import DateDefinition, DateTimeDefinition
 from strawberry.types import ExecutionContext
 
@@ -28,16 +20,14 @@ from hub.api.bilingual import doc
 from hub.api.consignments.mutations import ConsignmentMutation
 from hub.api.consignments.queries import ConsignmentQuery
 from hub.api.consignments.subscriptions import ConsignmentSubscription
-from hub.api.cost import estimate
 from hub.api.errors import MaskUnexpectedErrors, add_code, is_unexpected, log
 from hub.api.inbox.types import InboxQuery
+from hub.api.limits import DOCUMENT_CACHE_SIZE, DocumentSize, OneOperation, TierLimits
 from hub.api.lookups import NODE_TYPES, DataCenterQuery
 from hub.api.permissions import EnforcePolicy, Policy
 from hub.api.quality.types import QualityQuery
-from hub.auth.principal import ANONYMOUS, Principal
-from hub.auth.tiers import Tier
 from hub.config import Settings
-from hub.errors import ErrorCode, QueryTooComplex
+from hub.errors import ErrorCode
 from hub.request_log import note_operation
 
 
@@ -118,9 +108,6 @@ class HubSchema(strawberry.Schema):
                 log.error("unexpected error in a GraphQL operation", exc_info=error.original_error)
 
 
-DOCUMENT_CACHE_SIZE = 512
-"""Parsed and validated documents kept per worker: clients send the same few again and again."""
-
 # Strawberry's own date scalars, re-described in the schema's bilingual style.
 SCALARS: dict[object, Any] = {
     dt.date: dataclasses.replace(
@@ -134,54 +121,6 @@ SCALARS: dict[object, Any] = {
 }
 
 
-class TierLimits(SchemaExtension):
-    """The limits of the client's tier: depth and aliases when validating, cost before running.
-
-    Rule classes are made once per tier, so validation results stay cacheable by document.
-    """
-
-    def __init__(self, settings: Settings, list_fields: frozenset[str]) -> None:
-        self.settings = settings
-        self.list_fields = list_fields
-
-    def _principal(self) -> Principal:
-        return getattr(self.execution_context.context, "principal", ANONYMOUS)
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        tier = self._principal().tier
-        context.validation_rules = (*context.validation_rules, *_tier_rules(tier, self.settings))
-        yield
-
-    def on_execute(self) -> Iterator[None]:
-        context = self.execution_context
-        principal = self._principal()
-        if context.graphql_document is not None:
-            cost = estimate(
-                context.graphql_document,
-                context.operation_name,
-                context.variables,
-                self.list_fields,
-                self.settings.default_page_size,
-            )
-            if cost > principal.tier.max_cost:
-                message = (
-                    f"estimated cost {cost} exceeds {principal.tier.max_cost}, the limit of tier "
-                    f"{principal.tier.name}: ask for smaller pages or fewer nested lists"
-                )
-                error = GraphQLError(message, original_error=QueryTooComplex(message))
-                context.result = GraphQLExecutionResult(data=None, errors=[error])
-        yield
-
-
-@lru_cache(maxsize=16)
-def _tier_rules(tier: Tier, settings: Settings) -> tuple[type[ASTValidationRule], ...]:
-    return (
-        depth_limit_rule(min(tier.max_depth, settings.max_query_depth), None, None),
-        alias_limit_rule(settings.max_aliases),
-    )
-
-
 def build_schema(settings: Settings) -> HubSchema:
     """The schema with its policy, and depth, token, alias and cost limits."""
     schema = HubSchema(
@@ -191,13 +130,12 @@ def build_schema(settings: Settings) -> HubSchema:
         types=[published for _row, published in NODE_TYPES.values()],
         scalar_overrides=SCALARS,
         # Factories, not instances: each operation gets extensions of its own. Order matters:
-        # the token limit sets the parser option the parse cache passes on, and the tier's
-        # rules join validation before the validation cache looks the document up.
+        # the size limits run before the parse cache parses (with the token limit they set).
         extensions=[
-            partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
+            partial(DocumentSize, settings.max_query_bytes, settings.max_query_tokens),
             partial(ParserCache, maxsize=DOCUMENT_CACHE_SIZE),
+            OneOperation,
             lambda: TierLimits(settings, list_fields),
-            partial(ValidationCache, maxsize=DOCUMENT_CACHE_SIZE),
             lambda: EnforcePolicy(policy),
             MaskUnexpectedErrors,
             RecordPersonalDataAccess,
