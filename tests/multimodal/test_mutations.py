@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from starlette.testclient import TestClient
@@ -75,6 +76,15 @@ def _from_tomorrow(leg: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _call(
+    client: TestClient, query: str, headers: dict[str, str], **variables: Any
+) -> dict[str, Any]:
+    answer: dict[str, Any] = client.post(
+        "/graphql", json={"query": query, "variables": variables}, headers=headers
+    ).json()
+    return answer
+
+
 def _errors(answer: dict[str, Any]) -> list[tuple[str, str]]:
     return [(e["extensions"]["code"], e["message"]) for e in answer.get("errors", [])]
 
@@ -83,12 +93,7 @@ def test_a_booker_manages_its_consignment_and_carriers_write_only_their_legs(
     settings: Settings,
 ) -> None:
     with TestClient(create_app(settings)) as client:
-
-        def call(query: str, headers: dict[str, str], **variables: Any) -> dict[str, Any]:
-            answer: dict[str, Any] = client.post(
-                "/graphql", json={"query": query, "variables": variables}, headers=headers
-            ).json()
-            return answer
+        call = partial(_call, client)
 
         forwarder = bearer(client, "consignment:write")
         road = bearer(client, "consignment:write", ROAD_CARRIER)
@@ -332,12 +337,7 @@ def test_identifiers_are_stored_as_their_rules_give_them_so_events_find_them(
                   "carrierUscc": f" {ROAD_CARRIER} "}],
     }  # fmt: skip
     with TestClient(create_app(settings)) as client:
-
-        def call(query: str, headers: dict[str, str], **variables: Any) -> dict[str, Any]:
-            answer: dict[str, Any] = client.post(
-                "/graphql", json={"query": query, "variables": variables}, headers=headers
-            ).json()
-            return answer
+        call = partial(_call, client)
 
         forwarder = bearer(client, "consignment:write")
         reader = bearer(client, "registry:read")
