@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -17,6 +19,18 @@ from hub.db import check_connection, create_engine, sqlite_engine
 from hub.errors import ServiceUnavailable
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
+# Made at run time, not by the models: the day partitions of position_fixes (hub.positions),
+# the geofence index once PostGIS is there, and PostGIS's own table.
+_MADE_AT_RUN_TIME = re.compile(r"position_fixes_p\d{8}|ix_stations_fence_geography|spatial_ref_sys")
+
+
+def compared(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Whether autogenerate compares this database object with the models (``include_object``).
+
+    Not the objects the running hub makes for itself, which no model declares.
+    """
+    made_at_run_time = name is not None and _MADE_AT_RUN_TIME.fullmatch(name) is not None
+    return not (reflected and compare_to is None and made_at_run_time)
 
 
 def alembic_config() -> Config:

@@ -9,6 +9,7 @@ from hub.db import Base
 from hub.lines.models import LineStop, PassengerLine
 from hub.multimodal import models as multimodal
 from hub.operators.models import Operator, Permit
+from hub.positions.models import LatestPosition, PositionDeadLetter, PositionFix
 from hub.practitioners.models import Practitioner, QualificationCertificate
 from hub.stations.models import Station
 from hub.vehicles.models import Vehicle
@@ -23,11 +24,14 @@ __all__ = [
     "DangerousGoods",
     "ExchangeMessage",
     "FeedCursor",
+    "LatestPosition",
     "LineStop",
     "OAuthClient",
     "Operator",
     "PassengerLine",
     "Permit",
+    "PositionDeadLetter",
+    "PositionFix",
     "Practitioner",
     "QualificationCertificate",
     "SigningKey",

@@ -17,6 +17,7 @@ from sqlalchemy.types import TypeDecorator
 
 from hub.config import Settings
 from hub.db import create_engine
+from hub.migrate import compared
 from hub.tables import metadata
 
 config = context.config
@@ -37,6 +38,7 @@ def run_with(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=render_item,
+        include_object=compared,
     )
     with context.begin_transaction():
         context.run_migrations()

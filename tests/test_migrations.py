@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from hub.config import Settings
 from hub.db import create_engine
-from hub.migrate import alembic_config, current_revision, head_revision, upgrade
+from hub.migrate import alembic_config, compared, current_revision, head_revision, upgrade
 from hub.tables import metadata
 
 
@@ -21,7 +21,8 @@ async def test_models_and_migrations_agree(settings: Settings) -> None:
     engine = create_engine(settings)
 
     def differences(connection: Connection) -> list[Any]:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        options = {"compare_type": True, "include_object": compared}
+        context = MigrationContext.configure(connection, opts=options)
         return list(compare_metadata(context, metadata))
 
     try:

@@ -16,6 +16,7 @@ from hub.errors import NotFound
 from hub.exchange.consignment_routes import consignment_routes
 from hub.exchange.http import client_with, error, read_limited
 from hub.exchange.pipeline import Exchange
+from hub.exchange.position_routes import position_routes
 from hub.exchange.protocol import Header
 from hub.exchange.validation import InvalidDocument
 
@@ -90,6 +91,7 @@ def exchange_routes(state: dict[str, Any]) -> list[Route]:
     return [
         # The multimodal standard's routes first: /exchange/{agency}/{document} would take them.
         *consignment_routes(state),
+        *position_routes(state),
         Route("/exchange/{agency}/{document}", push, methods=["POST"]),
         Route("/exchange/{agency}/{document}", export, methods=["GET"]),
     ]

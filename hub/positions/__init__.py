@@ -1,0 +1,1 @@
+"""Road vehicle positions in bulk: the JT/T 809 real-time location fields as compact records."""

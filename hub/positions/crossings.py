@@ -1,0 +1,163 @@
+"""Gate-in and gate-out events from the fixes of vehicles on consignment road legs.
+
+The rule (shared with the XML positions of the exchange): only vehicles on the road leg of a
+followed consignment are looked at. Along a vehicle's stored fixes, a fix in another fence
+(or none) than the fix just before it, no more than ``GAP`` earlier, is a crossing: gate-out
+of the fence before, gate-in to the fence now. A vehicle first seen inside a fence was not
+seen entering it. Events depend on the stored fixes alone, not on the order they came in; a
+crossing found already (same source, vehicle, direction and station within ``GAP``) is not
+found twice, and an event's id (vehicle, station, direction, time) makes finding it again
+harmless.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.canonical.codes import ConsignmentEventKind, PlateColor, TransportMode
+from hub.canonical.multimodal import ConsignmentEvent
+from hub.multimodal.models import ConsignmentEventRow, ConsignmentLegRow, ConsignmentRow
+from hub.multimodal.service import FOLLOWED
+from hub.positions.fences import Fence
+
+GAP = dt.timedelta(minutes=30)
+"""Fixes further apart than this say nothing of where the vehicle went in between."""
+_CHUNK = 1000  # identifiers per IN (...) list
+
+Vehicle = tuple[str, PlateColor]
+
+
+def digest(text: str, size: int) -> bytes:
+    """A short stable hash (BLAKE2b) of a text."""
+    return hashlib.blake2b(text.encode(), digest_size=size).digest()
+
+
+async def watched_vehicles(session: AsyncSession, plates: Iterable[str]) -> set[Vehicle]:
+    """The vehicles (plate and colour: a plate alone names none) on a road leg being followed."""
+    wanted = sorted(set(plates))
+    found: set[Vehicle] = set()
+    for start in range(0, len(wanted), _CHUNK):
+        query = (
+            select(ConsignmentLegRow.vehicle_plate, ConsignmentLegRow.vehicle_plate_color)
+            .join(ConsignmentRow, ConsignmentRow.id == ConsignmentLegRow.consignment_id)
+            .where(
+                ConsignmentLegRow.vehicle_plate.in_(wanted[start : start + _CHUNK]),
+                ConsignmentLegRow.mode == TransportMode.ROAD,
+                ConsignmentRow.status.in_(FOLLOWED),
+            )
+            .distinct()
+        )
+        found |= {
+            (plate, color)
+            for plate, color in (await session.execute(query)).all()
+            if plate is not None and color is not None
+        }
+    return found
+
+
+async def serialise(session: AsyncSession, watched: set[Vehicle]) -> None:
+    """Hold each watched vehicle's lock until this transaction ends (PostgreSQL).
+
+    Taken before the fixes are stored, so two batches of one vehicle processed at once (two
+    workers, two streams, a stream and a document) are handled one after the other, and the
+    second sees the first's fixes. SQLite writes one transaction at a time anyway.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for plate, color in sorted(watched, key=lambda v: (v[0], v[1].value)):  # one order: no deadlock
+        key = int.from_bytes(digest(f"{plate}:{color.value}", 8), "big")
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key - 2**63})
+
+
+@dataclass(frozen=True, slots=True)
+class Crossing:
+    """A vehicle leaving or entering a fence at a fix's time."""
+
+    kind: ConsignmentEventKind
+    fence: Fence
+    at: dt.datetime
+
+
+def crossings(track: Sequence[tuple[dt.datetime, Fence | None]]) -> list[Crossing]:
+    """The crossings along one vehicle's fixes (time order, one per instant) and their fences."""
+    found = []
+    for (before, where), (at, here) in pairwise(track):
+        if here == where or at - before > GAP:
+            continue
+        if where is not None:
+            found.append(Crossing(ConsignmentEventKind.GATE_OUT, where, at))
+        if here is not None:
+            found.append(Crossing(ConsignmentEventKind.GATE_IN, here, at))
+    return found
+
+
+def event(agency: str, plate: str, color: PlateColor, crossing: Crossing) -> ConsignmentEvent:
+    """The consignment event a crossing is, with its id (vehicle, station, direction, time)."""
+    at = crossing.at.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    direction = "IN" if crossing.kind is ConsignmentEventKind.GATE_IN else "OUT"
+    vehicle = digest(f"{plate}:{color.value}:{crossing.fence.code}", 10).hex()
+    return ConsignmentEvent(
+        source=agency,
+        # ASCII, as the status-event standard wants its ids: the plate is not.
+        source_event_id=f"GF-{vehicle}-{direction}-{at}",
+        kind=crossing.kind,
+        occurred_at=crossing.at,
+        location=crossing.fence.name,
+        vehicle_plate=plate,
+        vehicle_plate_color=color,
+        mode=TransportMode.ROAD,
+    )
+
+
+KnownCrossing = tuple[str, PlateColor, ConsignmentEventKind, str, dt.datetime]
+
+
+async def known_crossings(
+    session: AsyncSession,
+    agency: str,
+    vehicles: Iterable[Vehicle],
+    start: dt.datetime,
+    end: dt.datetime,
+) -> list[KnownCrossing]:
+    """The gate events of ``agency`` recorded for these vehicles from ``start`` to ``end``."""
+    wanted = sorted({plate for plate, _ in vehicles})
+    found: list[KnownCrossing] = []
+    for first in range(0, len(wanted), _CHUNK):
+        query = select(
+            ConsignmentEventRow.vehicle_plate,
+            ConsignmentEventRow.vehicle_plate_color,
+            ConsignmentEventRow.kind,
+            ConsignmentEventRow.location,
+            ConsignmentEventRow.occurred_at,
+        ).where(
+            ConsignmentEventRow.source == agency,
+            ConsignmentEventRow.vehicle_plate.in_(wanted[first : first + _CHUNK]),
+            ConsignmentEventRow.kind.in_(
+                (ConsignmentEventKind.GATE_IN, ConsignmentEventKind.GATE_OUT)
+            ),
+            ConsignmentEventRow.occurred_at.between(start, end),
+        )
+        found += [tuple(row) for row in (await session.execute(query)).all()]  # type: ignore[misc]
+    return found
+
+
+def is_known(
+    known: Iterable[KnownCrossing], plate: str, color: PlateColor, crossing: Crossing
+) -> bool:
+    """Whether a crossing was recorded already, found from another pair of fixes within GAP.
+
+    A fix that arrives late can show a crossing a little earlier than the one found without
+    it; events are never changed, so the first one found stands.
+    """
+    return any(
+        (p, c, k, location) == (plate, color, crossing.kind, crossing.fence.name)
+        and abs(at - crossing.at) <= GAP
+        for p, c, k, location, at in known
+    )

@@ -1,0 +1,235 @@
+"""The bulk position intake: a stream of NDJSON or CSV lines, taken in batches.
+
+Lines are parsed as they arrive (a chunked request body or a file, never read whole); every
+``batch_size`` good lines are one transaction: the fixes stored (a fix of a vehicle and
+instant already stored is a duplicate and changes nothing), the latest positions kept
+current, the refused lines dead-lettered with their line numbers, and for vehicles on
+consignment road legs the gate-in and gate-out events derived (``hub.positions.crossings``)
+and attached. A batch that fails leaves the batches before it committed: sending the whole
+stream again is safe, since nothing is stored twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import AsyncIterable, Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from hub.canonical.geo import Point
+from hub.multimodal import service as multimodal
+from hub.positions import crossings, repository
+from hub.positions.crossings import GAP, Vehicle
+from hub.positions.fences import FenceFinder
+from hub.positions.lines import MAX_LINE, BadLine, CsvLines, Fix, Rejected, from_json
+
+AGENCY = "positioning"
+"""The agency positions come from: the source of the gate events they give."""
+BATCH_SIZE = 10_000
+SHOWN_REJECTIONS = 100
+"""Refused lines named in a summary (all of them are dead-lettered)."""
+
+
+class Format(Enum):
+    """How the lines are written."""
+
+    NDJSON = "ndjson"
+    CSV = "csv"
+
+
+class BadHeader(ValueError):
+    """A CSV stream whose header row does not name the columns: no line can be read."""
+
+
+@dataclass
+class Summary:
+    """What an intake did with its lines."""
+
+    intake: str
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    events: int = 0
+    rejections: list[Rejected] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "intake": self.intake,
+            "accepted": self.accepted,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "events": self.events,
+            "rejections": [{"line": r.line, "reason": r.reason} for r in self.rejections],
+        }
+
+
+class Intake:
+    """One stream or file of position lines from one source."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        source: str,
+        form: Format,
+        *,
+        finder: FenceFinder | None = None,
+        publish: Callable[[list[tuple[str, bytes]]], Any] | None = None,
+        batch_size: int = BATCH_SIZE,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ) -> None:
+        self.sessions = sessions
+        self.source = source
+        self.form = form
+        self.finder = finder or FenceFinder()
+        self.publish = publish
+        self.batch_size = batch_size
+        self.clock = clock
+        self.summary = Summary(intake=uuid.uuid4().hex)
+        self._csv: CsvLines | None = None
+        self._fixes: dict[tuple[str, str, dt.datetime], Fix] = {}
+        self._rejected: list[tuple[int, str, str]] = []
+        self._line = 0
+
+    async def take(self, chunks: AsyncIterable[bytes]) -> Summary:
+        """Take every line of a byte stream, then the last batch; returns the summary."""
+        pending, discarding = b"", False
+        async for chunk in chunks:
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                if discarding:  # the end of a line refused as too long
+                    discarding = False
+                    continue
+                await self.line(line)
+            if len(pending) > MAX_LINE and not discarding:
+                await self.line(pending)  # refused, without waiting for the rest of it
+                discarding = True
+            if discarding:
+                pending = b""
+        if pending and not discarding:
+            await self.line(pending)
+        await self.flush()
+        return self.summary
+
+    async def line(self, raw: bytes) -> None:
+        """Take one line (without its newline)."""
+        self._line += 1
+        if len(raw) > MAX_LINE:
+            self._reject(f"longer than {MAX_LINE} bytes", raw[:600].decode(errors="replace"))
+            return
+        try:
+            line = raw.decode("utf-8-sig" if self._line == 1 else "utf-8").rstrip("\r")
+        except UnicodeDecodeError as exc:
+            self._reject(f"not UTF-8 (byte {exc.start + 1})", raw.decode(errors="replace"))
+            return
+        if not line.strip():
+            return
+        try:
+            fix = self._parse(line)
+        except BadLine as exc:
+            self._reject(str(exc), line)
+            return
+        if fix is None:
+            return
+        key = (fix.plate, fix.color.value, fix.observed_at)
+        if key in self._fixes:
+            self.summary.duplicates += 1
+        else:
+            self._fixes[key] = fix
+        if len(self._fixes) >= self.batch_size:
+            await self.flush()
+
+    def _parse(self, line: str) -> Fix | None:
+        if self.form is Format.NDJSON:
+            return from_json(line)
+        if self._csv is None:
+            try:
+                self._csv = CsvLines(line)
+            except BadLine as exc:
+                raise BadHeader(f"line {self._line}: {exc}") from None
+            return None
+        return self._csv.fix(line)
+
+    def _reject(self, reason: str, text: str) -> None:
+        self.summary.rejected += 1
+        if len(self.summary.rejections) < SHOWN_REJECTIONS:
+            self.summary.rejections.append(Rejected(self._line, reason, text))
+        self._rejected.append((self._line, reason, text))
+
+    async def flush(self) -> None:
+        """Store the lines taken so far in one transaction."""
+        fixes, self._fixes = list(self._fixes.values()), {}
+        rejected, self._rejected = self._rejected, []
+        if not fixes and not rejected:
+            return
+        received_at = self.clock()
+        if fixes:
+            async with self.sessions() as session, session.begin():
+                await repository.ensure_partitions(
+                    session, {fix.observed_at.date() for fix in fixes}
+                )
+        async with self.sessions() as session, session.begin():
+            watched = await crossings.watched_vehicles(session, {fix.plate for fix in fixes})
+            if watched:
+                await crossings.serialise(session, watched)
+            new = await repository.store(session, fixes, received_at)
+            await repository.dead_letter(
+                session, self.summary.intake, self.source, rejected, received_at
+            )
+            messages = await self._events(session, fixes, watched, received_at) if watched else []
+        self.summary.accepted += new
+        self.summary.duplicates += len(fixes) - new
+        if messages and self.publish is not None:
+            await self.publish(messages)
+
+    async def _events(
+        self,
+        session: AsyncSession,
+        fixes: list[Fix],
+        watched: set[Vehicle],
+        received_at: dt.datetime,
+    ) -> list[tuple[str, bytes]]:
+        """Derive and attach the gate events of the watched vehicles' fixes in this batch."""
+        spans: dict[Vehicle, tuple[dt.datetime, dt.datetime]] = {}
+        for fix in fixes:
+            vehicle = (fix.plate, fix.color)
+            if vehicle in watched:
+                start, end = spans.get(vehicle, (fix.observed_at, fix.observed_at))
+                spans[vehicle] = (min(start, fix.observed_at), max(end, fix.observed_at))
+        low = min(start for start, _ in spans.values()) - GAP
+        high = max(end for _, end in spans.values()) + GAP
+        stored = await repository.tracks(session, spans, low, high)
+        # Each vehicle's fixes of this batch, with the stored one just before and just after.
+        chosen: dict[Vehicle, list[repository.TrackFix]] = {}
+        for vehicle, (start, end) in spans.items():
+            track = stored[vehicle]
+            before = [f for f in track if f[0] < start][-1:]
+            after = [f for f in track if f[0] > end][:1]
+            chosen[vehicle] = [*before, *(f for f in track if start <= f[0] <= end), *after]
+        points: list[Point] = [(f[1], f[2]) for track in chosen.values() for f in track]
+        fences = iter(await self.finder(session, points))
+        found = {
+            vehicle: crossings.crossings([(f[0], next(fences)) for f in track])
+            for vehicle, track in chosen.items()
+        }
+        found = {vehicle: crossed for vehicle, crossed in found.items() if crossed}
+        if not found:
+            return []
+        known: dict[Vehicle, list[crossings.KnownCrossing]] = defaultdict(list)
+        for entry in await crossings.known_crossings(session, AGENCY, found, low - GAP, high + GAP):
+            known[(entry[0], entry[1])].append(entry)
+        attached = []
+        for (plate, color), crossed in found.items():
+            for crossing in crossed:
+                if crossings.is_known(known[(plate, color)], plate, color, crossing):
+                    continue
+                event = crossings.event(AGENCY, plate, color, crossing)
+                for consignment in await multimodal.record(session, event, received_at, AGENCY):
+                    attached.append((consignment, event))
+        self.summary.events += len(attached)
+        return await multimodal.published_events(session, attached)

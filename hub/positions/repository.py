@@ -1,0 +1,259 @@
+"""Every query of the position tables: batches stored, day partitions, tracks, latest, prune.
+
+PostgreSQL takes a batch by COPY (asyncpg ``copy_records_to_table``) into a temporary staging
+table, then one ``INSERT … SELECT … ON CONFLICT DO NOTHING`` into the day partitions and one
+upsert of the latest positions from the same staging rows. SQLite takes multi-row inserts.
+Either way a fix already stored for that vehicle and instant is a duplicate and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import Select, delete, func, select, text
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.canonical.codes import PlateColor
+from hub.filters import region_condition
+from hub.positions.lines import Fix
+from hub.positions.models import LatestPosition, PositionDeadLetter, PositionFix
+from hub.vehicles.models import Vehicle
+
+COLUMNS = (
+    "plate", "plate_color", "observed_at", "latitude", "longitude", "speed_kmh", "direction",
+    "altitude_m", "alarm_flags", "received_at",
+)  # fmt: skip
+_LOCATION = COLUMNS[2:]
+PARTITION = re.compile(r"position_fixes_p(\d{8})")
+_PARTITIONS_LOCK = 0x706F736974696F6E  # "position": one creator of day partitions at a time
+_CHUNK = 1000  # identifiers per IN (...) list
+_SQLITE_ROWS = 500  # rows per multi-row INSERT: 10 columns each, under SQLite's 32,766 variables
+
+
+def partition_name(day: dt.date) -> str:
+    """The name of the partition holding the fixes of one UTC day."""
+    return f"position_fixes_p{day:%Y%m%d}"
+
+
+async def ensure_partitions(session: AsyncSession, days: Iterable[dt.date]) -> list[str]:
+    """Create the day partitions these days lack (PostgreSQL); returns those it created.
+
+    Run in a transaction of its own, before the batch's: creating a partition locks the whole
+    table briefly, and a batch must not hold that lock while it writes.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return []
+    wanted = {partition_name(day): day for day in set(days)}
+    query = text("SELECT relname FROM pg_class WHERE relname = ANY(:names)")
+    present = set((await session.scalars(query, {"names": list(wanted)})).all())
+    if present >= wanted.keys():
+        return []
+    await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PARTITIONS_LOCK})
+    created = []
+    for name, day in sorted(wanted.items()):
+        if name in present:
+            continue
+        start, end = day.isoformat(), (day + dt.timedelta(days=1)).isoformat()
+        await session.execute(
+            text(
+                f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF position_fixes "
+                f"FOR VALUES FROM ('{start} 00:00+00') TO ('{end} 00:00+00')"
+            )
+        )
+        created.append(name)
+    return created
+
+
+def _row(fix: Fix, received_at: dt.datetime) -> tuple[object, ...]:
+    return (
+        fix.plate, fix.color.value, fix.observed_at, fix.latitude, fix.longitude, fix.speed_kmh,
+        fix.direction, fix.altitude_m, fix.alarm_flags, received_at,
+    )  # fmt: skip
+
+
+async def store(session: AsyncSession, fixes: Sequence[Fix], received_at: dt.datetime) -> int:
+    """Store fixes (one per vehicle and instant) and keep the latest positions current.
+
+    Returns how many were new; the rest were stored already.
+    """
+    if not fixes:
+        return 0
+    if session.get_bind().dialect.name == "postgresql":
+        return await _store_postgres(session, fixes, received_at)
+    return await _store_sqlite(session, fixes, received_at)
+
+
+async def _store_postgres(
+    session: AsyncSession, fixes: Sequence[Fix], received_at: dt.datetime
+) -> int:
+    columns = ", ".join(COLUMNS)
+    await session.execute(
+        text(
+            "CREATE TEMP TABLE IF NOT EXISTS position_staging (plate text, plate_color text, "
+            "observed_at timestamptz, latitude float8, longitude float8, speed_kmh float8, "
+            "direction int, altitude_m int, alarm_flags bigint, received_at timestamptz) "
+            "ON COMMIT DELETE ROWS"
+        )
+    )
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
+        "position_staging", records=[_row(fix, received_at) for fix in fixes], columns=COLUMNS
+    )
+    new = await session.scalar(
+        text(
+            f"WITH new AS (INSERT INTO position_fixes ({columns}) "
+            f"SELECT {columns} FROM position_staging ON CONFLICT DO NOTHING RETURNING 1) "
+            "SELECT count(*) FROM new"
+        )
+    )
+    updates = ", ".join(f"{column} = excluded.{column}" for column in _LOCATION)
+    await session.execute(
+        text(
+            f"INSERT INTO position_latest ({columns}) "
+            f"SELECT DISTINCT ON (plate, plate_color) {columns} FROM position_staging "
+            "ORDER BY plate, plate_color, observed_at DESC "
+            f"ON CONFLICT (plate, plate_color) DO UPDATE SET {updates} "
+            "WHERE position_latest.observed_at < excluded.observed_at"
+        )
+    )
+    await session.execute(text("TRUNCATE position_staging"))
+    return int(new or 0)
+
+
+async def _store_sqlite(
+    session: AsyncSession, fixes: Sequence[Fix], received_at: dt.datetime
+) -> int:
+    rows = [dict(zip(COLUMNS, _row(fix, received_at), strict=True)) for fix in fixes]
+    before = await session.scalar(text("SELECT total_changes()"))
+    for start in range(0, len(rows), _SQLITE_ROWS):
+        await session.execute(
+            sqlite.insert(PositionFix).values(rows[start : start + _SQLITE_ROWS])
+            .on_conflict_do_nothing()
+        )  # fmt: skip
+    after = await session.scalar(text("SELECT total_changes()"))
+    latest: dict[tuple[str, str], dict[str, object]] = {}
+    for row in rows:
+        key = (str(row["plate"]), str(row["plate_color"]))
+        if key not in latest or row["observed_at"] > latest[key]["observed_at"]:  # type: ignore[operator]
+            latest[key] = row
+    values = list(latest.values())
+    for start in range(0, len(values), _SQLITE_ROWS):
+        statement = sqlite.insert(LatestPosition).values(values[start : start + _SQLITE_ROWS])
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["plate", "plate_color"],
+                set_={column: statement.excluded[column] for column in _LOCATION},
+                where=LatestPosition.observed_at < statement.excluded.observed_at,
+            )
+        )
+    return int((after or 0) - (before or 0))
+
+
+TrackFix = tuple[dt.datetime, float, float]
+"""(time, latitude, longitude) of one stored fix."""
+
+
+async def tracks(
+    session: AsyncSession,
+    vehicles: Iterable[tuple[str, PlateColor]],
+    start: dt.datetime,
+    end: dt.datetime,
+) -> dict[tuple[str, PlateColor], list[TrackFix]]:
+    """The stored fixes of these vehicles from ``start`` to ``end``, in time order."""
+    wanted = set(vehicles)
+    plates = sorted({plate for plate, _ in wanted})
+    found: dict[tuple[str, PlateColor], list[TrackFix]] = {vehicle: [] for vehicle in wanted}
+    for first in range(0, len(plates), _CHUNK):
+        query = (
+            select(
+                PositionFix.plate, PositionFix.plate_color, PositionFix.observed_at,
+                PositionFix.latitude, PositionFix.longitude,
+            )
+            .where(
+                PositionFix.plate.in_(plates[first : first + _CHUNK]),
+                PositionFix.observed_at.between(start, end),
+            )
+            .order_by(PositionFix.observed_at)
+        )  # fmt: skip
+        for plate, color, at, latitude, longitude in (await session.execute(query)).all():
+            if (plate, color) in found:
+                found[(plate, color)].append((at, latitude, longitude))
+    return found
+
+
+def latest_in_region(region: str) -> Select[LatestPosition]:
+    """The latest positions of the vehicles registered in a region (a division code)."""
+    return (
+        select(LatestPosition)
+        .join(
+            Vehicle,
+            (Vehicle.plate == LatestPosition.plate)
+            & (Vehicle.plate_color == LatestPosition.plate_color),
+        )
+        .where(region_condition(Vehicle.region_code, region))
+    )
+
+
+async def latest(session: AsyncSession, region: str) -> list[LatestPosition]:
+    """The latest position of every vehicle of a region that has reported one."""
+    return list((await session.scalars(latest_in_region(region))).all())
+
+
+async def dead_letter(
+    session: AsyncSession,
+    intake: str,
+    source: str,
+    rejected: Sequence[tuple[int, str, str]],
+    received_at: dt.datetime,
+) -> None:
+    """Keep the refused lines (line number, reason, text) of an intake."""
+    if rejected:
+        session.add_all(
+            PositionDeadLetter(
+                intake=intake, source=source, line=line, reason=reason[:500],
+                text=line_text[:600], received_at=received_at,
+            )
+            for line, reason, line_text in rejected
+        )  # fmt: skip
+
+
+async def dead_letters(session: AsyncSession, intake: str) -> list[PositionDeadLetter]:
+    """The refused lines of one intake, by line number."""
+    query = select(PositionDeadLetter).where(PositionDeadLetter.intake == intake)
+    return list((await session.scalars(query.order_by(PositionDeadLetter.line))).all())
+
+
+async def prune(session: AsyncSession, before: dt.date) -> int:
+    """Remove the fixes of the UTC days before ``before``; returns how many days went.
+
+    The lines dead-lettered before then go too.
+
+    On PostgreSQL each such day's partition is dropped whole; on SQLite the rows are deleted.
+    The latest positions stay: a vehicle that stopped reporting is still where it was last seen.
+    """
+    cutoff = dt.datetime.combine(before, dt.time(), tzinfo=dt.UTC)
+    await session.execute(delete(PositionDeadLetter).where(PositionDeadLetter.received_at < cutoff))
+    if session.get_bind().dialect.name == "postgresql":
+        query = text(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "WHERE i.inhparent = 'position_fixes'::regclass"
+        )
+        names = (await session.scalars(query)).all()
+        old = sorted(
+            name for name in names
+            if (match := PARTITION.fullmatch(name))
+            and dt.datetime.strptime(match[1], "%Y%m%d").date() < before
+        )  # fmt: skip
+        for name in old:
+            await session.execute(text(f"DROP TABLE {name}"))
+        return len(old)
+    day = func.date(PositionFix.observed_at)
+    days = await session.scalar(
+        select(func.count(day.distinct())).where(PositionFix.observed_at < cutoff)
+    )
+    await session.execute(delete(PositionFix).where(PositionFix.observed_at < cutoff))
+    return int(days or 0)
