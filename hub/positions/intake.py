@@ -201,6 +201,8 @@ class Intake:
             if vehicle in watched:
                 start, end = spans.get(vehicle, (fix.observed_at, fix.observed_at))
                 spans[vehicle] = (min(start, fix.observed_at), max(end, fix.observed_at))
+        if not spans:  # a watched plate, under another colour: another vehicle
+            return []
         low = min(start for start, _ in spans.values()) - GAP
         high = max(end for _, end in spans.values()) + GAP
         stored = await repository.tracks(session, spans, low, high)
