@@ -26,10 +26,10 @@ from hub.canonical.multimodal import ConsignmentEvent
 from hub.multimodal.models import ConsignmentEventRow, ConsignmentLegRow, ConsignmentRow
 from hub.multimodal.service import FOLLOWED
 from hub.positions.fences import Fence
+from hub.positions.repository import among
 
 GAP = dt.timedelta(minutes=30)
 """Fixes further apart than this say nothing of where the vehicle went in between."""
-_CHUNK = 1000  # identifiers per IN (...) list
 
 Vehicle = tuple[str, PlateColor]
 
@@ -41,14 +41,13 @@ def digest(text: str, size: int) -> bytes:
 
 async def watched_vehicles(session: AsyncSession, plates: Iterable[str]) -> set[Vehicle]:
     """The vehicles (plate and colour: a plate alone names none) on a road leg being followed."""
-    wanted = sorted(set(plates))
     found: set[Vehicle] = set()
-    for start in range(0, len(wanted), _CHUNK):
+    for wanted in among(session, ConsignmentLegRow.vehicle_plate, plates):
         query = (
             select(ConsignmentLegRow.vehicle_plate, ConsignmentLegRow.vehicle_plate_color)
             .join(ConsignmentRow, ConsignmentRow.id == ConsignmentLegRow.consignment_id)
             .where(
-                ConsignmentLegRow.vehicle_plate.in_(wanted[start : start + _CHUNK]),
+                wanted,
                 ConsignmentLegRow.mode == TransportMode.ROAD,
                 ConsignmentRow.status.in_(FOLLOWED),
             )
@@ -127,9 +126,8 @@ async def known_crossings(
     end: dt.datetime,
 ) -> list[KnownCrossing]:
     """The gate events of ``agency`` recorded for these vehicles from ``start`` to ``end``."""
-    wanted = sorted({plate for plate, _ in vehicles})
     found: list[KnownCrossing] = []
-    for first in range(0, len(wanted), _CHUNK):
+    for wanted in among(session, ConsignmentEventRow.vehicle_plate, (p for p, _ in vehicles)):
         query = select(
             ConsignmentEventRow.vehicle_plate,
             ConsignmentEventRow.vehicle_plate_color,
@@ -138,7 +136,7 @@ async def known_crossings(
             ConsignmentEventRow.occurred_at,
         ).where(
             ConsignmentEventRow.source == agency,
-            ConsignmentEventRow.vehicle_plate.in_(wanted[first : first + _CHUNK]),
+            wanted,
             ConsignmentEventRow.kind.in_(
                 (ConsignmentEventKind.GATE_IN, ConsignmentEventKind.GATE_OUT)
             ),

@@ -11,6 +11,7 @@ stream again is safe, since nothing is stored twice.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import uuid
 from collections import defaultdict
@@ -94,11 +95,22 @@ class Intake:
         self._fixes: dict[tuple[str, str, dt.datetime], Fix] = {}
         self._rejected: list[tuple[int, str, str]] = []
         self._line = 0
+        self._storing: asyncio.Task[None] | None = None
 
     async def take(self, chunks: AsyncIterable[bytes]) -> Summary:
         """Take every line of a byte stream, then the last batch; returns the summary."""
+        try:
+            await self._take(chunks)
+            await self.flush()
+        finally:
+            await self._stored()
+        return self.summary
+
+    async def _take(self, chunks: AsyncIterable[bytes]) -> None:
         pending, discarding = b"", False
         async for chunk in chunks:
+            if self._storing is not None:
+                await asyncio.sleep(0)  # let the batch being stored go on while this one is read
             pending += chunk
             *lines, pending = pending.split(b"\n")
             for line in lines:
@@ -113,8 +125,6 @@ class Intake:
                 pending = b""
         if pending and not discarding:
             await self.line(pending)
-        await self.flush()
-        return self.summary
 
     async def line(self, raw: bytes) -> None:
         """Take one line (without its newline)."""
@@ -162,11 +172,25 @@ class Intake:
         self._rejected.append((self._line, reason, text))
 
     async def flush(self) -> None:
-        """Store the lines taken so far in one transaction."""
+        """Store the lines taken so far in one transaction, once the batch before is stored.
+
+        One batch is stored while the next is read: the database works while Python parses.
+        Never two at once, so a batch's tracks include every fix of the batches before it.
+        """
         fixes, self._fixes = list(self._fixes.values()), {}
         rejected, self._rejected = self._rejected, []
         if not fixes and not rejected:
             return
+        await self._stored()
+        self._storing = asyncio.create_task(self._store(fixes, rejected))
+
+    async def _stored(self) -> None:
+        """Wait for the batch being stored (raising what it raised)."""
+        if self._storing is not None:
+            storing, self._storing = self._storing, None
+            await storing
+
+    async def _store(self, fixes: list[Fix], rejected: list[tuple[int, str, str]]) -> None:
         received_at = self.clock()
         if fixes:
             async with self.sessions() as session, session.begin():

@@ -23,7 +23,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,7 +35,8 @@ FIELDS = ("plate", "color", "time", "lon", "lat", "speed", "direction", "altitud
 REQUIRED = FIELDS[:7]
 MAX_LINE = 4096
 """Bytes in one line at most: a location record is under 200."""
-_COLORS = ", ".join(color.value for color in PlateColor)
+_BY_CODE = {color.value: color for color in PlateColor}
+_COLORS = ", ".join(_BY_CODE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,33 +67,39 @@ class BadLine(ValueError):
     """A line that breaks a rule; the message names the field and the rule."""
 
 
-def _number(values: Mapping[str, object], name: str, low: float, high: float) -> float:
-    value = values.get(name)
-    if value is None or value == "":
-        if name in REQUIRED:
+def _number(value: object, name: str, low: float, high: float, default: float | None) -> float:
+    """A number in ``[low, high]`` from JSON (a number or a numeric string) or CSV (a string)."""
+    kind = type(value)  # exact types: a JSON true is not the number 1
+    if kind is int:
+        if not low <= value <= high:  # type: ignore[operator]
+            raise BadLine(f"{name}: {value!r} is outside {low:g} to {high:g}")
+        return float(value)  # type: ignore[arg-type]
+    if kind is float or (kind is str and value):
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except ValueError:
+            raise BadLine(f"{name}: {value!r} is not a number") from None
+    elif value is None or value == "":
+        if default is None:
             raise BadLine(f"{name}: missing")
-        return 0.0
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return float(default)
+    else:
         raise BadLine(f"{name}: {value!r} is not a number")
-    try:
-        number = float(value)
-    except ValueError:
-        raise BadLine(f"{name}: {value!r} is not a number") from None
-    if not math.isfinite(number) or not low <= number <= high:
+    if not low <= number <= high:  # also false for NaN
         raise BadLine(f"{name}: {value!r} is outside {low:g} to {high:g}")
     return number
 
 
-def _whole(values: Mapping[str, object], name: str, low: int, high: int) -> int:
-    number = _number(values, name, low, high)
+def _whole(value: object, name: str, low: int, high: int, default: int | None) -> int:
+    number = _number(value, name, low, high, default)
     if not number.is_integer():
-        raise BadLine(f"{name}: {values[name]!r} is not a whole number")
+        raise BadLine(f"{name}: {value!r} is not a whole number")
     return int(number)
 
 
-def _time(value: object) -> dt.datetime:
-    if not isinstance(value, str) or not value:
-        raise BadLine(f"time: {value!r} is not an ISO 8601 date-time")
+@lru_cache(maxsize=4096)
+def _time(value: str) -> dt.datetime:
+    # Fixes are to the second: a fleet's fixes share a few time stamps a second.
     try:
         at = dt.datetime.fromisoformat(value)
     except ValueError:
@@ -115,26 +121,27 @@ def _plate(value: str) -> str:
 def fix_from(values: Mapping[str, object]) -> Fix:
     """The fix these named values describe, or ``BadLine`` naming what is wrong."""
     raw_plate = values.get("plate")
-    if not isinstance(raw_plate, str):
+    if type(raw_plate) is not str or not raw_plate:
         raise BadLine(f"plate: {raw_plate!r} is not a plate" if raw_plate else "plate: missing")
     number = _plate(raw_plate)
     code = values.get("color")
-    try:
-        color = PlateColor(str(code))
-    except ValueError:
-        raise BadLine(f"color: {code!r} is not a plate colour code ({_COLORS})") from None
-    if "time" not in values:
-        raise BadLine("time: missing")
+    color = _BY_CODE.get(code if type(code) is str else str(code))
+    if color is None:
+        raise BadLine(f"color: {code!r} is not a plate colour code ({_COLORS})")
+    at = values.get("time")
+    if type(at) is not str or not at:
+        raise BadLine(f"time: {at!r} is not an ISO 8601 date-time" if at else "time: missing")
+    get = values.get
     return Fix(
         plate=number,
         color=color,
-        observed_at=_time(values["time"]),
-        latitude=_number(values, "lat", -90, 90),
-        longitude=_number(values, "lon", -180, 180),
-        speed_kmh=_number(values, "speed", 0, 300),
-        direction=_whole(values, "direction", 0, 359),
-        altitude_m=_whole(values, "altitude", -500, 9000),
-        alarm_flags=_whole(values, "alarm", 0, 2**32 - 1),
+        observed_at=_time(at),
+        latitude=_number(get("lat"), "lat", -90, 90, None),
+        longitude=_number(get("lon"), "lon", -180, 180, None),
+        speed_kmh=_number(get("speed"), "speed", 0, 300, None),
+        direction=_whole(get("direction"), "direction", 0, 359, None),
+        altitude_m=_whole(get("altitude"), "altitude", -500, 9000, 0),
+        alarm_flags=_whole(get("alarm"), "alarm", 0, 2**32 - 1, 0),
     )
 
 

@@ -11,10 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import Select, delete, func, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    String,
+    any_,
+    delete,
+    func,
+    literal,
+    select,
+    text,
+)
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from hub.canonical.codes import PlateColor
 from hub.filters import region_condition
@@ -31,6 +45,20 @@ PARTITION = re.compile(r"position_fixes_p(\d{8})")
 _PARTITIONS_LOCK = 0x706F736974696F6E  # "position": one creator of day partitions at a time
 _CHUNK = 1000  # identifiers per IN (...) list
 _SQLITE_ROWS = 500  # rows per multi-row INSERT: 10 columns each, under SQLite's 32,766 variables
+
+
+def among(
+    session: AsyncSession, column: InstrumentedAttribute[Any], values: Iterable[str]
+) -> list[ColumnElement[bool]]:
+    """Conditions that together find the rows whose ``column`` is one of ``values``.
+
+    PostgreSQL gets one array parameter (``= ANY``): a list of thousands of bound values costs
+    more to compile than to run. SQLite gets lists of ``_CHUNK``, under its variable limit.
+    """
+    wanted = sorted(set(values))
+    if session.get_bind().dialect.name == "postgresql":
+        return [column == any_(literal(wanted, ARRAY(String)))]
+    return [column.in_(wanted[start : start + _CHUNK]) for start in range(0, len(wanted), _CHUNK)]
 
 
 def partition_name(day: dt.date) -> str:
@@ -165,16 +193,15 @@ async def tracks(
 ) -> dict[tuple[str, PlateColor], list[TrackFix]]:
     """The stored fixes of these vehicles from ``start`` to ``end``, in time order."""
     wanted = set(vehicles)
-    plates = sorted({plate for plate, _ in wanted})
     found: dict[tuple[str, PlateColor], list[TrackFix]] = {vehicle: [] for vehicle in wanted}
-    for first in range(0, len(plates), _CHUNK):
+    for plates in among(session, PositionFix.plate, (plate for plate, _ in wanted)):
         query = (
             select(
                 PositionFix.plate, PositionFix.plate_color, PositionFix.observed_at,
                 PositionFix.latitude, PositionFix.longitude,
             )
             .where(
-                PositionFix.plate.in_(plates[first : first + _CHUNK]),
+                plates,
                 PositionFix.observed_at.between(start, end),
             )
             .order_by(PositionFix.observed_at)
@@ -185,10 +212,10 @@ async def tracks(
     return found
 
 
-def latest_in_region(region: str) -> Select[LatestPosition]:
+def latest_in_region(region: str) -> Select[Any]:
     """The latest positions of the vehicles registered in a region (a division code)."""
     return (
-        select(LatestPosition)
+        select(*(getattr(LatestPosition, column) for column in COLUMNS[:-1]))
         .join(
             Vehicle,
             (Vehicle.plate == LatestPosition.plate)
@@ -198,9 +225,13 @@ def latest_in_region(region: str) -> Select[LatestPosition]:
     )
 
 
-async def latest(session: AsyncSession, region: str) -> list[LatestPosition]:
-    """The latest position of every vehicle of a region that has reported one."""
-    return list((await session.scalars(latest_in_region(region))).all())
+async def latest(session: AsyncSession, region: str) -> list[Row[Any]]:
+    """The latest position of every vehicle of a region that has reported one.
+
+    Rows of the columns (plate, plate_color, observed_at, latitude, …, alarm_flags), not ORM
+    objects: a region has tens of thousands of vehicles.
+    """
+    return list((await session.execute(latest_in_region(region))).all())
 
 
 async def dead_letter(
@@ -228,7 +259,7 @@ async def dead_letters(session: AsyncSession, intake: str) -> list[PositionDeadL
 
 
 async def prune(session: AsyncSession, before: dt.date) -> int:
-    """Remove the fixes of the UTC days before ``before``; returns how many days went.
+    """Remove the fixes of the UTC days before ``before``; returns how many days had some.
 
     The lines dead-lettered before then go too.
 
@@ -248,9 +279,11 @@ async def prune(session: AsyncSession, before: dt.date) -> int:
             if (match := PARTITION.fullmatch(name))
             and dt.datetime.strptime(match[1], "%Y%m%d").date() < before
         )  # fmt: skip
+        days = 0
         for name in old:
+            days += bool(await session.scalar(text(f"SELECT EXISTS (SELECT FROM {name})")))
             await session.execute(text(f"DROP TABLE {name}"))
-        return len(old)
+        return days
     day = func.date(PositionFix.observed_at)
     days = await session.scalar(
         select(func.count(day.distinct())).where(PositionFix.observed_at < cutoff)

@@ -63,7 +63,9 @@ async def test_prune_removes_the_days_before_the_cutoff_whole(
     assert await _days(sessions) == [dt.date(2026, 11, 24), dt.date(2026, 11, 25)]
     assert set(latest) == {DAYS[-1]}  # a vehicle's latest position outlives its day
     if settings.database_url.startswith("postgresql"):
-        assert partitions == ["position_fixes_p20261124", "position_fixes_p20261125"]
+        # (Other tests' days may be there too: the test database is shared, days after.)
+        assert min(partitions) == "position_fixes_p20261124"
+        assert "position_fixes_p20261125" in partitions
     # A late fix of a pruned day is taken again (its partition made again).
     late = await _take(sessions, _line("苏A00001", DAYS[0]))
     assert late.accepted == 1
