@@ -279,11 +279,11 @@ async def prune(session: AsyncSession, before: dt.date) -> int:
             if (match := PARTITION.fullmatch(name))
             and dt.datetime.strptime(match[1], "%Y%m%d").date() < before
         )  # fmt: skip
-        days = 0
+        emptied = 0
         for name in old:
-            days += bool(await session.scalar(text(f"SELECT EXISTS (SELECT FROM {name})")))
+            emptied += bool(await session.scalar(text(f"SELECT EXISTS (SELECT FROM {name})")))
             await session.execute(text(f"DROP TABLE {name}"))
-        return days
+        return emptied
     day = func.date(PositionFix.observed_at)
     days = await session.scalar(
         select(func.count(day.distinct())).where(PositionFix.observed_at < cutoff)
