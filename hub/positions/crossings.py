@@ -68,11 +68,21 @@ async def serialise(session: AsyncSession, watched: set[Vehicle]) -> None:
     workers, two streams, a stream and a document) are handled one after the other, and the
     second sees the first's fixes. SQLite writes one transaction at a time anyway.
     """
-    if session.get_bind().dialect.name != "postgresql":
+    if session.get_bind().dialect.name != "postgresql" or not watched:
         return
-    for plate, color in sorted(watched, key=lambda v: (v[0], v[1].value)):  # one order: no deadlock
-        key = int.from_bytes(digest(f"{plate}:{color.value}", 8), "big")
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key - 2**63})
+    keys = sorted(
+        int.from_bytes(digest(f"{plate}:{color.value}", 8), "big") - 2**63
+        for plate, color in watched
+    )
+    # In one statement, in one order (the keys'): no deadlock. A volatile function in the
+    # select list runs after the ORDER BY of its subquery, row by row.
+    await session.execute(
+        text(
+            "SELECT count(pg_advisory_xact_lock(key)) FROM "
+            "(SELECT key FROM unnest(CAST(:keys AS bigint[])) AS key ORDER BY key) AS ordered"
+        ),
+        {"keys": keys},
+    )
 
 
 @dataclass(frozen=True, slots=True)
