@@ -127,7 +127,13 @@ class Intake:
             await self.line(pending)
 
     async def line(self, raw: bytes) -> None:
-        """Take one line (without its newline)."""
+        """Take one line (without its newline); a full batch is handed to storage."""
+        self._take_line(raw)
+        # Refused lines count too: a stream of nothing but bad lines is held in bounds as well.
+        if len(self._fixes) >= self.batch_size or len(self._rejected) >= self.batch_size:
+            await self.flush()
+
+    def _take_line(self, raw: bytes) -> None:
         self._line += 1
         if len(raw) > MAX_LINE:
             self._reject(f"longer than {MAX_LINE} bytes", raw[:600].decode(errors="replace"))
@@ -151,8 +157,6 @@ class Intake:
             self.summary.duplicates += 1
         else:
             self._fixes[key] = fix
-        if len(self._fixes) >= self.batch_size:
-            await self.flush()
 
     def _parse(self, line: str) -> Fix | None:
         if self.form is Format.NDJSON:

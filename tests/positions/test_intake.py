@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from hub.canonical.codes import PlateColor
 from hub.config import Settings
 from hub.db import session_factory
+from hub.positions.intake import Format, Intake
 from hub.positions.models import LatestPosition, PositionDeadLetter, PositionFix
 from tests.conftest import fetch_token, register_client, running
 
@@ -212,3 +213,15 @@ async def test_the_latest_position_is_each_vehicles_newest_fix_whatever_the_orde
             ("苏A00001", (T0 + dt.timedelta(minutes=5)).astimezone(dt.UTC), 32.5, 0),
             ("苏A00002", (T0 + dt.timedelta(minutes=2)).astimezone(dt.UTC), 32.04, 5),
         ]
+
+
+async def test_refused_lines_are_stored_batch_by_batch_too(sessions: Any) -> None:
+    async def body() -> AsyncIterator[bytes]:
+        yield b"not json\n" * 5 + ndjson(fix())
+
+    summary = await Intake(sessions, "test", Format.NDJSON, batch_size=2).take(body())
+
+    assert (summary.accepted, summary.rejected) == (1, 5)
+    async with sessions() as session:
+        lines = (await session.scalars(select(PositionDeadLetter.line))).all()
+    assert sorted(lines) == [1, 2, 3, 4, 5]
