@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from starlette.testclient import TestClient
 
 from hub.app import create_app
-from hub.config import Settings
+from hub.config import Settings, decode_kek
 from hub.db import create_engine
 from hub.migrate import upgrade
 from hub.tables import metadata
@@ -46,6 +46,8 @@ POSTGRES_URLS = (
     ]
 )
 REDIS_URL = os.environ.get("HUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+TEST_KEK = "dGVzdCBrZXktZW5jcnlwdGlvbiBrZXkgMzIgYnl0ZXM="
+"""The key-encryption key of the test hubs (base64 of 32 bytes), as HUB_KEY_ENCRYPTION_KEY."""
 
 
 def unavailable(reason: str) -> None:
@@ -100,6 +102,8 @@ async def _truncate(url: str) -> None:
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
             )
+            # The audit tables refuse TRUNCATE by trigger; replica mode fires no triggers.
+            await connection.execute(text("SET LOCAL session_replication_role = replica"))
             await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     finally:
         await engine.dispose()
@@ -142,12 +146,16 @@ def settings(
     if request.param == "sqlite":
         shutil.copy(sqlite_template, tmp_path / "hub.sqlite3")
         yield Settings(
-            database_url=f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}", data_dir=tmp_path
+            database_url=f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}",
+            data_dir=tmp_path,
+            key_encryption_key=decode_kek(TEST_KEK, "TEST_KEK"),
         )
         return
     url: str = request.getfixturevalue("postgres_template")
     try:
-        yield Settings(database_url=url, data_dir=tmp_path)
+        yield Settings(
+            database_url=url, data_dir=tmp_path, key_encryption_key=decode_kek(TEST_KEK, "TEST_KEK")
+        )
     finally:
         asyncio.run(_truncate(url))
 
