@@ -10,8 +10,11 @@ alone.
 from __future__ import annotations
 
 import asyncio
+import base64
 import os
 import shutil
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -30,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from starlette.testclient import TestClient
 
 from hub.app import create_app
-from hub.config import Settings, decode_kek
+from hub.config import KEK_FILE_VARIABLE, KEK_VARIABLE, Settings, decode_kek
 from hub.db import create_engine
 from hub.migrate import upgrade
 from hub.tables import metadata
@@ -320,3 +323,23 @@ async def sessions(settings: Settings) -> AsyncIterator[Any]:
         yield session_factory(engine)
     finally:
         await engine.dispose()
+
+
+def hub_command(settings: Settings, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run ``hub ARGS`` in a process of its own on these settings' database, data dir and KEK."""
+    environ = {
+        "PATH": "/usr/bin:/bin",
+        "HUB_DATABASE_URL": settings.database_url,
+        "HUB_DATA_DIR": str(settings.data_dir),
+        **env,
+    }
+    if settings.key_encryption_key is not None and KEK_FILE_VARIABLE not in env:
+        environ.setdefault(KEK_VARIABLE, base64.b64encode(settings.key_encryption_key).decode())
+    return subprocess.run(
+        [sys.executable, "-m", "hub", *args],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
