@@ -25,6 +25,7 @@ from hub.db import create_engine
 from hub.errors import ConfigError
 from hub.migrate import alembic_config, upgrade
 from hub.sealing import GENERATED_NAME, SealError, key_encryption_key, new_secret
+from tests.audit.test_verify_cli import append_requests
 from tests.clock import ManualClock
 from tests.conftest import fetch_token, hub_command, register_client, running
 
@@ -46,9 +47,18 @@ def kid_of(token: str, published: dict[str, Any]) -> str:
     return str(jwt.decode(token, KeySet.import_key_set(published)).header["kid"])
 
 
+@pytest.fixture
+def shared(settings: Settings, cache_settings: Settings) -> Settings:
+    """A database backend together with a cache backend (in-process or Redis)."""
+    return replace(
+        settings, redis_url=cache_settings.redis_url, cache_prefix=cache_settings.cache_prefix
+    )
+
+
 async def test_a_rotation_by_the_cli_reaches_another_worker_without_a_restart(
-    settings: Settings,
+    shared: Settings,
 ) -> None:
+    settings = shared
     # Two workers on one database, each with its own clock that moves only when told.
     first_clock, second_clock = ManualClock(), ManualClock()
     async with (
@@ -196,10 +206,11 @@ def test_a_key_file_is_read_and_a_bad_one_named(tmp_path: Path) -> None:
 
 
 async def test_rewrap_moves_the_keys_to_a_new_key_encryption_key(
-    settings: Settings, tmp_path: Path
+    settings: Settings, sessions: Any, tmp_path: Path
 ) -> None:
     async with running(settings) as http:
         [kid] = await kids(http)
+        await append_requests(sessions, 2)  # checkpointed as the hub stops
     old_file = tmp_path / "old-kek"
     old_file.write_text(base64.b64encode(settings.key_encryption_key or b"").decode())
     new = new_secret()
@@ -210,6 +221,7 @@ async def test_rewrap_moves_the_keys_to_a_new_key_encryption_key(
     again = hub_command(
         settings, "keys", "rewrap", "--old-key-file", str(old_file), HUB_KEY_ENCRYPTION_KEY=new
     )
+    verified = hub_command(settings, "audit", "verify", HUB_KEY_ENCRYPTION_KEY=new)
     moved = replace(settings, key_encryption_key=decode_kek(new, KEK_VARIABLE))
     async with running(moved) as http:
         after = await kids(http)
@@ -220,6 +232,8 @@ async def test_rewrap_moves_the_keys_to_a_new_key_encryption_key(
     assert rewrapped.returncode == 0, rewrapped.stderr
     assert rewrapped.stdout.startswith("hub: 1 signing key(s) re-encrypted under key-encryption")
     assert again.stdout.startswith("hub: 0 signing key(s) re-encrypted"), again.stderr
+    assert "     1 audit checkpoint(s) re-signed" in rewrapped.stdout
+    assert verified.returncode == 0, verified.stderr  # the checkpoints hold under the new KEK
     assert after == [kid]  # the same key signs: nothing had to be rotated
 
 
