@@ -297,6 +297,19 @@ def _audit_checkpoint(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+async def _open_signing_keys(settings: Settings) -> None:
+    from hub.auth.keys import KeyStore
+    from hub.db import create_engine, session_factory
+    from hub.sealing import key_encryption_key
+
+    kek = key_encryption_key(settings)
+    engine = create_engine(settings)
+    try:
+        await KeyStore(session_factory(engine), settings.token_ttl, kek).ensure_active()
+    finally:
+        await engine.dispose()
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -308,6 +321,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise HubError("--workers must be at least 1")
     asyncio.run(ensure_ready(settings))
+    # A missing or wrong key-encryption key is one line here, not a traceback in each worker.
+    asyncio.run(_open_signing_keys(settings))
     where = f"http://{settings.host}:{settings.port}/graphql"
     print(f"hub: serving GraphQL at {where} (open it in a browser for GraphiQL)", flush=True)
     # Each worker builds its app, and sets up its logging, from the environment.

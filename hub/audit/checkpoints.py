@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.audit.log import HEAD_ID
 from hub.audit.models import AuditHead
+from hub.errors import HubError
 from hub.sealing import KeyEncryptionKey
 
 log = logging.getLogger("hub.audit")
@@ -128,7 +129,7 @@ class Checkpoints:
             elif self._parse(line)[0] is not None:
                 kept.append(line + "\n")
             else:
-                raise ValueError(f"checkpoint {self.path}: {problem}; not re-signing it")
+                raise HubError(f"checkpoint {self.path}: {problem}; not re-signing it")
         draft = self.path.with_name(self.path.name + ".rewrap")
         draft.write_text("".join(kept), encoding="utf-8")
         draft.chmod(0o600)

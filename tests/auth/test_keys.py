@@ -157,6 +157,27 @@ async def test_a_wrong_key_encryption_key_is_a_clear_startup_error(settings: Set
     assert key_encryption_key(settings).fingerprint in message
 
 
+async def test_hub_serve_names_a_wrong_or_missing_key_encryption_key(settings: Settings) -> None:
+    async with running(settings):
+        pass  # the hub made its signing key under the configured KEK
+
+    wrong = hub_command(settings, "serve", "--port", "1", HUB_KEY_ENCRYPTION_KEY=new_secret())
+    missing = hub_command(settings, "serve", "--port", "1", HUB_KEY_ENCRYPTION_KEY="")
+
+    # The error is the last line of stderr: migration logging may come before it.
+    wrong_error = wrong.stderr.splitlines()[-1]
+    missing_error = missing.stderr.splitlines()[-1]
+    assert wrong.returncode == missing.returncode == 2
+    assert wrong_error.startswith("hub: error: signing key hub-"), wrong.stderr
+    assert "but HUB_KEY_ENCRYPTION_KEY holds key" in wrong_error
+    if settings.is_sqlite:  # the generated key file is another KEK than the one in use
+        assert "but the generated key file (set HUB_KEY_ENCRYPTION_KEY" in missing_error
+    else:
+        assert missing_error.startswith(
+            "hub: error: HUB_KEY_ENCRYPTION_KEY (or HUB_KEY_ENCRYPTION_KEY_FILE) is required"
+        ), missing.stderr
+
+
 async def test_postgresql_without_a_key_encryption_key_does_not_start(settings: Settings) -> None:
     if settings.is_sqlite:
         pytest.skip("the embedded SQLite default generates its KEK (see the next test)")
