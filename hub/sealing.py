@@ -1,8 +1,10 @@
 """The key-encryption key (KEK): secrets the hub stores are sealed with it (AES-256-GCM).
 
-The token signing keys are stored sealed, and the audit log's checkpoints are signed with a
-key derived from it, so someone who can read or write the database but not the KEK can neither
-forge tokens nor hide a cut audit log. The KEK comes from ``HUB_KEY_ENCRYPTION_KEY`` (base64 of
+The token signing keys are stored sealed, so a copy of the database (a dump, a backup) without
+the KEK signs no token; the audit log's checkpoints are signed with a key derived from it, so
+someone who can write the database but not the KEK cannot hide a cut audit log. (Write access
+to ``signing_keys`` could still add a public key the hub verifies with: that table's rows are
+not authenticated.) The KEK comes from ``HUB_KEY_ENCRYPTION_KEY`` (base64 of
 32 bytes) or the file ``HUB_KEY_ENCRYPTION_KEY_FILE`` names; on the embedded SQLite default,
 when neither is set, the hub generates one into ``<data dir>/key-encryption-key`` (mode 0600).
 PostgreSQL deployments must set one: the database is then shared, the data dir is not.
