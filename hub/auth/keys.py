@@ -11,6 +11,7 @@ a restart.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import secrets
@@ -158,8 +159,13 @@ class KeyStore:
             ).all()
         active = [row for row in rows if row.retired_at is None]
         # The newest active key signs; two actives only happen when processes raced at start.
-        self._signing = KeySet([self._private_key(active[0])]) if active else None
-        self._active_kid = active[0].kid if active else None
+        newest = active[0] if active else None
+        if newest is None:
+            self._signing = None
+        elif newest.kid != self._active_kid or self._signing is None:
+            # Loading an RSA private key checks it: a few hundred ms, kept off the event loop.
+            self._signing = KeySet([await asyncio.to_thread(self._private_key, newest)])
+        self._active_kid = newest.kid if newest else None
         self._public = KeySet([RSAKey.import_key(row.public_jwk) for row in rows])
         retired = [self.published_until(row.retired_at) for row in rows if row.retired_at]
         self._republish_at = min(retired, default=None)
