@@ -133,7 +133,7 @@ class KeyStore:
         self._public: KeySet = KeySet([])
         self._active_kid: str | None = None
         self._checked_at = -float("inf")
-        self._republish_at: dt.datetime | None = None
+        self._next_drop_at: dt.datetime | None = None
 
     async def ensure_active(self) -> None:
         """Create the first signing key if the hub has none, then load the keys."""
@@ -168,7 +168,7 @@ class KeyStore:
         self._active_kid = newest.kid if newest else None
         self._public = KeySet([RSAKey.import_key(row.public_jwk) for row in rows])
         retired = [self.published_until(row.retired_at) for row in rows if row.retired_at]
-        self._republish_at = min(retired, default=None)
+        self._next_drop_at = min(retired, default=None)
         self._checked_at = self._clock()
 
     def _private_key(self, row: SigningKey) -> RSAKey:
@@ -179,7 +179,7 @@ class KeyStore:
 
     async def current(self) -> None:
         """Pick up a rotation (checked at most every ``CHECK_SECONDS``) or an expired key."""
-        if self._republish_at is not None and self._now() >= self._republish_at:
+        if self._next_drop_at is not None and self._now() >= self._next_drop_at:
             await self.refresh()
         elif self._clock() - self._checked_at >= CHECK_SECONDS:
             await self.check()
