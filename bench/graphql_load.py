@@ -31,6 +31,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 ROOT = Path(__file__).resolve().parents[1]
 OPERATIONS = ROOT / "graphql" / "operations"
 DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/hub_bench"
+BENCH_KEK = "YmVuY2htYXJrIGtleS1lbmNyeXB0aW9uIGtleSAzMmI="
+"""The key-encryption key of the benchmark database (which holds demo data only)."""
 PORT = 8765
 
 
@@ -148,6 +150,8 @@ def main() -> None:
     # the token is real, so verifying it is part of every request's cost.
     env = {**os.environ, "HUB_DATABASE_URL": url, "HUB_PORT": str(PORT), "HUB_RATE_LIMITS": "false"}
     env.pop("HUB_REDIS_URL", None)
+    if "HUB_KEY_ENCRYPTION_KEY" not in env and "HUB_KEY_ENCRYPTION_KEY_FILE" not in env:
+        env["HUB_KEY_ENCRYPTION_KEY"] = BENCH_KEK  # PostgreSQL needs one; the same every run
     asyncio.run(ensure_database(url))
     hub("migrate", env=env)
     hub("demo", "--scale", str(args.scale), "--if-empty", env=env)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from time import monotonic
 from typing import Any
 
 from cross_web import HTTPException
@@ -26,6 +27,7 @@ from hub.api.context import Context
 from hub.api.documents import TrustedDocuments, document_hash
 from hub.api.http import limit_body, parse_json, request_error
 from hub.api.schema import build_schema
+from hub.audit.checkpoints import Checkpointer, Checkpoints
 from hub.auth.gate import BadRequest, Gate, unauthorized
 from hub.auth.keys import KeyStore
 from hub.auth.principal import ANONYMOUS, PURPOSE_HEADER, Principal
@@ -47,6 +49,7 @@ from hub.queue import create_queue
 from hub.ratelimit import Clock, Quota, RateLimiter, create_rate_limiter
 from hub.request_log import RequestLog, count_statements, note_document
 from hub.scrape import metrics_endpoint
+from hub.sealing import key_encryption_key
 
 
 class HubGraphQL(GraphQL[Context, None]):
@@ -196,7 +199,7 @@ def create_app(
     """The hub's web application; nothing connects until its lifespan starts.
 
     ``adapters`` replaces the installed adapters (found through entry points) and ``clock``
-    the rate limiter's clock — for tests.
+    the clock of the rate limiter and of the checks for a rotated signing key — for tests.
     """
     state: dict[str, Any] = {}
 
@@ -209,12 +212,14 @@ def create_app(
         pubsub = create_pubsub(settings)
         stop = asyncio.Event()
         worker: asyncio.Task[int] | None = None
+        checkpointing: asyncio.Task[None] | None = None
         try:
             count_statements(engine)
             await check_connection(engine)
             await cache.ping()
             sessions = session_factory(engine)
-            keys = KeyStore(sessions, settings.token_ttl)
+            kek = key_encryption_key(settings)
+            keys = KeyStore(sessions, settings.token_ttl, kek, clock=clock or monotonic)
             await keys.ensure_active()
             revocations = Revocations(cache)
             state.update(
@@ -238,6 +243,10 @@ def create_app(
             )
             if settings.exchange_worker:
                 worker = asyncio.create_task(work(state["exchange"], queue, stop))
+            checkpointer = Checkpointer(sessions, Checkpoints(settings.audit_checkpoints, kek))
+            checkpointing = asyncio.create_task(
+                checkpointer.run(stop, settings.audit_checkpoint_seconds)
+            )
             app.state.engine = engine
             app.state.cache = cache
             app.state.keys = keys
@@ -247,6 +256,8 @@ def create_app(
             stop.set()
             if worker is not None:
                 await worker
+            if checkpointing is not None:
+                await checkpointing
             await queue.close()
             await pubsub.close()
             await limiter.close()

@@ -89,11 +89,26 @@ def _parser() -> argparse.ArgumentParser:
     keys_commands = keys.add_subparsers(required=True, metavar="ACTION")
     rotate = keys_commands.add_parser("rotate", help="sign new tokens with a new key")
     rotate.set_defaults(run=_keys_rotate)
+    new_kek = keys_commands.add_parser(
+        "new-kek", help="print a new key-encryption key for HUB_KEY_ENCRYPTION_KEY(_FILE)"
+    )
+    new_kek.set_defaults(run=_keys_new_kek)
+    rewrap = keys_commands.add_parser(
+        "rewrap", help="re-encrypt the stored keys under the configured key-encryption key"
+    )
+    rewrap.add_argument(
+        "--old-key-file", type=Path, required=True, help="file holding the previous KEK (base64)"
+    )
+    rewrap.set_defaults(run=_keys_rewrap)
 
     audit = commands.add_parser("audit", help="the audit log of personal-data access")
     audit_commands = audit.add_subparsers(required=True, metavar="ACTION")
     verify = audit_commands.add_parser("verify", help="check the hash chain, naming bad entries")
     verify.set_defaults(run=_audit_verify)
+    checkpoint = audit_commands.add_parser(
+        "checkpoint", help="write a signed checkpoint of the chain's head now"
+    )
+    checkpoint.set_defaults(run=_audit_checkpoint)
 
     standards = commands.add_parser("standards", help="the published standards")
     standards_commands = standards.add_subparsers(required=True, metavar="ACTION")
@@ -216,11 +231,36 @@ def _clients_rotate_secret(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _keys_rotate(settings: Settings, _args: argparse.Namespace) -> int:
-    from hub.auth.keys import rotate
+    from hub.auth.keys import CHECK_SECONDS, rotate
+    from hub.sealing import key_encryption_key
 
-    kid = asyncio.run(_in_transaction(settings, rotate))
-    print(f"hub: new tokens are signed with key {kid}; older keys stay published until")
-    print(f"     their tokens expire ({settings.token_ttl} s)")
+    kek = key_encryption_key(settings)
+    kid = asyncio.run(_in_transaction(settings, lambda session: rotate(session, kek)))
+    print(f"hub: new tokens are signed with key {kid} (every worker within {CHECK_SECONDS:g} s);")
+    print(f"     older keys stay published until their tokens expire ({settings.token_ttl} s)")
+    return 0
+
+
+def _keys_new_kek(_settings: Settings, _args: argparse.Namespace) -> int:
+    from hub.sealing import new_secret
+
+    print(new_secret())
+    return 0
+
+
+def _keys_rewrap(settings: Settings, args: argparse.Namespace) -> int:
+    from hub.audit.checkpoints import Checkpoints
+    from hub.auth.keys import rewrap
+    from hub.sealing import key_encryption_key, read_key_file
+
+    new = key_encryption_key(settings)
+    old = read_key_file(args.old_key_file, "--old-key-file")
+    if old.fingerprint == new.fingerprint:
+        raise HubError("--old-key-file holds the configured key-encryption key: nothing to do")
+    moved = asyncio.run(_in_transaction(settings, lambda session: rewrap(session, old, new)))
+    resigned = Checkpoints(settings.audit_checkpoints, new).resign(old)
+    print(f"hub: {moved} signing key(s) re-encrypted under key-encryption key {new.fingerprint};")
+    print(f"     {resigned} audit checkpoint(s) re-signed; restart the workers with this KEK")
     return 0
 
 
@@ -236,6 +276,42 @@ def _audit_verify(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit_checkpoint(settings: Settings, _args: argparse.Namespace) -> int:
+    from hub.audit.checkpoints import Checkpointer, Checkpoints
+    from hub.db import check_connection, create_engine, session_factory
+    from hub.sealing import key_encryption_key
+
+    checkpoints = Checkpoints(settings.audit_checkpoints, key_encryption_key(settings))
+
+    async def run() -> Any:
+        engine = create_engine(settings)
+        try:
+            await check_connection(engine)
+            return await Checkpointer(session_factory(engine), checkpoints).write_if_moved()
+        finally:
+            await engine.dispose()
+
+    written = asyncio.run(run())
+    if written is None:
+        print("hub: the audit log is empty: nothing to checkpoint")
+    else:
+        print(f"hub: checkpoint of entry {written.seq} written to {checkpoints.path}")
+    return 0
+
+
+async def _open_signing_keys(settings: Settings) -> None:
+    from hub.auth.keys import KeyStore
+    from hub.db import create_engine, session_factory
+    from hub.sealing import key_encryption_key
+
+    kek = key_encryption_key(settings)
+    engine = create_engine(settings)
+    try:
+        await KeyStore(session_factory(engine), settings.token_ttl, kek).ensure_active()
+    finally:
+        await engine.dispose()
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -247,6 +323,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise HubError("--workers must be at least 1")
     asyncio.run(ensure_ready(settings))
+    # A missing or wrong key-encryption key is one line here, not a traceback in each worker.
+    asyncio.run(_open_signing_keys(settings))
     where = f"http://{settings.host}:{settings.port}/graphql"
     print(f"hub: serving GraphQL at {where} (open it in a browser for GraphiQL)", flush=True)
     # Each worker builds its app, and sets up its logging, from the environment.

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
@@ -24,6 +26,8 @@ _DRIVERS = {
 
 LOG_FORMATS = ("auto", "json", "text")
 LOG_LEVELS = ("debug", "info", "warning", "error")
+KEK_VARIABLE = "HUB_KEY_ENCRYPTION_KEY"
+KEK_FILE_VARIABLE = "HUB_KEY_ENCRYPTION_KEY_FILE"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +57,18 @@ class Settings:
     """``json`` lines, ``text`` for people, or ``auto``: text on a terminal, JSON otherwise."""
     log_level: str = "info"
     exchange_max_attempts: int = 5
+    key_encryption_key: bytes | None = field(default=None, repr=False)
+    """The KEK the signing keys are sealed with (see :mod:`hub.sealing`), if given inline."""
+    key_encryption_key_file: Path | None = None
+    """A file holding the KEK instead (base64), e.g. a mounted secret."""
+    audit_checkpoint_path: Path | None = None
+    """Where the audit chain's signed checkpoints go; default ``<data dir>/audit-checkpoints``."""
+    audit_checkpoint_seconds: int = 10
+
+    @property
+    def audit_checkpoints(self) -> Path:
+        """The checkpoint file of the audit chain (outside the database, on purpose)."""
+        return self.audit_checkpoint_path or self.data_dir / "audit-checkpoints.jsonl"
 
     @property
     def issuer(self) -> str:
@@ -85,6 +101,11 @@ class Settings:
             raise ConfigError(
                 f"HUB_REDIS_URL: {redis_url!r} is not a Redis URL (redis://host:port/db)"
             )
+        kek_raw = env.get(KEK_VARIABLE, "").strip()
+        kek_file = env.get(KEK_FILE_VARIABLE, "").strip()
+        if kek_raw and kek_file:
+            raise ConfigError(f"{KEK_VARIABLE} and {KEK_FILE_VARIABLE}: set one, not both")
+        checkpoints = env.get("HUB_AUDIT_CHECKPOINT_PATH", "").strip()
         return cls(
             database_url=database_url,
             redis_url=redis_url,
@@ -108,7 +129,25 @@ class Settings:
             log_format=_choice(env, "HUB_LOG_FORMAT", "auto", LOG_FORMATS),
             log_level=_choice(env, "HUB_LOG_LEVEL", "info", LOG_LEVELS),
             exchange_max_attempts=_int(env, "HUB_EXCHANGE_MAX_ATTEMPTS", 5, 1, 100),
+            key_encryption_key=decode_kek(kek_raw, KEK_VARIABLE) if kek_raw else None,
+            key_encryption_key_file=Path(kek_file) if kek_file else None,
+            audit_checkpoint_path=Path(checkpoints) if checkpoints else None,
+            audit_checkpoint_seconds=_int(env, "HUB_AUDIT_CHECKPOINT_SECONDS", 10, 1, 3600),
         )
+
+
+def decode_kek(raw: str, variable: str) -> bytes:
+    """A key-encryption key: base64 (standard or URL-safe) of exactly 32 random bytes."""
+    text = raw.strip()
+    try:
+        key = base64.b64decode(text.replace("-", "+").replace("_", "/"), validate=True)
+    except (binascii.Error, ValueError):
+        raise ConfigError(f"{variable}: not base64 (make a key with `hub keys new-kek`)") from None
+    if len(key) != 32:
+        raise ConfigError(
+            f"{variable}: a key of {len(key)} bytes; AES-256 needs 32 (`hub keys new-kek`)"
+        )
+    return key
 
 
 def database_url_from(raw: str, variable: str) -> str:

@@ -10,8 +10,11 @@ alone.
 from __future__ import annotations
 
 import asyncio
+import base64
 import os
 import shutil
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -30,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from starlette.testclient import TestClient
 
 from hub.app import create_app
-from hub.config import Settings
+from hub.config import KEK_FILE_VARIABLE, KEK_VARIABLE, Settings, decode_kek
 from hub.db import create_engine
 from hub.migrate import upgrade
 from hub.tables import metadata
@@ -46,6 +49,8 @@ POSTGRES_URLS = (
     ]
 )
 REDIS_URL = os.environ.get("HUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+TEST_KEK = "dGVzdCBrZXktZW5jcnlwdGlvbiBrZXkgMzIgYnl0ZXM="
+"""The key-encryption key of the test hubs (base64 of 32 bytes), as HUB_KEY_ENCRYPTION_KEY."""
 
 
 def unavailable(reason: str) -> None:
@@ -100,6 +105,8 @@ async def _truncate(url: str) -> None:
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
             )
+            # The audit tables refuse TRUNCATE by trigger; replica mode fires no triggers.
+            await connection.execute(text("SET LOCAL session_replication_role = replica"))
             await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     finally:
         await engine.dispose()
@@ -142,12 +149,16 @@ def settings(
     if request.param == "sqlite":
         shutil.copy(sqlite_template, tmp_path / "hub.sqlite3")
         yield Settings(
-            database_url=f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}", data_dir=tmp_path
+            database_url=f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}",
+            data_dir=tmp_path,
+            key_encryption_key=decode_kek(TEST_KEK, "TEST_KEK"),
         )
         return
     url: str = request.getfixturevalue("postgres_template")
     try:
-        yield Settings(database_url=url, data_dir=tmp_path)
+        yield Settings(
+            database_url=url, data_dir=tmp_path, key_encryption_key=decode_kek(TEST_KEK, "TEST_KEK")
+        )
     finally:
         asyncio.run(_truncate(url))
 
@@ -312,3 +323,23 @@ async def sessions(settings: Settings) -> AsyncIterator[Any]:
         yield session_factory(engine)
     finally:
         await engine.dispose()
+
+
+def hub_command(settings: Settings, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run ``hub ARGS`` in a process of its own on these settings' database, data dir and KEK."""
+    environ = {
+        "PATH": "/usr/bin:/bin",
+        "HUB_DATABASE_URL": settings.database_url,
+        "HUB_DATA_DIR": str(settings.data_dir),
+        **env,
+    }
+    if settings.key_encryption_key is not None and KEK_FILE_VARIABLE not in env:
+        environ.setdefault(KEK_VARIABLE, base64.b64encode(settings.key_encryption_key).decode())
+    return subprocess.run(
+        [sys.executable, "-m", "hub", *args],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )

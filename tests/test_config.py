@@ -52,6 +52,13 @@ def test_database_urls_are_mapped_to_async_drivers(given: str, expected: str) ->
         ({"HUB_EXCHANGE_MAX_ATTEMPTS": "0"}, "HUB_EXCHANGE_MAX_ATTEMPTS: 0 is outside 1..100"),
         ({"HUB_MAX_REQUEST_BYTES": "10"}, "HUB_MAX_REQUEST_BYTES: 10 is outside 1024..104857600"),
         ({"HUB_MAX_QUERY_BYTES": "big"}, "HUB_MAX_QUERY_BYTES: 'big' is not a whole number"),
+        ({"HUB_KEY_ENCRYPTION_KEY": "not base64!"}, "HUB_KEY_ENCRYPTION_KEY: not base64"),
+        ({"HUB_KEY_ENCRYPTION_KEY": "c2hvcnQ="}, "HUB_KEY_ENCRYPTION_KEY: a key of 5 bytes"),
+        (
+            {"HUB_KEY_ENCRYPTION_KEY": "x", "HUB_KEY_ENCRYPTION_KEY_FILE": "/k"},
+            "HUB_KEY_ENCRYPTION_KEY and HUB_KEY_ENCRYPTION_KEY_FILE: set one, not both",
+        ),
+        ({"HUB_AUDIT_CHECKPOINT_SECONDS": "0"}, "HUB_AUDIT_CHECKPOINT_SECONDS: 0 is outside"),
     ],
 )
 def test_bad_settings_name_the_variable(environ: dict[str, str], message: str) -> None:
@@ -81,3 +88,20 @@ def test_request_and_document_sizes_are_settings() -> None:
         1_048_576,
         32_768,
     )
+
+
+def test_the_key_encryption_key_is_read_but_never_shown() -> None:
+    secret = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+    settings = Settings.from_env({"HUB_KEY_ENCRYPTION_KEY": secret})
+
+    assert settings.key_encryption_key == bytes(range(32))
+    assert secret not in repr(settings)
+    assert "key_encryption_key=" not in repr(settings)
+
+
+def test_audit_checkpoints_go_to_the_data_dir_unless_set() -> None:
+    default = Settings.from_env({"HUB_DATA_DIR": "/srv/hub"})
+    moved = Settings.from_env({"HUB_AUDIT_CHECKPOINT_PATH": "/mnt/worm/hub.jsonl"})
+
+    assert default.audit_checkpoints == Path("/srv/hub/audit-checkpoints.jsonl")
+    assert moved.audit_checkpoints == Path("/mnt/worm/hub.jsonl")

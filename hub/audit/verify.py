@@ -14,12 +14,14 @@ from typing import Any
 from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.audit.checkpoints import Checkpoint, Checkpoints, Reading
 from hub.audit.log import GENESIS, HASHED_FIELDS, HEAD_ID, entry_hash
 from hub.audit.models import AuditEntry, AuditHead, AuditSubject
 from hub.config import Settings
 from hub.db import check_connection, create_engine, session_factory
 from hub.errors import ServiceUnavailable
 from hub.migrate import current_revision, head_revision
+from hub.sealing import key_encryption_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,16 +32,20 @@ class Problem:
     message: str
 
 
-async def verify(session: AsyncSession, *, batch_size: int = 500) -> list[Problem]:
+async def verify(
+    session: AsyncSession, *, batch_size: int = 500, checkpoint: Checkpoint | None = None
+) -> list[Problem]:
     """Every problem of the audit log, in seq order; an empty list means it is intact.
 
     Reads ``batch_size`` entries at a time (never the whole table), recomputes each hash, and
     checks that seqs are consecutive, each entry chains to the one before, the head names the
     last entry, and the ``audit_subjects`` rows of each entry are the entry's list of subjects.
+    Given the newest ``checkpoint``, the log must reach it and agree with it there.
     """
     head = await _head(session)
     problems: list[Problem] = []
     last_seq, last_hash = 0, GENESIS
+    at_checkpoint: str | None = None
     while True:
         query = select(AuditEntry.__table__).where(AuditEntry.seq > last_seq)
         if head is not None:
@@ -51,10 +57,14 @@ async def verify(session: AsyncSession, *, batch_size: int = 500) -> list[Proble
         for row in rows:
             problems += _check_entry(row, last_seq, last_hash, subjects.pop(row.seq, []))
             last_seq, last_hash = row.seq, row.hash
+            if checkpoint is not None and row.seq == checkpoint.seq:
+                at_checkpoint = row.hash
         problems += [
             Problem(seq, f"audit_subjects rows name entry {seq}, which is not in the log")
             for seq in sorted(subjects)
         ]
+    if checkpoint is not None:
+        problems += _against_checkpoint(checkpoint, last_seq, at_checkpoint)
     if head is None:
         if last_seq:
             problems.append(Problem(None, f"head is missing, log ends at {last_seq}"))
@@ -86,6 +96,31 @@ def _check_entry(
     if sorted(subject_rows) != row.subjects:
         problems.append(Problem(seq, f"entry {seq}: subjects differ from the entry's list"))
     return problems
+
+
+def _against_checkpoint(
+    checkpoint: Checkpoint, last_seq: int, hash_there: str | None
+) -> list[Problem]:
+    """A log that ends before the newest checkpoint lost its tail; one that differs at it was
+    rewritten (each entry's hash covers every entry before it)."""
+    if last_seq < checkpoint.seq:
+        cut = _span(last_seq + 1, checkpoint.seq)
+        return [
+            Problem(
+                last_seq + 1,
+                f"{cut} cut from the end: the checkpoint of {checkpoint.at} names entry "
+                f"{checkpoint.seq}, the log ends at {last_seq}",
+            )
+        ]
+    if hash_there != checkpoint.hash:
+        return [
+            Problem(
+                checkpoint.seq,
+                f"entry {checkpoint.seq} differs from the checkpoint of {checkpoint.at}: "
+                "the log was rewritten up to there",
+            )
+        ]
+    return []
 
 
 async def _head(session: AsyncSession) -> Row[int, str] | None:
@@ -122,13 +157,18 @@ def _span(first: int, last: int) -> str:
 
 
 async def verify_database(settings: Settings) -> list[Problem]:
-    """Verify the audit log of the configured database (what ``hub audit verify`` runs)."""
+    """Verify the audit log of the configured database against the newest checkpoint (what
+    ``hub audit verify`` runs); a checkpoint line that does not verify is a problem too."""
+    reading = Reading(None, [])
+    if settings.audit_checkpoints.exists():
+        reading = Checkpoints(settings.audit_checkpoints, key_encryption_key(settings)).read()
     engine = create_engine(settings)
     try:
         await check_connection(engine)
         if await current_revision(engine) != head_revision():
             raise ServiceUnavailable("the database is not at the newest schema: run `hub migrate`")
         async with session_factory(engine)() as session:
-            return await verify(session)
+            found = await verify(session, checkpoint=reading.newest)
     finally:
         await engine.dispose()
+    return [Problem(None, problem) for problem in reading.problems] + found

@@ -1,15 +1,22 @@
-"""The hub's token signing keys: one active, older ones published until their tokens expire.
+"""The hub's token signing keys: one active, retired ones published until their tokens expire.
 
 Keys live in the database so every worker process and every instance signs and verifies with
-the same set; each process keeps them in memory and re-reads them when it meets an unknown
-``kid`` (a key rotated in by another process) or after ``REFRESH_SECONDS``.
+the same set; the private half is stored only sealed with the key-encryption key
+(:mod:`hub.sealing`) and only while the key is active. Each process keeps the keys in memory
+and, at most once every ``CHECK_SECONDS`` before it signs or verifies, asks the database which
+key is active: one indexed single-row query. When the answer differs (``hub keys rotate`` ran,
+in any process), it reloads, so a rotation reaches every worker within about a second, without
+a restart.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import json
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any
 
 from joserfc.jwk import KeySet, RSAKey
@@ -17,80 +24,172 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.auth.models import SigningKey
+from hub.ratelimit import Clock
+from hub.sealing import KeyEncryptionKey
 
 ALGORITHM = "RS256"
-REFRESH_SECONDS = 60.0
+CHECK_SECONDS = 1.0
+"""How stale a worker's idea of the active key may get: it signs with nothing older."""
 LEEWAY = dt.timedelta(minutes=5)
+"""Kept past a retired key's last possible token expiry: clock skew between hosts."""
+
+WallClock = Callable[[], dt.datetime]
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def new_key_row() -> SigningKey:
-    """A fresh 2048-bit RSA signing key with a random ``kid``."""
-    kid = f"hub-{_now():%Y%m%d}-{secrets.token_hex(4)}"
+def _context(kid: str) -> str:
+    # What the seal is bound to: a sealed key copied onto another row does not open.
+    return f"signing key {kid}"
+
+
+def new_key_row(kek: KeyEncryptionKey, now: dt.datetime) -> SigningKey:
+    """A fresh 2048-bit RSA signing key with a random ``kid``, its private half sealed."""
+    kid = f"hub-{now:%Y%m%d}-{secrets.token_hex(4)}"
     key = RSAKey.generate_key(
         2048, parameters={"kid": kid, "use": "sig", "alg": ALGORITHM}, private=True
     )
-    return SigningKey(kid=kid, private_jwk=key.as_dict(private=True), created_at=_now())
+    private = json.dumps(key.as_dict(private=True), sort_keys=True).encode()
+    return SigningKey(
+        kid=kid,
+        public_jwk=key.as_dict(private=False),
+        sealed_private=kek.seal(private, _context(kid)),
+        sealed_by=kek.fingerprint,
+        created_at=now,
+    )
 
 
-async def rotate(session: AsyncSession) -> str:
+def _newest_active() -> Any:
+    return (
+        select(SigningKey.kid)
+        .where(SigningKey.retired_at.is_(None))
+        .order_by(SigningKey.created_at.desc(), SigningKey.kid.desc())
+        .limit(1)
+    )
+
+
+async def rotate(
+    session: AsyncSession, kek: KeyEncryptionKey, *, now: dt.datetime | None = None
+) -> str:
     """Retire the active key(s) and make a new one active; returns the new ``kid``.
 
-    Retired keys stay published for one token lifetime (see :meth:`KeyStore.refresh`), so
-    tokens they signed keep working until they expire.
+    A retired key loses its private half at once (nothing signs with it any more); its public
+    half stays published until every token it signed has expired (:meth:`KeyStore.refresh`).
     """
-    now = _now()
+    at = now or _now()
     for row in await session.scalars(select(SigningKey).where(SigningKey.retired_at.is_(None))):
-        row.retired_at = now
-    row = new_key_row()
+        row.retired_at = at
+        row.sealed_private = None
+        row.sealed_by = None
+    row = new_key_row(kek, at)
     session.add(row)
     return row.kid
 
 
-class KeyStore:
-    """The keys of this process: the one to sign with, and the set to verify against."""
+async def rewrap(session: AsyncSession, old: KeyEncryptionKey, new: KeyEncryptionKey) -> int:
+    """Re-seal every stored private key sealed by ``old`` under ``new``; returns how many.
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], token_ttl: int) -> None:
+    Keys already sealed by ``new`` are left alone, so running it twice is harmless.
+    """
+    moved = 0
+    rows = await session.scalars(select(SigningKey).where(SigningKey.sealed_private.is_not(None)))
+    for row in rows:
+        if row.sealed_by == new.fingerprint or row.sealed_private is None:
+            continue
+        context = _context(row.kid)
+        plain = old.open(row.sealed_private, context, row.sealed_by or "(none)")
+        row.sealed_private = new.seal(plain, context)
+        row.sealed_by = new.fingerprint
+        moved += 1
+    return moved
+
+
+class KeyStore:
+    """The keys of this process: the one to sign with, and the set to verify against.
+
+    ``clock`` (monotonic seconds) paces the checks for a rotated key; ``now`` (wall time)
+    decides when a retired key stops being published. Tests inject both.
+    """
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        token_ttl: int,
+        kek: KeyEncryptionKey,
+        *,
+        clock: Clock = time.monotonic,
+        now: WallClock = _now,
+    ) -> None:
         self._sessions = sessions
-        self._token_ttl = dt.timedelta(seconds=token_ttl)
+        # A worker may sign with a retired key for up to CHECK_SECONDS after the rotation, and
+        # each such token lives token_ttl; LEEWAY covers clocks that disagree.
+        self._published_for = dt.timedelta(seconds=CHECK_SECONDS + token_ttl) + LEEWAY
+        self._kek = kek
+        self._clock = clock
+        self._now = now
         self._signing: KeySet | None = None
         self._public: KeySet = KeySet([])
-        self._loaded_at = 0.0
+        self._active_kid: str | None = None
+        self._checked_at = -float("inf")
+        self._next_drop_at: dt.datetime | None = None
 
     async def ensure_active(self) -> None:
         """Create the first signing key if the hub has none, then load the keys."""
         async with self._sessions() as session, session.begin():
-            active = await session.scalar(
-                select(SigningKey.kid).where(SigningKey.retired_at.is_(None)).limit(1)
-            )
-            if active is None:
-                session.add(new_key_row())
+            if await session.scalar(_newest_active()) is None:
+                session.add(new_key_row(self._kek, self._now()))
         await self.refresh()
 
+    def published_until(self, retired_at: dt.datetime) -> dt.datetime:
+        """When a key retired at ``retired_at`` leaves the JWKS: its last token has expired."""
+        return retired_at + self._published_for
+
     async def refresh(self) -> None:
-        """Re-read the published keys: the active ones and those retired within a token life."""
-        cutoff = _now() - self._token_ttl - LEEWAY
+        """Re-read the keys: the active ones and the retired ones whose tokens may be valid."""
+        cutoff = self._now() - self._published_for
         async with self._sessions() as session:
             rows = (
                 await session.scalars(
                     select(SigningKey)
                     .where(or_(SigningKey.retired_at.is_(None), SigningKey.retired_at > cutoff))
-                    .order_by(SigningKey.created_at)
+                    .order_by(SigningKey.created_at.desc(), SigningKey.kid.desc())
                 )
             ).all()
-        keys: list[Any] = [RSAKey.import_key(row.private_jwk) for row in rows]
-        active = [key for key, row in zip(keys, rows, strict=True) if row.retired_at is None]
+        active = [row for row in rows if row.retired_at is None]
         # The newest active key signs; two actives only happen when processes raced at start.
-        self._signing = KeySet(active[-1:]) if active else None
-        self._public = KeySet([RSAKey.import_key(key.as_dict(private=False)) for key in keys])
-        self._loaded_at = time.monotonic()
+        newest = active[0] if active else None
+        if newest is None:
+            self._signing = None
+        elif newest.kid != self._active_kid or self._signing is None:
+            # Loading an RSA private key checks it: a few hundred ms, kept off the event loop.
+            self._signing = KeySet([await asyncio.to_thread(self._private_key, newest)])
+        self._active_kid = newest.kid if newest else None
+        self._public = KeySet([RSAKey.import_key(row.public_jwk) for row in rows])
+        retired = [self.published_until(row.retired_at) for row in rows if row.retired_at]
+        self._next_drop_at = min(retired, default=None)
+        self._checked_at = self._clock()
+
+    def _private_key(self, row: SigningKey) -> RSAKey:
+        if row.sealed_private is None:
+            raise RuntimeError(f"signing key {row.kid} has no private key: run `hub keys rotate`")
+        plain = self._kek.open(row.sealed_private, _context(row.kid), row.sealed_by or "(none)")
+        return RSAKey.import_key(json.loads(plain))
 
     async def current(self) -> None:
-        """Refresh when the keys are older than ``REFRESH_SECONDS``."""
-        if time.monotonic() - self._loaded_at > REFRESH_SECONDS:
+        """Pick up a rotation (checked at most every ``CHECK_SECONDS``) or an expired key."""
+        if self._next_drop_at is not None and self._now() >= self._next_drop_at:
+            await self.refresh()
+        elif self._clock() - self._checked_at >= CHECK_SECONDS:
+            await self.check()
+
+    async def check(self) -> None:
+        """Ask the database which key is active (one row); reload if another one is."""
+        self._checked_at = self._clock()
+        async with self._sessions() as session:
+            active = await session.scalar(_newest_active())
+        if active != self._active_kid:
             await self.refresh()
 
     def signing_keys(self) -> KeySet:
@@ -108,5 +207,5 @@ class KeyStore:
         return any(key.kid == kid for key in self._public.keys)
 
     def jwks(self) -> dict[str, object]:
-        """The JSON Web Key Set document for ``/.well-known/jwks.json``."""
+        """The JSON Web Key Set document for ``/.well-known/jwks.json``: newest key first."""
         return dict(self._public.as_dict(private=False))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.db import Base, UTCDateTime
@@ -35,11 +35,18 @@ class OAuthClient(Base):
 
 
 class SigningKey(Base):
-    """A key the hub signs access tokens with; published in the JWKS while tokens may use it."""
+    """A key the hub signs access tokens with; published in the JWKS while tokens may use it.
+
+    The private key is stored only sealed with the key-encryption key (:mod:`hub.sealing`),
+    and only while the key is active: a retired key needs nothing but its public half.
+    """
 
     __tablename__ = "signing_keys"
 
     kid: Mapped[str] = mapped_column(String(64), primary_key=True)
-    private_jwk: Mapped[dict[str, Any]] = mapped_column(JSON)
+    public_jwk: Mapped[dict[str, Any]] = mapped_column(JSON)
+    sealed_private: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sealed_by: Mapped[str | None] = mapped_column(String(16))
+    """The fingerprint of the key-encryption key that sealed ``sealed_private``."""
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

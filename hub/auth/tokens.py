@@ -113,7 +113,7 @@ async def verify(
     await keys.current()
     kid = key_id(token)
     if kid is not None and not keys.knows(kid):
-        await keys.refresh()  # a key rotated in by another process since we last looked
+        await keys.check()  # a key rotated in by another process since we last looked
     claims = decode(token, keys, settings)
     if await revocations.is_revoked(claims.jti):
         raise InvalidToken("the token was revoked")

@@ -17,6 +17,7 @@ from hub.auth.models import OAuthClient
 from hub.auth.server import HubTokenGenerator
 from hub.config import Settings
 from hub.errors import HubError
+from hub.sealing import key_encryption_key
 
 AGENCY = "demo_portal"
 NAME = "演示门户 / demo portal"
@@ -37,7 +38,7 @@ async def token(settings: Settings, sessions: async_sessionmaker[AsyncSession]) 
         )
     if row is None:
         raise HubError("no demo portal client here: load the demo first (`hub demo`)")
-    keys = KeyStore(sessions, settings.token_ttl)
+    keys = KeyStore(sessions, settings.token_ttl, key_encryption_key(settings))
     await keys.ensure_active()
     issued = HubTokenGenerator(settings, keys)(
         grant_type="client_credentials", client=RegisteredClient.of(row), user=None, scope=None,

@@ -61,7 +61,9 @@ async def test_a_tampered_log_names_the_entry(settings: Settings, sessions: Any)
 
 
 async def test_a_database_never_migrated_is_one_clear_error(tmp_path: Path) -> None:
-    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}")
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}", data_dir=tmp_path
+    )
 
     with pytest.raises(ServiceUnavailable, match=r"not at the newest schema: run `hub migrate`"):
         await verify_database(settings)

@@ -267,14 +267,15 @@ async def test_a_client_cannot_revoke_another_clients_token(http: Any) -> None:
     assert still.status_code == 200
 
 
-async def test_key_rotation_keeps_live_tokens_working(http: Any) -> None:
+async def test_key_rotation_keeps_live_tokens_working(http: Any, settings: Settings) -> None:
     from hub.auth.keys import rotate
     from hub.db import session_factory
+    from hub.sealing import key_encryption_key
 
     client_id, secret = await register_client(http, "registry:read")
     old_token = await token_of(http, client_id, secret)
     async with session_factory(http.app.state.engine)() as session, session.begin():
-        new_kid = await rotate(session)
+        new_kid = await rotate(session, key_encryption_key(settings))
     await http.app.state.keys.refresh()
 
     new_token = await token_of(http, client_id, secret)

@@ -17,6 +17,7 @@ from hub.config import Settings
 from hub.demo import journeys
 from hub.demo.generator import DemoScale, generate
 from hub.filters import today
+from tests.conftest import TEST_KEK
 
 ROOT = Path(__file__).resolve().parents[2]
 OPERATION = ROOT / "graphql/operations/portal/ConsignmentJourney.graphql"
@@ -34,7 +35,7 @@ def _hub(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "hub", *args],
         env={"PATH": "/usr/bin:/bin", "HUB_DATABASE_URL": settings.database_url,
-             "HUB_DATA_DIR": str(settings.data_dir)},
+             "HUB_DATA_DIR": str(settings.data_dir), "HUB_KEY_ENCRYPTION_KEY": TEST_KEK},
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
 

@@ -11,8 +11,8 @@ import pytest
 from redis.asyncio import Redis
 from sqlalchemy.engine import make_url
 
-from hub.config import Settings
-from tests.conftest import REDIS_URL, _truncate, unavailable
+from hub.config import Settings, decode_kek
+from tests.conftest import REDIS_URL, TEST_KEK, _truncate, unavailable
 from tests.outages.proxy import Proxy, proxy_to
 
 
@@ -48,6 +48,7 @@ async def outages(postgres_template: str, tmp_path: Path) -> AsyncIterator[Outag
                 redis_url=redis_proxy.rewrite(REDIS_URL),
                 cache_prefix=prefix,
                 data_dir=tmp_path,
+                key_encryption_key=decode_kek(TEST_KEK, "TEST_KEK"),
             )
             yield Outages(settings, postgresql, redis_proxy)
     finally:
