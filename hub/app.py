@@ -95,6 +95,8 @@ class HubGraphQL(GraphQL[Context, None]):
             )
         except InvalidToken as exc:
             raise ConnectionRejectionError({"message": exc.description}) from None
+        except BadRequest as exc:
+            raise ConnectionRejectionError({"message": str(exc)}) from None
         return UNSET
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
@@ -160,6 +162,9 @@ class Guarded:
             await unauthorized(exc.description)(scope, receive, send)
             return
         except BadRequest as exc:
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 4400, "reason": str(exc)[:120]})
+                return
             await request_error(400, str(exc))(scope, receive, send)
             return
         scope.setdefault("state", {})["principal"] = principal

@@ -136,6 +136,11 @@ def _client_commands(commands: Any) -> None:
     add.add_argument("--uscc", help="credit code of the carrier or terminal the client acts for")
     add.add_argument("--jwks-file", type=Path, help="public keys: private_key_jwt, no secret")
     add.add_argument(
+        "--purposes",
+        default="",
+        help="purposes of use it may state, CODE,CODE (standards/codes/purpose_of_use.csv)",
+    )
+    add.add_argument(
         "--trusted-documents-only", action="store_true", help="only operations sent by hash"
     )
     add.set_defaults(run=_clients_add)
@@ -184,6 +189,7 @@ def _clients_add(settings: Settings, args: argparse.Namespace) -> int:
             jwks=jwks,
             trusted_documents_only=args.trusted_documents_only,
             uscc=args.uscc,
+            purposes=args.purposes,
         )
 
     made = asyncio.run(_in_transaction(settings, work))
@@ -204,9 +210,10 @@ def _clients_list(settings: Settings, _args: argparse.Namespace) -> int:
         method = "private_key_jwt" if row.jwks else "secret"
         state = "disabled" if row.disabled else "enabled"
         region = row.region_code or "all regions"
+        purposes = ",".join(row.purposes or ()) or "no purposes"
         print(
             f"{row.client_id}\t{state}\t{row.agency}\t{row.tier}\t{region}\t{method}\t"
-            f"{' '.join(row.scopes)}\t{row.name}"
+            f"{' '.join(row.scopes)}\t{purposes}\t{row.name}"
         )
     return 0
 

@@ -7,8 +7,10 @@ from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, true
 from sqlalchemy.orm import InstrumentedAttribute
+
+from hub.readers import Reader
 
 CHINA = ZoneInfo("Asia/Shanghai")
 EXPIRING_DAYS = 30
@@ -53,6 +55,11 @@ def region_prefix(code: str) -> str:
 def region_condition(column: InstrumentedAttribute[str], code: str) -> ColumnElement[bool]:
     """Rows in a region: a province (32), a city (3201 / 320100) or a county (320102)."""
     return column.startswith(region_prefix(code), autoescape=True)
+
+
+def within(column: InstrumentedAttribute[str], reader: Reader) -> ColumnElement[bool]:
+    """Rows in the reader's region, when it is bound to one; every row when it is not."""
+    return true() if reader.region is None else region_condition(column, reader.region)
 
 
 def text_condition(column: InstrumentedAttribute[Any], text: str) -> ColumnElement[bool]:

@@ -23,7 +23,6 @@ from sqlalchemy.sql import sqltypes
 
 from hub.db import Base, Code
 from hub.errors import BadUserInput
-from hub.filters import region_condition
 
 R = TypeVar("R", bound=Base)
 
@@ -36,6 +35,8 @@ class Sort:
     # Compared by name only: column objects overload == to build SQL.
     column: InstrumentedAttribute[Any] = field(compare=False)
     descending: bool = False
+    personal: bool = False
+    """The column is personal data: cursors name the row only, never its value."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,7 @@ class Page(Generic[R]):
 
 def encode_cursor(sort: Sort, row: Base) -> str:
     """An opaque cursor naming the sort and the row's position in it."""
-    value = getattr(row, sort.column.key)
+    value: Any = None if sort.personal else getattr(row, sort.column.key)
     if isinstance(value, dt.datetime):
         value = {"datetime": value.isoformat()}
     elif isinstance(value, dt.date):
@@ -90,6 +91,18 @@ def decode_cursor(sort: Sort, cursor: str, argument: str) -> tuple[Any, int]:
             field=argument,
         )
     id_column = getattr(sort.column.class_, "id", None)
+    if sort.personal:
+        # The value is the row's own, read where the page is read: a cursor carrying a name
+        # would hand it to clients without pii:read, or let them probe names with forged ones.
+        if value is not None or not isinstance(row_id, int) or isinstance(row_id, bool):
+            raise forged
+        try:
+            row_id = _integer(row_id, 32)
+        except ValueError:
+            raise forged from None
+        anchor: Any = aliased(sort.column.class_)  # never correlated with the listed rows
+        value_of = select(getattr(anchor, sort.column.key)).where(anchor.id == row_id)
+        return value_of.scalar_subquery(), row_id
     try:
         value = _column_value(sort.column, value)
         row_id = _column_value(id_column, row_id) if id_column is not None else _integer(row_id, 64)
@@ -294,6 +307,8 @@ class Listing(Generic[R, F]):
     sorts: dict[str, InstrumentedAttribute[Any]]
     default_sort: str
     conditions: Any  # Callable[[F], list[ColumnElement[bool]]]; Any keeps dataclass hashing simple
+    personal_sorts: frozenset[str] = frozenset()
+    """Sorts over personal data: their cursors carry no values (see ``Sort.personal``)."""
 
     def sort(self, name: str | None, descending: bool = False) -> Sort:
         """The named sort (the default one when None)."""
@@ -302,16 +317,15 @@ class Listing(Generic[R, F]):
             name=f"{key}:{'desc' if descending else 'asc'}",
             column=self.sorts[key],
             descending=descending,
+            personal=key in self.personal_sorts,
         )
 
-    def select(self, filter_: F | None, region: str | None = None) -> Select[tuple[R]]:
-        """All rows that pass the filter, unordered; only ``region``'s when one is given."""
+    def select(self, filter_: F | None, rule: ColumnElement[bool]) -> Select[tuple[R]]:
+        """The rows the reader's ``rule`` lets it see that pass the filter, unordered."""
         stmt: Select[tuple[R]] = select(self.model)
+        stmt = stmt.where(rule)
         if filter_ is not None:
             stmt = stmt.where(*self.conditions(filter_))
-        column = getattr(self.model, "region_code", None)
-        if region is not None and column is not None:
-            stmt = stmt.where(region_condition(column, region))
         return stmt
 
 
@@ -326,7 +340,7 @@ class Relation(Generic[R, F]):
     parent: InstrumentedAttribute[Any]
     through: Any = None  # Callable[[Select], Select] | None
 
-    def select(self, filter_: F | None, region: str | None = None) -> Select[tuple[R]]:
-        """The listed rows, joined to reach the parent key when needed."""
-        stmt = self.listing.select(filter_, region)
+    def select(self, filter_: F | None, rule: ColumnElement[bool]) -> Select[tuple[R]]:
+        """The listed rows the reader's ``rule`` lets it see, joined to reach the parent key."""
+        stmt = self.listing.select(filter_, rule)
         return stmt if self.through is None else self.through(stmt)

@@ -22,7 +22,6 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 import pytest
@@ -187,7 +186,10 @@ async def cache_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Asyn
 
 
 FULL_ACCESS = "registry:read pii:read enforcement:read audit:read"
-PURPOSE = quote("测试：自动化测试 / automated tests")
+PURPOSE = "SYSTEM_TESTING"
+"""The purpose of use the test clients state (a code of standards/codes/purpose_of_use.csv)."""
+PURPOSES = "SYSTEM_TESTING,LAW_ENFORCEMENT"
+"""The purposes test clients are registered for."""
 
 
 class GraphQLClient:
@@ -243,6 +245,7 @@ async def register_client(
     jwks: dict[str, Any] | None = None,
     uscc: str | None = None,
     agency: str = "test_agency",
+    purposes: str = PURPOSES,
 ) -> tuple[str, str | None]:
     """Register a client of ``agency`` in the app's database; returns (client_id, secret)."""
     from hub.auth import clients
@@ -260,6 +263,7 @@ async def register_client(
             jwks=jwks,
             trusted_documents_only=trusted,
             uscc=uscc,
+            purposes=purposes,
         )
     return made.row.client_id, made.secret
 

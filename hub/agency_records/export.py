@@ -9,10 +9,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.agency_records.access import RULES
 from hub.agency_records.store import STORAGE
 from hub.canonical import records as r
 from hub.canonical.records import Record
-from hub.filters import region_condition
+from hub.readers import Reader
 
 MAX_EXPORT = 1000
 """Records in one exported document (the XSDs allow 1,000 per batch)."""
@@ -31,20 +32,21 @@ def _child(record_type: type, row: Any) -> Any:
 async def export_records(
     session: AsyncSession,
     record_type: type,
+    reader: Reader,
     *,
     after: int = 0,
     limit: int = MAX_EXPORT,
-    region: str | None = None,
 ) -> tuple[list[Record], int | None]:
-    """Up to ``limit`` stored records of a type after row id ``after``, and the next cursor.
-
-    Records that carry a region are limited to ``region`` when one is given.
-    """
+    """Up to ``limit`` stored records of a type after row id ``after`` that ``reader`` may
+    see (the type's row rule, ``hub.agency_records.access``), and the next cursor."""
     storage = STORAGE[record_type]
     model: Any = storage.model
-    query = select(model).where(model.id > after).order_by(model.id).limit(limit + 1)
-    if region is not None and hasattr(model, "region_code"):
-        query = query.where(region_condition(model.region_code, region))
+    query = (
+        select(model)
+        .where(model.id > after, RULES[model](reader))
+        .order_by(model.id)
+        .limit(limit + 1)
+    )
     rows = list((await session.scalars(query)).all())
     more = len(rows) > limit
     rows = rows[:limit]

@@ -41,7 +41,7 @@ class RecordPersonalDataAccess(SchemaExtension):
             return
         principal = context.principal
         result = execution.result
-        if trail.denied:
+        if trail.denied or trail.refused:
             outcome = "denied"
         elif result is not None and result.errors:
             outcome = "error"
@@ -50,7 +50,8 @@ class RecordPersonalDataAccess(SchemaExtension):
         record = AuditRecord(
             client_id=principal.client_id or "anonymous",
             agency=principal.agency or "-",
-            purpose=principal.purpose,
+            purpose=None if principal.purpose is None else principal.purpose.code,
+            purpose_reference=None if principal.purpose is None else principal.purpose.reference,
             operation_name=(execution.operation_name or "")[:TEXT_LENGTH] or None,
             document=execution.query or "",
             variables=dict(execution.variables or {}),
@@ -72,7 +73,16 @@ class AccessLogEntry:
     client_id: str = strawberry.field(description=doc("访问的客户端。", "The client."))
     agency: str = strawberry.field(description=doc("客户端所属机构。", "The client's agency."))
     purpose: str | None = strawberry.field(
-        description=doc("声明的使用目的。", "The purpose of use it stated.")
+        description=doc(
+            "声明的使用目的代码（standards/codes/purpose_of_use.csv）。",
+            "The code of the purpose of use it stated (standards/codes/purpose_of_use.csv).",
+        )
+    )
+    purpose_reference: str | None = strawberry.field(
+        description=doc(
+            "随使用目的声明的文号（如案件编号）。",
+            "The reference stated with the purpose (a case or file number).",
+        )
     )
     operation_name: str | None = strawberry.field(
         description=doc("操作名（GraphQL）。", "The GraphQL operation name.")
@@ -123,6 +133,7 @@ def _entry(entry: Any) -> AccessLogEntry:
         client_id=entry.client_id,
         agency=entry.agency,
         purpose=entry.purpose,
+        purpose_reference=entry.purpose_reference,
         operation_name=entry.operation_name,
         document_hash=entry.document_hash,
         outcome=entry.outcome,

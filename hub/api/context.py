@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import InstrumentedAttribute
 from starlette.requests import Request
@@ -19,12 +19,12 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.dataloader import DataLoader
 
+from hub.access import rule_for
 from hub.api.permissions import AuditTrail, Policy
 from hub.auth.principal import ANONYMOUS, Principal
 from hub.cache import Cache
 from hub.config import Settings
 from hub.db import Base
-from hub.filters import region_prefix
 from hub.paging import Page, Relation, Sort, Window, count_by, fetch_pages
 from hub.pubsub import PubSub
 
@@ -70,11 +70,10 @@ class Context:
             await self._session.close()
             self._session = None
 
-    def visible(self, row: Any) -> bool:
-        """Row rule: a region-bound client sees only its region's records, by every path."""
-        region = self.principal.row_region
-        code = getattr(row, "region_code", None)
-        return region is None or code is None or code.startswith(region_prefix(region))
+    def rule(self, model: type[Any]) -> ColumnElement[bool]:
+        """The row rule of ``model`` for this request's client (``hub.access``): every path
+        that returns rows of a record type puts it in its statement."""
+        return rule_for(model, self.principal.reader)
 
     def loader(self, key: Hashable, make: Callable[[], L]) -> L:
         """The request's loader under ``key``, made on first use."""
@@ -84,25 +83,28 @@ class Context:
         return loader  # type: ignore[return-value]
 
     def by_id(self, model: type[R]) -> DataLoader[int, R | None]:
-        """Rows of ``model`` by primary key."""
+        """Rows of ``model`` by primary key, as the client may see them."""
         return self.by_key(
             ("id", model),
-            lambda session, ids: _rows_where(session, model, model.id, ids),  # type: ignore[attr-defined]
+            model,
+            lambda session, ids, rule: _rows_where(session, model, model.id, ids, rule),  # type: ignore[attr-defined]
             lambda row: row.id,  # type: ignore[attr-defined]
         )
 
     def by_key(
         self,
         name: Hashable,
-        fetch: Callable[[AsyncSession, Sequence[K]], Awaitable[list[R]]],
+        model: type[Any],
+        fetch: Callable[[AsyncSession, Sequence[K], ColumnElement[bool]], Awaitable[list[R]]],
         key_of: Callable[[R], K],
     ) -> DataLoader[K, R | None]:
-        """Rows by a natural key, ``fetch`` loading many keys in one statement."""
+        """Rows by a natural key, ``fetch`` loading many keys in one statement that holds the
+        row rule of ``model``: a row the client may not see is not found."""
 
         async def load(keys: Sequence[K]) -> list[R | None]:
             async with self.database() as session:
-                rows = await fetch(session, list(dict.fromkeys(keys)))
-            found = {key_of(row): row for row in rows if self.visible(row)}
+                rows = await fetch(session, list(dict.fromkeys(keys)), self.rule(model))
+            found = {key_of(row): row for row in rows}
             return [found.get(key) for key in keys]
 
         return self.loader(("key", name), lambda: DataLoader(load_fn=load))
@@ -110,14 +112,16 @@ class Context:
     def all_by_key(
         self,
         name: Hashable,
-        fetch: Callable[[AsyncSession, Sequence[K]], Awaitable[list[T]]],
+        model: type[Any],
+        fetch: Callable[[AsyncSession, Sequence[K], ColumnElement[bool]], Awaitable[list[T]]],
         key_of: Callable[[T], K],
     ) -> DataLoader[K, list[T]]:
-        """Every row of each key (``fetch`` returns them in the order to show), one statement."""
+        """Every row of each key (``fetch`` returns them in the order to show), one statement
+        that holds the row rule of ``model``."""
 
         async def load(keys: Sequence[K]) -> list[list[T]]:
             async with self.database() as session:
-                rows = await fetch(session, list(dict.fromkeys(keys)))
+                rows = await fetch(session, list(dict.fromkeys(keys)), self.rule(model))
             found: dict[K, list[T]] = {}
             for row in rows:
                 found.setdefault(key_of(row), []).append(row)
@@ -139,7 +143,7 @@ class Context:
                 for (filter_, sort, window), parent_ids in groups.items():
                     by_parent = await fetch_pages(
                         session,
-                        relation.select(filter_, self.principal.row_region),
+                        relation.select(filter_, self.rule(relation.listing.model)),
                         relation.listing.model,
                         sort,
                         window,
@@ -164,7 +168,7 @@ class Context:
                 for filter_, parent_ids in groups.items():
                     totals = await count_by(
                         session,
-                        relation.select(filter_, self.principal.row_region),
+                        relation.select(filter_, self.rule(relation.listing.model)),
                         relation.parent,
                         parent_ids,
                     )
@@ -175,6 +179,10 @@ class Context:
 
 
 async def _rows_where(
-    session: AsyncSession, model: type[R], column: InstrumentedAttribute[Any], keys: Sequence[Any]
+    session: AsyncSession,
+    model: type[R],
+    column: InstrumentedAttribute[Any],
+    keys: Sequence[Any],
+    rule: ColumnElement[bool],
 ) -> list[R]:
-    return list((await session.scalars(select(model).where(column.in_(keys)))).all())
+    return list((await session.scalars(select(model).where(column.in_(keys), rule))).all())

@@ -53,7 +53,7 @@ async def top_connection(
     """A page of a whole list, with its total counted only when asked for."""
     ctx = info.context
     sort, slice_ = _window(ctx, listing, order[0], order[1], args)
-    stmt = listing.select(filter_, ctx.principal.row_region)
+    stmt = listing.select(filter_, ctx.rule(listing.model))
     async with ctx.database() as session:
         page = await fetch_page(session, stmt, listing.model, sort, slice_)
 
@@ -70,8 +70,10 @@ async def cached_count(ctx: Context, listing: Listing[Any, Any], filter_: Any) -
 
     Without the cache (Redis down) the total is counted every time: slower, still right.
     """
-    region = ctx.principal.row_region
-    digest = hashlib.sha256(repr((listing.model.__tablename__, filter_, region)).encode())
+    rule = ctx.rule(listing.model)
+    # Keyed by the rule's SQL, not by client: clients the rule treats alike share a total.
+    seen = str(rule.compile(compile_kwargs={"literal_binds": True}))
+    digest = hashlib.sha256(repr((listing.model.__tablename__, filter_, seen)).encode())
     try:
         generation = await ctx.cache.get(GENERATION_KEY) or b"0"
         key = f"count:{generation.decode()}:{digest.hexdigest()}"
@@ -81,7 +83,7 @@ async def cached_count(ctx: Context, listing: Listing[Any, Any], filter_: Any) -
     if cached is not None:
         return int(cached)
     async with ctx.database() as session:
-        total = await count(session, listing.select(filter_, region))
+        total = await count(session, listing.select(filter_, rule))
     if key is not None and ctx.settings.count_cache_seconds:
         with suppress(ServiceUnavailable):
             await ctx.cache.set(key, str(total).encode(), ttl=ctx.settings.count_cache_seconds)

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from hub.agency_records import models as agency_rows
+from hub.agency_records.inbox import ExchangeMessage as ExchangeMessageRow
 from hub.api.agencies import types as agencies
 from hub.api.bilingual import doc
 from hub.api.cargo.types import (
@@ -19,6 +20,7 @@ from hub.api.cargo.types import (
 from hub.api.common import FILTER_DESCRIPTION, ORDER_DESCRIPTION
 from hub.api.context import Context
 from hub.api.enums import PlateColor
+from hub.api.inbox.types import ExchangeMessage
 from hub.api.lines.types import (
     PassengerLine,
     PassengerLineConnection,
@@ -36,6 +38,7 @@ from hub.api.operators.types import (
     PermitFilterInput,
     PermitOrder,
 )
+from hub.api.permissions import personal_argument
 from hub.api.practitioners.types import (
     Practitioner,
     PractitionerConnection,
@@ -96,6 +99,7 @@ NODE_TYPES: dict[str, tuple[type[Base], Any]] = {
     "BusinessRegistration": (agency_rows.BusinessRegistrationRow, agencies.BusinessRegistration),
     "VesselRegistration": (agency_rows.VesselRegistrationRow, agencies.VesselRegistration),
     "PortCall": (agency_rows.PortCallRow, agencies.PortCall),
+    "ExchangeMessage": (ExchangeMessageRow, ExchangeMessage),
 }
 
 
@@ -175,7 +179,9 @@ class DataCenterQuery:
         uscc: Annotated[str, _arg("统一社会信用代码。", "Unified social credit code.")],
     ) -> Operator | None:
         code = identifier_argument(identifiers.uscc, uscc, "uscc")
-        loader = info.context.by_key("operator_by_uscc", operators_by_uscc, lambda r: r.uscc)
+        loader = info.context.by_key(
+            "operator_by_uscc", OperatorRow, operators_by_uscc, lambda r: r.uscc
+        )
         return Operator.from_row(_found(await loader.load(code), f"operator with uscc {code}"))
 
     @strawberry.field(description=doc("按许可证号查经营许可证。", "A permit by its number."))
@@ -185,7 +191,9 @@ class DataCenterQuery:
         number: Annotated[str, _arg("许可证号。", "Permit number.")],
     ) -> Permit | None:
         code = identifier_argument(identifiers.permit_number, number, "number")
-        loader = info.context.by_key("permit_by_number", permits_by_number, lambda r: r.number)
+        loader = info.context.by_key(
+            "permit_by_number", PermitRow, permits_by_number, lambda r: r.number
+        )
         return Permit.from_row(_found(await loader.load(code), f"permit {code}"))
 
     @strawberry.field(
@@ -201,7 +209,7 @@ class DataCenterQuery:
     ) -> Vehicle | None:
         number = identifier_argument(identifiers.plate, plate, "plate")
         loader = info.context.by_key(
-            "vehicle_by_plate", vehicles_by_plate, lambda r: (r.plate, r.plate_color)
+            "vehicle_by_plate", VehicleRow, vehicles_by_plate, lambda r: (r.plate, r.plate_color)
         )
         row = await loader.load((number, plate_color))
         return Vehicle.from_row(_found(row, f"vehicle {number} ({plate_color.name.lower()})"))
@@ -222,10 +230,14 @@ class DataCenterQuery:
         ctx = info.context
         if mmsi is not None:
             code = identifier_argument(identifiers.mmsi, mmsi, "mmsi")
-            row = await ctx.by_key("vessel_by_mmsi", vessels_by_mmsi, lambda r: r.mmsi).load(code)
+            row = await ctx.by_key(
+                "vessel_by_mmsi", VesselRow, vessels_by_mmsi, lambda r: r.mmsi
+            ).load(code)
             return Vessel.from_row(_found(row, f"vessel with MMSI {code}"))
         code = identifier_argument(identifiers.imo, imo or "", "imo")
-        row = await ctx.by_key("vessel_by_imo", vessels_by_imo, lambda r: r.imo).load(code)
+        row = await ctx.by_key("vessel_by_imo", VesselRow, vessels_by_imo, lambda r: r.imo).load(
+            code
+        )
         return Vessel.from_row(_found(row, f"vessel with IMO {code}"))
 
     @strawberry.field(
@@ -234,11 +246,16 @@ class DataCenterQuery:
     async def practitioner(
         self,
         info: Info[Context, None],
-        id_number: Annotated[str, _arg("居民身份证号码。", "Resident ID number.")],
+        id_number: Annotated[
+            str, personal_argument("ID_NUMBER", "居民身份证号码。", "Resident ID number.")
+        ],
     ) -> Practitioner | None:
         number = identifier_argument(identifiers.resident_id, id_number, "idNumber")
         loader = info.context.by_key(
-            "practitioner_by_id_number", practitioners_by_id_number, lambda r: r.id_number
+            "practitioner_by_id_number",
+            PractitionerRow,
+            practitioners_by_id_number,
+            lambda r: r.id_number,
         )
         return Practitioner.from_row(_found(await loader.load(number), "practitioner"))
 
@@ -247,7 +264,9 @@ class DataCenterQuery:
         self, info: Info[Context, None], code: Annotated[str, _arg("场站编码。", "Station code.")]
     ) -> Station | None:
         key = _code_argument(code, "code")
-        loader = info.context.by_key("station_by_code", stations_by_code, lambda r: r.code)
+        loader = info.context.by_key(
+            "station_by_code", StationRow, stations_by_code, lambda r: r.code
+        )
         return Station.from_row(_found(await loader.load(key), f"station {key}"))
 
     @strawberry.field(description=doc("按联合国编号查危险货物。", "Dangerous goods by UN number."))
@@ -258,7 +277,10 @@ class DataCenterQuery:
     ) -> DangerousGoods | None:
         number = identifier_argument(identifiers.un_number, un_number, "unNumber")
         loader = info.context.by_key(
-            "dangerous_goods_by_un", dangerous_goods_by_un_number, lambda r: r.un_number
+            "dangerous_goods_by_un",
+            DangerousGoodsRow,
+            dangerous_goods_by_un_number,
+            lambda r: r.un_number,
         )
         return DangerousGoods.from_row(_found(await loader.load(number), f"UN{number}"))
 
@@ -267,7 +289,7 @@ class DataCenterQuery:
         self, info: Info[Context, None], code: Annotated[str, _arg("班线编码。", "Line code.")]
     ) -> PassengerLine | None:
         key = _code_argument(code, "code")
-        loader = info.context.by_key("line_by_code", lines_by_code, lambda r: r.code)
+        loader = info.context.by_key("line_by_code", LineRow, lines_by_code, lambda r: r.code)
         return PassengerLine.from_row(_found(await loader.load(key), f"passenger line {key}"))
 
     operators = connection_field(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import strawberry
-from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType
+from graphql import GraphQLInputObjectType, GraphQLList, GraphQLNonNull, GraphQLObjectType
 from strawberry.extensions import FieldExtension, SchemaExtension
 from strawberry.schema_directive import Location
 from strawberry.types import Info
@@ -35,12 +35,19 @@ class RequiresScopes:
 
 
 @strawberry.schema_directive(
-    locations=[Location.FIELD_DEFINITION],
+    locations=[
+        Location.FIELD_DEFINITION,
+        Location.ARGUMENT_DEFINITION,
+        Location.INPUT_FIELD_DEFINITION,
+    ],
     description=doc(
         "个人信息：须具备 pii:read 并在 X-Purpose-Of-Use 请求头中声明使用目的，每次读取均留痕；"
-        "开放数据客户端只见脱敏值。",
+        "开放数据客户端只见脱敏值。按个人信息查找、筛选（参数或筛选条件上的本指令）同样是读取"
+        "个人信息。",
         "Personal data: needs scope pii:read and a purpose stated in the X-Purpose-Of-Use "
-        "header, and every read is audited; open-data clients see de-identified values.",
+        "header, and every read is audited; open-data clients see de-identified values. "
+        "Looking up, searching or filtering by personal data (this directive on an argument or "
+        "a filter field) is a read of personal data too.",
     ),
 )
 class PersonalData:
@@ -87,10 +94,21 @@ class AuditTrail:
 
     returned: set[str] = field(default_factory=set)
     denied: set[str] = field(default_factory=set)
+    searched: set[str] = field(default_factory=set)
+    """Arguments that looked up or filtered by personal data (``practitioners.filter.search``)."""
+    refused: bool = False
+    """A search by personal data was refused."""
 
     @property
     def touched(self) -> bool:
-        return bool(self.returned or self.denied)
+        return bool(self.returned or self.denied or self.searched)
+
+
+def missing_for_personal_data(principal: Principal) -> str:
+    """What a client lacks to read personal data (it lacks something)."""
+    if not principal.has(PII_READ):
+        return f"scope {PII_READ}"
+    return f"a stated purpose of use (the {PURPOSE_HEADER} header)"
 
 
 class PersonalField(FieldExtension):
@@ -111,14 +129,22 @@ class PersonalField(FieldExtension):
         trail: AuditTrail = info.context.audit
         if not principal.may_read_personal_data:
             trail.denied.add(subject)
-            missing = (
-                f"scope {PII_READ}"
-                if not principal.has(PII_READ)
-                else f"a stated purpose of use (the {PURPOSE_HEADER} header)"
-            )
+            missing = missing_for_personal_data(principal)
             raise Forbidden(f"{info.field_name}: personal data needs {missing}")
         trail.returned.add(subject)
         return value
+
+
+def personal_input(kind: str, zh: str, en: str) -> Any:
+    """A filter field that searches personal data: declared in the SDL, guarded by the policy."""
+    return strawberry.field(
+        default=None, description=doc(zh, en), directives=[PersonalData(kind=kind)]
+    )
+
+
+def personal_argument(kind: str, zh: str, en: str) -> Any:
+    """An argument that looks up by personal data: declared in the SDL, guarded by the policy."""
+    return strawberry.argument(description=doc(zh, en), directives=[PersonalData(kind=kind)])
 
 
 def personal(kind: str, zh: str, en: str) -> Any:
@@ -136,6 +162,32 @@ def _named(graphql_type: Any) -> Any:
     return graphql_type
 
 
+def _personal(graphql_thing: Any) -> bool:
+    definition = graphql_thing.extensions.get("strawberry-definition")
+    return any(isinstance(d, PersonalData) for d in getattr(definition, "directives", None) or ())
+
+
+def _personal_paths(graphql_field: Any) -> tuple[tuple[str, ...], ...]:
+    """The arguments of a field, and the fields of its input arguments, that hold personal data."""
+    paths: list[tuple[str, ...]] = []
+    for name, argument in graphql_field.args.items():
+        if _personal(argument):
+            paths.append((name,))
+        named = _named(argument.type)
+        if isinstance(named, GraphQLInputObjectType):
+            paths += [(name, inner) for inner, f in named.fields.items() if _personal(f)]
+    return tuple(paths)
+
+
+def _given(arguments: dict[str, Any], path: tuple[str, ...]) -> bool:
+    value: Any = arguments
+    for name in path:
+        if not isinstance(value, dict):
+            return False
+        value = value.get(name)
+    return value is not None and value != ""
+
+
 def _scopes(directives: Any) -> frozenset[str] | None:
     for directive in directives or ():
         if isinstance(directive, RequiresScopes):
@@ -149,6 +201,8 @@ class Policy:
 
     types: dict[str, frozenset[str]]
     fields: dict[tuple[str, str], frozenset[str]]
+    searches: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    """Per field, the argument paths that look up or filter by personal data."""
 
     @classmethod
     def of(cls, schema: strawberry.Schema) -> Policy:
@@ -160,6 +214,7 @@ class Policy:
             if scopes is not None:
                 types[name] = scopes
         fields: dict[tuple[str, str], frozenset[str]] = {}
+        searches: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {}
         for name, graphql_type in schema._schema.type_map.items():
             if not isinstance(graphql_type, GraphQLObjectType) or name.startswith("__"):
                 continue
@@ -171,7 +226,10 @@ class Policy:
                 rule = own if own is not None else types.get(_node_type(graphql_field.type))
                 if rule is not None:
                     fields[(name, field_name)] = rule
-        return cls(types=types, fields=fields)
+                paths = _personal_paths(graphql_field)
+                if paths:
+                    searches[(name, field_name)] = paths
+        return cls(types=types, fields=fields, searches=searches)
 
     def check_type(self, principal: Principal, type_name: str) -> None:
         """Refuse a whole record type the client may not read (used by node / nodes)."""
@@ -201,7 +259,28 @@ class EnforcePolicy(SchemaExtension):
     def resolve(
         self, _next: Callable[..., Any], root: Any, info: Any, *args: Any, **kwargs: Any
     ) -> Any:
-        needed = self.policy.fields.get((info.parent_type.name, info.field_name))
-        if needed is not None and not needed & info.context.principal.scopes:
+        key = (info.parent_type.name, info.field_name)
+        principal: Principal = info.context.principal
+        needed = self.policy.fields.get(key)
+        if needed is not None and not needed & principal.scopes:
             raise Forbidden(f"{info.field_name}: needs scope {' or '.join(sorted(needed))}")
+        paths = self.policy.searches.get(key)
+        if paths:
+            self._check_search(info, principal, [p for p in paths if _given(kwargs, p)])
         return _next(root, info, *args, **kwargs)
+
+    @staticmethod
+    def _check_search(info: Any, principal: Principal, used: list[tuple[str, ...]]) -> None:
+        """Looking up or filtering by personal data reads it: pii:read, a purpose, audited."""
+        if not used:
+            return
+        trail: AuditTrail = info.context.audit
+        named = ", ".join(".".join(path) for path in used)
+        trail.searched.update(f"{info.field_name}.{'.'.join(path)}" for path in used)
+        if not principal.may_read_personal_data:
+            trail.refused = True
+            missing = missing_for_personal_data(principal)
+            raise Forbidden(
+                f"{info.field_name}: looking up or filtering by personal data ({named}) "
+                f"needs {missing}"
+            )

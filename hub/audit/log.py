@@ -30,6 +30,7 @@ HASHED_FIELDS = (
     "client_id",
     "agency",
     "purpose",
+    "purpose_reference",
     "operation_name",
     "document_hash",
     "variables",
@@ -37,6 +38,9 @@ HASHED_FIELDS = (
     "subjects",
 )
 """The stored fields an entry's hash covers besides ``prev_hash``: every column but ``hash``."""
+ADDED_FIELDS = frozenset({"purpose_reference"})
+"""Fields added after entries were written: left out of the hash when empty, so an entry
+without one hashes as it did before the field existed."""
 
 HEAD_ID = 1
 
@@ -52,12 +56,15 @@ class AuditRecord:
     client_id: str
     agency: str
     purpose: str | None
+    """The code of the stated purpose of use (standards/codes/purpose_of_use.csv)."""
     operation_name: str | None
     document: str
     variables: dict[str, Any]
     subjects: tuple[str, ...]
     outcome: str
     at: dt.datetime
+    purpose_reference: str | None = None
+    """The reference stated with the purpose (a case or file number), if any."""
 
     def __post_init__(self) -> None:
         # Checked here so both backends refuse the same records: SQLite ignores column lengths.
@@ -69,6 +76,7 @@ class AuditRecord:
             ("client_id", self.client_id, ID_LENGTH),
             ("agency", self.agency, ID_LENGTH),
             ("purpose", self.purpose, TEXT_LENGTH),
+            ("purpose_reference", self.purpose_reference, TEXT_LENGTH),
             ("operation_name", self.operation_name, TEXT_LENGTH),
             *(("subjects", subject, ID_LENGTH) for subject in self.subjects),
         ]
@@ -85,8 +93,9 @@ def entry_hash(prev_hash: str, fields: Mapping[str, Any]) -> str:
     """
     if "hash" in fields or "prev_hash" in fields:
         raise ValueError("fields must hold neither hash nor prev_hash")
+    hashed = {k: v for k, v in fields.items() if not (k in ADDED_FIELDS and v is None)}
     canonical = json.dumps(
-        {**fields, "prev_hash": prev_hash},
+        {**hashed, "prev_hash": prev_hash},
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
@@ -120,6 +129,7 @@ async def append(session: AsyncSession, record: AuditRecord) -> int:
         "client_id": record.client_id,
         "agency": record.agency,
         "purpose": record.purpose,
+        "purpose_reference": record.purpose_reference,
         "operation_name": record.operation_name,
         "document_hash": hashlib.sha256(record.document.encode("utf-8")).hexdigest(),
         "variables": record.variables,

@@ -28,6 +28,9 @@ class AuditEntry(Base):
     client_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     agency: Mapped[str] = mapped_column(String(ID_LENGTH))
     purpose: Mapped[str | None] = mapped_column(String(TEXT_LENGTH))
+    """The code of the stated purpose of use (standards/codes/purpose_of_use.csv)."""
+    purpose_reference: Mapped[str | None] = mapped_column(String(TEXT_LENGTH))
+    """The reference stated with it (a case or file number), if any."""
     operation_name: Mapped[str | None] = mapped_column(String(TEXT_LENGTH))
     document_hash: Mapped[str] = mapped_column(String(64))
     variables: Mapped[dict[str, Any]] = mapped_column(JSON)

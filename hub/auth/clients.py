@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.auth.client_secrets import check_secret, hash_secret, new_secret
 from hub.auth.models import OAuthClient
+from hub.auth.purposes import InvalidPurpose, parse_registration
 from hub.auth.scopes import parse_scopes
 from hub.auth.tiers import TIERS
 from hub.canonical import identifiers
@@ -41,6 +42,8 @@ class RegisteredClient(ClientMixin):  # type: ignore[misc]
     secret_hash: str | None
     jwks: dict[str, Any] | None
     trusted_documents_only: bool
+    purposes: tuple[str, ...] = ()
+    """The purposes of use it may state (codes of standards/codes/purpose_of_use.csv)."""
 
     @classmethod
     def of(cls, row: OAuthClient) -> RegisteredClient:
@@ -56,6 +59,7 @@ class RegisteredClient(ClientMixin):  # type: ignore[misc]
             secret_hash=row.secret_hash,
             jwks=row.jwks,
             trusted_documents_only=row.trusted_documents_only,
+            purposes=tuple(row.purposes or ()),
         )
 
     def get_client_id(self) -> str:
@@ -142,8 +146,13 @@ async def add(
     jwks: dict[str, Any] | None = None,
     trusted_documents_only: bool = False,
     uscc: str | None = None,
+    purposes: str = "",
 ) -> NewClient:
-    """Register a client; with ``jwks`` it authenticates by private_key_jwt, else by secret."""
+    """Register a client; with ``jwks`` it authenticates by private_key_jwt, else by secret.
+
+    ``purposes`` (``CODE,CODE``) are the purposes of use it may state when it reads personal
+    data; a client registered with none reads no personal data.
+    """
     if not _AGENCY.match(agency):
         raise BadUserInput(f"agency: {agency!r} must be a lower-case code like public_security")
     if not name.strip():
@@ -154,6 +163,10 @@ async def add(
         granted = parse_scopes(scopes)
     except ValueError as exc:
         raise BadUserInput(f"scopes: {exc}", field="scopes") from None
+    try:
+        stated = parse_registration(purposes)
+    except InvalidPurpose as exc:
+        raise BadUserInput(str(exc), field="purposes") from None
     keys = _jwks(jwks)
     secret = None if keys is not None else new_secret()
     row = OAuthClient(
@@ -167,6 +180,7 @@ async def add(
         secret_hash=None if secret is None else hash_secret(secret),
         jwks=keys,
         trusted_documents_only=trusted_documents_only,
+        purposes=list(stated),
         disabled=False,
         created_at=dt.datetime.now(dt.UTC),
     )

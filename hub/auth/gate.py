@@ -8,7 +8,6 @@ otherwise unacceptable token is refused with 401 and ``WWW-Authenticate: Bearer 
 from __future__ import annotations
 
 import time
-from urllib.parse import unquote
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.datastructures import Headers
@@ -17,7 +16,8 @@ from starlette.responses import JSONResponse
 from hub.auth import clients
 from hub.auth.clients import RegisteredClient
 from hub.auth.keys import KeyStore
-from hub.auth.principal import ANONYMOUS, MAX_PURPOSE_LENGTH, PURPOSE_HEADER, Principal
+from hub.auth.principal import ANONYMOUS, PURPOSE_HEADER, Principal
+from hub.auth.purposes import InvalidPurpose, Purpose, parse_purpose
 from hub.auth.tiers import TIERS
 from hub.auth.tokens import InvalidToken, Revocations, verify
 from hub.config import Settings
@@ -58,9 +58,14 @@ class Gate:
 
     async def principal(self, headers: Headers) -> Principal:
         """The principal of a request; InvalidToken or BadRequest when it must be refused."""
-        purpose = _purpose(headers.get(PURPOSE_HEADER))
+        purpose = headers.get(PURPOSE_HEADER)
         authorization = headers.get("authorization")
         if authorization is None:
+            if _stated(purpose) is not None:
+                raise BadRequest(
+                    f"{PURPOSE_HEADER}: anonymous callers state no purpose of use "
+                    "(open data holds no personal data; register a client to read it)"
+                )
             return ANONYMOUS
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
@@ -68,11 +73,19 @@ class Gate:
         return await self.principal_of_token(token.strip(), purpose)
 
     async def principal_of_token(self, token: str, purpose: str | None) -> Principal:
-        """The principal of a bearer token (also used for websocket connection_init)."""
+        """The principal of a bearer token and the purpose header's text (also used for
+        websocket connection_init); BadRequest when the purpose cannot be used."""
+        stated = _stated(purpose)  # a malformed purpose is refused before the token is read
         claims = await verify(token, self._keys, self._revocations, self._settings)
         client = await self._client(claims.client_id)
         if client is None:
             raise InvalidToken("the client of this token is disabled or unknown")
+        if stated is not None and stated.code not in client.purposes:
+            registered = ", ".join(client.purposes) or "none"
+            raise BadRequest(
+                f"{PURPOSE_HEADER}: this client is not registered for purpose {stated.code} "
+                f"(registered: {registered})"
+            )
         values = claims.values
         region = values.get("region")
         tier = TIERS.get(str(values.get("tier")), TIERS["partner"])
@@ -82,7 +95,7 @@ class Gate:
             scopes=claims.scopes,
             region=region if isinstance(region, str) else None,
             tier=tier,
-            purpose=purpose,
+            purpose=stated,
             token_id=claims.jti,
             trusted_documents_only=client.trusted_documents_only,
             uscc=client.uscc,
@@ -91,19 +104,14 @@ class Gate:
         return principal
 
 
-def _purpose(value: str | None) -> str | None:
+def _stated(value: str | None) -> Purpose | None:
+    """The purpose a header states; None when there is no header (or only blanks)."""
     if value is None or not value.strip():
         return None
-    # Header values arrive as Latin-1; a Chinese purpose is sent as UTF-8 bytes or
-    # percent-encoded UTF-8, and either way is read back as the text the client meant.
     try:
-        purpose = value.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        purpose = value
-    purpose = unquote(purpose).strip()
-    if len(purpose) > MAX_PURPOSE_LENGTH or any(ord(char) < 32 for char in purpose):
-        raise BadRequest(f"{PURPOSE_HEADER}: at most {MAX_PURPOSE_LENGTH} printable characters")
-    return purpose
+        return parse_purpose(value)
+    except InvalidPurpose as exc:
+        raise BadRequest(str(exc)) from None
 
 
 def unauthorized(description: str) -> JSONResponse:

@@ -29,6 +29,8 @@ class OAuthClient(Base):
     secret_hash: Mapped[str | None] = mapped_column(String(200))
     jwks: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     trusted_documents_only: Mapped[bool] = mapped_column(default=False)
+    purposes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """The purposes of use it may state (codes of standards/codes/purpose_of_use.csv)."""
     disabled: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     secret_rotated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

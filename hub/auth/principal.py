@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hub.auth.purposes import PURPOSE_HEADER, Purpose
 from hub.auth.scopes import OPEN_DATA, PII_READ, REGISTRY_READ
 from hub.auth.tiers import TIERS, Tier
+from hub.readers import Reader
 
-PURPOSE_HEADER = "X-Purpose-Of-Use"
-"""The request header in which a client states why it reads personal data (recorded)."""
-MAX_PURPOSE_LENGTH = 200
+__all__ = ["ANONYMOUS", "PURPOSE_HEADER", "Principal", "Purpose"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +21,8 @@ class Principal:
     scopes: frozenset[str]
     region: str | None
     tier: Tier
-    purpose: str | None = None
+    purpose: Purpose | None = None
+    """The purpose of use it stated, one it was registered for (checked by the gate)."""
     token_id: str | None = None
     trusted_documents_only: bool = False
     uscc: str | None = None
@@ -45,12 +46,24 @@ class Principal:
     @property
     def may_read_personal_data(self) -> bool:
         """Holds ``pii:read`` and stated a purpose: both are needed, every time."""
-        return PII_READ in self.scopes and bool(self.purpose)
+        return PII_READ in self.scopes and self.purpose is not None
 
     @property
     def row_region(self) -> str | None:
         """The region a registry client is bound to; open data is the same for everyone."""
         return self.region if self.reads_registry else None
+
+    @property
+    def reader(self) -> Reader:
+        """What the row rules of the record types (``hub.access``) know of this client."""
+        return Reader(
+            region=self.row_region,
+            agency=self.agency,
+            every_agency=self.tier.name == "internal" and self.row_region is None,
+            registry=self.reads_registry,
+            client_id=self.client_id,
+            uscc=self.uscc,
+        )
 
     def has(self, scope: str) -> bool:
         """Whether the client was granted ``scope``."""

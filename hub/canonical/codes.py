@@ -387,6 +387,20 @@ PLATE_PREFIXES: Final[dict[str, Label]] = {
 """号牌发牌机关代号 / Plate issuing authority prefix: code → labels."""
 
 
+PURPOSES_OF_USE: Final[dict[str, Label]] = {
+    "LAW_ENFORCEMENT": ("执法检查", "Law enforcement inspection"),
+    "ADMINISTRATIVE_LICENSING": ("行政许可", "Administrative licensing"),
+    "ACCIDENT_INVESTIGATION": ("事故调查", "Accident investigation"),
+    "CREDIT_EVALUATION": ("信用评价", "Credit evaluation"),
+    "COMPLAINT_HANDLING": ("投诉处理", "Complaint handling"),
+    "EMERGENCY_RESPONSE": ("应急处置", "Emergency response"),
+    "SAFETY_SUPERVISION": ("安全监管", "Safety supervision"),
+    "OVERSIGHT_AUDIT": ("监督审计", "Oversight audit"),
+    "SYSTEM_TESTING": ("系统联调测试（非生产数据）", "System testing (no production data)"),
+}
+"""个人信息使用目的 / Purpose of use of personal data: code → labels."""
+
+
 LABELS: Final[dict[Enum, Label]] = {
     PlateColor.BLUE: ("蓝色", "Blue"),
     PlateColor.YELLOW: ("黄色", "Yellow"),

@@ -48,8 +48,8 @@ DANGEROUS_GOODS: Listing[DangerousGoods, DangerousGoodsFilter] = Listing(
 
 
 async def dangerous_goods_by_un_number(
-    session: AsyncSession, numbers: Sequence[str]
+    session: AsyncSession, numbers: Sequence[str], rule: ColumnElement[bool]
 ) -> list[DangerousGoods]:
-    """Entries with these UN numbers (4 digits)."""
-    stmt = select(DangerousGoods).where(DangerousGoods.un_number.in_(numbers))
+    """Entries with these UN numbers (4 digits) that ``rule`` allows."""
+    stmt = select(DangerousGoods).where(DangerousGoods.un_number.in_(numbers), rule)
     return list((await session.scalars(stmt)).all())

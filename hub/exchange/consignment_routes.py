@@ -49,7 +49,7 @@ from hub.exchange.http import client_with, error, read_limited
 from hub.exchange.protocol import Header
 from hub.exchange.validation import InvalidDocument
 from hub.multimodal import service
-from hub.multimodal.access import dangerous_goods_withheld, hidden
+from hub.multimodal.access import dangerous_goods_withheld
 
 Handler = Callable[[Request], Awaitable[Response]]
 SOURCE_MAX = 160  # SourceType of status-event-1.0.xsd
@@ -150,13 +150,11 @@ def consignment_routes(state: dict[str, Any]) -> list[Route]:
             return error(400, "invalid_request", str(exc))
         async with state["read_sessions"]() as session:
             try:
-                row = await service.find(session, reference)
+                row = await service.find(session, reference, principal.reader)
             except NotFound as exc:
                 return error(404, "not_found", exc.message)
             reader = service.Writer(principal.client_id or "", principal.uscc)
             legs = await service.legs_of(session, row.id)
-            if not principal.reads_registry and not reader.concerned(row, legs):
-                return error(404, "not_found", hidden(row).message)
             if row.dangerous_goods:
                 current = service.progress(legs, await service.timeline(session, row.id))
                 withheld = dangerous_goods_withheld(

@@ -75,7 +75,7 @@ def exchange_routes(state: dict[str, Any]) -> list[Route]:
         async with state["read_sessions"]() as session:
             for record_type in record_types_of(document.record_types):
                 found, next_after = await export_records(
-                    session, record_type, after=after, limit=limit, region=principal.row_region
+                    session, record_type, principal.reader, after=after, limit=limit
                 )
                 records += found
                 cursor = next_after if next_after is not None else cursor

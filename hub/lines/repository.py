@@ -48,9 +48,11 @@ LINES_CALLING_AT = Relation(PASSENGER_LINES, LineStop.station_id, through=_throu
 """The lines with a stop at each station (origin and destination are stops too)."""
 
 
-async def lines_by_code(session: AsyncSession, codes: Sequence[str]) -> list[PassengerLine]:
-    """Lines with these codes."""
-    stmt = select(PassengerLine).where(PassengerLine.code.in_(codes))
+async def lines_by_code(
+    session: AsyncSession, codes: Sequence[str], rule: ColumnElement[bool]
+) -> list[PassengerLine]:
+    """Lines with these codes that ``rule`` allows."""
+    stmt = select(PassengerLine).where(PassengerLine.code.in_(codes), rule)
     return list((await session.scalars(stmt)).all())
 
 

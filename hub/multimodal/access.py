@@ -5,6 +5,9 @@ client acting for a credit code; it reports on and changes its own legs only, an
 delivery only from the last leg. The parties named by credit code may follow the consignment.
 Registry readers see every consignment; dangerous-goods details go to those concerned, and to
 enforcement clients while the goods are on the road.
+
+``consignment_rule`` is the one row rule for reading consignments: GraphQL lookups, lists,
+subscriptions and the document export all apply it.
 """
 
 from __future__ import annotations
@@ -13,12 +16,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, exists, or_
+from sqlalchemy import ColumnElement, exists, false, or_, true
 
 from hub.canonical.codes import ConsignmentEventKind, ConsignmentStatus, TransportMode
 from hub.canonical.multimodal import ConsignmentEvent
 from hub.errors import BadUserInput, Forbidden, NotFound
 from hub.multimodal.models import ConsignmentLegRow, ConsignmentPartyRow, ConsignmentRow
+from hub.readers import Reader
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +59,16 @@ class Writer:
             ConsignmentPartyRow.uscc == self.uscc,
         )
         return or_(booked, carried, named)
+
+
+def consignment_rule(reader: Reader) -> ColumnElement[bool]:
+    """The consignments a reader may read: every one for registry readers; those it booked,
+    carries a leg of or is named in for the others; none for the anonymous caller."""
+    if reader.registry:
+        return true()
+    if reader.client_id is None:
+        return false()
+    return Writer(reader.client_id, reader.uscc).sees()
 
 
 def hidden(row: ConsignmentRow) -> NotFound:

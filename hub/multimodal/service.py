@@ -47,7 +47,7 @@ from hub.canonical.multimodal import (
     Party,
 )
 from hub.errors import BadUserInput, Forbidden, NotFound
-from hub.multimodal.access import Writer, hidden, reporting_leg
+from hub.multimodal.access import Writer, consignment_rule, hidden, reporting_leg
 from hub.multimodal.models import (
     ConsignmentContainerRow,
     ConsignmentEventRow,
@@ -58,6 +58,7 @@ from hub.multimodal.models import (
 from hub.multimodal.progress import Progress, progress
 from hub.outages import outage_of
 from hub.pubsub import PubSub
+from hub.readers import EVERYONE, Reader
 
 __all__ = ["Progress", "Writer", "progress"]  # re-exported: callers know the service only
 
@@ -272,13 +273,15 @@ def _leg_row(consignment_id: int, leg: Leg) -> ConsignmentLegRow:
     return ConsignmentLegRow(consignment_id=consignment_id, **values)
 
 
-async def find(session: AsyncSession, reference: str) -> ConsignmentRow:
-    """The consignment with this reference."""
+async def find(session: AsyncSession, reference: str, reader: Reader = EVERYONE) -> ConsignmentRow:
+    """The consignment with this reference, if ``reader`` may read it (to it, there is none)."""
     # A reference no consignment can have is not looked up at all (NUL and the like included).
     found = None
     if re.fullmatch(REFERENCE, reference):
         found = await session.scalar(
-            select(ConsignmentRow).where(ConsignmentRow.reference == reference)
+            select(ConsignmentRow).where(
+                ConsignmentRow.reference == reference, consignment_rule(reader)
+            )
         )
     if found is None:
         raise NotFound(f"consignment {reference} not found")

@@ -71,11 +71,17 @@ PERMITS: Listing[Permit, PermitFilter] = Listing(
 PERMITS_OF_OPERATOR = Relation(PERMITS, Permit.operator_id)
 
 
-async def operators_by_uscc(session: AsyncSession, codes: Sequence[str]) -> list[Operator]:
-    """Operators with these unified social credit codes (normalised)."""
-    return list((await session.scalars(select(Operator).where(Operator.uscc.in_(codes)))).all())
+async def operators_by_uscc(
+    session: AsyncSession, codes: Sequence[str], rule: ColumnElement[bool]
+) -> list[Operator]:
+    """Operators with these unified social credit codes (normalised) that ``rule`` allows."""
+    stmt = select(Operator).where(Operator.uscc.in_(codes), rule)
+    return list((await session.scalars(stmt)).all())
 
 
-async def permits_by_number(session: AsyncSession, numbers: Sequence[str]) -> list[Permit]:
-    """Permits with these numbers."""
-    return list((await session.scalars(select(Permit).where(Permit.number.in_(numbers)))).all())
+async def permits_by_number(
+    session: AsyncSession, numbers: Sequence[str], rule: ColumnElement[bool]
+) -> list[Permit]:
+    """Permits with these numbers that ``rule`` allows."""
+    stmt = select(Permit).where(Permit.number.in_(numbers), rule)
+    return list((await session.scalars(stmt)).all())

@@ -61,6 +61,7 @@ PRACTITIONERS: Listing[Practitioner, PractitionerFilter] = Listing(
     sorts={"NAME": Practitioner.name},
     default_sort="NAME",
     conditions=practitioner_conditions,
+    personal_sorts=frozenset({"NAME"}),
 )
 QUALIFICATIONS: Listing[QualificationCertificate, QualificationFilter] = Listing(
     model=QualificationCertificate,
@@ -75,8 +76,8 @@ QUALIFICATIONS_OF_PRACTITIONER = Relation(QUALIFICATIONS, QualificationCertifica
 
 
 async def practitioners_by_id_number(
-    session: AsyncSession, numbers: Sequence[str]
+    session: AsyncSession, numbers: Sequence[str], rule: ColumnElement[bool]
 ) -> list[Practitioner]:
-    """Practitioners with these resident ID numbers."""
-    stmt = select(Practitioner).where(Practitioner.id_number.in_(numbers))
+    """Practitioners with these resident ID numbers that ``rule`` allows."""
+    stmt = select(Practitioner).where(Practitioner.id_number.in_(numbers), rule)
     return list((await session.scalars(stmt)).all())

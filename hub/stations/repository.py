@@ -48,6 +48,9 @@ STATIONS: Listing[Station, StationFilter] = Listing(
 STATIONS_OF_OPERATOR = Relation(STATIONS, Station.operator_id)
 
 
-async def stations_by_code(session: AsyncSession, codes: Sequence[str]) -> list[Station]:
-    """Stations with these codes."""
-    return list((await session.scalars(select(Station).where(Station.code.in_(codes)))).all())
+async def stations_by_code(
+    session: AsyncSession, codes: Sequence[str], rule: ColumnElement[bool]
+) -> list[Station]:
+    """Stations with these codes that ``rule`` allows."""
+    stmt = select(Station).where(Station.code.in_(codes), rule)
+    return list((await session.scalars(stmt)).all())

@@ -69,9 +69,10 @@ VEHICLES_OF_LINE = Relation(VEHICLES, Vehicle.line_id)
 
 
 async def vehicles_by_plate(
-    session: AsyncSession, keys: Sequence[tuple[str, PlateColor]]
+    session: AsyncSession, keys: Sequence[tuple[str, PlateColor]], rule: ColumnElement[bool]
 ) -> list[Vehicle]:
-    """Vehicles by (plate, plate colour): a plate alone does not identify a vehicle."""
+    """Vehicles by (plate, plate colour) that ``rule`` allows: a plate alone does not
+    identify a vehicle."""
     wanted = [(plate, color.value) for plate, color in keys]
-    stmt = select(Vehicle).where(tuple_(Vehicle.plate, Vehicle.plate_color).in_(wanted))
+    stmt = select(Vehicle).where(tuple_(Vehicle.plate, Vehicle.plate_color).in_(wanted), rule)
     return list((await session.scalars(stmt)).all())

@@ -69,11 +69,15 @@ VESSELS_OF_OPERATOR = Relation(VESSELS, Vessel.operator_id)
 CERTIFICATES_OF_VESSEL = Relation(VESSEL_CERTIFICATES, VesselCertificate.vessel_id)
 
 
-async def vessels_by_mmsi(session: AsyncSession, codes: Sequence[str]) -> list[Vessel]:
-    """Vessels with these MMSIs."""
-    return list((await session.scalars(select(Vessel).where(Vessel.mmsi.in_(codes)))).all())
+async def vessels_by_mmsi(
+    session: AsyncSession, codes: Sequence[str], rule: ColumnElement[bool]
+) -> list[Vessel]:
+    """Vessels with these MMSIs that ``rule`` allows."""
+    return list((await session.scalars(select(Vessel).where(Vessel.mmsi.in_(codes), rule))).all())
 
 
-async def vessels_by_imo(session: AsyncSession, codes: Sequence[str]) -> list[Vessel]:
-    """Vessels with these IMO numbers."""
-    return list((await session.scalars(select(Vessel).where(Vessel.imo.in_(codes)))).all())
+async def vessels_by_imo(
+    session: AsyncSession, codes: Sequence[str], rule: ColumnElement[bool]
+) -> list[Vessel]:
+    """Vessels with these IMO numbers that ``rule`` allows."""
+    return list((await session.scalars(select(Vessel).where(Vessel.imo.in_(codes), rule))).all())

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType
 from joserfc import jwt
+from sqlalchemy import select
 
 from hub.api.schema import build_schema
 from hub.config import Settings
@@ -18,6 +19,9 @@ from hub.exchange.inbound import feed_demo
 from hub.exchange.pipeline import Exchange
 from hub.exchange.protocol import DemoSubjects
 from hub.exchange.registry import AdapterRegistry
+from hub.exchange.validation import parse, validate
+from hub.vehicles.models import Vehicle
+from tests.conftest import fetch_token, register_client
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -364,3 +368,88 @@ async def test_authorization_matrix_of_root_lists(anonymous: Any) -> None:
                 assert "errors" not in answer, where
             else:
                 assert answer["errors"][0]["extensions"]["code"] == "FORBIDDEN", where
+
+
+OUTSIDE_QUERY = """{
+  vehicles(first: 100) { edges { node { region { code }
+    registration { id } violations(limit: 1) { id } insurancePolicies { id } } } }
+  operators(first: 100) { edges { node { region { code } businessRegistration { id } } } }
+}"""
+
+
+async def test_a_region_bound_client_cannot_read_other_regions_agency_records_by_id(
+    graphql: Any, anonymous: Any, ids: dict[str, str]
+) -> None:
+    """The audit's finding: node(id) gave a Suzhou client Nanjing's police registrations,
+    business registrations, policies and violations, owner names and ID numbers included."""
+    suzhou = await anonymous.as_client("registry:read pii:read", region="320500")
+    data = (await graphql(OUTSIDE_QUERY))["data"]
+    vehicles = [
+        e["node"] for e in data["vehicles"]["edges"] if e["node"]["region"]["code"][:4] == "3201"
+    ]
+    operators = [
+        e["node"] for e in data["operators"]["edges"] if e["node"]["region"]["code"][:4] == "3201"
+    ]
+    nanjing = {
+        "VehicleRegistration": first_id(vehicles, "registration"),
+        "TrafficViolation": first_id(vehicles, "violations"),
+        "InsurancePolicy": first_id(vehicles, "insurancePolicies"),
+        "BusinessRegistration": first_id(operators, "businessRegistration"),
+    }
+    query = (
+        "query ($id: ID!) { node(id: $id) { id ... on VehicleRegistration { ownerName ownerId }"
+        " ... on BusinessRegistration { legalRepresentative } } }"
+    )
+
+    for type_name, global_id in nanjing.items():
+        answer = await suzhou(query, {"id": global_id})
+        assert answer["data"]["node"] is None, type_name
+        assert answer["errors"][0]["extensions"]["code"] == "NOT_FOUND", type_name
+        many = await suzhou("query ($i: [ID!]!) { nodes(ids: $i) { id } }", {"i": [global_id]})
+        assert many["data"]["nodes"] == [None], type_name
+
+
+async def test_exchange_messages_are_their_agencys_own_for_a_region_bound_client(
+    graphql: Any, anonymous: Any, ids: dict[str, str]
+) -> None:
+    """The audit's finding: a region-bound client listed every agency's documents."""
+    query = "{ exchangeMessages(first: 100) { totalCount edges { node { id agency } } } }"
+    suzhou = await anonymous.as_client("registry:read", region="320500")
+    everything = (await graphql(query))["data"]["exchangeMessages"]
+    own = (await suzhou(query))["data"]["exchangeMessages"]
+    first = everything["edges"][0]["node"]
+    by_id = await suzhou("query ($id: ID!) { node(id: $id) { id } }", {"id": first["id"]})
+
+    assert everything["totalCount"] > 0
+    assert own == {"totalCount": 0, "edges": []}  # its agency (test_agency) sent nothing
+    assert by_id["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_a_region_bound_client_exports_only_its_regions_agency_records(
+    anonymous: Any, sessions: Any, ids: dict[str, str]
+) -> None:
+    """``GET /exchange/{agency}/{document}`` applies the record type's rule, as GraphQL does."""
+    http = anonymous.http
+    document_type = http.app.state.exchange.registry["public_security"].documents[
+        "vehicle-registration"
+    ]
+
+    async def exported(region: str | None) -> list[Any]:
+        client_id, secret = await register_client(http, "registry:read", region=region)
+        token = await fetch_token(http, client_id, secret)
+        response = await http.get(
+            "/exchange/public_security/vehicle-registration",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert response.status_code == 200, response.text
+        return list(document_type.parse(validate(document_type, parse(response.content))))
+
+    everything = await exported(None)
+    suzhou = await exported("320500")
+    async with sessions() as session:
+        columns = select(Vehicle.plate, Vehicle.plate_color, Vehicle.region_code)
+        rows = (await session.execute(columns)).all()
+    region_of = {(plate, color): code for plate, color, code in rows}
+
+    assert 0 < len(suzhou) < len(everything)
+    assert all(region_of[(r.plate, r.plate_color)].startswith("3205") for r in suzhou)

@@ -42,7 +42,7 @@ async def test_a_personal_data_read_is_recorded_with_purpose_and_subject(
     log = await entries(sessions)
     assert len(log) == before + 1
     entry = log[-1]
-    assert entry.purpose == "测试：自动化测试 / automated tests"
+    assert entry.purpose == "SYSTEM_TESTING"
     assert entry.operation_name == "Person"
     assert entry.variables == {"id": person["id"]}
     assert entry.subjects == [person["id"]]
@@ -88,7 +88,7 @@ async def test_oversight_sees_who_read_a_person(
 
     reads = log["data"]["accessLog"]
     assert reads, log
-    assert reads[0]["purpose"] == "测试：自动化测试 / automated tests"
+    assert reads[0]["purpose"] == "SYSTEM_TESTING"
     assert {read["outcome"] for read in reads} == {"ok"}
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert refused["errors"][0]["message"] == "accessLog: needs scope audit:read"

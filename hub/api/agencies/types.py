@@ -204,6 +204,7 @@ class VesselRegistration(Node):
     async def certificates(self, info: Info[Context, None]) -> list[RegisteredVesselCertificate]:
         rows = await info.context.all_by_key(
             "vessel_registration_certificates",
+            VesselRegistrationRow,
             records.certificates_of_registrations,
             lambda row: row.registration_id,
         ).load(self.pk)

@@ -22,7 +22,6 @@ from hub.api.consignments.types import (
     ConsignmentConnection,
     load_consignment,
     load_consignments,
-    visible,
 )
 from hub.api.context import Context
 from hub.api.enums import SortDirection
@@ -98,8 +97,7 @@ def _conditions(filter_: ConsignmentFilter, at: str = "filter.") -> list[ColumnE
 
 
 def _seen_by(info: Info[Context, None], stmt: Select[Any]) -> Select[Any]:
-    condition = visible(info.context.principal)
-    return stmt if condition is None else stmt.where(condition)
+    return stmt.where(info.context.rule(ConsignmentRow))
 
 
 async def _newest(
@@ -123,7 +121,9 @@ class ConsignmentQuery:
     ) -> Consignment:
         async with info.context.database() as session:
             row = await service.find(
-                session, identifier_argument(identifiers.waybill_reference, reference, "reference")
+                session,
+                identifier_argument(identifiers.waybill_reference, reference, "reference"),
+                info.context.principal.reader,
             )
         return await load_consignment(info.context, row)
 

@@ -1,9 +1,10 @@
 """Consignments in GraphQL: the waybill, its legs and its timeline.
 
-Who reads what: registry readers see every consignment; a carrier or terminal client (scope
-consignment:write, acting for a credit code) sees the consignments it booked or carries a leg
-of. Dangerous-goods details (UN number, class) go to those concerned, and to enforcement
-clients while the consignment is on the road.
+Who reads what (``hub.multimodal.access.consignment_rule``, applied by every path): registry
+readers see every consignment; a carrier or terminal client (scope consignment:write, acting for
+a credit code) sees the consignments it booked, carries a leg of or is named in.
+Dangerous-goods details (UN number, class) go to those concerned, and to enforcement clients
+while the consignment is on the road.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import strawberry
-from sqlalchemy import ColumnElement, false
 from strawberry.extensions import FieldExtension
 from strawberry.schema_directive import Location
 from strawberry.types import Info
@@ -27,7 +27,7 @@ from hub.auth.principal import Principal
 from hub.auth.scopes import CONSIGNMENT_WRITE, ENFORCEMENT_READ, REGISTRY_READ
 from hub.errors import Forbidden
 from hub.multimodal import service
-from hub.multimodal.access import dangerous_goods_withheld, hidden
+from hub.multimodal.access import dangerous_goods_withheld
 from hub.multimodal.models import (
     ConsignmentEventRow,
     ConsignmentLegRow,
@@ -54,20 +54,6 @@ def reader_of(principal: Principal) -> service.Writer | None:
     if principal.client_id is None:
         return None
     return service.Writer(principal.client_id, principal.uscc)
-
-
-def concerns(principal: Principal, row: ConsignmentRow, legs: Sequence[ConsignmentLegRow]) -> bool:
-    """Whether the client may follow this consignment: registry readers follow every one."""
-    reader = reader_of(principal)
-    return principal.reads_registry or (reader is not None and reader.concerned(row, legs))
-
-
-def visible(principal: Principal) -> ColumnElement[bool] | None:
-    """``concerns`` in SQL: the condition on listed consignments; None for every one."""
-    reader = reader_of(principal)
-    if principal.reads_registry:
-        return None
-    return false() if reader is None else reader.sees()
 
 
 @strawberry.schema_directive(
@@ -201,13 +187,11 @@ class Consignment:
 
 async def load_consignments(ctx: Context, rows: Sequence[ConsignmentRow]) -> list[Consignment]:
     """Consignments with their legs, containers and timelines, as this client may see them:
-    three statements for a whole page."""
+    three statements for a whole page. ``rows`` were read under the consignment rule
+    (``hub.multimodal.access.consignment_rule``)."""
     ids = [row.id for row in rows]
     async with ctx.database() as session:
         legs = await service.legs_by_consignment(session, ids)
-        unseen = next((row for row in rows if not concerns(ctx.principal, row, legs[row.id])), None)
-        if unseen is not None:
-            raise hidden(unseen)
         events = await service.timelines(session, ids)
         containers = await service.containers_by_consignment(session, ids)
     return [_published(ctx, row, legs[row.id], events[row.id], containers[row.id]) for row in rows]

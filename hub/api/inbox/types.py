@@ -1,12 +1,11 @@
 """The exchange inbox in GraphQL: every document received, processed or a dead letter.
 
-A partner agency's client sees its own agency's documents; the authority's internal clients
-see every agency's.
+A client sees its own agency's documents; the authority's internal clients not bound to a
+region see every agency's (``hub.agency_records.access.exchange_message_rule``).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from enum import Enum
 from typing import Annotated, Any, cast
@@ -151,11 +150,9 @@ class InboxQuery:
             ExchangeMessageOrder | None, strawberry.argument(description=ORDER_DESCRIPTION)
         ] = None,
     ) -> ExchangeMessageConnection:
-        principal = info.context.principal
+        # Whose documents the client sees is the rule of the record type
+        # (hub.agency_records.access.exchange_message_rule), applied by the list itself.
         wanted = (filter_ or ExchangeMessageFilter()).to_domain()
-        if principal.tier.name != "internal":
-            # A partner sees its own agency's documents only, whatever it asks for.
-            wanted = dataclasses.replace(wanted, agency=principal.agency or "")
         order = order_of(order_by) if order_by else ("RECEIVED_AT", True)
         return await top_connection(
             info, ExchangeMessageConnection, INBOX, ExchangeMessage.from_row, wanted, order,

@@ -9,6 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from hub.agency_records import repository as records
+from hub.agency_records.models import AccidentRow, BusinessRegistrationRow, InsurancePolicyRow
 from hub.api.agencies.types import Accident, BusinessRegistration, InsurancePolicy
 from hub.api.bilingual import doc
 from hub.api.common import (
@@ -220,7 +221,10 @@ class Operator(Node):
     )
     async def business_registration(self, info: Info[Context, None]) -> BusinessRegistration | None:
         rows = await info.context.all_by_key(
-            "business_registrations", records.business_registrations_of, lambda r: r.uscc
+            "business_registrations",
+            BusinessRegistrationRow,
+            records.business_registrations_of,
+            lambda r: r.uscc,
         ).load(self.uscc)
         return BusinessRegistration.from_row(rows[0]) if rows else None
 
@@ -229,7 +233,10 @@ class Operator(Node):
         self, info: Info[Context, None]
     ) -> list[Accident] | None:  # null + FORBIDDEN for open data
         rows = await info.context.all_by_key(
-            "operator_accidents", records.accidents_of_operators, lambda r: r.operator_uscc
+            "operator_accidents",
+            AccidentRow,
+            records.accidents_of_operators,
+            lambda r: r.operator_uscc,
         ).load(self.uscc)
         return [Accident.from_row(row) for row in rows[: records.LIMIT]]
 
@@ -240,7 +247,10 @@ class Operator(Node):
         self, info: Info[Context, None]
     ) -> list[InsurancePolicy] | None:  # null + FORBIDDEN for open data
         rows = await info.context.all_by_key(
-            "operator_policies", records.policies_of_operators, lambda r: r.insured_uscc
+            "operator_policies",
+            InsurancePolicyRow,
+            records.policies_of_operators,
+            lambda r: r.insured_uscc,
         ).load(self.uscc)
         return [InsurancePolicy.from_row(row) for row in rows[: records.LIMIT]]
 

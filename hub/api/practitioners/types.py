@@ -21,7 +21,7 @@ from hub.api.common import (
 from hub.api.context import Context
 from hub.api.enums import LicenceStatus, QualificationKind, SortDirection, Validity
 from hub.api.lists import connection_field
-from hub.api.permissions import REGISTRY, personal
+from hub.api.permissions import REGISTRY, personal, personal_input
 from hub.api.relay import Connection, Node
 from hub.api.text import search_argument
 from hub.filters import today, validity_of
@@ -177,9 +177,7 @@ class PractitionerFilterInput:
     qualification: QualificationKind | None = strawberry.field(
         default=None, description=doc("持有该类资格。", "Holds a qualification of this kind.")
     )
-    search: str | None = strawberry.field(
-        default=None, description=doc("姓名包含该文本。", "Name contains this text.")
-    )
+    search: str | None = personal_input("NAME", "姓名包含该文本。", "Name contains this text.")
 
     def to_domain(self) -> PractitionerFilter:
         """The repository's filter, with every argument checked."""

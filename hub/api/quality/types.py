@@ -148,7 +148,7 @@ class QualityQuery:
         ] = None,
     ) -> QualityFindingConnection:
         ctx = info.context
-        if ctx.principal.row_region is not None:
+        if ctx.principal.reader.region is not None:
             raise Forbidden(
                 "qualityFindings: findings span every region; region-bound clients cannot list them"
             )

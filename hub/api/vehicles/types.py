@@ -10,6 +10,12 @@ import strawberry
 from strawberry.types import Info
 
 from hub.agency_records import repository as records
+from hub.agency_records.models import (
+    AccidentRow,
+    InsurancePolicyRow,
+    TrafficViolationRow,
+    VehicleRegistrationRow,
+)
 from hub.api.agencies.types import (
     Accident,
     InsurancePolicy,
@@ -119,7 +125,10 @@ class Vehicle(Node):
     @strawberry.field(description=doc("公安交管登记信息（最新）。", "Police registration, latest."))
     async def registration(self, info: Info[Context, None]) -> VehicleRegistration | None:
         rows = await info.context.all_by_key(
-            "registrations", records.registrations_of, lambda r: (r.plate, r.plate_color)
+            "registrations",
+            VehicleRegistrationRow,
+            records.registrations_of,
+            lambda r: (r.plate, r.plate_color),
         ).load((self.plate, self.plate_color))
         return VehicleRegistration.from_row(rows[0]) if rows else None
 
@@ -128,7 +137,10 @@ class Vehicle(Node):
         self, info: Info[Context, None], limit: Limit = 20
     ) -> list[TrafficViolation] | None:  # null + FORBIDDEN for open data
         rows = await info.context.all_by_key(
-            "violations", records.violations_of, lambda r: (r.plate, r.plate_color)
+            "violations",
+            TrafficViolationRow,
+            records.violations_of,
+            lambda r: (r.plate, r.plate_color),
         ).load((self.plate, self.plate_color))
         return [TrafficViolation.from_row(row) for row in rows[: capped(limit)]]
 
@@ -139,7 +151,10 @@ class Vehicle(Node):
         self, info: Info[Context, None]
     ) -> list[InsurancePolicy] | None:  # null + FORBIDDEN for open data
         rows = await info.context.all_by_key(
-            "vehicle_policies", records.policies_of_vehicles, lambda r: (r.plate, r.plate_color)
+            "vehicle_policies",
+            InsurancePolicyRow,
+            records.policies_of_vehicles,
+            lambda r: (r.plate, r.plate_color),
         ).load((self.plate, self.plate_color))
         return [InsurancePolicy.from_row(row) for row in rows[: records.LIMIT]]
 
@@ -148,7 +163,7 @@ class Vehicle(Node):
         self, info: Info[Context, None]
     ) -> list[Accident] | None:  # null + FORBIDDEN for open data
         pairs = await info.context.all_by_key(
-            "vehicle_accidents", records.accidents_of_vehicles, lambda pair: pair[0]
+            "vehicle_accidents", AccidentRow, records.accidents_of_vehicles, lambda pair: pair[0]
         ).load((self.plate, self.plate_color))
         return [Accident.from_row(row) for _key, row in pairs[: records.LIMIT]]
 

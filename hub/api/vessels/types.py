@@ -10,6 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from hub.agency_records import repository as records
+from hub.agency_records.models import PortCallRow, VesselRegistrationRow
 from hub.api.agencies.types import Limit, PortCall, VesselRegistration, capped
 from hub.api.bilingual import doc
 from hub.api.common import (
@@ -157,7 +158,10 @@ class Vessel(Node):
     )
     async def registration(self, info: Info[Context, None]) -> VesselRegistration | None:
         rows = await info.context.all_by_key(
-            "vessel_registrations", records.vessel_registrations_of, lambda r: r.mmsi
+            "vessel_registrations",
+            VesselRegistrationRow,
+            records.vessel_registrations_of,
+            lambda r: r.mmsi,
         ).load(self.mmsi)
         return VesselRegistration.from_row(rows[0]) if rows else None
 
@@ -166,7 +170,7 @@ class Vessel(Node):
         self, info: Info[Context, None], limit: Limit = 20
     ) -> list[PortCall] | None:  # null + FORBIDDEN for open data
         rows = await info.context.all_by_key(
-            "port_calls", records.port_calls_of, lambda r: r.mmsi
+            "port_calls", PortCallRow, records.port_calls_of, lambda r: r.mmsi
         ).load(self.mmsi)
         return [PortCall.from_row(row) for row in rows[: capped(limit)]]
 
