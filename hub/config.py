@@ -53,6 +53,13 @@ class Settings:
     """``json`` lines, ``text`` for people, or ``auto``: text on a terminal, JSON otherwise."""
     log_level: str = "info"
     exchange_max_attempts: int = 5
+    redis_publish_connections: int = 20
+    """Redis connections per worker for publishing events (a bounded pool that waits for a
+    free one); subscribing takes one more per worker, whatever the number of subscribers."""
+    subscriber_queue_events: int = 100
+    subscriber_queue_bytes: int = 1_048_576
+    """How far a websocket subscriber may fall behind (events, bytes) before it is closed."""
+    max_subscriptions_per_connection: int = 100
 
     @property
     def issuer(self) -> str:
@@ -108,6 +115,14 @@ class Settings:
             log_format=_choice(env, "HUB_LOG_FORMAT", "auto", LOG_FORMATS),
             log_level=_choice(env, "HUB_LOG_LEVEL", "info", LOG_LEVELS),
             exchange_max_attempts=_int(env, "HUB_EXCHANGE_MAX_ATTEMPTS", 5, 1, 100),
+            redis_publish_connections=_int(env, "HUB_REDIS_PUBLISH_CONNECTIONS", 20, 1, 1000),
+            subscriber_queue_events=_int(env, "HUB_SUBSCRIBER_QUEUE_EVENTS", 100, 1, 100_000),
+            subscriber_queue_bytes=_int(
+                env, "HUB_SUBSCRIBER_QUEUE_BYTES", 1_048_576, 1024, 1_073_741_824
+            ),
+            max_subscriptions_per_connection=_int(
+                env, "HUB_MAX_SUBSCRIPTIONS_PER_CONNECTION", 100, 1, 10_000
+            ),
         )
 
 

@@ -7,7 +7,7 @@ import logging
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from hub.errors import ErrorCode, HubError
+from hub.errors import ErrorCode, HubError, SubscriptionInterrupted
 from hub.outages import outage_of
 
 log = logging.getLogger("hub.api")
@@ -44,6 +44,8 @@ def add_code(error: GraphQLError) -> None:
     original = error.original_error
     if isinstance(original, HubError) and original.field:
         extensions.setdefault("field", original.field)
+    if isinstance(original, SubscriptionInterrupted):
+        extensions.setdefault("after", original.after)
     outage = outage_of(original)
     if outage is not None:
         error.message = outage.message
