@@ -272,6 +272,7 @@ def create_app(
             app.state.engine = engine
             app.state.cache = cache
             app.state.keys = keys
+            app.state.pubsub = pubsub
             app.state.exchange = state["exchange"]
             yield
         finally:

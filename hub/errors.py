@@ -9,6 +9,7 @@ class ErrorCode(Enum):
     """Machine-readable error codes, the same in GraphQL ``extensions.code`` and the CLI."""
 
     BAD_USER_INPUT = "BAD_USER_INPUT"
+    BAD_REQUEST = "BAD_REQUEST"
     NOT_FOUND = "NOT_FOUND"
     FORBIDDEN = "FORBIDDEN"
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"

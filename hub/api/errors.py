@@ -6,6 +6,7 @@ import logging
 
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
+from strawberry.schema.exceptions import CannotGetOperationTypeError
 
 from hub.errors import ErrorCode, HubError, SubscriptionInterrupted
 from hub.outages import outage_of
@@ -21,6 +22,8 @@ def code_of(error: GraphQLError) -> ErrorCode:
     original = error.original_error
     if isinstance(original, HubError):
         return original.code
+    if isinstance(original, CannotGetOperationTypeError):  # which operation to run
+        return ErrorCode.BAD_REQUEST
     if original is not None and not isinstance(original, GraphQLError):
         outage = outage_of(original)
         return ErrorCode.INTERNAL_SERVER_ERROR if outage is None else outage.code

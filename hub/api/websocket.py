@@ -139,7 +139,7 @@ class HubTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             if isinstance(error.original_error, CannotGetOperationTypeError):
                 # Which operation to run is a request error, as it is over HTTP.
                 reason = error.original_error.as_http_error_reason()
-                formatted.update(_error(reason, "BAD_REQUEST"))
+                formatted.update(_error(reason, ErrorCode.BAD_REQUEST.value))
         await operation.send_operation_message(
             {"id": operation.id, "type": "error", "payload": errors}
         )
@@ -147,15 +147,21 @@ class HubTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     async def _send_result_stream(
         self, operation: Operation[Context, None], result_source: Any
     ) -> None:
-        async for result in result_source:
-            if not isinstance(result, ExecutionResult):
-                await self._reject_incremental_delivery(operation)
-                return
-            if result.data is None and result.errors:
-                # Nothing to deliver (not found, forbidden, interrupted): `error` ends it.
-                await self._handle_pre_execution_error(operation, result)
-                return
-            await operation.send_next(result)
+        try:
+            async for result in result_source:
+                if not isinstance(result, ExecutionResult):
+                    await self._reject_incremental_delivery(operation)
+                    return
+                if result.data is None and result.errors:
+                    # Nothing to deliver (not found, forbidden, interrupted): `error` ends it.
+                    await self._handle_pre_execution_error(operation, result)
+                    return
+                await operation.send_next(result)
+        except GraphQLError as error:  # the parser's, raised through the parser cache
+            self.schema.process_errors([error])
+            await operation.send_operation_message(
+                {"id": operation.id, "type": "error", "payload": [error.formatted]}
+            )
 
     async def send_message(self, message: Message) -> None:
         websocket = self.context.request
