@@ -153,9 +153,14 @@ async def record_events(
             "mode": "RAIL", "leg": 1, "remarks": f"{number} {stamp:.6f}",
         }  # fmt: skip
         started = time.perf_counter()
-        answer = await http.post(
-            "/graphql", json={"query": RECORD, "variables": {"e": event}}, headers=headers
-        )
+        try:
+            answer = await http.post(
+                "/graphql", json={"query": RECORD, "variables": {"e": event}}, headers=headers
+            )
+        except httpx.TransportError as exc:
+            failures += 1
+            print(f"  event {number} failed: {exc!r}", file=sys.stderr)
+            return
         latencies.append(time.perf_counter() - started)
         if answer.status_code != 200 or "errors" in answer.json():
             failures += 1

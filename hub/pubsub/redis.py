@@ -59,6 +59,7 @@ class RedisPubSub:
         self._reader: asyncio.Task[None] | None = None
         self._confirming: dict[bytes, asyncio.Future[None]] = {}
         self._lock = asyncio.Lock()
+        self._tasks: set[asyncio.Task[None]] = set()
 
     async def publish(self, channel: str, message: bytes) -> None:
         await self._redis.publish(self._prefix + channel, message)
@@ -85,6 +86,9 @@ class RedisPubSub:
             except BaseException:
                 self._confirming.pop(name, None)
                 self._channels.remove(subscription)
+                if self._reader is None:  # never opened: the next subscribe starts afresh
+                    self._listener = None
+                    self._closing(listener)
                 raise
         return subscription
 
@@ -132,7 +136,12 @@ class RedisPubSub:
         self._channels.end_all(
             Interrupted("the hub lost its connection to Redis: events may have been missed")
         )
-        asyncio.get_running_loop().create_task(listener.aclose())
+        self._closing(listener)
+
+    def _closing(self, listener: RedisListener) -> None:
+        task = asyncio.get_running_loop().create_task(listener.aclose())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def subscribers(self, channel: str) -> int:
         return self._channels.count(channel)
