@@ -165,6 +165,9 @@ async def record_events(
         if answer.status_code != 200 or "errors" in answer.json():
             failures += 1
             print(f"  event {number} failed: {answer.text[:200]}", file=sys.stderr)
+            return
+        counts[index] += 1  # recorded: the consignment's cursor moved on
+        sent.append((number, index))
 
     total = int(rate * seconds)
     begin = time.perf_counter()
@@ -172,8 +175,6 @@ async def record_events(
         await asyncio.sleep(max(0.0, begin + offset / rate - time.perf_counter()))
         index = random.randrange(consignments)
         number = first_number + offset
-        counts[index] += 1
-        sent.append((number, index))
         tasks.append(asyncio.create_task(one(number, index)))
     await asyncio.gather(*tasks)
     if failures:
@@ -237,6 +238,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20, help="of events, per phase")
     parser.add_argument("--consignments", type=int, default=1000)
     parser.add_argument("--processes", type=int, default=4, help="subscriber processes")
+    parser.add_argument("--drain", type=float, default=10, help="seconds to wait after")
     args = parser.parse_args()
 
     url = os.environ.get("HUB_BENCH_DATABASE_URL", DEFAULT_URL)
@@ -255,7 +257,10 @@ def main() -> None:
         asyncio.run(bench(args, port, client_id, secret, serve))
     finally:
         serve.send_signal(signal.SIGINT)
-        serve.wait(30)
+        try:
+            serve.wait(30)
+        except subprocess.TimeoutExpired:
+            serve.kill()
 
 
 async def bench(
@@ -326,7 +331,7 @@ async def bench(
         busy, sent = await record_events(
             http, token, args.rate, args.seconds, args.consignments, first, Counter()
         )
-        await asyncio.sleep(5)
+        await asyncio.sleep(args.drain)  # for the last deliveries
         sampling = False
         await sampler
         stop.set()
