@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from time import monotonic
@@ -20,14 +21,16 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from hub.api.context import Context
 from hub.api.documents import TrustedDocuments, document_hash
-from hub.api.http import limit_body, parse_json, request_error
+from hub.api.http import MAX_JSON_DEPTH, json_depth, limit_body, parse_json, request_error
 from hub.api.schema import build_schema
 from hub.audit.checkpoints import Checkpointer, Checkpoints
+from hub.api.websocket import HubTransportWSHandler
 from hub.auth.gate import BadRequest, Gate, unauthorized
 from hub.auth.keys import KeyStore
 from hub.auth.principal import ANONYMOUS, PURPOSE_HEADER, Principal
@@ -53,11 +56,20 @@ from hub.sealing import key_encryption_key
 
 
 class HubGraphQL(GraphQL[Context, None]):
-    """Strawberry's ASGI endpoint with the hub's per-request context and trusted documents."""
+    """Strawberry's ASGI endpoint with the hub's per-request context and trusted documents.
+
+    Websockets speak graphql-transport-ws only (the older subscriptions-transport-ws
+    protocol is refused with 4406).
+    """
+
+    graphql_transport_ws_handler_class = HubTransportWSHandler
 
     def __init__(self, settings: Settings, state: dict[str, Any]) -> None:
         super().__init__(
-            build_schema(settings), graphql_ide="graphiql" if settings.graphiql else None
+            build_schema(settings),
+            graphql_ide="graphiql" if settings.graphiql else None,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
         )
         self.settings = settings
         self.state = state
@@ -120,6 +132,14 @@ class HubGraphQL(GraphQL[Context, None]):
             response = request_error(exc.status_code, exc.reason)
         await response(scope, receive, send)
 
+    def decode_json(self, data: str | bytes) -> object:
+        # Websocket messages: JSON nested too deep is refused as not JSON (4400) before
+        # Python's parser recurses into it.
+        text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+        if json_depth(text) > MAX_JSON_DEPTH:
+            raise json.JSONDecodeError(f"nested deeper than {MAX_JSON_DEPTH}", text, 0)
+        return json.loads(text)
+
     def parse_json(self, data: str | bytes) -> Any:
         # Strawberry passes the body as bytes, query parameters (variables, extensions) as text.
         return parse_json(data, whole_request=isinstance(data, bytes))
@@ -156,13 +176,15 @@ class Guarded:
         try:
             principal = await gate.principal(headers)
         except InvalidToken as exc:
-            if scope["type"] == "websocket":
+            # A websocket upgrade is answered 401 as plain HTTP is (where the server can send
+            # an HTTP answer to an upgrade; else the socket is closed 4401 before it opens).
+            if scope["type"] == "websocket" and not _can_deny(scope):
                 await send({"type": "websocket.close", "code": 4401, "reason": exc.description})
                 return
             await unauthorized(exc.description)(scope, receive, send)
             return
         except BadRequest as exc:
-            if scope["type"] == "websocket":
+            if scope["type"] == "websocket" and not _can_deny(scope):
                 await send({"type": "websocket.close", "code": 4400, "reason": str(exc)[:120]})
                 return
             await request_error(400, str(exc))(scope, receive, send)
@@ -196,6 +218,12 @@ class Guarded:
             await send(message)
 
         await self.graphql(scope, receive, send_with_limits)
+
+
+def _can_deny(scope: Scope) -> bool:
+    """Whether the server can answer a websocket upgrade with an HTTP response (ASGI's
+    Websocket Denial Response extension: uvicorn and Starlette's test client can)."""
+    return "websocket.http.response" in scope.get("extensions", {})
 
 
 def create_app(
@@ -255,6 +283,7 @@ def create_app(
             app.state.engine = engine
             app.state.cache = cache
             app.state.keys = keys
+            app.state.pubsub = pubsub
             app.state.exchange = state["exchange"]
             yield
         finally:

@@ -69,6 +69,13 @@ class Settings:
     def audit_checkpoints(self) -> Path:
         """The checkpoint file of the audit chain (outside the database, on purpose)."""
         return self.audit_checkpoint_path or self.data_dir / "audit-checkpoints.jsonl"
+    redis_publish_connections: int = 20
+    """Redis connections per worker for publishing events (a bounded pool that waits for a
+    free one); subscribing takes one more per worker, whatever the number of subscribers."""
+    subscriber_queue_events: int = 100
+    subscriber_queue_bytes: int = 1_048_576
+    """How far a websocket subscriber may fall behind (events, bytes) before it is closed."""
+    max_subscriptions_per_connection: int = 100
 
     @property
     def issuer(self) -> str:
@@ -133,6 +140,14 @@ class Settings:
             key_encryption_key_file=Path(kek_file) if kek_file else None,
             audit_checkpoint_path=Path(checkpoints) if checkpoints else None,
             audit_checkpoint_seconds=_int(env, "HUB_AUDIT_CHECKPOINT_SECONDS", 10, 1, 3600),
+            redis_publish_connections=_int(env, "HUB_REDIS_PUBLISH_CONNECTIONS", 20, 1, 1000),
+            subscriber_queue_events=_int(env, "HUB_SUBSCRIBER_QUEUE_EVENTS", 100, 1, 100_000),
+            subscriber_queue_bytes=_int(
+                env, "HUB_SUBSCRIBER_QUEUE_BYTES", 1_048_576, 1024, 1_073_741_824
+            ),
+            max_subscriptions_per_connection=_int(
+                env, "HUB_MAX_SUBSCRIPTIONS_PER_CONNECTION", 100, 1, 10_000
+            ),
         )
 
 

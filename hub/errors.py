@@ -9,12 +9,15 @@ class ErrorCode(Enum):
     """Machine-readable error codes, the same in GraphQL ``extensions.code`` and the CLI."""
 
     BAD_USER_INPUT = "BAD_USER_INPUT"
+    BAD_REQUEST = "BAD_REQUEST"
     NOT_FOUND = "NOT_FOUND"
     FORBIDDEN = "FORBIDDEN"
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
     QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+    SUBSCRIPTION_INTERRUPTED = "SUBSCRIPTION_INTERRUPTED"
+    TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
@@ -51,6 +54,17 @@ class QueryTooComplex(HubError):
     """A document over the client tier's depth, alias or cost limit."""
 
     code = ErrorCode.QUERY_TOO_COMPLEX
+
+
+class SubscriptionInterrupted(HubError):
+    """A live stream that ended where events may have been missed: ``after`` is the cursor of
+    the last event delivered, to subscribe again from (none were missed up to it)."""
+
+    code = ErrorCode.SUBSCRIPTION_INTERRUPTED
+
+    def __init__(self, message: str, *, after: str) -> None:
+        super().__init__(message)
+        self.after = after
 
 
 class ConfigError(HubError):

@@ -6,8 +6,9 @@ import logging
 
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
+from strawberry.schema.exceptions import CannotGetOperationTypeError
 
-from hub.errors import ErrorCode, HubError
+from hub.errors import ErrorCode, HubError, SubscriptionInterrupted
 from hub.outages import outage_of
 
 log = logging.getLogger("hub.api")
@@ -21,6 +22,8 @@ def code_of(error: GraphQLError) -> ErrorCode:
     original = error.original_error
     if isinstance(original, HubError):
         return original.code
+    if isinstance(original, CannotGetOperationTypeError):  # which operation to run
+        return ErrorCode.BAD_REQUEST
     if original is not None and not isinstance(original, GraphQLError):
         outage = outage_of(original)
         return ErrorCode.INTERNAL_SERVER_ERROR if outage is None else outage.code
@@ -44,6 +47,8 @@ def add_code(error: GraphQLError) -> None:
     original = error.original_error
     if isinstance(original, HubError) and original.field:
         extensions.setdefault("field", original.field)
+    if isinstance(original, SubscriptionInterrupted):
+        extensions.setdefault("after", original.after)
     outage = outage_of(original)
     if outage is not None:
         error.message = outage.message

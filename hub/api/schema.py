@@ -26,6 +26,7 @@ from hub.api.limits import DOCUMENT_CACHE_SIZE, DocumentSize, OneOperation, Tier
 from hub.api.lookups import NODE_TYPES, DataCenterQuery
 from hub.api.permissions import EnforcePolicy, Policy
 from hub.api.quality.types import QualityQuery
+from hub.api.shared_results import SharedEventResults
 from hub.config import Settings
 from hub.errors import ErrorCode
 from hub.request_log import note_operation
@@ -124,6 +125,7 @@ SCALARS: dict[object, Any] = {
 def build_schema(settings: Settings) -> HubSchema:
     """The schema with its policy, and depth, token, alias and cost limits."""
     schema = HubSchema(
+        execution_context_class=SharedEventResults,
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

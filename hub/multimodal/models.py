@@ -32,6 +32,8 @@ class ConsignmentRow(Base):
     dangerous_goods: Mapped[bool] = mapped_column(default=False)
     booked_by: Mapped[str] = mapped_column(String(64))
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    last_event_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    """The sequence of its newest event (0: none yet); see ConsignmentEventRow.sequence."""
 
 
 class ConsignmentPartyRow(Base):
@@ -83,7 +85,10 @@ class ConsignmentEventRow(Base):
     """An event of a consignment; (source, source event id) is one event however often sent."""
 
     __tablename__ = "consignment_events"
-    __table_args__ = (UniqueConstraint("consignment_id", "source", "source_event_id"),)
+    __table_args__ = (
+        UniqueConstraint("consignment_id", "source", "source_event_id"),
+        UniqueConstraint("consignment_id", "sequence"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consignment_id: Mapped[int] = mapped_column(
@@ -92,6 +97,9 @@ class ConsignmentEventRow(Base):
     # A client's document names its own systems under the client's id: "<client>/<system>".
     source: Mapped[str] = mapped_column(String(160))
     source_event_id: Mapped[str] = mapped_column(String(128))
+    sequence: Mapped[int]
+    """1, 2, 3… within the consignment, in the order its events were recorded (committed):
+    the cursor a subscriber resumes from. Not the order they happened in (``occurred_at``)."""
     kind: Mapped[ConsignmentEventKind] = mapped_column(Code(ConsignmentEventKind))
     occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
     location: Mapped[str] = mapped_column(String(200))

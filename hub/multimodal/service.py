@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -388,10 +388,14 @@ async def record(
             for f in dataclasses.fields(event)
             if f.name != "consignment_reference"
         }
+        # Taking the next number locks the consignment's row until commit (PostgreSQL; SQLite
+        # has one writer), so its events commit in the order of their numbers.
+        sequence = await _step_sequence(session, consignment_id, +1)
         statement = (
             insert(ConsignmentEventRow)
             .values(
                 consignment_id=consignment_id,
+                sequence=sequence,
                 received_at=received_at,
                 reported_by=reported_by,
                 **values,
@@ -400,6 +404,7 @@ async def record(
             .returning(ConsignmentEventRow.id)
         )
         if await session.scalar(statement) is None:
+            await _step_sequence(session, consignment_id, -1)  # still ours: no gap is left
             continue  # the same event again: nothing changes
         new.append(consignment_id)
         row = await session.get(ConsignmentRow, consignment_id)
@@ -407,6 +412,31 @@ async def record(
             delivered = event.kind is ConsignmentEventKind.DELIVERED
             row.status = ConsignmentStatus.DELIVERED if delivered else ConsignmentStatus.IN_TRANSIT
     return new
+
+
+async def _step_sequence(session: AsyncSession, consignment_id: int, step: int) -> int:
+    """Move a consignment's event counter by ``step``; returns its new value."""
+    counter = ConsignmentRow.last_event_sequence
+    value = await session.scalar(
+        update(ConsignmentRow)
+        .where(ConsignmentRow.id == consignment_id)
+        .values(last_event_sequence=counter + step)
+        .returning(counter)
+    )
+    assert value is not None, "the consignment was found moments ago in this transaction"
+    return int(value)
+
+
+async def events_after(
+    session: AsyncSession, consignment_id: int, after: int, before: int | None = None
+) -> list[ConsignmentEventRow]:
+    """A consignment's events recorded after the one numbered ``after`` (and before
+    ``before``), in the order they were recorded: what a resuming subscriber missed."""
+    events = ConsignmentEventRow
+    query = select(events).where(events.consignment_id == consignment_id, events.sequence > after)
+    if before is not None:
+        query = query.where(events.sequence < before)
+    return list((await session.scalars(query.order_by(events.sequence))).all())
 
 
 async def report(

@@ -1,32 +1,51 @@
-"""In-process publish and subscribe: one queue per subscriber."""
+"""In-process publish and subscribe: each MemoryPubSub fans out to its own subscribers."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import Callable
 
-_CHANNELS: dict[str, set[asyncio.Queue[bytes]]] = {}
-"""The channels of this process: every MemoryPubSub of it is a client of the same broker."""
+from hub.pubsub.fanout import DEFAULT_LIMITS, Channels, Limits, Overflowed, Subscription
+
+_CHANNELS: dict[str, set[MemoryPubSub]] = {}
+"""The broker of this process: for each channel, the MemoryPubSubs (workers, in tests
+several apps) subscribed to it. Every MemoryPubSub of the process is a client of it."""
 
 
 class MemoryPubSub:
-    """Channels of subscriber queues, within one process."""
+    """Channels within one process: subscribed on a channel's first subscriber, after its last
+    unsubscribed, like the Redis backend, so both behave alike."""
 
     def __init__(self) -> None:
-        self._subscribers = _CHANNELS
+        self._channels = Channels()
 
     async def publish(self, channel: str, message: bytes) -> None:
-        for queue in list(self._subscribers.get(channel, ())):
-            queue.put_nowait(message)
+        for pubsub in tuple(_CHANNELS.get(channel, ())):
+            pubsub._channels.deliver(channel, message)
 
-    async def subscribe(self, channel: str) -> AsyncIterator[bytes]:
-        queue: asyncio.Queue[bytes] = asyncio.Queue()
-        self._subscribers.setdefault(channel, set()).add(queue)
-        try:
-            while True:
-                yield await queue.get()
-        finally:
-            self._subscribers[channel].discard(queue)
+    async def subscribe(
+        self,
+        channel: str,
+        limits: Limits = DEFAULT_LIMITS,
+        on_overflow: Callable[[Overflowed], object] | None = None,
+    ) -> Subscription:
+        subscription = Subscription(channel, limits, self._release, on_overflow)
+        if self._channels.add(subscription):
+            _CHANNELS.setdefault(channel, set()).add(self)
+        return subscription
+
+    def _release(self, subscription: Subscription) -> None:
+        if self._channels.remove(subscription):
+            listeners = _CHANNELS.get(subscription.channel, set())
+            listeners.discard(self)
+            if not listeners:
+                _CHANNELS.pop(subscription.channel, None)
+
+    def subscribers(self, channel: str) -> int:
+        return self._channels.count(channel)
 
     async def close(self) -> None:
-        return None  # subscriptions end when their iterators are closed
+        for channel in self._channels.names():
+            listeners = _CHANNELS.get(channel, set())
+            listeners.discard(self)
+            if not listeners:
+                _CHANNELS.pop(channel, None)

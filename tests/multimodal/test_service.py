@@ -276,9 +276,8 @@ async def test_a_rail_event_through_the_exchange_moves_the_consignment(sessions:
         await service.book(session, journey(), "test")
     pubsub = MemoryPubSub()
     exchange = Exchange(AdapterRegistry.discover(), sessions, pubsub=pubsub)
-    heard = pubsub.subscribe(service.channel("JS-2026-000001"))
+    heard = await pubsub.subscribe(service.channel("JS-2026-000001"))
     waiting = asyncio.ensure_future(anext(heard))
-    await asyncio.sleep(0.05)
     loaded = ContainerEvent(
         source_record_id="CE-1", container_number=container(305438), waybill_number=None,
         kind=ContainerEventKind("LOAD"), station="连云港东站",

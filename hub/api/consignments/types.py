@@ -151,10 +151,17 @@ class ConsignmentEvent:
         "imported it.",
     )
 
+    cursor: str = _f(
+        "事件在本运单事件流中的位置（按记录顺序递增）：订阅时作为 after 传回即从其后续传。",
+        "The event's place in the consignment's stream, rising in the order events were "
+        "recorded: give it back as `after` to resume a subscription from the next one.",
+    )
+
     @classmethod
     def from_row(cls, row: ConsignmentEventRow) -> ConsignmentEvent:
         """The published event of a stored one."""
-        return cls(**{name: getattr(row, name) for name in cls.__annotations__})
+        values = {name: getattr(row, name) for name in cls.__annotations__ if name != "cursor"}
+        return cls(**values, cursor=str(row.sequence))
 
 
 @strawberry.type(
