@@ -25,6 +25,8 @@ from strawberry.types.unset import UNSET
 from hub.api.context import Context
 from hub.api.documents import TrustedDocuments, document_hash
 from hub.api.http import limit_body, parse_json, request_error
+from hub.api.plan.planner import Planner
+from hub.api.plan.sqljson import prepare_engine
 from hub.api.schema import build_schema
 from hub.auth.gate import BadRequest, Gate, unauthorized
 from hub.auth.keys import KeyStore
@@ -45,7 +47,7 @@ from hub.outages import outage_of
 from hub.pubsub import create_pubsub
 from hub.queue import create_queue
 from hub.ratelimit import Clock, Quota, RateLimiter, create_rate_limiter
-from hub.request_log import RequestLog, count_statements, note_document
+from hub.request_log import RequestLog, count_statements, note_document, note_operation
 from hub.scrape import metrics_endpoint
 
 
@@ -110,10 +112,29 @@ class HubGraphQL(GraphQL[Context, None]):
             return
         try:
             bounded = limit_body(scope, receive, self.settings.max_request_bytes)
-            response = await self.run(Request(scope, bounded))
+            request = Request(scope, bounded)
+            response = await self._planned(request) or await self.run(request)
         except HTTPException as exc:
             response = request_error(exc.status_code, exc.reason)
         await response(scope, receive, send)
+
+    async def _planned(self, request: Request) -> Response | None:
+        """The read planner's answer (one statement per root field), if it gives one."""
+        planner: Planner | None = self.state.get("planner")
+        if planner is None or not planner.enabled or request.method != "POST":
+            return None
+        principal: Principal = getattr(request.state, "principal", ANONYMOUS)
+        content_type = request.headers.get("content-type", "")
+        if principal.trusted_documents_only or not content_type.startswith("application/json"):
+            return None
+        answer = await planner.answer(await request.body(), principal)
+        if answer is None:
+            return None
+        documents: TrustedDocuments = self.state["documents"]
+        digest = document_hash(answer.query)
+        note_document(digest, documents.name_of(digest))
+        note_operation(answer.operation_name, "query")
+        return Response(answer.body, media_type="application/json")
 
     def parse_json(self, data: str | bytes) -> Any:
         # Strawberry passes the body as bytes, query parameters (variables, extensions) as text.
@@ -199,6 +220,7 @@ def create_app(
     the rate limiter's clock — for tests.
     """
     state: dict[str, Any] = {}
+    graphql_app = HubGraphQL(settings, state)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -211,6 +233,7 @@ def create_app(
         worker: asyncio.Task[int] | None = None
         try:
             count_statements(engine)
+            prepare_engine(engine)
             await check_connection(engine)
             await cache.ping()
             sessions = session_factory(engine)
@@ -228,6 +251,7 @@ def create_app(
                 gate=Gate(settings, sessions, keys, revocations),
                 oauth=OAuthServer(settings, sessions, keys, revocations, cache),
                 documents=TrustedDocuments.load(),
+                planner=Planner(graphql_app.schema, settings, engine),
                 exchange=Exchange(
                     adapters or AdapterRegistry.discover(),
                     sessions,
@@ -239,6 +263,7 @@ def create_app(
             if settings.exchange_worker:
                 worker = asyncio.create_task(work(state["exchange"], queue, stop))
             app.state.engine = engine
+            app.state.planner = state["planner"]
             app.state.cache = cache
             app.state.keys = keys
             app.state.exchange = state["exchange"]
@@ -275,7 +300,7 @@ def create_app(
         server: OAuthServer = state["oauth"]
         return JSONResponse(server.metadata())
 
-    graphql = Guarded(HubGraphQL(settings, state), state, settings)
+    graphql = Guarded(graphql_app, state, settings)
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),

@@ -1,0 +1,327 @@
+"""A selection turned into SQLAlchemy Core that builds the answer's JSON in the database.
+
+Objects are ``json_build_object`` / ``json_object`` of their selected keys in selection order;
+a single relation is a correlated scalar subquery; a connection reads one page (``first`` + 1
+rows, keyset after the cursor, ordered by the sort and the key) and aggregates its edges, page
+info and cursors in one subquery, with ``totalCount`` a count under the same conditions. Every
+table read — root, nested, counted — carries its type's row rule (``rules.row_rule``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from graphql.execution.values import VariableValues, get_argument_values
+from sqlalchemy import ColumnElement, Select, case, func, literal, select, tuple_
+from sqlalchemy.sql import FromClause, sqltypes
+from sqlalchemy.sql.util import ClauseAdapter
+
+from hub.api.plan import catalog
+from hub.api.plan.rules import row_rule
+from hub.api.plan.selection import Selected, Unplannable
+from hub.api.plan.sqljson import SqlJson, text
+from hub.auth.principal import Principal
+from hub.db import Base
+from hub.db import Code as CodeType
+from hub.errors import BadUserInput
+from hub.filters import EXPIRING_DAYS
+from hub.paging import Listing, Sort, window
+
+
+class Refer(Exception):
+    """This request, though plannable, is answered by the resolvers: its arguments are refused
+    or its record is missing, and they word those errors."""
+
+
+@dataclass(frozen=True, slots=True)
+class Build:
+    """What one request's statements are built with."""
+
+    sql: SqlJson
+    principal: Principal
+    variables: VariableValues
+    today: dt.date
+    default_size: int
+    max_size: int
+    config: Any
+    """Strawberry's schema config: its name converter names input fields."""
+
+    def arguments(self, selected: Selected) -> dict[str, Any]:
+        """The field's arguments with variables and defaults applied (graphql-core's own)."""
+        assert selected.definition is not None
+        return get_argument_values(selected.definition, selected.nodes[0], self.variables)
+
+
+def _model(type_name: str) -> type[Base]:
+    model = catalog.TYPES[type_name].model
+    if model is None:
+        raise Unplannable(f"{type_name} has no table of its own")
+    return model
+
+
+def _alias(model: type[Base]) -> FromClause:
+    return model.__table__.alias()
+
+
+def object_json(
+    build: Build, type_name: str, selections: tuple[Selected, ...], row: FromClause
+) -> ColumnElement[Any]:
+    """An object of ``type_name`` read from the columns of ``row``."""
+    entry = catalog.TYPES.get(type_name)
+    if entry is None:
+        raise Unplannable(f"the planner has no table for {type_name}")
+    pairs: list[tuple[str, ColumnElement[Any]]] = []
+    for selected in selections:
+        if selected.name == "__typename":
+            pairs.append((selected.key, text(type_name)))
+            continue
+        kind = entry.fields.get(selected.name)
+        if kind is None:
+            raise Unplannable(f"{type_name}.{selected.name} is resolved in Python")
+        pairs.append((selected.key, _field(build, type_name, kind, selected, row)))
+    return build.sql.object(pairs)
+
+
+def _field(
+    build: Build, type_name: str, kind: catalog.Field, selected: Selected, row: FromClause
+) -> ColumnElement[Any]:
+    sql = build.sql
+    if isinstance(kind, catalog.Scalar):
+        return row.c[kind.column]
+    if isinstance(kind, catalog.Flag):
+        return sql.flag(row.c[kind.column])
+    if isinstance(kind, catalog.Code):
+        names = {member.value: text(member.name) for member in kind.enum_type}
+        return case(names, value=row.c[kind.column])
+    if isinstance(kind, catalog.ValidityOf):
+        valid_to = row.c[kind.column]
+        soon = build.today + dt.timedelta(days=EXPIRING_DAYS)
+        return case(
+            (valid_to < build.today, text("EXPIRED")),
+            (valid_to <= soon, text("EXPIRING")),
+            else_=text("VALID"),
+        )
+    if isinstance(kind, catalog.Overdue):
+        return sql.flag(row.c[kind.column] < build.today)
+    if isinstance(kind, catalog.GlobalId):
+        return sql.global_id(type_name, row.c.id)
+    if isinstance(kind, catalog.Embedded):
+        return object_json(build, kind.type_name, selected.children, row)
+    if isinstance(kind, catalog.ToOne):
+        model = _model(kind.type_name)
+        target = _alias(model)
+        found = (
+            select(object_json(build, kind.type_name, selected.children, target))
+            .where(target.c.id == row.c[kind.foreign_key])
+            .where(*row_rule(model, target, build.principal))
+            .scalar_subquery()
+        )
+        return sql.embed(found)
+    relation = kind.relation
+    parent_column = relation.parent.expression.name
+
+    def of_parent(table: FromClause) -> list[ColumnElement[bool]]:
+        return [table.c[parent_column] == row.c.id]
+
+    listed = connection(
+        build, kind.type_name, relation.listing, kind.filter_input, kind.order_input, selected,
+        of_parent, correlate=row,
+    )  # fmt: skip
+    return sql.embed(listed.scalar_subquery())
+
+
+def _filter(build: Build, filter_input: Any, value: dict[str, Any] | None) -> Any:
+    """The repository filter of a filter argument, checked by the input's own ``to_domain``."""
+    if value is None:
+        return None
+    names = build.config.name_converter
+    given: dict[str, Any] = {}
+    for field in filter_input.__strawberry_definition__.fields:
+        name = names.get_graphql_name(field)
+        if name not in value:
+            continue
+        item = value[name]
+        wrapped = getattr(getattr(field.type, "of_type", None), "wrapped_cls", None)
+        given[field.python_name] = item if item is None or wrapped is None else wrapped(item)
+    try:
+        return filter_input(**given).to_domain()
+    except BadUserInput as exc:  # the resolver words it
+        raise Refer(str(exc)) from None
+
+
+def _sort(listing: Listing[Any, Any], order: Any) -> Sort:
+    if order is None:
+        return listing.sort(None)
+    return listing.sort(str(order["field"]), order["direction"] == "DESC")
+
+
+def _cursor_kind(sort: Sort) -> str:
+    type_: Any = sort.column.type
+    if isinstance(type_, CodeType | sqltypes.String):
+        return "text"
+    if isinstance(type_, sqltypes.Date) and not isinstance(type_, sqltypes.DateTime):
+        return "date"
+    if isinstance(type_, sqltypes.Integer):
+        return "integer"
+    raise Unplannable(f"cursors over {sort.name} are made in Python")
+
+
+def connection(
+    build: Build,
+    type_name: str,
+    listing: Listing[Any, Any],
+    filter_input: Any,
+    order_input: Any,
+    selected: Selected,
+    of_parent: Callable[[FromClause], list[ColumnElement[bool]]] | None = None,
+    correlate: FromClause | None = None,
+) -> Select[Any]:
+    """A one-row SELECT of a connection's JSON: page, page info, cursors and total."""
+    sql = build.sql
+    model = listing.model
+    args = build.arguments(selected)
+    sort = _sort(listing, args.get("orderBy"))
+    kind = _cursor_kind(sort)
+    try:
+        slice_ = window(
+            sort,
+            first=args.get("first"),
+            after=args.get("after"),
+            last=args.get("last"),
+            before=args.get("before"),
+            default_size=build.default_size,
+            max_size=build.max_size,
+        )
+    except BadUserInput as exc:  # the resolver words it
+        raise Refer(str(exc)) from None
+    if slice_.size == 0:
+        raise Refer("an empty page is answered without a query by the resolver")
+    filter_ = _filter(build, filter_input, args.get("filter"))
+
+    def conditions(table: FromClause) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        if filter_ is not None:
+            adapter = ClauseAdapter(table)
+            found += [adapter.traverse(c) for c in listing.conditions(filter_)]
+        found += row_rule(model, table, build.principal)
+        if of_parent is not None:
+            found += of_parent(table)
+        return found
+
+    table = _alias(model)
+    sort_column = table.c[sort.column.expression.name]
+    descending = sort.descending == slice_.forward
+    ordering = [c.desc() if descending else c.asc() for c in (sort_column, table.c.id)]
+    page = select(table, func.row_number().over(order_by=ordering).label("position"))
+    page = page.where(*conditions(table))
+    key = tuple_(sort_column, table.c.id)
+    if slice_.after is not None:
+        bound = tuple_(*slice_.after)
+        page = page.where(key < bound if sort.descending else key > bound)
+    if slice_.before is not None:
+        bound = tuple_(*slice_.before)
+        page = page.where(key > bound if sort.descending else key < bound)
+    page = page.order_by(*ordering).limit(slice_.size + 1)
+    if correlate is not None:
+        page = page.correlate(correlate)
+    fetched = page.subquery()
+    counted = select(fetched, func.count().over().label("fetched")).subquery()
+    shown_order = counted.c.position.desc() if not slice_.forward else counted.c.position.asc()
+    rows_select = select(counted).order_by(shown_order)
+    if correlate is not None:
+        rows_select = rows_select.correlate(correlate)
+    rows = rows_select.subquery()
+
+    size = slice_.size
+    cursor = sql.cursor(sort.name, rows.c[sort_column.name], kind, rows.c.id)
+    more = func.coalesce(func.max(rows.c.fetched), 0) > size
+    # The position of the last row within the page.
+    last_shown = sql.least(rows.c.fetched, literal(size))
+    first_position = rows.c.position == 1
+    start = first_position if slice_.forward else rows.c.position == last_shown
+    end = rows.c.position == last_shown if slice_.forward else first_position
+
+    pairs: list[tuple[str, ColumnElement[Any]]] = []
+    for part in selected.children:
+        if part.name == "__typename":
+            pairs.append((part.key, text(selected.type_name)))
+        elif part.name == "totalCount":
+            counting = _alias(model)
+            total = select(func.count()).select_from(counting).where(*conditions(counting))
+            pairs.append((part.key, total.scalar_subquery()))
+        elif part.name == "edges":
+            edge = _edge(build, type_name, part, rows, cursor)
+            pairs.append((part.key, sql.array(edge, shown_order_of(rows, slice_.forward),
+                                              rows.c.position <= size)))  # fmt: skip
+        elif part.name == "pageInfo":
+            info: list[tuple[str, ColumnElement[Any]]] = []
+            for item in part.children:
+                if item.name == "__typename":
+                    value: ColumnElement[Any] = text("PageInfo")
+                elif item.name == "hasNextPage":
+                    value = (
+                        sql.flag(more)
+                        if slice_.forward
+                        else sql.constant(slice_.before is not None)
+                    )
+                elif item.name == "hasPreviousPage":
+                    value = (
+                        sql.constant(slice_.after is not None) if slice_.forward else sql.flag(more)
+                    )
+                elif item.name == "startCursor":
+                    value = func.max(cursor).filter(start)
+                else:
+                    value = func.max(cursor).filter(end)
+                info.append((item.key, value))
+            pairs.append((part.key, sql.object(info)))
+        else:
+            raise Unplannable(f"{selected.type_name}.{part.name} is not planned")
+    result = select(sql.object(pairs)).select_from(rows)
+    return result.correlate(correlate) if correlate is not None else result
+
+
+def shown_order_of(rows: FromClause, forward: bool) -> ColumnElement[Any]:
+    """The order edges are shown in: paging backwards reads the list reversed."""
+    return rows.c.position.asc() if forward else rows.c.position.desc()
+
+
+def _edge(
+    build: Build, type_name: str, edges: Selected, rows: FromClause, cursor: ColumnElement[Any]
+) -> ColumnElement[Any]:
+    pairs: list[tuple[str, ColumnElement[Any]]] = []
+    for part in edges.children:
+        if part.name == "__typename":
+            pairs.append((part.key, text(edges.type_name)))
+        elif part.name == "cursor":
+            pairs.append((part.key, cursor))
+        elif part.name == "node":
+            pairs.append((part.key, object_json(build, type_name, part.children, rows)))
+        else:
+            raise Unplannable(f"{edges.type_name}.{part.name} is not planned")
+    return build.sql.object(pairs)
+
+
+def root_statement(build: Build, selected: Selected) -> Select[Any]:
+    """The statement of one root field: one row holding its JSON (none: the record is missing)."""
+    root = catalog.ROOTS.get(selected.name)
+    if root is None:
+        raise Unplannable(f"Query.{selected.name} is resolved in Python")
+    if isinstance(root, catalog.RootList):
+        listed = connection(
+            build, root.type_name, root.listing, root.filter_input, root.order_input, selected
+        )
+        return listed.with_only_columns(build.sql.as_text(listed.selected_columns[0]))
+    model = _model(root.type_name)
+    table = _alias(model)
+    try:
+        key = root.key(build.arguments(selected))
+    except BadUserInput as exc:  # the resolver words it
+        raise Refer(str(exc)) from None
+    return (
+        select(build.sql.as_text(object_json(build, root.type_name, selected.children, table)))
+        .where(*[table.c[column] == value for column, value in key.items()])
+        .where(*row_rule(model, table, build.principal))
+    )

@@ -1,0 +1,136 @@
+"""JSON built inside the database, the same text on PostgreSQL and SQLite.
+
+PostgreSQL has ``json_build_object`` / ``json_agg`` and base64 in ``encode``; SQLite has
+``json_object`` / ``json_group_array`` and no base64, so the planner registers two small
+functions on each SQLite connection (``hub_base64``, ``hub_cursor``). Booleans are spelt out
+on SQLite, which stores them as 0 / 1, and JSON text read back from a subquery is marked as
+JSON again (SQLite forgets that a subquery's value was JSON and would quote it).
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from sqlalchemy import ColumnElement, String, Text, case, cast, event, func, literal_column
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+
+def _base64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def _cursor(payload: str) -> str:
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def prepare_engine(engine: AsyncEngine) -> None:
+    """Give each SQLite connection of ``engine`` the functions planned statements call."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    def on_connect(connection: Any, _record: Any) -> None:
+        connection.create_function("hub_base64", 1, _base64, deterministic=True)
+        connection.create_function("hub_cursor", 1, _cursor, deterministic=True)
+
+    event.listen(engine.sync_engine, "connect", on_connect)
+
+
+def text(value: str) -> ColumnElement[Any]:
+    """A constant string written into the statement (names and keys the planner made)."""
+    if "'" in value or "\\" in value:
+        raise ValueError(f"{value!r} is not a name the planner writes into SQL")
+    return literal_column(f"'{value}'", String)
+
+
+class SqlJson:
+    """The JSON functions of one dialect."""
+
+    def __init__(self, dialect: str) -> None:
+        if dialect not in ("postgresql", "sqlite"):
+            raise ValueError(f"the read planner knows PostgreSQL and SQLite, not {dialect}")
+        self.postgres = dialect == "postgresql"
+
+    def object(self, pairs: list[tuple[str, ColumnElement[Any]]]) -> ColumnElement[Any]:
+        """A JSON object with these keys, in this order."""
+        arguments: list[ColumnElement[Any]] = []
+        for key, value in pairs:
+            arguments += [text(key), value]
+        if self.postgres:
+            return func.json_build_object(*arguments)
+        return func.json_object(*arguments)
+
+    def as_text(self, json_value: ColumnElement[Any]) -> ColumnElement[Any]:
+        """JSON read back as text, untouched: the driver must not decode it."""
+        return cast(json_value, Text) if self.postgres else json_value
+
+    def embed(self, json_text: ColumnElement[Any]) -> ColumnElement[Any]:
+        """JSON text from a subquery, placed as JSON (not as a string) in an object."""
+        return json_text if self.postgres else func.json(json_text)
+
+    def flag(self, condition: ColumnElement[Any]) -> ColumnElement[Any]:
+        """A boolean as JSON true / false."""
+        if self.postgres:
+            return condition
+        return func.json(case((condition, text("true")), else_=text("false")))
+
+    def constant(self, value: bool) -> ColumnElement[Any]:
+        """A boolean known when the statement is built."""
+        word = "true" if value else "false"
+        return literal_column(word) if self.postgres else func.json(text(word))
+
+    def array(
+        self,
+        element: ColumnElement[Any],
+        order: ColumnElement[Any],
+        where: ColumnElement[bool],
+    ) -> ColumnElement[Any]:
+        """The elements of the rows passing ``where`` as a JSON array, ``[]`` when none.
+
+        SQLite (before 3.44) has no ORDER BY inside an aggregate: it aggregates in the order
+        of the ordered subquery it reads, which the caller provides.
+        """
+        if self.postgres:
+            aggregated = func.json_agg(aggregate_order_by(element, order)).filter(where)
+            return func.coalesce(aggregated, literal_column("'[]'::json"))
+        return func.json_group_array(element).filter(where)
+
+    def least(self, a: ColumnElement[Any], b: ColumnElement[Any]) -> ColumnElement[Any]:
+        """The smaller of two numbers (a scalar, not the aggregate)."""
+        return func.least(a, b) if self.postgres else func.min(a, b)
+
+    def global_id(self, type_name: str, key: ColumnElement[Any]) -> ColumnElement[Any]:
+        """The Relay ID of a row: base64 of ``Type:id``, as ``hub.api.relay`` makes it."""
+        payload = text(f"{type_name}:").concat(cast(key, Text))
+        if self.postgres:
+            # Short input: encode() breaks lines only after 76 characters.
+            return func.encode(func.convert_to(payload, text("UTF8")), text("base64"))
+        return func.hub_base64(payload)
+
+    def cursor(
+        self, sort_name: str, value: ColumnElement[Any], kind: str, key: ColumnElement[Any]
+    ) -> ColumnElement[Any]:
+        """The keyset cursor of a row, as ``hub.paging.encode_cursor`` makes it.
+
+        ``kind`` is ``text``, ``date`` or ``integer``: how the sort value is written in the
+        cursor's compact JSON ``["NAME:asc",value,id]``, then base64url without padding.
+        """
+        if self.postgres:
+            if kind == "date":
+                written = text('{"date":"').concat(cast(value, Text)).concat(text('"}'))
+            elif kind == "integer":
+                written = cast(value, Text)
+            else:
+                written = cast(func.to_json(value), Text)
+            payload = (
+                text(f'["{sort_name}",')
+                .concat(func.coalesce(written, text("null")))
+                .concat(text(","))
+                .concat(cast(key, Text))
+                .concat(text("]"))
+            )
+            encoded = func.encode(func.convert_to(payload, text("UTF8")), text("base64"))
+            return func.rtrim(func.translate(encoded, literal_column("E'+/\\n'"), text("-_")), "=")
+        shown = func.json_object(text("date"), value) if kind == "date" else value
+        return func.hub_cursor(func.json_array(text(sort_name), shown, key))
