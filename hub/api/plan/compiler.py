@@ -22,7 +22,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 from hub.api.plan import catalog
 from hub.api.plan.rules import row_rule
 from hub.api.plan.selection import Selected, Unplannable
-from hub.api.plan.sqljson import SqlJson, text
+from hub.api.plan.sqljson import Constant, SqlJson, text
 from hub.auth.principal import Principal
 from hub.db import Base
 from hub.db import Code as CodeType
@@ -155,7 +155,9 @@ def _filter(build: Build, filter_input: Any, value: dict[str, Any] | None) -> An
 def _sort(listing: Listing[Any, Any], order: Any) -> Sort:
     if order is None:
         return listing.sort(None)
-    return listing.sort(str(order["field"]), order["direction"] == "DESC")
+    # graphql-core hands over the members of class-declared enums, the values of others.
+    field, direction = (getattr(v, "value", v) for v in (order["field"], order["direction"]))
+    return listing.sort(str(field), direction == "DESC")
 
 
 def _cursor_kind(sort: Sort) -> str:
@@ -245,15 +247,19 @@ def connection(
     end = rows.c.position == last_shown if slice_.forward else first_position
 
     pairs: list[tuple[str, ColumnElement[Any]]] = []
+    aggregated = False  # whether any value aggregates the page's rows
     for part in selected.children:
         if part.name == "__typename":
             pairs.append((part.key, text(selected.type_name)))
         elif part.name == "totalCount":
             counting = _alias(model)
             total = select(func.count()).select_from(counting).where(*conditions(counting))
+            if correlate is not None:
+                total = total.correlate(correlate)
             pairs.append((part.key, total.scalar_subquery()))
         elif part.name == "edges":
             edge = _edge(build, type_name, part, rows, cursor)
+            aggregated = True
             pairs.append((part.key, sql.array(edge, shown_order_of(rows, slice_.forward),
                                               rows.c.position <= size)))  # fmt: skip
         elif part.name == "pageInfo":
@@ -276,10 +282,15 @@ def connection(
                 else:
                     value = func.max(cursor).filter(end)
                 info.append((item.key, value))
+                aggregated |= not (item.name == "__typename" or isinstance(value, Constant))
             pairs.append((part.key, sql.object(info)))
         else:
             raise Unplannable(f"{selected.type_name}.{part.name} is not planned")
-    result = select(sql.object(pairs)).select_from(rows)
+    result = select(sql.object(pairs))
+    if aggregated:
+        # Aggregated over the page: one row, also when the page is empty. Without an
+        # aggregate (totalCount alone, constants) the page is not read at all.
+        result = result.select_from(rows)
     return result.correlate(correlate) if correlate is not None else result
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, Text, case, cast, event, func, literal_column
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql.expression import ColumnClause
 
 
 def _base64(text: str) -> str:
@@ -35,6 +36,15 @@ def prepare_engine(engine: AsyncEngine) -> None:
         connection.create_function("hub_cursor", 1, _cursor, deterministic=True)
 
     event.listen(engine.sync_engine, "connect", on_connect)
+
+
+class Constant(ColumnClause[Any]):
+    """A JSON constant written into the statement (no aggregate, no column)."""
+
+    inherit_cache = True
+
+    def __init__(self, sql: str) -> None:
+        super().__init__(sql, is_literal=True)
 
 
 def text(value: str) -> ColumnElement[Any]:
@@ -78,7 +88,7 @@ class SqlJson:
     def constant(self, value: bool) -> ColumnElement[Any]:
         """A boolean known when the statement is built."""
         word = "true" if value else "false"
-        return literal_column(word) if self.postgres else func.json(text(word))
+        return Constant(word if self.postgres else f"json('{word}')")
 
     def array(
         self,

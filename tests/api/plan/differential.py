@@ -54,6 +54,20 @@ def assert_same(compared: Compared, what: str) -> None:
     oracle, planned = compared.oracle, compared.planned
     assert planned.status_code == oracle.status_code, what
     assert planned.headers.get("www-authenticate") == oracle.headers.get("www-authenticate"), what
-    assert canonical(planned.text) == canonical(oracle.text), (
-        f"{what}\noracle:  {oracle.text[:2000]}\nplanner: {planned.text[:2000]}"
-    )
+    expected, got = canonical(oracle.text), canonical(planned.text)
+    assert got == expected, f"{what}\n{_difference(expected, got)}"
+
+
+def _difference(expected: Any, got: Any, path: str = "") -> str:
+    """Where two canonical answers first differ, and how."""
+    if isinstance(expected, tuple) and isinstance(got, tuple) and expected[0] == got[0] == "object":
+        for (key, a), (other, b) in zip(expected[1], got[1], strict=False):
+            if key != other:
+                return f"at {path}: key {key!r} expected, {other!r} found"
+            if a != b:
+                return _difference(a, b, f"{path}.{key}")
+    if isinstance(expected, list) and isinstance(got, list) and len(expected) == len(got):
+        for n, (a, b) in enumerate(zip(expected, got, strict=True)):
+            if a != b:
+                return _difference(a, b, f"{path}[{n}]")
+    return f"at {path or 'the top'}: oracle {expected!r}\n planner {got!r}"
