@@ -103,7 +103,7 @@ class Corpus:
             elif isinstance(kind, catalog.ToMany):
                 if depth <= 0:
                     continue
-                parts.append(alias + name + self._connection(kind.type_name, None, depth - 1, 3))
+                parts.append(alias + name + self._connection(kind.type_name, None, depth - 1, 2))
                 continue
             else:
                 inner = ""
@@ -180,12 +180,12 @@ class Corpus:
             if self.random.random() < 0.6:
                 root = self.random.choice(list(LISTS))
                 type_name = LISTS[root][0]
-                fields.append(f"r{n}: {root}{self._connection(type_name, root, 1, 6)}")
+                fields.append(f"r{n}: {root}{self._connection(type_name, root, 1, 4)}")
             else:
                 lookup = self.random.choice(list(self.pools.keys))
                 type_name = catalog.ROOTS[lookup].type_name
                 key = self.random.choice(self.pools.keys[lookup])
-                fields.append(f"r{n}: {lookup}({key}) {{ {self._fields(type_name, 2)} }}")
+                fields.append(f"r{n}: {lookup}({key}) {{ {self._fields(type_name, 1)} }}")
         head = (
             f"query Random({', '.join(self.definitions)})" if self.definitions else "query Random"
         )
