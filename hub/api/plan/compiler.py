@@ -217,8 +217,7 @@ def connection(
     sort_column = table.c[sort.column.expression.name]
     descending = sort.descending == slice_.forward
     ordering = [c.desc() if descending else c.asc() for c in (sort_column, table.c.id)]
-    page = select(table, func.row_number().over(order_by=ordering).label("position"))
-    page = page.where(*conditions(table))
+    page = select(table).where(*conditions(table))
     key = tuple_(sort_column, table.c.id)
     if slice_.after is not None:
         bound = tuple_(*slice_.after)
@@ -230,7 +229,17 @@ def connection(
     if correlate is not None:
         page = page.correlate(correlate)
     fetched = page.subquery()
-    counted = select(fetched, func.count().over().label("fetched")).subquery()
+    # Positions are numbered over the page read, not over the whole list: a window over the
+    # list would be computed before the LIMIT (SQLite sorts every row to number them).
+    again = [
+        fetched.c[c.name].desc() if descending else fetched.c[c.name].asc()
+        for c in (sort_column, table.c.id)
+    ]
+    counted = select(
+        fetched,
+        func.row_number().over(order_by=again).label("position"),
+        func.count().over().label("fetched"),
+    ).subquery()
     shown_order = counted.c.position.desc() if not slice_.forward else counted.c.position.asc()
     rows_select = select(counted).order_by(shown_order)
     if correlate is not None:
