@@ -19,10 +19,12 @@ from hub.api.operators.types import (
     PermitFilterInput,
     PermitOrder,
 )
+from hub.api.practitioners.types import PractitionerFilterInput, PractitionerOrder
 from hub.api.text import identifier_argument
 from hub.api.vehicles.types import VehicleFilterInput, VehicleOrder
 from hub.canonical import identifiers
 from hub.canonical.codes import (
+    BusinessCategory,
     LicenceStatus,
     OperatorStatus,
     PermitKind,
@@ -37,6 +39,8 @@ from hub.lines.repository import LINES_OF_OPERATOR, PASSENGER_LINES
 from hub.operators.models import Operator, Permit
 from hub.operators.repository import OPERATORS, PERMITS, PERMITS_OF_OPERATOR
 from hub.paging import Listing, Relation
+from hub.practitioners.models import Practitioner
+from hub.practitioners.repository import PRACTITIONERS_OF_EMPLOYER
 from hub.stations.models import Station
 from hub.vehicles.models import Vehicle
 from hub.vehicles.repository import VEHICLES, VEHICLES_OF_LINE, VEHICLES_OF_OPERATOR
@@ -79,6 +83,28 @@ class Overdue:
 
 
 @dataclass(frozen=True, slots=True)
+class CodeList:
+    """A JSON array of codes: GraphQL answers the members' names, in the stored order."""
+
+    column: str
+    enum_type: type[Enum]
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """A UTC timestamp, written as Strawberry writes it (``isoformat``: offset +00:00)."""
+
+    column: str
+
+
+@dataclass(frozen=True, slots=True)
+class RegionOf:
+    """The published region of a division code column (null for codes off the list)."""
+
+    column: str
+
+
+@dataclass(frozen=True, slots=True)
 class GlobalId:
     """The Relay ID: base64 of ``Type:id``."""
 
@@ -108,7 +134,20 @@ class ToMany:
     order_input: Any
 
 
-Field = Scalar | Flag | Code | ValidityOf | Overdue | GlobalId | Embedded | ToOne | ToMany
+Field = (
+    Scalar
+    | Flag
+    | Code
+    | CodeList
+    | Stamp
+    | RegionOf
+    | ValidityOf
+    | Overdue
+    | GlobalId
+    | Embedded
+    | ToOne
+    | ToMany
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +212,18 @@ TYPES: dict[str, TypeEntry] = {
             },
         ),
         TypeEntry(
+            "Provenance",
+            None,
+            {
+                "source": Scalar("source"),
+                "sourceRecordId": Scalar("source_record_id"),
+                "receivedAt": Stamp("received_at"),
+                "lastVerifiedAt": Stamp("verified_at"),
+            },
+        ),
+        # Only what is not personal data: the rest is released (and audited) by resolvers.
+        TypeEntry("Practitioner", Practitioner, {"id": GlobalId()}),
+        TypeEntry(
             "RoadTransportCertificate",
             None,
             {
@@ -189,6 +240,15 @@ TYPES: dict[str, TypeEntry] = {
                 "uscc": Scalar("uscc"),
                 "name": Scalar("name"),
                 "status": Code("status", OperatorStatus),
+                "region": RegionOf("region_code"),
+                "businessCategories": CodeList("business_categories", BusinessCategory),
+                "provenance": Embedded("Provenance"),
+                "employees": ToMany(
+                    "Practitioner",
+                    PRACTITIONERS_OF_EMPLOYER,
+                    PractitionerFilterInput,
+                    PractitionerOrder,
+                ),
                 "permits": ToMany("Permit", PERMITS_OF_OPERATOR, PermitFilterInput, PermitOrder),
                 "vehicles": ToMany(
                     "Vehicle", VEHICLES_OF_OPERATOR, VehicleFilterInput, VehicleOrder

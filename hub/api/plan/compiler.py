@@ -14,16 +14,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from graphql import FragmentDefinitionNode, GraphQLObjectType, GraphQLSchema
 from graphql.execution.values import VariableValues, get_argument_values
-from sqlalchemy import ColumnElement, Select, case, func, literal, select, tuple_
+from sqlalchemy import ColumnElement, Select, case, func, literal, null, select, tuple_
 from sqlalchemy.sql import FromClause, sqltypes
 from sqlalchemy.sql.util import ClauseAdapter
 
+from hub.api.permissions import Policy
 from hub.api.plan import catalog
 from hub.api.plan.rules import row_rule
 from hub.api.plan.selection import Selected, Unplannable
+from hub.api.plan.selection import select as select_fields
 from hub.api.plan.sqljson import Constant, SqlJson, text
+from hub.api.relay import from_global_id
 from hub.auth.principal import Principal
+from hub.canonical.codes import REGIONS
 from hub.db import Base
 from hub.db import Code as CodeType
 from hub.errors import BadUserInput
@@ -48,6 +53,9 @@ class Build:
     max_size: int
     config: Any
     """Strawberry's schema config: its name converter names input fields."""
+    graphql: GraphQLSchema
+    fragments: dict[str, FragmentDefinitionNode]
+    policy: Policy
 
     def arguments(self, selected: Selected) -> dict[str, Any]:
         """The field's arguments with variables and defaults applied (graphql-core's own)."""
@@ -94,8 +102,13 @@ def _field(
     if isinstance(kind, catalog.Flag):
         return sql.flag(row.c[kind.column])
     if isinstance(kind, catalog.Code):
-        names = {member.value: text(member.name) for member in kind.enum_type}
-        return case(names, value=row.c[kind.column])
+        return case(_names(kind.enum_type), value=row.c[kind.column])
+    if isinstance(kind, catalog.CodeList):
+        return sql.embed(sql.code_names(row.c[kind.column], _names(kind.enum_type)))
+    if isinstance(kind, catalog.Stamp):
+        return sql.stamp(row.c[kind.column])
+    if isinstance(kind, catalog.RegionOf):
+        return region_json(build, selected.children, row.c[kind.column])
     if isinstance(kind, catalog.ValidityOf):
         valid_to = row.c[kind.column]
         soon = build.today + dt.timedelta(days=EXPIRING_DAYS)
@@ -131,6 +144,39 @@ def _field(
         of_parent, correlate=row,
     )  # fmt: skip
     return sql.embed(listed.scalar_subquery())
+
+
+def _names(enum_type: Any) -> dict[Any, ColumnElement[Any]]:
+    return {member.value: text(member.name) for member in enum_type}
+
+
+_REGION_NAMES = {code: text(labels[0]) for code, labels in REGIONS.items()}
+_REGION_NAMES_EN = {code: text(labels[1]) for code, labels in REGIONS.items()}
+
+
+def region_json(
+    build: Build, selections: tuple[Selected, ...], code: ColumnElement[Any]
+) -> ColumnElement[Any]:
+    """``hub.api.common.region``: the division's labels, its city; null off the list."""
+    sql = build.sql
+    is_city = code.like("%00")
+    pairs: list[tuple[str, ColumnElement[Any]]] = []
+    for selected in selections:
+        if selected.name == "__typename":
+            value: ColumnElement[Any] = text("Region")
+        elif selected.name == "code":
+            value = code
+        elif selected.name == "name":
+            value = case(_REGION_NAMES, value=code)
+        elif selected.name == "nameEn":
+            value = case(_REGION_NAMES_EN, value=code)
+        elif selected.name == "isCity":
+            value = sql.flag(is_city)
+        else:  # city
+            city = region_json(build, selected.children, func.substr(code, 1, 4).concat("00"))
+            value = case((is_city, null()), else_=city)
+        pairs.append((selected.key, value))
+    return sql.embed(case((code.in_(list(REGIONS)), sql.object(pairs)), else_=null()))
 
 
 def _filter(build: Build, filter_input: Any, value: dict[str, Any] | None) -> Any:
@@ -324,8 +370,62 @@ def _edge(
     return build.sql.object(pairs)
 
 
+def _node(build: Build, selected: Selected, global_id: str, argument: str) -> ColumnElement[Any]:
+    """The JSON of the record a global ID names, under its type's row rule; NULL if none.
+
+    A forged ID, a type the planner has no table for or the client may not read, or a
+    selection it does not cover: the resolvers answer (and word the error).
+    """
+    try:
+        type_name, pk = from_global_id(global_id, argument)
+    except BadUserInput as exc:
+        raise Refer(str(exc)) from None
+    entry = catalog.TYPES.get(type_name)
+    object_type = build.graphql.get_type(type_name)
+    if entry is None or entry.model is None or not isinstance(object_type, GraphQLObjectType):
+        raise Refer(f"{type_name} nodes are the resolvers'")
+    needed = build.policy.types.get(type_name)
+    if needed is not None and not needed & build.principal.scopes:
+        raise Refer(f"{type_name} is refused to this client")
+    inner = [node.selection_set for node in selected.nodes if node.selection_set is not None]
+    try:
+        children = select_fields(
+            build.graphql, build.fragments, build.variables.coerced, object_type, inner
+        )
+        _permitted(build, children)
+        table = _alias(entry.model)
+        found = (
+            select(object_json(build, type_name, children, table))
+            .where(table.c.id == pk)
+            .where(*row_rule(entry.model, table, build.principal))
+        )
+    except Unplannable as exc:
+        raise Refer(str(exc)) from None
+    return found.scalar_subquery()
+
+
+def _permitted(build: Build, selections: tuple[Selected, ...]) -> None:
+    for selected in selections:
+        needed = build.policy.fields.get((selected.parent_type, selected.name))
+        if needed is not None and not needed & build.principal.scopes:
+            raise Unplannable(f"{selected.parent_type}.{selected.name} is refused")
+        _permitted(build, selected.children)
+
+
 def root_statement(build: Build, selected: Selected) -> Select[Any]:
     """The statement of one root field: one row holding its JSON (none: the record is missing)."""
+    if selected.name == "node":
+        node = _node(build, selected, build.arguments(selected)["id"], "id")
+        return select(build.sql.as_text(node)).where(node.is_not(None))
+    if selected.name == "nodes":
+        ids = build.arguments(selected)["ids"]
+        if len(ids) > build.max_size:
+            raise Refer("too many ids: the resolver words it")
+        found = [
+            build.sql.embed(_node(build, selected, global_id, f"ids[{n}]"))
+            for n, global_id in enumerate(ids)
+        ]
+        return select(build.sql.as_text(build.sql.list(found)))
     root = catalog.ROOTS.get(selected.name)
     if root is None:
         raise Unplannable(f"Query.{selected.name} is resolved in Python")

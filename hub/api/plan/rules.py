@@ -18,11 +18,12 @@ from hub.db import Base
 from hub.filters import region_prefix
 from hub.lines.models import PassengerLine
 from hub.operators.models import Operator, Permit
+from hub.practitioners.models import Practitioner
 from hub.stations.models import Station
 from hub.vehicles.models import Vehicle
 
 REGION_SCOPED: frozenset[type[Base]] = frozenset(
-    {Vehicle, Operator, Permit, PassengerLine, Station}
+    {Vehicle, Operator, Permit, PassengerLine, Station, Practitioner}
 )
 """Record types whose rows carry the region they belong to (``region_code``)."""
 

@@ -123,9 +123,9 @@ def select(
         named = get_named_type(definition.type)
         children: tuple[Selected, ...] = ()
         inner = [node.selection_set for node in nodes if node.selection_set is not None]
-        if inner:
-            if not isinstance(named, GraphQLObjectType):
-                raise Unplannable(f"{object_type.name}.{name} returns an abstract type")
+        # Under an interface (node, nodes) the fields are collected once the object's type
+        # is known, from ``nodes``.
+        if inner and isinstance(named, GraphQLObjectType):
             children = select(schema, fragments, variables, named, inner)
         selected.append(
             Selected(key, name, tuple(nodes), definition, object_type.name, named.name, children)

@@ -12,7 +12,18 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, Text, case, cast, event, func, literal_column
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    String,
+    Text,
+    case,
+    cast,
+    event,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.expression import ColumnClause
@@ -48,10 +59,15 @@ class Constant(ColumnClause[Any]):
 
 
 def text(value: str) -> ColumnElement[Any]:
-    """A constant string written into the statement (names and keys the planner made)."""
-    if "'" in value or "\\" in value:
-        raise ValueError(f"{value!r} is not a name the planner writes into SQL")
-    return literal_column(f"'{value}'", String)
+    """A constant string written into the statement: names, keys, labels of code lists.
+
+    Quotes are doubled (standard SQL, both dialects); a backslash is refused, for PostgreSQL
+    reads it as an escape where ``standard_conforming_strings`` is off.
+    """
+    if "\\" in value or "\x00" in value:
+        raise ValueError(f"{value!r} is not a constant the planner writes into SQL")
+    quoted = value.replace("'", "''")
+    return literal_column(f"'{quoted}'", String)
 
 
 class SqlJson:
@@ -74,6 +90,10 @@ class SqlJson:
     def as_text(self, json_value: ColumnElement[Any]) -> ColumnElement[Any]:
         """JSON read back as text, untouched: the driver must not decode it."""
         return cast(json_value, Text) if self.postgres else json_value
+
+    def list(self, elements: list[ColumnElement[Any]]) -> ColumnElement[Any]:
+        """A JSON array of these values, in this order."""
+        return func.json_build_array(*elements) if self.postgres else func.json_array(*elements)
 
     def embed(self, json_text: ColumnElement[Any]) -> ColumnElement[Any]:
         """JSON text from a subquery, placed as JSON (not as a string) in an object."""
@@ -105,6 +125,42 @@ class SqlJson:
             aggregated = func.json_agg(aggregate_order_by(element, order)).filter(where)
             return func.coalesce(aggregated, literal_column("'[]'::json"))
         return func.json_group_array(element).filter(where)
+
+    def code_names(
+        self, codes: ColumnElement[Any], names: dict[Any, ColumnElement[Any]]
+    ) -> ColumnElement[Any]:
+        """A JSON array of codes as the names of their members, in the array's order."""
+        if self.postgres:
+            element = func.json_array_elements_text(codes).table_valued("value")
+            named = case(names, value=element.c.value)
+            found = select(func.coalesce(func.json_agg(named), literal_column("'[]'::json")))
+        else:
+            element = func.json_each(codes).table_valued("value")
+            found = select(func.json_group_array(case(names, value=element.c.value)))
+        return found.select_from(element).scalar_subquery()
+
+    def stamp(self, value: ColumnElement[Any]) -> ColumnElement[Any]:
+        """A UTC timestamp as Python's ``isoformat``: microseconds only when not zero."""
+        if self.postgres:
+            utc = func.timezone(text("UTC"), value)
+            micro = cast(func.date_part(text("microseconds"), value), BigInteger) % 1_000_000
+            return (
+                func.to_char(utc, text('YYYY-MM-DD"T"HH24:MI:SS'))
+                .concat(case((micro == 0, text("")), else_=func.to_char(utc, text(".US"))))
+                .concat(text("+00:00"))
+            )
+        # SQLite keeps 'YYYY-MM-DD HH:MM:SS.ffffff', in UTC.
+        fraction = func.substr(value, 21, 6)
+        return (
+            func.replace(func.substr(value, 1, 19), " ", "T")
+            .concat(
+                case(
+                    (func.coalesce(fraction, "").in_(["", "000000"]), text("")),
+                    else_=text(".").concat(fraction),
+                )
+            )
+            .concat(text("+00:00"))
+        )
 
     def least(self, a: ColumnElement[Any], b: ColumnElement[Any]) -> ColumnElement[Any]:
         """The smaller of two numbers (a scalar, not the aggregate)."""

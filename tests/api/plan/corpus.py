@@ -53,6 +53,8 @@ class Pools:
     keys: dict[str, list[str]]
     """Root lookup field → argument text, e.g. ``plate: "苏A1", plateColor: YELLOW``."""
     cursors: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    ids: list[str] = field(default_factory=list)
+    """Global IDs: of planned types, of another type, forged."""
     """(list, ordering) → cursors of that ordering."""
 
 
@@ -94,7 +96,13 @@ class Corpus:
         for name in chosen:
             kind = entry.fields[name]
             alias = f"a{self.random.randint(0, 9)}_{name}: " if self.random.random() < 0.1 else ""
-            if isinstance(kind, catalog.Embedded):
+            if isinstance(kind, catalog.RegionOf):
+                picked = self.random.sample(
+                    ["code", "name", "nameEn", "isCity", "city { code name }", "__typename"],
+                    k=self.random.randint(1, 3),
+                )
+                inner = " ".join(picked)
+            elif isinstance(kind, catalog.Embedded):
                 inner = self._fields(kind.type_name, depth)
             elif isinstance(kind, catalog.ToOne):
                 if depth <= 0:
@@ -177,7 +185,19 @@ class Corpus:
         self.fragments, self.variables, self.definitions = {}, {}, []
         fields = []
         for n in range(roots):
-            if self.random.random() < 0.6:
+            if self.random.random() < 0.1 and self.pools.ids:
+                picked = self.random.sample(self.pools.ids, k=self.random.randint(1, 4))
+                types = self.random.sample(["Vehicle", "Operator", "Permit"], k=2)
+                inner = (
+                    " ".join(f"... on {t} {{ {self._fields(t, 1)} }}" for t in types)
+                    + " __typename"
+                )
+                if len(picked) == 1:
+                    fields.append(f'r{n}: node(id: "{picked[0]}") {{ {inner} }}')
+                else:
+                    listed = ", ".join(f'"{i}"' for i in picked)
+                    fields.append(f"r{n}: nodes(ids: [{listed}]) {{ {inner} }}")
+            elif self.random.random() < 0.6:
                 root = self.random.choice(list(LISTS))
                 type_name = LISTS[root][0]
                 fields.append(f"r{n}: {root}{self._connection(type_name, root, 1, 4)}")

@@ -3,6 +3,7 @@ and by the resolvers alike, for five principals, on both database backends."""
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from sqlalchemy import select
@@ -30,7 +31,15 @@ async def pools(sessions: Any, client: GraphQLClient) -> Pools:
         "operator": [f'uscc: "{u}"' for u in usccs[:10]] + ['uscc: "91320100MA1234567X"'],
         "permit": [f'number: "{n}"' for n in numbers[:10]],
     }
-    found = Pools(keys)
+    async with sessions() as session:
+        rows = [
+            (name, pk)
+            for name, model in (("Vehicle", Vehicle), ("Operator", Operator), ("Permit", Permit))
+            for pk in (await session.scalars(select(model.id).limit(15))).all()
+        ]
+    ids = [base64.b64encode(f"{name}:{pk}".encode()).decode() for name, pk in rows]
+    ids += ["VmVzc2VsOjE=", "bm90IGFuIGlk", base64.b64encode(b"Vehicle:999999").decode()]
+    found = Pools(keys, ids=ids)
     for root, (_type, sorts) in LISTS.items():
         for sort in sorts:
             for direction in ("ASC", "DESC"):

@@ -17,7 +17,7 @@ from tests.api.plan.differential import assert_same, compare
 from tests.conftest import GraphQLClient
 
 OPERATIONS = Path(__file__).resolve().parents[3] / "graphql" / "operations"
-PLANNED = {"VehicleCheck", "VehicleList"}
+PLANNED = {"VehicleCheck", "VehicleList", "OperatorOverview"}
 """Documents every field of which the planner answers (the others go to the resolvers)."""
 
 SMALL = DemoScale(operators=13, vehicles=80, vessels=2, practitioners=10, stations=13)
@@ -64,7 +64,8 @@ async def test_every_operation_document_answers_as_the_resolvers_do(
         for path in documents():
             compared = await compare(anonymous.http, headers, path.read_text(), keys[path.stem])
             assert_same(compared, f"{path.stem} as {principal}")
-            if path.stem in PLANNED:
+            # An answer with errors (FORBIDDEN for open data…) is the resolvers' to word.
+            if path.stem in PLANNED and "errors" not in compared.oracle.json():
                 assert compared.answered_by_planner, f"{path.stem} as {principal}"
 
 

@@ -83,6 +83,18 @@ async def test_a_region_limited_client_reads_only_its_region_by_every_planned_pa
     assert {e["extensions"]["code"] for e in hidden["errors"]} == {"NOT_FOUND"}
 
     assert seen, "the walk read nothing"
+    # By global ID: node is NOT_FOUND (the resolvers word it), nodes answers null.
+    foreign = base64.b64encode(f"Vehicle:{outside.id}".encode()).decode()
+    by_id = await client(f'{{ node(id: "{foreign}") {{ id }} }}')
+    assert by_id["data"] == {"node": None}
+    before = planner.answered
+    mine = base64.b64encode(f"{seen[0][0]}:{seen[0][1]}".encode()).decode()
+    listed = await client(f'{{ nodes(ids: ["{foreign}", "{mine}"]) {{ id }} }}')
+    assert planner.answered == before + 1, listed
+    assert listed["data"]["nodes"][0] is None
+    assert listed["data"]["nodes"][1] is not None
+
+    assert seen, "the walk read nothing"
     async with sessions() as session:
         for type_name, pk in set(seen):
             model = catalog.TYPES[type_name].model
