@@ -158,8 +158,9 @@ class Corpus:
                 args.append(f'{"after" if forward else "before"}: "{self.random.choice(pool)}"')
             if self.random.random() < 0.02:
                 args.append('after: "forged"')
-        if self.random.random() < 0.3:
-            args.append(f"filter: {self.random.choice(FILTERS[type_name])}")
+        filters = FILTERS.get(type_name)
+        if filters and self.random.random() < 0.3:
+            args.append(f"filter: {self.random.choice(filters)}")
         parts = []
         if self.random.random() < 0.4:
             parts.append("totalCount")
