@@ -28,6 +28,8 @@ from strawberry.types.unset import UNSET
 from hub.api.context import Context
 from hub.api.documents import TrustedDocuments, document_hash
 from hub.api.http import MAX_JSON_DEPTH, json_depth, limit_body, parse_json, request_error
+from hub.api.plan.planner import Planner
+from hub.api.plan.sqljson import prepare_engine
 from hub.api.schema import build_schema
 from hub.audit.checkpoints import Checkpointer, Checkpoints
 from hub.api.websocket import HubTransportWSHandler
@@ -50,7 +52,7 @@ from hub.outages import outage_of
 from hub.pubsub import create_pubsub
 from hub.queue import create_queue
 from hub.ratelimit import Clock, Quota, RateLimiter, create_rate_limiter
-from hub.request_log import RequestLog, count_statements, note_document
+from hub.request_log import RequestLog, count_statements, note_document, note_operation
 from hub.scrape import metrics_endpoint
 from hub.sealing import key_encryption_key
 
@@ -127,7 +129,8 @@ class HubGraphQL(GraphQL[Context, None]):
             return
         try:
             bounded = limit_body(scope, receive, self.settings.max_request_bytes)
-            response = await self.run(Request(scope, bounded))
+            request = Request(scope, bounded)
+            response = await self._planned(request) or await self.run(request)
         except HTTPException as exc:
             response = request_error(exc.status_code, exc.reason)
         await response(scope, receive, send)
@@ -139,6 +142,24 @@ class HubGraphQL(GraphQL[Context, None]):
         if json_depth(text) > MAX_JSON_DEPTH:
             raise json.JSONDecodeError(f"nested deeper than {MAX_JSON_DEPTH}", text, 0)
         return json.loads(text)
+
+    async def _planned(self, request: Request) -> Response | None:
+        """The read planner's answer (one statement per root field), if it gives one."""
+        planner: Planner | None = self.state.get("planner")
+        if planner is None or not planner.enabled or request.method != "POST":
+            return None
+        principal: Principal = getattr(request.state, "principal", ANONYMOUS)
+        content_type = request.headers.get("content-type", "")
+        if principal.trusted_documents_only or not content_type.startswith("application/json"):
+            return None
+        answer = await planner.answer(await request.body(), principal)
+        if answer is None:
+            return None
+        documents: TrustedDocuments = self.state["documents"]
+        digest = document_hash(answer.query)
+        note_document(digest, documents.name_of(digest))
+        note_operation(answer.operation_name, "query")
+        return Response(answer.body, media_type="application/json")
 
     def parse_json(self, data: str | bytes) -> Any:
         # Strawberry passes the body as bytes, query parameters (variables, extensions) as text.
@@ -235,6 +256,7 @@ def create_app(
     the clock of the rate limiter and of the checks for a rotated signing key — for tests.
     """
     state: dict[str, Any] = {}
+    graphql_app = HubGraphQL(settings, state)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -248,6 +270,7 @@ def create_app(
         checkpointing: asyncio.Task[None] | None = None
         try:
             count_statements(engine)
+            prepare_engine(engine)
             await check_connection(engine)
             await cache.ping()
             sessions = session_factory(engine)
@@ -266,6 +289,7 @@ def create_app(
                 gate=Gate(settings, sessions, keys, revocations),
                 oauth=OAuthServer(settings, sessions, keys, revocations, cache),
                 documents=TrustedDocuments.load(),
+                planner=Planner(graphql_app.schema, settings, engine),
                 exchange=Exchange(
                     adapters or AdapterRegistry.discover(),
                     sessions,
@@ -281,6 +305,7 @@ def create_app(
                 checkpointer.run(stop, settings.audit_checkpoint_seconds)
             )
             app.state.engine = engine
+            app.state.planner = state["planner"]
             app.state.cache = cache
             app.state.keys = keys
             app.state.pubsub = pubsub
@@ -320,7 +345,7 @@ def create_app(
         server: OAuthServer = state["oauth"]
         return JSONResponse(server.metadata())
 
-    graphql = Guarded(HubGraphQL(settings, state), state, settings)
+    graphql = Guarded(graphql_app, state, settings)
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),

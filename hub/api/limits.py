@@ -19,6 +19,7 @@ from graphql import (
     OperationDefinitionNode,
     OverlappingFieldsCanBeMergedRule,
     ValidationContext,
+    specified_rules,
 )
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql.validation.validate import ValidationAbortedError
@@ -131,6 +132,29 @@ class OneOperation(SchemaExtension):
             )
 
 
+def validation_errors(schema: GraphQLSchema, document: DocumentNode) -> list[GraphQLError]:
+    """The errors of a document under the specified rules, merging bounded (cached)."""
+    return _validate(schema, document, tuple(specified_rules))
+
+
+def refusal_of(measured: Shape, tier: Tier, settings: Settings) -> GraphQLError | None:
+    """The refusal of a document too deep or with too many aliases for ``tier``; else None."""
+    max_depth = min(tier.max_depth, settings.max_query_depth)
+    if measured.depth > max_depth:
+        message = (
+            f"fields nested {measured.depth} deep: the document exceeds maximum operation "
+            f"depth of {max_depth}, the limit of tier {tier.name}"
+        )
+    elif measured.aliases > settings.max_aliases:
+        message = (
+            f"{measured.aliases} aliases found (a fragment's counted each time it is "
+            f"spread): more than the limit of {settings.max_aliases}"
+        )
+    else:
+        return None
+    return GraphQLError(message, original_error=QueryTooComplex(message))
+
+
 class TierLimits(SchemaExtension):
     """The limits of the client's tier: depth and aliases, then validation, then cost."""
 
@@ -145,7 +169,7 @@ class TierLimits(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         assert context.graphql_document is not None, "strawberry validates parsed documents"
-        refusal = self._refusal(shape(context.graphql_document), self._tier())
+        refusal = refusal_of(shape(context.graphql_document), self._tier(), self.settings)
         # Setting the errors, even to none, tells strawberry validation has been done.
         context.pre_execution_errors = (
             [refusal]
@@ -155,22 +179,6 @@ class TierLimits(SchemaExtension):
             )
         )
         yield
-
-    def _refusal(self, measured: Shape, tier: Tier) -> GraphQLError | None:
-        max_depth = min(tier.max_depth, self.settings.max_query_depth)
-        if measured.depth > max_depth:
-            message = (
-                f"fields nested {measured.depth} deep: the document exceeds maximum operation "
-                f"depth of {max_depth}, the limit of tier {tier.name}"
-            )
-        elif measured.aliases > self.settings.max_aliases:
-            message = (
-                f"{measured.aliases} aliases found (a fragment's counted each time it is "
-                f"spread): more than the limit of {self.settings.max_aliases}"
-            )
-        else:
-            return None
-        return GraphQLError(message, original_error=QueryTooComplex(message))
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context

@@ -99,6 +99,8 @@ class HubSchema(strawberry.Schema):
     """The schema, adding error codes to every error before it is sent."""
 
     policy: Policy
+    list_fields: frozenset[str]
+    """Fields returning lists: each multiplies the estimated cost of what it holds."""
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -146,7 +148,7 @@ def build_schema(settings: Settings) -> HubSchema:
             CloseRequestSession,
         ],
     )
-    list_fields = _list_fields(schema)
+    list_fields = schema.list_fields = _list_fields(schema)
     policy = schema.policy = Policy.of(schema)
     return schema
 

@@ -19,10 +19,12 @@ from hub.auth.keys import KeyStore
 from hub.auth.principal import ANONYMOUS, PURPOSE_HEADER, Principal
 from hub.auth.purposes import InvalidPurpose, Purpose, parse_purpose
 from hub.auth.tiers import TIERS
-from hub.auth.tokens import InvalidToken, Revocations, verify
+from hub.auth.tokens import Claims, InvalidToken, Revocations, verify
 from hub.config import Settings
 from hub.request_log import note_client
 
+VERIFIED_TOKENS = 10_000
+"""Tokens whose signature a worker has checked, kept (until they expire) to skip the check."""
 CLIENT_CACHE_SECONDS = 30.0
 """How long a worker trusts what it read about a client (disabled, trusted documents)."""
 
@@ -46,6 +48,7 @@ class Gate:
         self._keys = keys
         self._revocations = revocations
         self._clients: dict[str, tuple[float, RegisteredClient | None]] = {}
+        self._verified: dict[str, Claims] = {}
 
     async def _client(self, client_id: str) -> RegisteredClient | None:
         cached = self._clients.get(client_id)
@@ -72,11 +75,24 @@ class Gate:
             raise InvalidToken("the Authorization header must be 'Bearer <access token>'")
         return await self.principal_of_token(token.strip(), purpose)
 
+    async def _claims(self, token: str) -> Claims:
+        """A token's claims, its signature checked once per worker, then kept until it
+        expires; whether it was revoked is asked every time."""
+        claims = self._verified.get(token)
+        if claims is None or claims.expires_at <= time.time():
+            claims = await verify(token, self._keys, self._revocations, self._settings)
+            if len(self._verified) >= VERIFIED_TOKENS:
+                self._verified.clear()
+            self._verified[token] = claims
+        elif await self._revocations.is_revoked(claims.jti):
+            raise InvalidToken("the token was revoked")
+        return claims
+
     async def principal_of_token(self, token: str, purpose: str | None) -> Principal:
         """The principal of a bearer token and the purpose header's text (also used for
         websocket connection_init); BadRequest when the purpose cannot be used."""
         stated = _stated(purpose)  # a malformed purpose is refused before the token is read
-        claims = await verify(token, self._keys, self._revocations, self._settings)
+        claims = await self._claims(token)
         client = await self._client(claims.client_id)
         if client is None:
             raise InvalidToken("the client of this token is disabled or unknown")

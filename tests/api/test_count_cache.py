@@ -11,6 +11,8 @@ TOTAL = "{ vehicles { totalCount } }"
 
 
 async def test_a_total_is_recounted_after_the_generation_moves(graphql: Any, sessions: Any) -> None:
+    # The resolvers' count cache; the read planner counts in the page's own statement.
+    graphql.http.app.state.planner.enabled = False
     async with sessions() as session, session.begin():
         session.add(operator(1))
         await session.flush()

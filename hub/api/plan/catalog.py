@@ -1,0 +1,332 @@
+"""Where each published field lives: the table of a type, its columns, codes and relations.
+
+Declared by hand beside the Strawberry types it mirrors (the SDL is the standard, the tables
+are storage): a field missing here is not plannable, and an operation that selects it is
+answered by the resolvers instead. Field names are the GraphQL (camelCase) names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from hub.api.lines.types import PassengerLineFilterInput, PassengerLineOrder
+from hub.api.operators.types import (
+    OperatorFilterInput,
+    OperatorOrder,
+    PermitFilterInput,
+    PermitOrder,
+)
+from hub.api.practitioners.types import PractitionerFilterInput, PractitionerOrder
+from hub.api.text import identifier_argument
+from hub.api.vehicles.types import VehicleFilterInput, VehicleOrder
+from hub.canonical import identifiers
+from hub.canonical.codes import (
+    BusinessCategory,
+    LicenceStatus,
+    OperatorStatus,
+    PermitKind,
+    PlateColor,
+    StationKind,
+    StationLevel,
+    VehicleType,
+)
+from hub.db import Base
+from hub.lines.models import PassengerLine
+from hub.lines.repository import LINES_OF_OPERATOR, PASSENGER_LINES
+from hub.operators.models import Operator, Permit
+from hub.operators.repository import OPERATORS, PERMITS, PERMITS_OF_OPERATOR
+from hub.paging import Listing, Relation
+from hub.practitioners.models import Practitioner
+from hub.practitioners.repository import PRACTITIONERS_OF_EMPLOYER
+from hub.stations.models import Station
+from hub.vehicles.models import Vehicle
+from hub.vehicles.repository import VEHICLES, VEHICLES_OF_LINE, VEHICLES_OF_OPERATOR
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar:
+    """A column as it is: text, whole numbers, dates."""
+
+    column: str
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A boolean column (SQLite stores 0 / 1)."""
+
+    column: str
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """A code-list column: the database holds the code, GraphQL answers the member's name."""
+
+    column: str
+    enum_type: type[Enum]
+
+
+@dataclass(frozen=True, slots=True)
+class ValidityOf:
+    """Where a document valid through ``column`` stands today (``hub.filters.validity_of``)."""
+
+    column: str
+
+
+@dataclass(frozen=True, slots=True)
+class Overdue:
+    """Whether the date in ``column`` lies before today."""
+
+    column: str
+
+
+@dataclass(frozen=True, slots=True)
+class CodeList:
+    """A JSON array of codes: GraphQL answers the members' names, in the stored order."""
+
+    column: str
+    enum_type: type[Enum]
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """A UTC timestamp, written as Strawberry writes it (``isoformat``: offset +00:00)."""
+
+    column: str
+
+
+@dataclass(frozen=True, slots=True)
+class RegionOf:
+    """The published region of a division code column (null for codes off the list)."""
+
+    column: str
+
+
+@dataclass(frozen=True, slots=True)
+class GlobalId:
+    """The Relay ID: base64 of ``Type:id``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Embedded:
+    """An object published from columns of the same row (a vehicle's certificate)."""
+
+    type_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ToOne:
+    """A single related record by a foreign key, null when absent or outside the row rule."""
+
+    type_name: str
+    foreign_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class ToMany:
+    """A Relay connection of related records."""
+
+    type_name: str
+    relation: Relation[Any, Any]
+    filter_input: Any
+    order_input: Any
+
+
+Field = (
+    Scalar
+    | Flag
+    | Code
+    | CodeList
+    | Stamp
+    | RegionOf
+    | ValidityOf
+    | Overdue
+    | GlobalId
+    | Embedded
+    | ToOne
+    | ToMany
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TypeEntry:
+    """A published type: its table (None for objects embedded in another's row) and fields."""
+
+    name: str
+    model: type[Base] | None
+    fields: dict[str, Field] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """A root field answering one record by its natural key.
+
+    ``key`` checks the arguments as the resolver does (BadUserInput on bad ones) and returns
+    the column values that identify the record.
+    """
+
+    type_name: str
+    key: Callable[[dict[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class RootList:
+    """A root connection over a whole listing."""
+
+    type_name: str
+    listing: Listing[Any, Any]
+    filter_input: Any
+    order_input: Any
+
+
+def _validity(prefix: str = "") -> dict[str, Field]:
+    return {
+        "validFrom": Scalar(f"{prefix}valid_from"),
+        "validTo": Scalar(f"{prefix}valid_to"),
+        "validity": ValidityOf(f"{prefix}valid_to"),
+    }
+
+
+TYPES: dict[str, TypeEntry] = {
+    entry.name: entry
+    for entry in [
+        TypeEntry(
+            "Vehicle",
+            Vehicle,
+            {
+                "id": GlobalId(),
+                "plate": Scalar("plate"),
+                "plateColor": Code("plate_color", PlateColor),
+                "vin": Scalar("vin"),
+                "vehicleType": Code("vehicle_type", VehicleType),
+                "seats": Scalar("seats"),
+                "dangerousGoods": Flag("dangerous_goods"),
+                "certificate": Embedded("RoadTransportCertificate"),
+                "nextAnnualReview": Scalar("next_annual_review"),
+                "nextSecondaryMaintenance": Scalar("next_secondary_maintenance"),
+                "annualReviewOverdue": Overdue("next_annual_review"),
+                "operator": ToOne("Operator", "operator_id"),
+                "line": ToOne("PassengerLine", "line_id"),
+            },
+        ),
+        TypeEntry(
+            "Provenance",
+            None,
+            {
+                "source": Scalar("source"),
+                "sourceRecordId": Scalar("source_record_id"),
+                "receivedAt": Stamp("received_at"),
+                "lastVerifiedAt": Stamp("verified_at"),
+            },
+        ),
+        # Only what is not personal data: the rest is released (and audited) by resolvers.
+        TypeEntry("Practitioner", Practitioner, {"id": GlobalId()}),
+        TypeEntry(
+            "RoadTransportCertificate",
+            None,
+            {
+                "number": Scalar("certificate_number"),
+                "status": Code("certificate_status", LicenceStatus),
+                **_validity("certificate_"),
+            },
+        ),
+        TypeEntry(
+            "Operator",
+            Operator,
+            {
+                "id": GlobalId(),
+                "uscc": Scalar("uscc"),
+                "name": Scalar("name"),
+                "status": Code("status", OperatorStatus),
+                "region": RegionOf("region_code"),
+                "businessCategories": CodeList("business_categories", BusinessCategory),
+                "provenance": Embedded("Provenance"),
+                "employees": ToMany(
+                    "Practitioner",
+                    PRACTITIONERS_OF_EMPLOYER,
+                    PractitionerFilterInput,
+                    PractitionerOrder,
+                ),
+                "permits": ToMany("Permit", PERMITS_OF_OPERATOR, PermitFilterInput, PermitOrder),
+                "vehicles": ToMany(
+                    "Vehicle", VEHICLES_OF_OPERATOR, VehicleFilterInput, VehicleOrder
+                ),
+                "passengerLines": ToMany(
+                    "PassengerLine",
+                    LINES_OF_OPERATOR,
+                    PassengerLineFilterInput,
+                    PassengerLineOrder,
+                ),
+            },
+        ),
+        TypeEntry(
+            "Permit",
+            Permit,
+            {
+                "id": GlobalId(),
+                "number": Scalar("number"),
+                "kind": Code("kind", PermitKind),
+                "scope": Scalar("scope"),
+                "issuingAuthority": Scalar("issuing_authority"),
+                "status": Code("status", LicenceStatus),
+                **_validity(),
+                "operator": ToOne("Operator", "operator_id"),
+            },
+        ),
+        TypeEntry(
+            "PassengerLine",
+            PassengerLine,
+            {
+                "id": GlobalId(),
+                "code": Scalar("code"),
+                "name": Scalar("name"),
+                "dailyTrips": Scalar("daily_trips"),
+                "operator": ToOne("Operator", "operator_id"),
+                "permit": ToOne("Permit", "permit_id"),
+                "origin": ToOne("Station", "origin_station_id"),
+                "destination": ToOne("Station", "destination_station_id"),
+                "vehicles": ToMany("Vehicle", VEHICLES_OF_LINE, VehicleFilterInput, VehicleOrder),
+            },
+        ),
+        TypeEntry(
+            "Station",
+            Station,
+            {
+                "id": GlobalId(),
+                "code": Scalar("code"),
+                "name": Scalar("name"),
+                "kind": Code("kind", StationKind),
+                "level": Code("level", StationLevel),
+                "operator": ToOne("Operator", "operator_id"),
+            },
+        ),
+    ]
+}
+
+
+def _vehicle_key(args: dict[str, Any]) -> dict[str, Any]:
+    plate = identifier_argument(identifiers.plate, args["plate"], "plate")
+    return {"plate": plate, "plate_color": PlateColor(args["plateColor"])}
+
+
+def _operator_key(args: dict[str, Any]) -> dict[str, Any]:
+    return {"uscc": identifier_argument(identifiers.uscc, args["uscc"], "uscc")}
+
+
+def _permit_key(args: dict[str, Any]) -> dict[str, Any]:
+    return {"number": identifier_argument(identifiers.permit_number, args["number"], "number")}
+
+
+ROOTS: dict[str, Lookup | RootList] = {
+    "vehicle": Lookup("Vehicle", _vehicle_key),
+    "operator": Lookup("Operator", _operator_key),
+    "permit": Lookup("Permit", _permit_key),
+    "vehicles": RootList("Vehicle", VEHICLES, VehicleFilterInput, VehicleOrder),
+    "operators": RootList("Operator", OPERATORS, OperatorFilterInput, OperatorOrder),
+    "permits": RootList("Permit", PERMITS, PermitFilterInput, PermitOrder),
+    "passengerLines": RootList(
+        "PassengerLine", PASSENGER_LINES, PassengerLineFilterInput, PassengerLineOrder
+    ),
+}

@@ -1,0 +1,447 @@
+"""A selection turned into SQLAlchemy Core that builds the answer's JSON in the database.
+
+Objects are ``json_build_object`` / ``json_object`` of their selected keys in selection order;
+a single relation is a correlated scalar subquery; a connection reads one page (``first`` + 1
+rows, keyset after the cursor, ordered by the sort and the key) and aggregates its edges, page
+info and cursors in one subquery, with ``totalCount`` a count under the same conditions. Every
+table read — root, nested, counted — carries its type's row rule (``rules.row_rule``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import FragmentDefinitionNode, GraphQLObjectType, GraphQLSchema
+from graphql.execution.values import VariableValues, get_argument_values
+from sqlalchemy import ColumnElement, Select, case, func, literal, null, select, tuple_
+from sqlalchemy.sql import FromClause, sqltypes
+from sqlalchemy.sql.util import ClauseAdapter
+
+from hub.api.permissions import Policy
+from hub.api.plan import catalog
+from hub.api.plan.rules import row_rule
+from hub.api.plan.selection import Selected, Unplannable
+from hub.api.plan.selection import select as select_fields
+from hub.api.plan.sqljson import Constant, SqlJson, text
+from hub.api.relay import from_global_id
+from hub.auth.principal import Principal
+from hub.canonical.codes import REGIONS
+from hub.db import Base
+from hub.db import Code as CodeType
+from hub.errors import BadUserInput
+from hub.filters import EXPIRING_DAYS
+from hub.paging import Listing, Sort, window
+
+
+class Refer(Exception):
+    """This request, though plannable, is answered by the resolvers: its arguments are refused
+    or its record is missing, and they word those errors."""
+
+
+@dataclass(frozen=True, slots=True)
+class Build:
+    """What one request's statements are built with."""
+
+    sql: SqlJson
+    principal: Principal
+    variables: VariableValues
+    today: dt.date
+    default_size: int
+    max_size: int
+    config: Any
+    """Strawberry's schema config: its name converter names input fields."""
+    graphql: GraphQLSchema
+    fragments: dict[str, FragmentDefinitionNode]
+    policy: Policy
+
+    def arguments(self, selected: Selected) -> dict[str, Any]:
+        """The field's arguments with variables and defaults applied (graphql-core's own)."""
+        assert selected.definition is not None
+        return get_argument_values(selected.definition, selected.nodes[0], self.variables)
+
+
+def _model(type_name: str) -> type[Base]:
+    model = catalog.TYPES[type_name].model
+    if model is None:
+        raise Unplannable(f"{type_name} has no table of its own")
+    return model
+
+
+def _alias(model: type[Base]) -> FromClause:
+    return model.__table__.alias()
+
+
+def object_json(
+    build: Build, type_name: str, selections: tuple[Selected, ...], row: FromClause
+) -> ColumnElement[Any]:
+    """An object of ``type_name`` read from the columns of ``row``."""
+    entry = catalog.TYPES.get(type_name)
+    if entry is None:
+        raise Unplannable(f"the planner has no table for {type_name}")
+    pairs: list[tuple[str, ColumnElement[Any]]] = []
+    for selected in selections:
+        if selected.name == "__typename":
+            pairs.append((selected.key, text(type_name)))
+            continue
+        kind = entry.fields.get(selected.name)
+        if kind is None:
+            raise Unplannable(f"{type_name}.{selected.name} is resolved in Python")
+        pairs.append((selected.key, _field(build, type_name, kind, selected, row)))
+    return build.sql.object(pairs)
+
+
+def _field(
+    build: Build, type_name: str, kind: catalog.Field, selected: Selected, row: FromClause
+) -> ColumnElement[Any]:
+    sql = build.sql
+    if isinstance(kind, catalog.Scalar):
+        return row.c[kind.column]
+    if isinstance(kind, catalog.Flag):
+        return sql.flag(row.c[kind.column])
+    if isinstance(kind, catalog.Code):
+        return case(_names(kind.enum_type), value=row.c[kind.column])
+    if isinstance(kind, catalog.CodeList):
+        return sql.embed(sql.code_names(row.c[kind.column], _names(kind.enum_type)))
+    if isinstance(kind, catalog.Stamp):
+        return sql.stamp(row.c[kind.column])
+    if isinstance(kind, catalog.RegionOf):
+        return region_json(build, selected.children, row.c[kind.column])
+    if isinstance(kind, catalog.ValidityOf):
+        valid_to = row.c[kind.column]
+        soon = build.today + dt.timedelta(days=EXPIRING_DAYS)
+        return case(
+            (valid_to < build.today, text("EXPIRED")),
+            (valid_to <= soon, text("EXPIRING")),
+            else_=text("VALID"),
+        )
+    if isinstance(kind, catalog.Overdue):
+        return sql.flag(row.c[kind.column] < build.today)
+    if isinstance(kind, catalog.GlobalId):
+        return sql.global_id(type_name, row.c.id)
+    if isinstance(kind, catalog.Embedded):
+        return object_json(build, kind.type_name, selected.children, row)
+    if isinstance(kind, catalog.ToOne):
+        model = _model(kind.type_name)
+        target = _alias(model)
+        found = (
+            select(object_json(build, kind.type_name, selected.children, target))
+            .where(target.c.id == row.c[kind.foreign_key])
+            .where(*row_rule(model, target, build.principal))
+            .scalar_subquery()
+        )
+        return sql.embed(found)
+    relation = kind.relation
+    parent_column = relation.parent.expression.name
+
+    def of_parent(table: FromClause) -> list[ColumnElement[bool]]:
+        return [table.c[parent_column] == row.c.id]
+
+    listed = connection(
+        build, kind.type_name, relation.listing, kind.filter_input, kind.order_input, selected,
+        of_parent, correlate=row,
+    )  # fmt: skip
+    return sql.embed(listed.scalar_subquery())
+
+
+def _names(enum_type: Any) -> dict[Any, ColumnElement[Any]]:
+    return {member.value: text(member.name) for member in enum_type}
+
+
+_REGION_NAMES = {code: text(labels[0]) for code, labels in REGIONS.items()}
+_REGION_NAMES_EN = {code: text(labels[1]) for code, labels in REGIONS.items()}
+
+
+def region_json(
+    build: Build, selections: tuple[Selected, ...], code: ColumnElement[Any]
+) -> ColumnElement[Any]:
+    """``hub.api.common.region``: the division's labels, its city; null off the list."""
+    sql = build.sql
+    is_city = code.like("%00")
+    pairs: list[tuple[str, ColumnElement[Any]]] = []
+    for selected in selections:
+        if selected.name == "__typename":
+            value: ColumnElement[Any] = text("Region")
+        elif selected.name == "code":
+            value = code
+        elif selected.name == "name":
+            value = case(_REGION_NAMES, value=code)
+        elif selected.name == "nameEn":
+            value = case(_REGION_NAMES_EN, value=code)
+        elif selected.name == "isCity":
+            value = sql.flag(is_city)
+        else:  # city
+            city = region_json(build, selected.children, func.substr(code, 1, 4).concat("00"))
+            value = case((is_city, null()), else_=city)
+        pairs.append((selected.key, value))
+    return sql.embed(case((code.in_(list(REGIONS)), sql.object(pairs)), else_=null()))
+
+
+def _filter(build: Build, filter_input: Any, value: dict[str, Any] | None) -> Any:
+    """The repository filter of a filter argument, checked by the input's own ``to_domain``."""
+    if value is None:
+        return None
+    names = build.config.name_converter
+    given: dict[str, Any] = {}
+    for field in filter_input.__strawberry_definition__.fields:
+        name = names.get_graphql_name(field)
+        if name not in value:
+            continue
+        item = value[name]
+        wrapped = getattr(getattr(field.type, "of_type", None), "wrapped_cls", None)
+        given[field.python_name] = item if item is None or wrapped is None else wrapped(item)
+    try:
+        return filter_input(**given).to_domain()
+    except BadUserInput as exc:  # the resolver words it
+        raise Refer(str(exc)) from None
+
+
+def _sort(listing: Listing[Any, Any], order: Any) -> Sort:
+    if order is None:
+        return listing.sort(None)
+    # graphql-core hands over the members of class-declared enums, the values of others.
+    field, direction = (getattr(v, "value", v) for v in (order["field"], order["direction"]))
+    return listing.sort(str(field), direction == "DESC")
+
+
+def _cursor_kind(sort: Sort) -> str:
+    type_: Any = sort.column.type
+    if isinstance(type_, CodeType | sqltypes.String):
+        return "text"
+    if isinstance(type_, sqltypes.Date) and not isinstance(type_, sqltypes.DateTime):
+        return "date"
+    if isinstance(type_, sqltypes.Integer):
+        return "integer"
+    raise Unplannable(f"cursors over {sort.name} are made in Python")
+
+
+def connection(
+    build: Build,
+    type_name: str,
+    listing: Listing[Any, Any],
+    filter_input: Any,
+    order_input: Any,
+    selected: Selected,
+    of_parent: Callable[[FromClause], list[ColumnElement[bool]]] | None = None,
+    correlate: FromClause | None = None,
+) -> Select[Any]:
+    """A one-row SELECT of a connection's JSON: page, page info, cursors and total."""
+    sql = build.sql
+    model = listing.model
+    args = build.arguments(selected)
+    sort = _sort(listing, args.get("orderBy"))
+    kind = _cursor_kind(sort)
+    try:
+        slice_ = window(
+            sort,
+            first=args.get("first"),
+            after=args.get("after"),
+            last=args.get("last"),
+            before=args.get("before"),
+            default_size=build.default_size,
+            max_size=build.max_size,
+        )
+    except BadUserInput as exc:  # the resolver words it
+        raise Refer(str(exc)) from None
+    if slice_.size == 0:
+        raise Refer("an empty page is answered without a query by the resolver")
+    filter_ = _filter(build, filter_input, args.get("filter"))
+
+    def conditions(table: FromClause) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        if filter_ is not None:
+            adapter = ClauseAdapter(table)
+            found += [adapter.traverse(c) for c in listing.conditions(filter_)]
+        found += row_rule(model, table, build.principal)
+        if of_parent is not None:
+            found += of_parent(table)
+        return found
+
+    table = _alias(model)
+    sort_column = table.c[sort.column.expression.name]
+    descending = sort.descending == slice_.forward
+    ordering = [c.desc() if descending else c.asc() for c in (sort_column, table.c.id)]
+    page = select(table).where(*conditions(table))
+    key = tuple_(sort_column, table.c.id)
+    if slice_.after is not None:
+        bound = tuple_(*slice_.after)
+        page = page.where(key < bound if sort.descending else key > bound)
+    if slice_.before is not None:
+        bound = tuple_(*slice_.before)
+        page = page.where(key > bound if sort.descending else key < bound)
+    page = page.order_by(*ordering).limit(slice_.size + 1)
+    if correlate is not None:
+        page = page.correlate(correlate)
+    fetched = page.subquery()
+    # Positions are numbered over the page read, not over the whole list: a window over the
+    # list would be computed before the LIMIT (SQLite sorts every row to number them).
+    again = [
+        fetched.c[c.name].desc() if descending else fetched.c[c.name].asc()
+        for c in (sort_column, table.c.id)
+    ]
+    counted = select(
+        fetched,
+        func.row_number().over(order_by=again).label("position"),
+        func.count().over().label("fetched"),
+    ).subquery()
+    shown_order = counted.c.position.desc() if not slice_.forward else counted.c.position.asc()
+    rows_select = select(counted).order_by(shown_order)
+    if correlate is not None:
+        rows_select = rows_select.correlate(correlate)
+    rows = rows_select.subquery()
+
+    size = slice_.size
+    cursor = sql.cursor(sort.name, rows.c[sort_column.name], kind, rows.c.id)
+    more = func.coalesce(func.max(rows.c.fetched), 0) > size
+    # The position of the last row within the page.
+    last_shown = sql.least(rows.c.fetched, literal(size))
+    first_position = rows.c.position == 1
+    start = first_position if slice_.forward else rows.c.position == last_shown
+    end = rows.c.position == last_shown if slice_.forward else first_position
+
+    pairs: list[tuple[str, ColumnElement[Any]]] = []
+    aggregated = False  # whether any value aggregates the page's rows
+    for part in selected.children:
+        if part.name == "__typename":
+            pairs.append((part.key, text(selected.type_name)))
+        elif part.name == "totalCount":
+            counting = _alias(model)
+            total = select(func.count()).select_from(counting).where(*conditions(counting))
+            if correlate is not None:
+                total = total.correlate(correlate)
+            pairs.append((part.key, total.scalar_subquery()))
+        elif part.name == "edges":
+            edge = _edge(build, type_name, part, rows, cursor)
+            aggregated = True
+            pairs.append((part.key, sql.array(edge, shown_order_of(rows, slice_.forward),
+                                              rows.c.position <= size)))  # fmt: skip
+        elif part.name == "pageInfo":
+            info: list[tuple[str, ColumnElement[Any]]] = []
+            for item in part.children:
+                if item.name == "__typename":
+                    value: ColumnElement[Any] = text("PageInfo")
+                elif item.name == "hasNextPage":
+                    value = (
+                        sql.flag(more)
+                        if slice_.forward
+                        else sql.constant(slice_.before is not None)
+                    )
+                elif item.name == "hasPreviousPage":
+                    value = (
+                        sql.constant(slice_.after is not None) if slice_.forward else sql.flag(more)
+                    )
+                elif item.name == "startCursor":
+                    value = func.max(cursor).filter(start)
+                else:
+                    value = func.max(cursor).filter(end)
+                info.append((item.key, value))
+                aggregated |= not (item.name == "__typename" or isinstance(value, Constant))
+            pairs.append((part.key, sql.object(info)))
+        else:
+            raise Unplannable(f"{selected.type_name}.{part.name} is not planned")
+    result = select(sql.object(pairs))
+    if aggregated:
+        # Aggregated over the page: one row, also when the page is empty. Without an
+        # aggregate (totalCount alone, constants) the page is not read at all.
+        result = result.select_from(rows)
+    return result.correlate(correlate) if correlate is not None else result
+
+
+def shown_order_of(rows: FromClause, forward: bool) -> ColumnElement[Any]:
+    """The order edges are shown in: paging backwards reads the list reversed."""
+    return rows.c.position.asc() if forward else rows.c.position.desc()
+
+
+def _edge(
+    build: Build, type_name: str, edges: Selected, rows: FromClause, cursor: ColumnElement[Any]
+) -> ColumnElement[Any]:
+    pairs: list[tuple[str, ColumnElement[Any]]] = []
+    for part in edges.children:
+        if part.name == "__typename":
+            pairs.append((part.key, text(edges.type_name)))
+        elif part.name == "cursor":
+            pairs.append((part.key, cursor))
+        elif part.name == "node":
+            pairs.append((part.key, object_json(build, type_name, part.children, rows)))
+        else:
+            raise Unplannable(f"{edges.type_name}.{part.name} is not planned")
+    return build.sql.object(pairs)
+
+
+def _node(build: Build, selected: Selected, global_id: str, argument: str) -> ColumnElement[Any]:
+    """The JSON of the record a global ID names, under its type's row rule; NULL if none.
+
+    A forged ID, a type the planner has no table for or the client may not read, or a
+    selection it does not cover: the resolvers answer (and word the error).
+    """
+    try:
+        type_name, pk = from_global_id(global_id, argument)
+    except BadUserInput as exc:
+        raise Refer(str(exc)) from None
+    entry = catalog.TYPES.get(type_name)
+    object_type = build.graphql.get_type(type_name)
+    if entry is None or entry.model is None or not isinstance(object_type, GraphQLObjectType):
+        raise Refer(f"{type_name} nodes are the resolvers'")
+    needed = build.policy.types.get(type_name)
+    if needed is not None and not needed & build.principal.scopes:
+        raise Refer(f"{type_name} is refused to this client")
+    inner = [node.selection_set for node in selected.nodes if node.selection_set is not None]
+    try:
+        children = select_fields(
+            build.graphql, build.fragments, build.variables.coerced, object_type, inner
+        )
+        _permitted(build, children)
+        table = _alias(entry.model)
+        found = (
+            select(object_json(build, type_name, children, table))
+            .where(table.c.id == pk)
+            .where(*row_rule(entry.model, table, build.principal))
+        )
+    except Unplannable as exc:
+        raise Refer(str(exc)) from None
+    return found.scalar_subquery()
+
+
+def _permitted(build: Build, selections: tuple[Selected, ...]) -> None:
+    for selected in selections:
+        needed = build.policy.fields.get((selected.parent_type, selected.name))
+        if needed is not None and not needed & build.principal.scopes:
+            raise Unplannable(f"{selected.parent_type}.{selected.name} is refused")
+        _permitted(build, selected.children)
+
+
+def root_statement(build: Build, selected: Selected) -> Select[Any]:
+    """The statement of one root field: one row holding its JSON (none: the record is missing)."""
+    if selected.name == "node":
+        node = _node(build, selected, build.arguments(selected)["id"], "id")
+        return select(build.sql.as_text(node)).where(node.is_not(None))
+    if selected.name == "nodes":
+        ids = build.arguments(selected)["ids"]
+        if len(ids) > build.max_size:
+            raise Refer("too many ids: the resolver words it")
+        found = [
+            build.sql.embed(_node(build, selected, global_id, f"ids[{n}]"))
+            for n, global_id in enumerate(ids)
+        ]
+        return select(build.sql.as_text(build.sql.list(found)))
+    root = catalog.ROOTS.get(selected.name)
+    if root is None:
+        raise Unplannable(f"Query.{selected.name} is resolved in Python")
+    if isinstance(root, catalog.RootList):
+        listed = connection(
+            build, root.type_name, root.listing, root.filter_input, root.order_input, selected
+        )
+        return listed.with_only_columns(build.sql.as_text(listed.selected_columns[0]))
+    model = _model(root.type_name)
+    table = _alias(model)
+    try:
+        key = root.key(build.arguments(selected))
+    except BadUserInput as exc:  # the resolver words it
+        raise Refer(str(exc)) from None
+    return (
+        select(build.sql.as_text(object_json(build, root.type_name, selected.children, table)))
+        .where(*[table.c[column] == value for column, value in key.items()])
+        .where(*row_rule(model, table, build.principal))
+    )

@@ -1,0 +1,308 @@
+"""Answering whole read operations from plans: parse, validate and plan once per document.
+
+A request is answered here when its operation is a query whose every selected field the
+catalog covers and the principal may read; it is then one SQL statement per root field, and
+the JSON each returns is joined as text into ``{"data": …}``. Anything else — mutations,
+invalid documents, fields resolved in Python, refused arguments, a missing record, a field
+the principal may not read — returns None and the resolver executor answers, with the
+errors it words (FORBIDDEN, NOT_FOUND, BAD_USER_INPUT…).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any
+
+from cross_web import HTTPException
+from graphql import (
+    DocumentNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    OperationType,
+    VariableNode,
+    parse,
+    visit,
+)
+from graphql.execution.values import VariableValues, get_variable_values
+from graphql.language import Visitor
+from sqlalchemy import Select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from hub.api.complexity import estimate, shape
+from hub.api.http import parse_json
+from hub.api.limits import DOCUMENT_CACHE_SIZE, refusal_of, validation_errors
+from hub.api.permissions import Policy
+from hub.api.plan.compiler import Build, Refer, root_statement
+from hub.api.plan.rules import policy_class
+from hub.api.plan.selection import Selected, Unplannable, select
+from hub.api.plan.sqljson import SqlJson
+from hub.auth.principal import Principal
+from hub.config import Settings
+from hub.db import READS_ONLY
+from hub.filters import today
+
+log = logging.getLogger(__name__)
+
+Statements = tuple[Select[Any] | None, ...]
+"""The statement of each root field (None: ``__typename``, answered without one)."""
+
+STATEMENT_CACHE_SIZE = 4096
+"""Built statements kept per worker, by plan, variables, region and day."""
+
+PLAN_CACHE_SIZE = 2048
+"""Plans kept per worker: a document meets few policy classes and few @skip values."""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A parsed document that passed validation, with what planning needs of it."""
+
+    node: DocumentNode
+    operations: dict[str | None, OperationDefinitionNode]
+    fragments: dict[str, FragmentDefinitionNode]
+    directive_variables: tuple[str, ...]
+    """Variables read by @skip / @include: their values shape the plan."""
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The root fields of one operation, collected for one policy class."""
+
+    operation: OperationDefinitionNode
+    roots: tuple[Selected, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A planned answer: the response body and what the request log records."""
+
+    body: bytes
+    query: str
+    operation_name: str | None
+
+
+class _DirectiveVariables(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+
+    def enter_directive(self, node: Any, *_args: Any) -> None:
+        if node.name.value in ("skip", "include"):
+            for argument in node.arguments:
+                if isinstance(argument.value, VariableNode):
+                    self.names.append(argument.value.name.value)
+
+
+class _Bounded(OrderedDict[Hashable, Any]):
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def keep(self, key: Hashable, value: Any) -> Any:
+        self[key] = value
+        if len(self) > self.size:
+            self.popitem(last=False)
+        return value
+
+
+class Planner:
+    """Plans and answers read operations over one engine, for one schema."""
+
+    def __init__(self, schema: Any, settings: Settings, engine: AsyncEngine) -> None:
+        self.schema = schema
+        self.graphql = schema._schema
+        self.policy: Policy = schema.policy
+        self.list_fields: frozenset[str] = schema.list_fields
+        self.settings = settings
+        # Reads only: SQLite keeps the transaction deferred (no write lock).
+        self.engine = engine.execution_options(**{READS_ONLY: True})
+        self.sql = SqlJson(engine.dialect.name)
+        self.enabled = True
+        self.answered = 0
+        self.referred = 0
+        self.failures = 0
+        self._documents = _Bounded(DOCUMENT_CACHE_SIZE)
+        self._plans = _Bounded(PLAN_CACHE_SIZE)
+        self._statements = _Bounded(STATEMENT_CACHE_SIZE)
+
+    def _document(self, query: str) -> Document | None:
+        if query in self._documents:
+            found: Document | None = self._documents[query]
+            return found
+        document = None
+        size = len(query.encode("utf-8", "surrogatepass"))
+        if size <= self.settings.max_query_bytes:
+            try:
+                node = parse(query, max_tokens=self.settings.max_query_tokens)
+            except GraphQLError:
+                node = None
+            if node is not None:
+                document = self._checked(node)
+        self._documents.keep(query, document)
+        return document
+
+    def _checked(self, node: DocumentNode) -> Document | None:
+        operations: dict[str | None, OperationDefinitionNode] = {}
+        fragments: dict[str, FragmentDefinitionNode] = {}
+        for definition in node.definitions:
+            if isinstance(definition, OperationDefinitionNode):
+                operations[definition.name.value if definition.name else None] = definition
+            elif isinstance(definition, FragmentDefinitionNode):
+                fragments[definition.name.value] = definition
+        if validation_errors(self.graphql, node):
+            return None
+        directives = _DirectiveVariables()
+        visit(node, directives)
+        return Document(node, operations, fragments, tuple(dict.fromkeys(directives.names)))
+
+    def _plan(
+        self, document: Document, operation: OperationDefinitionNode, principal: Principal,
+        variables: dict[str, Any],
+    ) -> Plan | None:  # fmt: skip
+        if refusal_of(shape(document.node), principal.tier, self.settings) is not None:
+            return None
+        if operation.operation is not OperationType.QUERY:
+            return None
+        try:
+            roots = select(
+                self.graphql, document.fragments, variables, self.graphql.query_type,
+                [operation.selection_set],
+            )  # fmt: skip
+            self._check_policy(roots, principal)
+        except Unplannable:
+            return None
+        return Plan(operation, roots)
+
+    def _check_policy(self, selections: tuple[Selected, ...], principal: Principal) -> None:
+        for selected in selections:
+            needed = self.policy.fields.get((selected.parent_type, selected.name))
+            if needed is not None and not needed & principal.scopes:
+                raise Unplannable(f"{selected.parent_type}.{selected.name} is refused")
+            self._check_policy(selected.children, principal)
+
+    async def answer(self, body: bytes, principal: Principal) -> Answer | None:
+        """The answer to a POSTed request if the planner gives it, else None."""
+        try:
+            request = parse_json(body, whole_request=True)
+        except HTTPException:  # the resolver path refuses it with the same words
+            return None
+        if not isinstance(request, dict) or set(request) - {"query", "variables", "operationName"}:
+            return None
+        query = request.get("query")
+        given = request.get("variables") or {}
+        name = request.get("operationName")
+        if not isinstance(query, str) or not isinstance(given, dict):
+            return None
+        if name is not None and not isinstance(name, str):
+            return None
+        document = self._document(query)
+        if document is None:
+            return None
+        if name is None and len(document.operations) != 1:
+            return None
+        operation = (
+            document.operations.get(name)
+            if name is not None
+            else next(iter(document.operations.values()))
+        )
+        if operation is None:
+            return None
+        coerced = get_variable_values(self.graphql, operation.variable_definitions or (), given)
+        if isinstance(coerced, list):
+            return None
+        values = coerced.coerced
+        key = (
+            query,
+            name,
+            policy_class(principal),
+            tuple(repr(values.get(variable)) for variable in document.directive_variables),
+        )
+        if key in self._plans:
+            plan: Plan | None = self._plans[key]
+        else:
+            plan = self._plans.keep(key, self._plan(document, operation, principal, values))
+        if plan is None:
+            return None
+        # The statements depend on the variables, the region bound and the day (validity):
+        # a request repeated (the common case: the same page polled) reuses them as built,
+        # and SQLAlchemy its compiled SQL.
+        exact = (key, json.dumps(given, sort_keys=True), principal.row_region, today())
+        if exact in self._statements:
+            statements: Statements | None = self._statements[exact]
+        else:
+            statements = self._statements.keep(
+                exact, self._build(document, plan, principal, coerced, given, key)
+            )
+        if statements is None:
+            self.referred += 1
+            return None
+        body_text = await self._run(plan, statements)
+        if body_text is None:
+            self.referred += 1
+            return None
+        self.answered += 1
+        return Answer(body_text.encode(), query, operation.name.value if operation.name else None)
+
+    def _build(
+        self,
+        document: Document,
+        plan: Plan,
+        principal: Principal,
+        variables: VariableValues,
+        given: dict[str, Any],
+        key: Hashable,
+    ) -> Statements | None:
+        name = plan.operation.name.value if plan.operation.name else None
+        cost = estimate(
+            document.node, name, given, self.list_fields, self.settings.default_page_size
+        )
+        if cost > principal.tier.max_cost:
+            return None
+        build = Build(
+            sql=self.sql,
+            principal=principal,
+            variables=variables,
+            today=today(),
+            default_size=self.settings.default_page_size,
+            max_size=min(self.settings.max_page_size, principal.tier.max_page_size),
+            config=self.schema.config,
+            graphql=self.graphql,
+            fragments=document.fragments,
+            policy=self.policy,
+        )
+        try:
+            return tuple(
+                None if root.name == "__typename" else root_statement(build, root)
+                for root in plan.roots
+            )
+        except Refer:
+            return None
+        except Unplannable:
+            self._plans[key] = None
+            return None
+
+    async def _run(self, plan: Plan, statements: Statements) -> str | None:
+        parts = []
+        try:
+            async with self.engine.connect() as connection:
+                for root, statement in zip(plan.roots, statements, strict=True):
+                    if statement is None:
+                        parts.append(f'"{root.key}":"Query"')
+                        continue
+                    row = (await connection.execute(statement)).first()
+                    if row is None:  # the record is missing or hidden: NOT_FOUND is worded there
+                        return None
+                    parts.append(f'"{root.key}":{row[0]}')
+        except (SQLAlchemyError, OSError):
+            # An outage is answered by the resolvers as everywhere (503); a statement the
+            # database refuses is a planner bug, counted and logged for the tests to see.
+            self.failures += 1
+            log.warning("a planned statement failed; the resolvers answer", exc_info=True)
+            return None
+        return '{"data":{' + ",".join(parts) + "}}"
