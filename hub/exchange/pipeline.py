@@ -20,18 +20,14 @@ import hashlib
 import logging
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.agency_records.inbox import FAILED, PROCESSED, RECEIVED, ExchangeMessage
-from hub.agency_records.store import store_many
-from hub.canonical.records import Record, VehiclePosition
 from hub.errors import ServiceUnavailable
-from hub.exchange.geofence import fence_events, serialise, watched_vehicles
+from hub.exchange.batches import Prepared, apply_records, write_batch
 from hub.exchange.protocol import DocumentType
 from hub.exchange.registry import AdapterRegistry
 from hub.exchange.validation import (
@@ -66,26 +62,6 @@ class Receipt:
     message_id: str
     duplicate: bool
     status: str
-
-
-@dataclass(slots=True)
-class _Prepared:
-    """A document of a batch, admitted, validated and mapped, not yet written."""
-
-    index: int
-    agency: str
-    data: bytes
-    via: str
-    document: DocumentType
-    message_id: str
-    records: tuple[Record, ...] = ()
-    error: str | None = None
-    """Why it is a dead letter: its XSD or its mapping refused it."""
-
-
-def _insert(session: AsyncSession, model: Any) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
 class Exchange:
@@ -248,7 +224,7 @@ class Exchange:
         refusal (nothing of it stored).
         """
         outcomes: list[Receipt | InvalidDocument | None] = [None] * len(documents)
-        batch: dict[tuple[str, str], _Prepared] = {}
+        batch: dict[tuple[str, str], Prepared] = {}
         again: list[int] = []  # a message id repeated within the batch: after it, a duplicate
         for index, (agency, data, via) in enumerate(documents):
             try:
@@ -261,20 +237,27 @@ class Exchange:
             else:
                 batch[(agency, prepared.message_id)] = prepared
         try:
-            written, messages = await self._write_batch(list(batch.values()))
+            written, messages = await write_batch(self.sessions, list(batch.values()))
         except Exception as exc:
             log.warning("a batch of %s documents broke: one by one", len(batch), exc_info=exc)
             again += [prepared.index for prepared in batch.values()]
         else:
             for prepared in batch.values():
-                receipt = written.get(prepared.index)
-                if receipt is None:  # the hub has this message already
+                stored = written.get(prepared.index)
+                if stored is None:  # the hub has this message already
                     outcomes[prepared.index] = await self._refused_or(
                         self._duplicate(prepared.agency, prepared.message_id, prepared.data)
                     )
                 else:
-                    self._count(prepared.agency, receipt.status)
-                    outcomes[prepared.index] = receipt
+                    self._count(prepared.agency, stored.status)
+                    outcomes[prepared.index] = Receipt(
+                        id=stored.id,
+                        agency=prepared.agency,
+                        document_type=prepared.document.name,
+                        message_id=prepared.message_id,
+                        duplicate=False,
+                        status=stored.status,
+                    )
             await self._publish(messages)
         for index in sorted(again):
             agency, data, via = documents[index]
@@ -288,10 +271,10 @@ class Exchange:
         except InvalidDocument as exc:
             return exc
 
-    def _prepare(self, index: int, agency: str, data: bytes, via: str) -> _Prepared:
+    def _prepare(self, index: int, agency: str, data: bytes, via: str) -> Prepared:
         """Admitted (else InvalidDocument), validated and mapped: all but the writing."""
         document, parsed, message_id = self._admit(agency, data, None)
-        prepared = _Prepared(index, agency, data, via, document, message_id)
+        prepared = Prepared(index, agency, data, via, document, message_id)
         try:
             prepared.records = document.parse(validate(document, parsed))
         except InvalidDocument as exc:
@@ -304,73 +287,6 @@ class Exchange:
                 type(exc).__name__,
             )
         return prepared
-
-    async def _write_batch(
-        self, batch: Sequence[_Prepared]
-    ) -> tuple[dict[int, Receipt], list[tuple[str, bytes]]]:
-        """The raw documents (each once), their outcomes and their records, in one transaction.
-
-        Returns the receipt of each document stored now (by index; a message the hub had
-        already has none) and the consignment events to publish.
-        """
-        if not batch:
-            return {}, []
-        now = dt.datetime.now(dt.UTC)
-        async with self.sessions() as session, session.begin():
-            rows = [
-                {
-                    "agency": p.agency,
-                    "document_type": p.document.name,
-                    "message_id": p.message_id,
-                    "received_via": p.via,
-                    "received_at": now,
-                    "sha256": hashlib.sha256(p.data).hexdigest(),
-                    "body": p.data,
-                    "status": FAILED if p.error else PROCESSED,
-                    "error": p.error,
-                    "attempts": 1,
-                    "records": 0,
-                    "processed_at": None if p.error else now,
-                }
-                for p in batch
-            ]
-            table: Any = ExchangeMessage.__table__
-            returned = await session.execute(
-                _insert(session, table)
-                .on_conflict_do_nothing(index_elements=["agency", "message_id"])
-                .returning(table.c.id, table.c.agency, table.c.message_id),
-                rows,
-            )
-            stored = {(agency, m): row_id for row_id, agency, m in returned.all()}
-            new = [p for p in batch if (p.agency, p.message_id) in stored]
-            applied = [p for p in new if p.error is None]
-            counts, messages = await apply_records(
-                session, [(p.agency, p.records) for p in applied], now
-            )
-            changed = [
-                {"message": stored[(p.agency, p.message_id)], "count": count}
-                for p, count in zip(applied, counts, strict=True)
-                if count
-            ]
-            if changed:
-                await session.execute(
-                    update(table)
-                    .where(table.c.id == bindparam("message"))
-                    .values(records=bindparam("count")),
-                    changed,
-                )
-        receipts = {
-            p.index: Receipt(
-                id=stored[(p.agency, p.message_id)],
-                agency=p.agency,
-                document_type=p.document.name,
-                message_id=p.message_id,
-                duplicate=False,
-                status=FAILED if p.error else PROCESSED,
-            )
-            for p in new
-        }
-        return receipts, messages
 
     async def _find(self, agency: str, message_id: str) -> ExchangeMessage | None:
         async with self.sessions() as session:
@@ -544,45 +460,3 @@ def _receipt(row: ExchangeMessage, duplicate: bool) -> Receipt:
         duplicate=duplicate,
         status=row.status,
     )
-
-
-async def apply_records(
-    session: AsyncSession,
-    documents: Sequence[tuple[str, Sequence[Record]]],
-    received_at: dt.datetime,
-) -> tuple[list[int], list[tuple[str, bytes]]]:
-    """Store the records of (agency, records) documents and move the consignments they concern.
-
-    Returns the rows each document made new or changed, and the (channel, message) of each
-    consignment event newly attached, to publish once committed. Rail and maritime events, and
-    road positions at stations and ports, also move the consignments they concern (一单到底).
-    """
-    positions = [
-        (agency, record)
-        for agency, records in documents
-        for record in records
-        if isinstance(record, VehiclePosition)
-    ]
-    watched = await watched_vehicles(session, [p for _, p in positions]) if positions else set()
-    if watched:
-        await serialise(session, watched)
-    counts = await store_many(
-        session, [(agency, records, received_at) for agency, records in documents]
-    )
-    events = [
-        (agency, event)
-        for agency, records in documents
-        for record in records
-        if (event := multimodal.from_agency_record(agency, record)) is not None
-    ]
-    if watched:
-        for agency in sorted({agency for agency, _ in positions}):
-            fixes = [p for a, p in positions if a == agency]
-            events += [(agency, e) for e in await fence_events(session, agency, fixes, watched)]
-    relevant = set(map(id, await multimodal.may_concern(session, [e for _, e in events])))
-    attached = []
-    for agency, event in events:
-        if id(event) in relevant:
-            new = await multimodal.record(session, event, received_at, agency)
-            attached += [(consignment, event) for consignment in new]
-    return counts, await multimodal.published_events(session, attached)

@@ -612,7 +612,7 @@ class FailingWriter:
 @pytest.fixture
 def writer(monkeypatch: pytest.MonkeyPatch) -> FailingWriter:
     failing = FailingWriter()
-    monkeypatch.setattr("hub.exchange.pipeline.store_many", failing)
+    monkeypatch.setattr("hub.exchange.batches.store_many", failing)
     return failing
 
 
@@ -797,7 +797,7 @@ async def test_a_database_failure_is_kept_without_the_statement_or_its_values(
         await session.execute(text("SELECT * FROM no_such_table WHERE x = :v"), {"v": "陆建国"})
         return [0] * len(documents)
 
-    monkeypatch.setattr("hub.exchange.pipeline.store_many", broken)
+    monkeypatch.setattr("hub.exchange.batches.store_many", broken)
     receipt = await exchange.receive("test_police", ONE, "push")
 
     # When it is processed
