@@ -14,7 +14,9 @@ from hub.api.bilingual import doc
 from hub.api.consignments.types import ConsignmentEvent, concerns
 from hub.api.context import Context
 from hub.api.enums import ConsignmentEventKind, PlateColor, TransportMode
+from hub.api.text import identifier_argument
 from hub.auth.scopes import CONSIGNMENT_WRITE, REGISTRY_READ
+from hub.canonical import identifiers
 from hub.errors import Forbidden
 from hub.multimodal import service
 from hub.multimodal.access import hidden
@@ -51,7 +53,7 @@ class ConsignmentSubscription:
         reference: Annotated[str, strawberry.argument(description=doc("运单号。", "Reference."))],
     ) -> AsyncGenerator[ConsignmentEvent, None]:
         ctx = info.context
-        reference = reference.strip().upper()
+        reference = identifier_argument(identifiers.waybill_reference, reference, "reference")
         if ctx.pubsub is None:
             raise Forbidden("consignmentEvents: subscriptions are not available here")
         if not {REGISTRY_READ, CONSIGNMENT_WRITE} & ctx.principal.scopes:
