@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from hub.config import Settings
 from hub.db import create_engine, session_factory
+from hub.exchange.inbound import BATCH
 from hub.exchange.pipeline import Exchange
 from hub.exchange.registry import AdapterRegistry
 from hub.migrate import upgrade
@@ -60,7 +61,7 @@ def mixed_documents(registry: AdapterRegistry, total: int) -> list[tuple[str, by
     return batch[:total]
 
 
-async def run(total: int, concurrency: int) -> None:
+async def run(total: int, concurrency: int, size: int) -> None:
     url = os.environ.get("HUB_BENCH_DATABASE_URL", DEFAULT_URL)
     registry = AdapterRegistry.discover()
     started = time.perf_counter()
@@ -78,9 +79,13 @@ async def run(total: int, concurrency: int) -> None:
 
     async def worker() -> None:
         while not queue.empty():
-            agency, data = queue.get_nowait()
-            receipt = await exchange.receive_and_process(agency, data, "file")
-            outcome[receipt.status if receipt.status in outcome else "failed"] += 1
+            batch = [queue.get_nowait() for _ in range(min(size, queue.qsize()))]
+            receipts = await exchange.receive_and_process_many(
+                [(agency, data, "file") for agency, data in batch]
+            )
+            for receipt in receipts:
+                status = getattr(receipt, "status", "failed")
+                outcome[status if status in outcome else "failed"] += 1
 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -95,16 +100,18 @@ async def run(total: int, concurrency: int) -> None:
         f"{len(documents):,} documents in {elapsed:.1f} s: {len(documents) / elapsed:,.0f} "
         f"documents/s, {outcome['records'] / elapsed:,.0f} records/s "
         f"({outcome['processed']:,} processed, {outcome['failed']:,} failed, "
-        f"{outcome['records']:,} records stored; concurrency {concurrency}, PostgreSQL)"
+        f"{outcome['records']:,} records stored; concurrency {concurrency}, batches of {size}, "
+        "PostgreSQL)"
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=100_000)
-    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--batch", type=int, default=BATCH, help="documents per transaction")
     args = parser.parse_args()
-    asyncio.run(run(args.documents, args.concurrency))
+    asyncio.run(run(args.documents, args.concurrency, args.batch))
 
 
 if __name__ == "__main__":

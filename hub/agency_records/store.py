@@ -90,9 +90,9 @@ STORAGE: dict[type, Storage] = {
 _KEY = ["source", "source_record_id"]
 
 
-def _insert(session: AsyncSession, model: type[Base]) -> Any:
+def _insert(session: AsyncSession, table: Any) -> Any:
     dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 BATCH = 500
@@ -108,67 +108,108 @@ async def store(
     of one type go in multi-row statements; a record repeated in one document counts once (the
     last copy wins), as it would arriving in two.
     """
-    by_type: dict[type, dict[str, r.Record]] = {}
-    for record in records:
-        by_type.setdefault(type(record), {})[record.source_record_id] = record
-    changed = 0
+    return (await store_many(session, [(agency, records, at)]))[0]
+
+
+Document = tuple[str, Sequence[r.Record], dt.datetime]
+"""(agency, the records of one document, when it was received)."""
+
+
+async def store_many(session: AsyncSession, documents: Sequence[Document]) -> list[int]:
+    """Apply the records of many documents at once; per document, the rows it made new or changed.
+
+    The same as storing the documents one after the other, in multi-row statements across
+    documents: of a state record sent by several, the last copy is kept and each of them
+    changed it; of an event, the first copy is kept and only its document added it.
+    """
+    by_type: dict[type, dict[tuple[str, str], _Copies]] = {}
+    for index, (agency, records, at) in enumerate(documents):
+        for record in records:
+            key = (agency, record.source_record_id)
+            copies = by_type.setdefault(type(record), {}).setdefault(key, _Copies())
+            if STORAGE[type(record)].event and copies.documents[:1] not in ([], [index]):
+                continue  # an event again from a later document: the first copy stands
+            if copies.documents[-1:] != [index]:
+                copies.documents.append(index)
+            copies.record, copies.at = record, at  # within a document, the last copy
+    changed = [0] * len(documents)
     for record_type, keyed in by_type.items():
-        group = list(keyed.values())
+        group = list(keyed.items())
         for start in range(0, len(group), BATCH):
-            changed += await _store_batch(
-                session, STORAGE[record_type], agency, group[start : start + BATCH], at
-            )
+            part = group[start : start + BATCH]
+            stored = await _store_batch(session, STORAGE[record_type], part)
+            for key, copies in part:
+                if key in stored:
+                    for index in copies.documents:
+                        changed[index] += 1
     return changed
 
 
+@dataclass(slots=True)
+class _Copies:
+    """The copy of one record kept, and the documents that sent it (in order)."""
+
+    record: Any = None
+    at: dt.datetime | None = None
+    documents: list[int] = dataclasses.field(default_factory=list)
+
+
 async def _store_batch(
-    session: AsyncSession,
-    storage: Storage,
-    agency: str,
-    records: Sequence[r.Record],
-    at: dt.datetime,
-) -> int:
+    session: AsyncSession, storage: Storage, group: Sequence[tuple[tuple[str, str], _Copies]]
+) -> set[tuple[str, str]]:
+    """Upsert (or insert, events) one multi-row statement; the keys of the rows it wrote."""
     model: Any = storage.model
     child_field = storage.children.field if storage.children else None
     rows = []
-    for record in records:
+    for (agency, _record_id), copies in group:
+        record = copies.record
         values = {
             f.name: getattr(record, f.name)
             for f in dataclasses.fields(record)
             if f.name != child_field
         }
-        values.update(source=agency, received_at=at, verified_at=at)
+        values.update(source=agency, received_at=copies.at, verified_at=copies.at)
         rows.append(normalise_row(model, values))
-    statement = _insert(session, model).values(rows)
+    # Core, executemany: SQLAlchemy renders one multi-row statement per page of rows
+    # ("insertmanyvalues") from one cached compilation, with RETURNING.
+    table = model.__table__
+    statement = _insert(session, table)
     if storage.event:
         statement = statement.on_conflict_do_nothing(index_elements=_KEY)
     else:
         kept = {key: statement.excluded[key] for key in rows[0] if key not in _KEY}
         kept.pop("received_at")  # when the hub first received it stays as it was
         statement = statement.on_conflict_do_update(index_elements=_KEY, set_=kept)
-    returned = await session.execute(statement.returning(model.id, model.source_record_id))
-    ids = {record_id: row_id for row_id, record_id in returned.all()}
-    if storage.children is not None:
-        for record in records:
-            row_id = ids.get(record.source_record_id)
-            if row_id is not None:
-                await _replace_children(
-                    session, storage.children, row_id, getattr(record, child_field or "")
-                )
-    return len(ids)
+    returned = await session.execute(
+        statement.returning(table.c.id, table.c.source, table.c.source_record_id), rows
+    )
+    ids = {(source, record_id): row_id for row_id, source, record_id in returned.all()}
+    if storage.children is not None and ids:
+        await _replace_children(
+            session,
+            storage.children,
+            [
+                (ids[key], getattr(copies.record, child_field or ""))
+                for key, copies in group
+                if key in ids
+            ],
+        )
+    return set(ids)
 
 
 async def _replace_children(
-    session: AsyncSession, children: Children, parent_id: int, items: Iterable[Any]
+    session: AsyncSession, children: Children, parents: Sequence[tuple[int, Iterable[Any]]]
 ) -> None:
     parent = getattr(children.model, children.parent_key)
-    await session.execute(delete(children.model).where(parent == parent_id))
+    await session.execute(delete(children.model).where(parent.in_([p for p, _ in parents])))
     rows = [
         normalise_row(
             children.model,
             {children.parent_key: parent_id, "position": position, **children.to_row(item)},
         )
+        for parent_id, items in parents
         for position, item in enumerate(items, 1)
     ]
     if rows:
-        await session.execute(insert(children.model), rows)
+        table: Any = children.model.__table__
+        await session.execute(insert(table), rows)

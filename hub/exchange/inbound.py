@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.agency_records.inbox import FAILED, PROCESSED, RECEIVED, FeedCursor
-from hub.exchange.pipeline import Exchange
+from hub.exchange.pipeline import Exchange, Receipt
 from hub.exchange.protocol import AgencyClient, DemoSubjects
 from hub.exchange.validation import InvalidDocument
 
@@ -42,15 +42,35 @@ class Summary:
         return lines
 
 
+BATCH = 200
+"""Documents taken in per transaction by files and pulls."""
+
+
 async def take_in(
     exchange: Exchange, agency: str, data: bytes, via: str, where: str, summary: Summary
 ) -> None:
     """Receive one document and process it at once (files and pulls need no queue)."""
-    try:
-        receipt = await exchange.receive_and_process(agency, data, via)
-    except InvalidDocument as exc:
-        summary.refused.append((where, exc.reason))
+    await take_in_many(exchange, [(agency, data, via, where)], summary)
+
+
+async def take_in_many(
+    exchange: Exchange, documents: Sequence[tuple[str, bytes, str, str]], summary: Summary
+) -> None:
+    """Receive and process (agency, data, via, where) documents, a batch at a time."""
+    outcomes = await exchange.receive_and_process_many(
+        [(agency, data, via) for agency, data, via, _where in documents]
+    )
+    for (_agency, _data, _via, where), outcome in zip(documents, outcomes, strict=True):
+        await _summarise(exchange, where, outcome, summary)
+
+
+async def _summarise(
+    exchange: Exchange, where: str, outcome: Receipt | InvalidDocument, summary: Summary
+) -> None:
+    if isinstance(outcome, InvalidDocument):
+        summary.refused.append((where, outcome.reason))
         return
+    receipt = outcome
     summary.duplicates += receipt.duplicate
     summary.accepted += not receipt.duplicate
     if receipt.duplicate and receipt.status == PROCESSED:
@@ -92,14 +112,17 @@ async def ingest(
 ) -> Summary:
     """``hub ingest``: every file through the pipeline; one refused is reported, not fatal."""
     summary = Summary()
-    for file in files:
-        try:
-            data = file.read_bytes()
-        except OSError as exc:
-            summary.refused.append((str(file), f"cannot be read: {exc.strerror or exc}"))
-        else:
-            await take_in(exchange, agency, data, "file", str(file), summary)
-        progress(1)
+    for start in range(0, len(files), BATCH):
+        batch: list[tuple[str, bytes, str, str]] = []
+        for file in files[start : start + BATCH]:
+            try:
+                data = file.read_bytes()
+            except OSError as exc:
+                summary.refused.append((str(file), f"cannot be read: {exc.strerror or exc}"))
+            else:
+                batch.append((agency, data, "file", str(file)))
+        await take_in_many(exchange, batch, summary)
+        progress(len(files[start : start + BATCH]))
     return summary
 
 
@@ -143,10 +166,13 @@ async def pull(
         cursor = await _cursor(exchange.sessions, agency, document)
         while True:
             page = await client.pull(document, cursor, page_size)
-            for number, data in enumerate(page.documents):
-                where = f"{document} after {cursor or 'start'} #{number + 1}"
-                await take_in(exchange, agency, data, "pull", where, summary)
-                progress(1)
+            batch = [
+                (agency, data, "pull", f"{document} after {cursor or 'start'} #{number + 1}")
+                for number, data in enumerate(page.documents)
+            ]
+            for start in range(0, len(batch), BATCH):
+                await take_in_many(exchange, batch[start : start + BATCH], summary)
+            progress(len(batch))
             if page.cursor is not None and page.cursor != cursor:
                 cursor = page.cursor
                 await _save_cursor(exchange.sessions, agency, document, cursor)

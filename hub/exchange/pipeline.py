@@ -18,6 +18,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -25,10 +26,8 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.agency_records.inbox import FAILED, PROCESSED, RECEIVED, ExchangeMessage
-from hub.agency_records.store import store
-from hub.canonical.records import VehiclePosition
 from hub.errors import ServiceUnavailable
-from hub.exchange.geofence import fence_events, serialise, watched_vehicles
+from hub.exchange.batches import Prepared, apply_records, write_batch
 from hub.exchange.protocol import DocumentType
 from hub.exchange.registry import AdapterRegistry
 from hub.exchange.validation import (
@@ -211,6 +210,84 @@ class Exchange:
         await self._publish(messages)
         return _receipt(row, duplicate=False)
 
+    async def receive_and_process_many(
+        self, documents: Sequence[tuple[str, bytes, str]]
+    ) -> list[Receipt | InvalidDocument]:
+        """Files and pulls in batches: ``receive_and_process`` for each (agency, data, via).
+
+        Validation and mapping come first, in memory; then the batch's raw documents, their
+        outcomes and their records are written in one transaction, records in multi-row
+        statements across documents. A document that fails its XSD or its mapping is a dead
+        letter among the others. If writing the batch breaks, it is rolled back whole and its
+        documents are taken in one by one, each in its own transaction: a document that breaks
+        the database is kept on its own, the rest commit. Per document: its receipt, or the
+        refusal (nothing of it stored).
+        """
+        outcomes: list[Receipt | InvalidDocument | None] = [None] * len(documents)
+        batch: dict[tuple[str, str], Prepared] = {}
+        again: list[int] = []  # a message id repeated within the batch: after it, a duplicate
+        for index, (agency, data, via) in enumerate(documents):
+            try:
+                prepared = self._prepare(index, agency, data, via)
+            except InvalidDocument as exc:
+                outcomes[index] = exc
+                continue
+            if (agency, prepared.message_id) in batch:
+                again.append(index)
+            else:
+                batch[(agency, prepared.message_id)] = prepared
+        try:
+            written, messages = await write_batch(self.sessions, list(batch.values()))
+        except Exception as exc:
+            log.warning("a batch of %s documents broke: one by one", len(batch), exc_info=exc)
+            again += [prepared.index for prepared in batch.values()]
+        else:
+            for prepared in batch.values():
+                stored = written.get(prepared.index)
+                if stored is None:  # the hub has this message already
+                    outcomes[prepared.index] = await self._refused_or(
+                        self._duplicate(prepared.agency, prepared.message_id, prepared.data)
+                    )
+                else:
+                    self._count(prepared.agency, stored.status)
+                    outcomes[prepared.index] = Receipt(
+                        id=stored.id,
+                        agency=prepared.agency,
+                        document_type=prepared.document.name,
+                        message_id=prepared.message_id,
+                        duplicate=False,
+                        status=stored.status,
+                    )
+            await self._publish(messages)
+        for index in sorted(again):
+            agency, data, via = documents[index]
+            outcomes[index] = await self._refused_or(self.receive_and_process(agency, data, via))
+        return [outcome for outcome in outcomes if outcome is not None]
+
+    @staticmethod
+    async def _refused_or(receiving: Awaitable[Receipt]) -> Receipt | InvalidDocument:
+        try:
+            return await receiving
+        except InvalidDocument as exc:
+            return exc
+
+    def _prepare(self, index: int, agency: str, data: bytes, via: str) -> Prepared:
+        """Admitted (else InvalidDocument), validated and mapped: all but the writing."""
+        document, parsed, message_id = self._admit(agency, data, None)
+        prepared = Prepared(index, agency, data, via, document, message_id)
+        try:
+            prepared.records = document.parse(validate(document, parsed))
+        except InvalidDocument as exc:
+            prepared.error = exc.reason
+        except (ValueError, KeyError, TypeError, OverflowError) as exc:
+            prepared.error = f"mapping failed: {exc}"
+            log.warning(
+                "a message of %s failed to map (%s): see hub exchange failed",
+                agency,
+                type(exc).__name__,
+            )
+        return prepared
+
     async def _find(self, agency: str, message_id: str) -> ExchangeMessage | None:
         async with self.sessions() as session:
             return await session.scalar(
@@ -326,22 +403,8 @@ class Exchange:
         document = self.registry[row.agency].documents[row.document_type]
         element = validate(document, parsed or parse(row.body, self.max_bytes))
         records = document.parse(element)
-        positions = [record for record in records if isinstance(record, VehiclePosition)]
-        watched = await watched_vehicles(session, positions) if positions else set()
-        if watched:
-            await serialise(session, watched)
-        stored = await store(session, row.agency, records, row.received_at)
-        # Rail and maritime events, and road positions at stations and ports, also move the
-        # consignments they concern (一单到底).
-        events = [multimodal.from_agency_record(row.agency, record) for record in records]
-        if watched:
-            events += await fence_events(session, row.agency, positions, watched)
-        attached = []
-        for event in events:
-            if event is not None:
-                new = await multimodal.record(session, event, row.received_at, row.agency)
-                attached += [(consignment, event) for consignment in new]
-        return stored, await multimodal.published_events(session, attached)
+        counts, messages = await apply_records(session, [(row.agency, records)], row.received_at)
+        return counts[0], messages
 
     async def retry(self, messages: list[int] | None = None) -> dict[str, int]:
         """Process failed messages again (after a fix); all of them when none are named.

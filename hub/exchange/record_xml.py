@@ -48,13 +48,19 @@ class Reader:
 
     def __init__(self, item: Element, ns: str) -> None:
         self.item, self.ns = item, ns
+        # The text of each child, the first of a name as find() gives it, read in one pass:
+        # a record's fields are read one by one, and a search per field costs more.
+        self._texts: dict[str, str] = {}
+        for child in item:
+            self._texts.setdefault(child.tag, child.text or "")
 
     def text(self, name: str) -> str:
         """Whitespace collapsed as xs:token does, so the value is the one the XSD checked."""
-        return token(self.item.findtext(f"{{{self.ns}}}{name}") or "")
+        return token(self._texts.get(f"{{{self.ns}}}{name}", ""))
 
     def optional(self, name: str) -> str | None:
-        return self.text(name) if self.item.find(f"{{{self.ns}}}{name}") is not None else None
+        found = self._texts.get(f"{{{self.ns}}}{name}")
+        return None if found is None else token(found)
 
     def identifier(self, name: str) -> str:
         return normalize(self.text(name))

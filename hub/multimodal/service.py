@@ -366,6 +366,64 @@ async def concerned(session: AsyncSession, event: ConsignmentEvent) -> list[int]
     return _nearest([(c, start, end) for c, start, end in rows], event.occurred_at)
 
 
+async def may_concern(
+    session: AsyncSession, events: Sequence[ConsignmentEvent]
+) -> list[ConsignmentEvent]:
+    """The events that may concern a consignment (``concerned`` decides): one query per kind of
+    reference for a whole batch, so that the many events about no consignment cost nothing."""
+    references = {e.consignment_reference for e in events if e.consignment_reference}
+    containers = {e.container_number for e in events if e.container_number}
+    plates = {e.vehicle_plate for e in events if e.vehicle_plate}
+    mmsis = {e.vessel_mmsi for e in events if e.vessel_mmsi}
+    followed = ConsignmentRow.status.in_(FOLLOWED)
+    legs = ConsignmentLegRow
+    known: dict[str, set[Any]] = {}
+    for name, values, query in (
+        (
+            "reference",
+            references,
+            select(ConsignmentRow.reference).where(
+                ConsignmentRow.reference.in_(references),
+                ConsignmentRow.status != ConsignmentStatus.CLOSED,
+            ),
+        ),
+        (
+            "container",
+            containers,
+            select(ConsignmentContainerRow.container_number)
+            .join(ConsignmentRow, ConsignmentRow.id == ConsignmentContainerRow.consignment_id)
+            .where(ConsignmentContainerRow.container_number.in_(containers), followed),
+        ),
+        (
+            "plate",
+            plates,
+            select(legs.vehicle_plate)
+            .join(ConsignmentRow, ConsignmentRow.id == legs.consignment_id)
+            .where(legs.vehicle_plate.in_(plates), followed),
+        ),
+        (
+            "mmsi",
+            mmsis,
+            select(legs.vessel_mmsi)
+            .join(ConsignmentRow, ConsignmentRow.id == legs.consignment_id)
+            .where(legs.vessel_mmsi.in_(mmsis), followed),
+        ),
+    ):
+        known[name] = set((await session.scalars(query)).all()) if values else set()
+
+    def may(event: ConsignmentEvent) -> bool:
+        # The most specific reference an event carries is the one ``concerned`` follows.
+        if event.consignment_reference:
+            return event.consignment_reference in known["reference"]
+        if event.container_number:
+            return event.container_number in known["container"]
+        if event.vehicle_plate:
+            return event.vehicle_plate in known["plate"]
+        return bool(event.vessel_mmsi) and event.vessel_mmsi in known["mmsi"]
+
+    return [event for event in events if may(event)]
+
+
 async def record(
     session: AsyncSession,
     event: ConsignmentEvent,

@@ -20,7 +20,7 @@ from sqlalchemy import func, select, text
 
 from hub.agency_records.inbox import FAILED, PROCESSED, RECEIVED, ExchangeMessage
 from hub.agency_records.models import VehicleRegistrationRow
-from hub.agency_records.store import store
+from hub.agency_records.store import store_many
 from hub.config import Settings
 from hub.db import create_engine, session_factory
 from hub.exchange.inbound import ingest, pull
@@ -600,10 +600,10 @@ class FailingWriter:
         self.failing = True
         self.only: str | None = None
 
-    async def __call__(self, session: Any, agency: str, records: Any, at: Any) -> int:
+    async def __call__(self, session: Any, documents: Any) -> list[int]:
         self.calls += 1
-        written = await store(session, agency, records, at)
-        ids = {record.source_record_id for record in records}
+        written = await store_many(session, documents)
+        ids = {record.source_record_id for _, records, _ in documents for record in records}
         if self.failing and (self.only is None or self.only in ids):
             raise RuntimeError("the record writer lost its disk")
         return written
@@ -612,7 +612,7 @@ class FailingWriter:
 @pytest.fixture
 def writer(monkeypatch: pytest.MonkeyPatch) -> FailingWriter:
     failing = FailingWriter()
-    monkeypatch.setattr("hub.exchange.pipeline.store", failing)
+    monkeypatch.setattr("hub.exchange.batches.store_many", failing)
     return failing
 
 
@@ -793,11 +793,11 @@ async def test_a_database_failure_is_kept_without_the_statement_or_its_values(
     exchange: Exchange, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a record writer whose statement fails in the database, carrying a personal name
-    async def broken(session: Any, agency: str, records: Any, at: Any) -> int:
+    async def broken(session: Any, documents: Any) -> list[int]:
         await session.execute(text("SELECT * FROM no_such_table WHERE x = :v"), {"v": "陆建国"})
-        return 0
+        return [0] * len(documents)
 
-    monkeypatch.setattr("hub.exchange.pipeline.store", broken)
+    monkeypatch.setattr("hub.exchange.batches.store_many", broken)
     receipt = await exchange.receive("test_police", ONE, "push")
 
     # When it is processed

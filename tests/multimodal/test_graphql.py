@@ -135,3 +135,40 @@ def test_consignments_are_found_by_shipper_and_half_open_date_range(settings: Se
     assert backwards["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert "issuedTo must be after issuedFrom" in backwards["errors"][0]["message"]
     assert naive["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_a_subscription_reference_is_normalised_or_refused_by_the_waybill_rule(
+    settings: Settings,
+) -> None:
+    app = create_app(settings)
+    subscribe = "subscription ($r: String!) { consignmentEvents(reference: $r) { kind } }"
+    with TestClient(app) as client:
+        client.portal.call(_book, app)  # type: ignore[union-attr]
+        reader = bearer(client, "registry:read")
+        carrier = bearer(client, "consignment:write", RAIL_CARRIER)
+        with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+            ws.send_json({"type": "connection_init", "payload": reader})
+            assert ws.receive_json()["type"] == "connection_ack"
+            # Given a reference with a bad character, then one in lower case with spaces
+            bad = {"query": subscribe, "variables": {"r": "JS-2026/000001"}}
+            ws.send_json({"id": "1", "type": "subscribe", "payload": bad})
+            refused = ws.receive_json()
+            ended = ws.receive_json()
+            spaced = {"query": subscribe, "variables": {"r": " js-2026-000001 "}}
+            ws.send_json({"id": "2", "type": "subscribe", "payload": spaced})
+            wait_for_subscriber("consignment:JS-2026-000001")
+            answer = client.post(
+                "/graphql",
+                json={"query": RECORD, "variables": {"e": event("LOAD", 3, "e1")}},
+                headers=carrier,
+            ).json()
+            heard = ws.receive_json()
+
+    # Then the first is refused naming the rule, the second follows JS-2026-000001
+    assert (refused["id"], ended) == ("1", {"id": "1", "type": "complete"})
+    assert refused["payload"]["errors"][0]["message"] == (
+        "reference: 'JS-2026/000001' must be 6-40 letters, digits or '-' "
+        "(multimodal waybill standard)"
+    )
+    assert "errors" not in answer, answer
+    assert (heard["id"], heard["payload"]["data"]["consignmentEvents"]["kind"]) == ("2", "LOAD")

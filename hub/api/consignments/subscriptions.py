@@ -23,8 +23,10 @@ from hub.api.bilingual import doc
 from hub.api.consignments.types import ConsignmentEvent
 from hub.api.context import Context
 from hub.api.enums import ConsignmentEventKind, PlateColor, TransportMode
+from hub.api.text import identifier_argument
 from hub.api.websocket import close_when_behind
 from hub.auth.scopes import CONSIGNMENT_WRITE, REGISTRY_READ
+from hub.canonical import identifiers
 from hub.errors import BadUserInput, Forbidden, SubscriptionInterrupted
 from hub.multimodal import service
 from hub.pubsub import Limits, Subscription, SubscriptionEnded
@@ -99,6 +101,7 @@ class ConsignmentSubscription:
         ] = None,
     ) -> AsyncGenerator[ConsignmentEvent, None]:
         ctx = info.context
+        reference = identifier_argument(identifiers.waybill_reference, reference, "reference")
         if ctx.pubsub is None:
             raise Forbidden("consignmentEvents: subscriptions are not available here")
         if not {REGISTRY_READ, CONSIGNMENT_WRITE} & ctx.principal.scopes:

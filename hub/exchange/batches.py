@@ -1,0 +1,158 @@
+"""Documents in batches: the records of many documents written in one transaction.
+
+Everything a document needs before it is written — admission, validation, mapping — happens in
+memory first (``Exchange._prepare``); then a batch's raw documents, their outcomes and their
+records go to the database together, in multi-row statements (SQLAlchemy Core executemany,
+rendered as pages of multi-row ``INSERT … ON CONFLICT … RETURNING``). What the pipeline
+does per document on its own (``Exchange.process``) goes through ``apply_records`` too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from hub.agency_records.inbox import FAILED, PROCESSED, ExchangeMessage
+from hub.agency_records.store import store_many
+from hub.canonical.records import Record, VehiclePosition
+from hub.exchange.geofence import fence_events, serialise, watched_vehicles
+from hub.exchange.protocol import DocumentType
+from hub.multimodal import service as multimodal
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """The receipt of a document written in a batch."""
+
+    id: int
+    status: str
+
+
+@dataclass(slots=True)
+class Prepared:
+    """A document of a batch, admitted, validated and mapped, not yet written."""
+
+    index: int
+    agency: str
+    data: bytes
+    via: str
+    document: DocumentType
+    message_id: str
+    records: tuple[Record, ...] = ()
+    error: str | None = None
+    """Why it is a dead letter: its XSD or its mapping refused it."""
+
+
+def _insert(session: AsyncSession, model: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
+async def write_batch(
+    sessions: async_sessionmaker[AsyncSession], batch: Sequence[Prepared]
+) -> tuple[dict[int, Written], list[tuple[str, bytes]]]:
+    """The raw documents (each once), their outcomes and their records, in one transaction.
+
+    Returns what became of each document stored now (by index; a message the hub had
+    already has none) and the consignment events to publish.
+    """
+    if not batch:
+        return {}, []
+    now = dt.datetime.now(dt.UTC)
+    async with sessions() as session, session.begin():
+        rows = [
+            {
+                "agency": p.agency,
+                "document_type": p.document.name,
+                "message_id": p.message_id,
+                "received_via": p.via,
+                "received_at": now,
+                "sha256": hashlib.sha256(p.data).hexdigest(),
+                "body": p.data,
+                "status": FAILED if p.error else PROCESSED,
+                "error": p.error,
+                "attempts": 1,
+                "records": 0,
+                "processed_at": None if p.error else now,
+            }
+            for p in batch
+        ]
+        table: Any = ExchangeMessage.__table__
+        returned = await session.execute(
+            _insert(session, table)
+            .on_conflict_do_nothing(index_elements=["agency", "message_id"])
+            .returning(table.c.id, table.c.agency, table.c.message_id),
+            rows,
+        )
+        stored = {(agency, m): row_id for row_id, agency, m in returned.all()}
+        new = [p for p in batch if (p.agency, p.message_id) in stored]
+        applied = [p for p in new if p.error is None]
+        counts, messages = await apply_records(
+            session, [(p.agency, p.records) for p in applied], now
+        )
+        changed = [
+            {"message": stored[(p.agency, p.message_id)], "count": count}
+            for p, count in zip(applied, counts, strict=True)
+            if count
+        ]
+        if changed:
+            await session.execute(
+                update(table)
+                .where(table.c.id == bindparam("message"))
+                .values(records=bindparam("count")),
+                changed,
+            )
+    written = {
+        p.index: Written(stored[(p.agency, p.message_id)], FAILED if p.error else PROCESSED)
+        for p in new
+    }
+    return written, messages
+
+
+async def apply_records(
+    session: AsyncSession,
+    documents: Sequence[tuple[str, Sequence[Record]]],
+    received_at: dt.datetime,
+) -> tuple[list[int], list[tuple[str, bytes]]]:
+    """Store the records of (agency, records) documents and move the consignments they concern.
+
+    Returns the rows each document made new or changed, and the (channel, message) of each
+    consignment event newly attached, to publish once committed. Rail and maritime events, and
+    road positions at stations and ports, also move the consignments they concern (一单到底).
+    """
+    positions = [
+        (agency, record)
+        for agency, records in documents
+        for record in records
+        if isinstance(record, VehiclePosition)
+    ]
+    watched = await watched_vehicles(session, [p for _, p in positions]) if positions else set()
+    if watched:
+        await serialise(session, watched)
+    counts = await store_many(
+        session, [(agency, records, received_at) for agency, records in documents]
+    )
+    events = [
+        (agency, event)
+        for agency, records in documents
+        for record in records
+        if (event := multimodal.from_agency_record(agency, record)) is not None
+    ]
+    if watched:
+        for agency in sorted({agency for agency, _ in positions}):
+            fixes = [p for a, p in positions if a == agency]
+            events += [(agency, e) for e in await fence_events(session, agency, fixes, watched)]
+    relevant = set(map(id, await multimodal.may_concern(session, [e for _, e in events])))
+    attached = []
+    for agency, event in events:
+        if id(event) in relevant:
+            new = await multimodal.record(session, event, received_at, agency)
+            attached += [(consignment, event) for consignment in new]
+    return counts, await multimodal.published_events(session, attached)
