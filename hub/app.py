@@ -22,6 +22,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
+from hub.api.console import console_page, console_routes
 from hub.api.context import Context
 from hub.api.documents import TrustedDocuments, document_hash
 from hub.api.http import limit_body, parse_json, request_error
@@ -93,6 +94,10 @@ class HubGraphQL(GraphQL[Context, None]):
         except InvalidToken as exc:
             raise ConnectionRejectionError({"message": exc.description}) from None
         return UNSET
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL from the hub's own files (``console/dist``), never from a CDN."""
+        return console_page(request.url.path)
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         # An outage met by a resolver fails the whole request with 503 (see AnswerOutages),
@@ -275,7 +280,8 @@ def create_app(
         server: OAuthServer = state["oauth"]
         return JSONResponse(server.metadata())
 
-    graphql = Guarded(HubGraphQL(settings, state), state, settings)
+    endpoint = HubGraphQL(settings, state)
+    graphql = Guarded(endpoint, state, settings)
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -288,6 +294,7 @@ def create_app(
             *exchange_routes(state),
             *health_routes(state, redis=settings.redis_url is not None),
             Route("/metrics", metrics_endpoint(state)),
+            *console_routes(endpoint.schema.as_str() + "\n"),
         ],
         middleware=[Middleware(RequestLog), Middleware(AnswerOutages)],
         lifespan=lifespan,

@@ -22,6 +22,7 @@ from hub.api.consignments.queries import ConsignmentQuery
 from hub.api.consignments.subscriptions import ConsignmentSubscription
 from hub.api.errors import MaskUnexpectedErrors, add_code, is_unexpected, log
 from hub.api.inbox.types import InboxQuery
+from hub.api.introspection import AnswerIntrospection, Introspection
 from hub.api.limits import DOCUMENT_CACHE_SIZE, DocumentSize, OneOperation, TierLimits
 from hub.api.lookups import NODE_TYPES, DataCenterQuery
 from hub.api.permissions import EnforcePolicy, Policy
@@ -98,6 +99,7 @@ class HubSchema(strawberry.Schema):
     """The schema, adding error codes to every error before it is sent."""
 
     policy: Policy
+    introspection: Introspection
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -122,7 +124,8 @@ SCALARS: dict[object, Any] = {
 
 
 def build_schema(settings: Settings) -> HubSchema:
-    """The schema with its policy, and depth, token, alias and cost limits."""
+    """The schema with its policy, depth, token, alias and cost limits, and introspection
+    answered from its kept answers."""
     schema = HubSchema(
         query=Query,
         mutation=Mutation,
@@ -135,7 +138,8 @@ def build_schema(settings: Settings) -> HubSchema:
             partial(DocumentSize, settings.max_query_bytes, settings.max_query_tokens),
             partial(ParserCache, maxsize=DOCUMENT_CACHE_SIZE),
             OneOperation,
-            lambda: TierLimits(settings, list_fields),
+            lambda: TierLimits(settings, list_fields, introspection),
+            lambda: AnswerIntrospection(introspection),
             lambda: EnforcePolicy(policy),
             MaskUnexpectedErrors,
             RecordPersonalDataAccess,
@@ -145,6 +149,7 @@ def build_schema(settings: Settings) -> HubSchema:
         ],
     )
     list_fields = _list_fields(schema)
+    introspection = schema.introspection = Introspection.of(schema._schema)
     policy = schema.policy = Policy.of(schema)
     return schema
 
