@@ -1,6 +1,6 @@
 // Starts GraphiQL with the hub's settings, read from the JSON block the hub puts in the page
 // (the Content-Security-Policy allows no inline script). The headers editor starts with a hint
-// for the access token; while it still holds the placeholder, the header is not sent.
+// for the access token; a header still holding the placeholder, or empty, is not sent.
 (function () {
   "use strict";
   const config = JSON.parse(document.getElementById("hub-console-config").textContent);
@@ -16,7 +16,7 @@
   function withoutPlaceholders(headers) {
     const kept = {};
     for (const [name, value] of Object.entries(headers || {})) {
-      if (typeof value !== "string" || !value.includes(config.placeholder)) {
+      if (typeof value !== "string" || (value !== "" && !value.includes(config.placeholder))) {
         kept[name] = value;
       }
     }
