@@ -26,7 +26,7 @@ from hub.api.console import console_page, console_routes
 from hub.api.context import Context
 from hub.api.documents import TrustedDocuments, document_hash
 from hub.api.http import limit_body, parse_json, request_error
-from hub.api.schema import build_schema
+from hub.api.schema import build_schema, sdl_of
 from hub.auth.gate import BadRequest, Gate, unauthorized
 from hub.auth.keys import KeyStore
 from hub.auth.principal import ANONYMOUS, PURPOSE_HEADER, Principal
@@ -294,7 +294,7 @@ def create_app(
             *exchange_routes(state),
             *health_routes(state, redis=settings.redis_url is not None),
             Route("/metrics", metrics_endpoint(state)),
-            *console_routes(endpoint.schema.as_str() + "\n"),
+            *console_routes(sdl_of(endpoint.schema)),
         ],
         middleware=[Middleware(RequestLog), Middleware(AnswerOutages)],
         lifespan=lifespan,

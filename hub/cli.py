@@ -1,4 +1,4 @@
-"""The ``hub`` command: serve, migrate, demo, schema export, codes generate."""
+"""The ``hub`` command: serve, migrate, demo, schema export and diff, codes generate, …"""
 
 from __future__ import annotations
 
@@ -78,6 +78,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--check", action="store_true", help="fail if the file is out of date")
     export.set_defaults(run=_schema_export)
+    diff = schema_commands.add_parser(
+        "diff", help="breaking and dangerous changes from an older SDL file to this schema"
+    )
+    diff.add_argument("old", type=Path, metavar="OLD.graphql", help="the older schema")
+    diff.add_argument(
+        "new", type=Path, nargs="?", metavar="NEW.graphql", help="default: this hub's schema"
+    )
+    diff.set_defaults(run=_schema_diff)
 
     _client_commands(commands)
     exchange_commands.register(commands)
@@ -373,6 +381,26 @@ def _schema_export(_settings: Settings, args: argparse.Namespace) -> int:
     path.write_text(text, encoding="utf-8")
     print(f"hub: wrote {path}")
     return 0
+
+
+def _schema_diff(_settings: Settings, args: argparse.Namespace) -> int:
+    from graphql import build_schema as build_sdl
+
+    from hub.api.schema import sdl
+    from hub.api.versioning import SchemaFileError, changes, load
+
+    try:
+        old = load(args.old)
+        new = load(args.new) if args.new else build_sdl(sdl())
+    except SchemaFileError as exc:
+        print(f"hub: error: {exc}", file=sys.stderr)
+        return 2
+    found = changes(old, new)
+    for change in found:
+        print(change.line())
+    breaking = sum(change.breaking for change in found)
+    print(f"hub: {breaking} breaking, {len(found) - breaking} dangerous", file=sys.stderr)
+    return 1 if breaking else 0
 
 
 def _dictionary(_settings: Settings, args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import ParserCache, SchemaExtension
+from strawberry.schema.base import BaseSchema
 from strawberry.schema.types.base_scalars import DateDefinition, DateTimeDefinition
 from strawberry.types import ExecutionContext
 
@@ -27,6 +28,7 @@ from hub.api.limits import DOCUMENT_CACHE_SIZE, DocumentSize, OneOperation, Tier
 from hub.api.lookups import NODE_TYPES, DataCenterQuery
 from hub.api.permissions import EnforcePolicy, Policy
 from hub.api.quality.types import QualityQuery
+from hub.api.versioning import header
 from hub.config import Settings
 from hub.errors import ErrorCode
 from hub.request_log import note_operation
@@ -169,6 +171,11 @@ SDL_PATH = Path(__file__).resolve().parents[2] / "graphql" / "schema.graphql"
 """Where the exported SDL is committed: the published standard, diff-checked by the tests."""
 
 
+def sdl_of(schema: BaseSchema) -> str:
+    """A schema as published: SDL with its directives, opened by a comment naming its version."""
+    return header() + schema.as_str() + "\n"
+
+
 def sdl() -> str:
     """The schema as SDL text, as committed in ``graphql/schema.graphql``."""
-    return build_schema(Settings(database_url="sqlite+aiosqlite://")).as_str() + "\n"
+    return sdl_of(build_schema(Settings(database_url="sqlite+aiosqlite://")))
