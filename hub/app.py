@@ -35,6 +35,7 @@ from hub.auth.tokens import InvalidToken, Revocations
 from hub.cache import Cache, create_cache
 from hub.config import Settings
 from hub.db import check_connection, create_engine, session_factory
+from hub.docsite import docs_routes
 from hub.exchange.pipeline import Exchange
 from hub.exchange.registry import AdapterRegistry
 from hub.exchange.routes import exchange_routes
@@ -295,6 +296,7 @@ def create_app(
             *health_routes(state, redis=settings.redis_url is not None),
             Route("/metrics", metrics_endpoint(state)),
             *console_routes(sdl_of(endpoint.schema)),
+            *docs_routes(),
         ],
         middleware=[Middleware(RequestLog), Middleware(AnswerOutages)],
         lifespan=lifespan,
