@@ -106,6 +106,11 @@ def _parser() -> argparse.ArgumentParser:
     dictionary = standards_commands.add_parser("dictionary", help="write the data dictionary")
     dictionary.add_argument("--check", action="store_true", help="fail if it is out of date")
     dictionary.set_defaults(run=_dictionary)
+    site = standards_commands.add_parser(
+        "site", help="write the standards as static HTML (also served at /docs)"
+    )
+    site.add_argument("--output", type=Path, help="folder (default HUB_DATA_DIR/site)")
+    site.set_defaults(run=_site)
 
     codes = commands.add_parser("codes", help="code lists in standards/codes")
     codes_commands = codes.add_subparsers(required=True, metavar="ACTION")
@@ -413,6 +418,15 @@ def _dictionary(_settings: Settings, args: argparse.Namespace) -> int:
             return 1
         return 0
     print(f"hub: {'wrote' if write() else 'unchanged'} {DICTIONARY_PATH}")
+    return 0
+
+
+def _site(settings: Settings, args: argparse.Namespace) -> int:
+    from hub.docsite import write
+
+    folder = args.output or settings.data_dir / "site"
+    count = write(folder)
+    print(f"hub: wrote {count} files to {folder} (open index.html)")
     return 0
 
 

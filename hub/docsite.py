@@ -157,7 +157,9 @@ def _type_link(type_: Any, root: str) -> str:
 
 def _directives(node: Any) -> str:
     found = getattr(node, "directives", None) or ()
-    return " ".join(f"<code>{escape(print_ast(directive))}</code>" for directive in found)
+    return " ".join(
+        f"<code>{escape(print_ast(directive), quote=False)}</code>" for directive in found
+    )
 
 
 def _deprecation(thing: GraphQLField | GraphQLInputField | GraphQLArgument | Any) -> str:
