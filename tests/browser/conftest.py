@@ -72,8 +72,11 @@ def hub(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
 def chromium_path() -> str:
     """Debian's chromium (or ``HUB_TEST_CHROMIUM``)."""
     path = os.environ.get("HUB_TEST_CHROMIUM") or shutil.which("chromium")
-    if path is None:
-        unavailable("chromium not found: install it (apt-get install chromium) for browser tests")
+    if path is None or not Path(path).is_file():
+        unavailable(
+            f"chromium not found ({path or 'not on PATH'}): install it (apt-get install "
+            "chromium) or name it in HUB_TEST_CHROMIUM for the browser tests"
+        )
         raise AssertionError("unreachable")
     return path
 
@@ -101,7 +104,13 @@ def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
 
 
 @pytest.fixture
-def page(hub: Hub, browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+def page(
+    chromium_path: str,
+    console_installed: None,
+    hub: Hub,
+    browser: Browser,
+    request: pytest.FixtureRequest,
+) -> Iterator[Page]:
     """A fresh page that can reach the hub and nothing else."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
 
