@@ -45,6 +45,8 @@ from hub.api.schema import sdl
 from hub.api.versioning import SCHEMA_VERSION
 from hub.canonical.codelists import CODES_DIR, STANDARDS_DIR, CodeList, read_code_lists
 
+DICTIONARY_SOURCE = STANDARDS_DIR / "dictionary" / "data-dictionary.md"
+"""The data dictionary (``hub standards dictionary``), published beside the pages as it is."""
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 CODE_LIST_REFERENCE = re.compile(r"codes/([a-z0-9_]+)\.csv")
 MAX_XSD_DEPTH = 12
@@ -231,6 +233,22 @@ def _graphql_type_page(named: GraphQLNamedType) -> tuple[bytes, list[SearchEntry
     return _page(named.name, root, "\n".join(parts)), entries
 
 
+def _directive_table(schema: GraphQLSchema) -> str:
+    rows = []
+    for directive in schema.directives:
+        arguments = ", ".join(
+            f"{name}: {argument.type}" for name, argument in directive.args.items()
+        )
+        signature = f"@{directive.name}" + (f"({arguments})" if arguments else "")
+        rows.append(
+            f'<tr id="{escape(directive.name)}"><td><code>{escape(signature)}</code></td>'
+            f"<td>{bilingual(directive.description)}</td></tr>"
+        )
+    return (
+        f"<table><tr><th>指令 Directive</th><th>说明 Description</th></tr>{''.join(rows)}</table>"
+    )
+
+
 def _graphql_pages(schema: GraphQLSchema) -> Iterator[tuple[str, bytes, list[SearchEntry]]]:
     published = [
         named for name, named in sorted(schema.type_map.items()) if not name.startswith("__")
@@ -249,6 +267,8 @@ def _graphql_pages(schema: GraphQLSchema) -> Iterator[tuple[str, bytes, list[Sea
     body = [
         f"<h1>GraphQL 接口 · GraphQL schema {SCHEMA_VERSION}</h1>",
         '<p><a href="../../schema.graphql">SDL</a> · <a href="../../graphql">GraphiQL</a></p>',
+        "<h2>指令 Directives</h2>",
+        _directive_table(schema),
     ]
     for title, kind in groups:
         links = "".join(
@@ -374,6 +394,7 @@ def render() -> dict[str, bytes]:
         f"<th>来源（版本）Source (version)</th></tr>{''.join(list_rows)}</table>",
     )
     files["index.html"] = _page("首页 Home", "", _HOME)
+    files["data-dictionary.md"] = DICTIONARY_SOURCE.read_bytes()
     files["404.html"] = _page("404", "/docs/", _NOT_FOUND)
     files["site.css"] = STYLE.encode()
     files["search.js"] = SEARCH_SCRIPT.encode()
@@ -394,6 +415,8 @@ _HOME = f"""
  <span class="en">every element with its type, cardinality and code list</span></li>
 <li><a href="codes/index.html">代码表</a>
  <span class="en">code lists with source and version</span></li>
+<li><a href="data-dictionary.md">数据字典</a>
+ <span class="en">data dictionary (Markdown)</span></li>
 </ul>
 <p>许可 Licence: <code>standards/LICENSE.md</code></p>
 """
@@ -433,7 +456,12 @@ class DocsSite:
         status = 200
         if content is None:
             path, content, status = "404.html", self.files["404.html"], 404
-        media_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        # Markdown as text, so a browser shows it rather than downloading it.
+        media_type = (
+            "text/plain"
+            if path.endswith(".md")
+            else mimetypes.guess_type(path)[0] or "application/octet-stream"
+        )
         if media_type.startswith("text/") or media_type.endswith("javascript"):
             media_type += "; charset=utf-8"
         headers = {"Content-Security-Policy": CONTENT_SECURITY_POLICY}

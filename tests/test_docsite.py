@@ -36,6 +36,8 @@ def test_every_published_type_and_enum_value_has_its_page(site: dict[str, str]) 
 
     assert '<tr id="YELLOW">' in plate_color
     assert "<h2>枚举 Enums</h2>" in site["graphql/index.html"]
+    assert "<code>@requiresScopes(anyOf: [String!]!)</code>" in site["graphql/index.html"]
+    assert site["data-dictionary.md"].startswith("# 数据字典 / Data dictionary")
     assert '<a href="Consignment.html"><code>Consignment</code></a>' in site["graphql/index.html"]
 
 
