@@ -295,7 +295,7 @@ def create_app(
             *exchange_routes(state),
             *health_routes(state, redis=settings.redis_url is not None),
             Route("/metrics", metrics_endpoint(state)),
-            *console_routes(sdl_of(endpoint.schema)),
+            *console_routes(lambda: sdl_of(endpoint.schema)),
             *docs_routes(),
         ],
         middleware=[Middleware(RequestLog), Middleware(AnswerOutages)],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from starlette.datastructures import MutableHeaders
@@ -144,11 +145,15 @@ class _ConsoleFiles:
         await self.files(scope, receive, send_with_policy)
 
 
-def console_routes(sdl: str) -> list[BaseRoute]:
-    """``/console/…`` (GraphiQL's files) and ``/schema.graphql`` (the SDL with its directives)."""
+def console_routes(sdl: Callable[[], str]) -> list[BaseRoute]:
+    """``/console/…`` (GraphiQL's files) and ``/schema.graphql`` (the SDL with its directives,
+    printed on the first request, since most apps built, in tests above all, never serve it)."""
+    printed: list[str] = []
 
     async def schema_sdl(_request: Request) -> Response:
-        return PlainTextResponse(sdl, headers={"Cache-Control": "no-cache"})
+        if not printed:
+            printed.append(sdl())
+        return PlainTextResponse(printed[0], headers={"Cache-Control": "no-cache"})
 
     return [
         Mount("/console", app=_ConsoleFiles(), name="console"),
