@@ -25,12 +25,13 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
+from hub.api.console import console_page, console_routes
 from hub.api.context import Context
 from hub.api.documents import TrustedDocuments, document_hash
 from hub.api.http import MAX_JSON_DEPTH, json_depth, limit_body, parse_json, request_error
 from hub.api.plan.planner import Planner
 from hub.api.plan.sqljson import prepare_engine
-from hub.api.schema import build_schema
+from hub.api.schema import build_schema, sdl_of
 from hub.audit.checkpoints import Checkpointer, Checkpoints
 from hub.api.websocket import HubTransportWSHandler
 from hub.auth.gate import BadRequest, Gate, unauthorized
@@ -41,6 +42,7 @@ from hub.auth.tokens import InvalidToken, Revocations
 from hub.cache import Cache, create_cache
 from hub.config import Settings
 from hub.db import check_connection, create_engine, session_factory
+from hub.docsite import docs_routes
 from hub.exchange.pipeline import Exchange
 from hub.exchange.registry import AdapterRegistry
 from hub.exchange.routes import exchange_routes
@@ -112,6 +114,10 @@ class HubGraphQL(GraphQL[Context, None]):
         except BadRequest as exc:
             raise ConnectionRejectionError({"message": str(exc)}) from None
         return UNSET
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL from the hub's own files (``console/dist``), never from a CDN."""
+        return console_page(request.url.path)
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         # An outage met by a resolver fails the whole request with 503 (see AnswerOutages),
@@ -358,6 +364,8 @@ def create_app(
             *exchange_routes(state),
             *health_routes(state, redis=settings.redis_url is not None),
             Route("/metrics", metrics_endpoint(state)),
+            *console_routes(lambda: sdl_of(endpoint.schema)),
+            *docs_routes(),
         ],
         middleware=[Middleware(RequestLog), Middleware(AnswerOutages)],
         lifespan=lifespan,

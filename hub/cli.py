@@ -1,4 +1,4 @@
-"""The ``hub`` command: serve, migrate, demo, schema export, codes generate."""
+"""The ``hub`` command: serve, migrate, demo, schema export and diff, codes generate, …"""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from typing import Any
 from hub.config import LOG_FORMATS, Settings
 from hub.errors import HubError
 from hub.exchange import commands as exchange_commands
+from hub.i18n import argparse_language, tr, translate_help
 from hub.logs import configure as configure_logging
 from hub.migrate import ensure_ready
 from hub.positions import commands as positions_commands
@@ -23,8 +24,10 @@ from hub.quality import commands as quality_commands
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one ``hub`` subcommand; errors print one line and exit with status 2."""
-    parser = _parser()
-    args = parser.parse_args(argv)
+    with argparse_language():
+        parser = _parser()
+        translate_help(parser)
+        args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
         if args.log_format:
@@ -33,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result: int = args.run(settings, args)
         return result
     except HubError as exc:
-        print(f"hub: error: {exc.message}", file=sys.stderr)
+        print(tr("hub: error: {message}", message=exc.message), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -79,6 +82,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--check", action="store_true", help="fail if the file is out of date")
     export.set_defaults(run=_schema_export)
+    diff = schema_commands.add_parser(
+        "diff", help="breaking and dangerous changes from an older SDL file to this schema"
+    )
+    diff.add_argument("old", type=Path, metavar="OLD.graphql", help="the older schema")
+    diff.add_argument(
+        "new", type=Path, nargs="?", metavar="NEW.graphql", help="default: this hub's schema"
+    )
+    diff.set_defaults(run=_schema_diff)
 
     _client_commands(commands)
     exchange_commands.register(commands)
@@ -115,6 +126,11 @@ def _parser() -> argparse.ArgumentParser:
     dictionary = standards_commands.add_parser("dictionary", help="write the data dictionary")
     dictionary.add_argument("--check", action="store_true", help="fail if it is out of date")
     dictionary.set_defaults(run=_dictionary)
+    site = standards_commands.add_parser(
+        "site", help="write the standards as static HTML (also served at /docs)"
+    )
+    site.add_argument("--output", type=Path, help="folder (default HUB_DATA_DIR/site)")
+    site.set_defaults(run=_site)
 
     codes = commands.add_parser("codes", help="code lists in standards/codes")
     codes_commands = codes.add_subparsers(required=True, metavar="ACTION")
@@ -175,7 +191,11 @@ def _clients_add(settings: Settings, args: argparse.Namespace) -> int:
         try:
             jwks = json.loads(args.jwks_file.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            message = f"--jwks-file: cannot read a JSON key set from {args.jwks_file}: {exc}"
+            message = tr(
+                "--jwks-file: cannot read a JSON key set from {path}: {reason}",
+                path=args.jwks_file,
+                reason=exc,
+            )
             raise HubError(message) from None
 
     async def work(session: Any) -> Any:
@@ -196,9 +216,9 @@ def _clients_add(settings: Settings, args: argparse.Namespace) -> int:
     print(f"client_id:     {made.row.client_id}")
     if made.secret is not None:
         print(f"client_secret: {made.secret}")
-        print("hub: the secret is shown this once and stored only hashed: keep it now")
+        print(tr("hub: the secret is shown this once and stored only hashed: keep it now"))
     else:
-        print("hub: authenticates with private_key_jwt using the registered keys")
+        print(tr("hub: authenticates with private_key_jwt using the registered keys"))
     return 0
 
 
@@ -222,7 +242,7 @@ def _clients_disable(settings: Settings, args: argparse.Namespace) -> int:
     from hub.auth import clients
 
     asyncio.run(_in_transaction(settings, lambda session: clients.disable(session, args.client_id)))
-    print(f"hub: {args.client_id} disabled")
+    print(tr("hub: {client_id} disabled", client_id=args.client_id))
     return 0
 
 
@@ -233,7 +253,7 @@ def _clients_rotate_secret(settings: Settings, args: argparse.Namespace) -> int:
         _in_transaction(settings, lambda session: clients.rotate_secret(session, args.client_id))
     )
     print(f"client_secret: {secret}")
-    print("hub: the old secret no longer works; the new one is shown this once")
+    print(tr("hub: the old secret no longer works; the new one is shown this once"))
     return 0
 
 
@@ -243,8 +263,15 @@ def _keys_rotate(settings: Settings, _args: argparse.Namespace) -> int:
 
     kek = key_encryption_key(settings)
     kid = asyncio.run(_in_transaction(settings, lambda session: rotate(session, kek)))
-    print(f"hub: new tokens are signed with key {kid} (every worker within {CHECK_SECONDS:g} s);")
-    print(f"     older keys stay published until their tokens expire ({settings.token_ttl} s)")
+    print(
+        tr(
+            "hub: new tokens are signed with key {kid} (every worker within {seconds} s); older "
+            "keys stay published until their tokens expire ({ttl} s)",
+            kid=kid,
+            seconds=f"{CHECK_SECONDS:g}",
+            ttl=settings.token_ttl,
+        )
+    )
     return 0
 
 
@@ -263,11 +290,20 @@ def _keys_rewrap(settings: Settings, args: argparse.Namespace) -> int:
     new = key_encryption_key(settings)
     old = read_key_file(args.old_key_file, "--old-key-file")
     if old.fingerprint == new.fingerprint:
-        raise HubError("--old-key-file holds the configured key-encryption key: nothing to do")
+        raise HubError(
+            tr("--old-key-file holds the configured key-encryption key: nothing to do")
+        )
     moved = asyncio.run(_in_transaction(settings, lambda session: rewrap(session, old, new)))
     resigned = Checkpoints(settings.audit_checkpoints, new).resign(old)
-    print(f"hub: {moved} signing key(s) re-encrypted under key-encryption key {new.fingerprint};")
-    print(f"     {resigned} audit checkpoint(s) re-signed; restart the workers with this KEK")
+    print(
+        tr(
+            "hub: {moved} signing key(s) re-encrypted under key-encryption key {fingerprint}; "
+            "{resigned} audit checkpoint(s) re-signed; restart the workers with this KEK",
+            moved=moved,
+            fingerprint=new.fingerprint,
+            resigned=resigned,
+        )
+    )
     return 0
 
 
@@ -276,10 +312,10 @@ def _audit_verify(settings: Settings, _args: argparse.Namespace) -> int:
 
     problems = asyncio.run(verify_database(settings))
     for problem in problems:
-        print(f"hub: audit log: {problem.message}", file=sys.stderr)
+        print(tr("hub: audit log: {problem}", problem=problem.message), file=sys.stderr)
     if problems:
         return 1
-    print("hub: audit log intact")
+    print(tr("hub: audit log intact"))
     return 0
 
 
@@ -328,12 +364,15 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         settings, host=args.host or settings.host, port=args.port or settings.port
     )
     if args.workers < 1:
-        raise HubError("--workers must be at least 1")
+        raise HubError(tr("--workers must be at least 1"))
     asyncio.run(ensure_ready(settings))
     # A missing or wrong key-encryption key is one line here, not a traceback in each worker.
     asyncio.run(_open_signing_keys(settings))
     where = f"http://{settings.host}:{settings.port}/graphql"
-    print(f"hub: serving GraphQL at {where} (open it in a browser for GraphiQL)", flush=True)
+    print(
+        tr("hub: serving GraphQL at {url} (open it in a browser for GraphiQL)", url=where),
+        flush=True,
+    )
     # Each worker builds its app, and sets up its logging, from the environment.
     os.environ["HUB_LOG_FORMAT"] = settings.log_format
     with shared_by_workers(args.workers):
@@ -362,7 +401,7 @@ def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
         finally:
             await engine.dispose()
 
-    print(f"hub: database at revision {asyncio.run(run())}")
+    print(tr("hub: database at revision {revision}", revision=asyncio.run(run())))
     return 0
 
 
@@ -379,7 +418,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
     from hub.filters import today
 
     if not 0 < args.scale <= 100:
-        raise HubError("--scale must be above 0 and at most 100")
+        raise HubError(tr("--scale must be above 0 and at most 100"))
 
     async def run() -> int:
         await ensure_ready(settings)
@@ -389,10 +428,10 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
         try:
             if not await is_empty(sessions):
                 if args.if_empty:
-                    print("hub: demo data already loaded")
+                    print(tr("hub: demo data already loaded"))
                     return 0
                 raise HubError(
-                    "the database already holds data: demo data loads only into an empty one"
+                    tr("the database already holds data: demo data loads only into an empty one")
                 )
             data = generate(DemoScale.times(args.scale), seed=args.seed, today=today())
             summary = await load(sessions, data, progress=sys.stderr.isatty())
@@ -417,11 +456,12 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
             await cache.close()
             await engine.dispose()
         loaded = ", ".join(f"{count:,} {table}" for table, count in summary.counts.items())
-        print(f"hub: loaded demo data: {loaded}")
-        print(f"hub: fed the agencies' demo documents: {fed.lines()[0]}")
+        print(tr("hub: loaded demo data: {counts}", counts=loaded))
+        print(tr("hub: fed the agencies' demo documents: {summary}", summary=fed.lines()[0]))
         booked = ", ".join(c.reference for c in planned.consignments)
-        print(f"hub: booked the demo journeys (一单到底): {booked or 'none at this scale'}")
-        print("hub: `hub demo-token` gives GraphiQL a token of the demo portal")
+        booked = booked or tr("none at this scale")
+        print(tr("hub: booked the demo journeys (一单到底): {references}", references=booked))
+        print(tr("hub: `hub demo-token` gives GraphiQL a token of the demo portal"))
         return 0
 
     return asyncio.run(run())
@@ -453,13 +493,40 @@ def _schema_export(_settings: Settings, args: argparse.Namespace) -> int:
     path = args.output or SDL_PATH
     if args.check:
         if not path.exists() or path.read_text(encoding="utf-8") != text:
-            print(f"hub: {path} is out of date: run `hub schema export`", file=sys.stderr)
+            print(
+                tr("hub: {path} is out of date: run `hub schema export`", path=path),
+                file=sys.stderr,
+            )
             return 1
         return 0
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    print(f"hub: wrote {path}")
+    print(tr("hub: wrote {path}", path=path))
     return 0
+
+
+def _schema_diff(_settings: Settings, args: argparse.Namespace) -> int:
+    from graphql import build_schema as build_sdl
+
+    from hub.api.schema import sdl
+    from hub.api.versioning import SchemaFileError, changes, load
+
+    try:
+        old = load(args.old)
+        new = load(args.new) if args.new else build_sdl(sdl())
+    except SchemaFileError as exc:
+        print(tr("hub: error: {message}", message=exc), file=sys.stderr)
+        return 2
+    found = changes(old, new)
+    for change in found:
+        print(change.line())
+    breaking = sum(change.breaking for change in found)
+    dangerous = len(found) - breaking
+    message = tr(
+        "hub: {breaking} breaking, {dangerous} dangerous", breaking=breaking, dangerous=dangerous
+    )
+    print(message, file=sys.stderr)
+    return 1 if breaking else 0
 
 
 def _dictionary(_settings: Settings, args: argparse.Namespace) -> int:
@@ -468,15 +535,31 @@ def _dictionary(_settings: Settings, args: argparse.Namespace) -> int:
     if args.check:
         current = DICTIONARY_PATH.exists() and DICTIONARY_PATH.read_text(encoding="utf-8")
         if current != render():
-            print(f"hub: {DICTIONARY_PATH} is out of date: run `hub standards dictionary`")
+            print(
+                tr(
+                    "hub: {path} is out of date: run `hub standards dictionary`",
+                    path=DICTIONARY_PATH,
+                )
+            )
             return 1
         return 0
-    print(f"hub: {'wrote' if write() else 'unchanged'} {DICTIONARY_PATH}")
+    written = write()
+    print(tr("hub: wrote {path}" if written else "hub: unchanged {path}", path=DICTIONARY_PATH))
+    return 0
+
+
+def _site(settings: Settings, args: argparse.Namespace) -> int:
+    from hub.docsite import write
+
+    folder = args.output or settings.data_dir / "site"
+    count = write(folder)
+    print(tr("hub: wrote {count} files to {folder} (open index.html)", count=count, folder=folder))
     return 0
 
 
 def _codes_generate(_settings: Settings, _args: argparse.Namespace) -> int:
     from hub.canonical.codegen import TARGET, generate
 
-    print(f"hub: {'wrote' if generate() else 'unchanged'} {TARGET}")
+    written = generate()
+    print(tr("hub: wrote {path}" if written else "hub: unchanged {path}", path=TARGET))
     return 0

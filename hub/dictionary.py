@@ -15,25 +15,9 @@ from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType
 from hub.api.schema import build_schema
 from hub.canonical.codelists import CODES_DIR, STANDARDS_DIR, read_code_lists
 from hub.config import Settings
+from hub.docsite import xsd_documentation
 
 DICTIONARY_PATH = STANDARDS_DIR / "dictionary" / "data-dictionary.md"
-XML_NS = "{http://www.w3.org/XML/1998/namespace}lang"
-
-
-def _documentation(component: Any) -> tuple[str, str]:
-    # Components have one annotation; a schema has a list of them.
-    annotations = getattr(component, "annotations", None) or [
-        getattr(component, "annotation", None)
-    ]
-    texts = {"zh": "", "en": ""}
-    items = [
-        item for annotation in annotations for item in getattr(annotation, "documentation", [])
-    ]
-    for item in items:
-        lang = item.attrib.get(XML_NS, "")
-        if lang in texts and not texts[lang]:
-            texts[lang] = " ".join((item.text or "").split())
-    return texts["zh"], texts["en"]
 
 
 def _cell(text: str) -> str:
@@ -43,9 +27,9 @@ def _cell(text: str) -> str:
 def _walk(element: Any, path: str, rows: list[str], depth: int = 0) -> None:
     if depth > 12:
         return
-    zh, en = _documentation(element)
+    zh, en = xsd_documentation(element)
     if not zh and element.type is not None:
-        zh, en = _documentation(element.type)
+        zh, en = xsd_documentation(element.type)
     type_name = element.type.local_name if element.type is not None and element.type.name else "—"
     occurs = f"{element.min_occurs}..{'n' if element.max_occurs is None else element.max_occurs}"
     rows.append(f"| `{path}` | {type_name} | {occurs} | {_cell(zh)} | {_cell(en)} |")
@@ -60,7 +44,7 @@ def _xsd_sections() -> list[str]:
     for path in sorted(STANDARDS_DIR.rglob("*.xsd")):
         schema = xmlschema.XMLSchema(str(path), allow="local", defuse="always")
         relative = path.relative_to(STANDARDS_DIR)
-        zh, en = _documentation(schema)
+        zh, en = xsd_documentation(schema)
         lines += [
             f"### `{relative}`",
             "",

@@ -31,6 +31,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from starlette.testclient import TestClient
 
+from hub.api.console import CONSOLE_DIR
 from hub.app import create_app
 from hub.config import KEK_FILE_VARIABLE, KEK_VARIABLE, Settings, decode_kek
 from hub.db import create_engine
@@ -138,6 +139,13 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "hub.sqlite3"
     asyncio.run(_migrate(f"sqlite+aiosqlite:///{path}"))
     return path
+
+
+@pytest.fixture(scope="session")
+def console_installed() -> None:
+    """GraphiQL's files, which scripts/install builds when npm is there (always under CI)."""
+    if not (CONSOLE_DIR / "graphiql.min.js").is_file():
+        unavailable(f"GraphiQL is not installed in {CONSOLE_DIR}: run scripts/install with npm")
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

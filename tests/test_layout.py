@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import graphql
@@ -37,3 +38,16 @@ def test_hub_never_imports_adapters() -> None:
         )
     ]
     assert offenders == [], f"hub imports adapters in {offenders}"
+
+
+def test_the_code_and_the_standards_state_their_licences() -> None:
+    code = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    standards = (ROOT / "standards" / "LICENSE.md").read_text(encoding="utf-8")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+    assert "Apache License" in code
+    assert "Version 2.0, January 2004" in code
+    assert project["license"] == "Apache-2.0"
+    assert "CC BY 4.0" in standards
+    assert "https://creativecommons.org/licenses/by/4.0/legalcode" in standards
+    assert "知识共享 署名 4.0 国际许可协议" in standards

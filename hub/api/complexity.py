@@ -192,8 +192,15 @@ def estimate(
     variables: Mapping[str, Any] | None,
     list_fields: frozenset[str],
     default_page_size: int,
+    *,
+    sizes: Mapping[str, int] | None = None,
 ) -> int:
-    """The estimated number of field results of the operation that will run."""
+    """The estimated number of field results of the operation that will run.
+
+    ``sizes`` gives the length of lists known by field name (introspection's ``types``,
+    ``fields``, …); other list fields count ``default_page_size``.
+    """
+    known = sizes or {}
     variables = variables or {}
     operation = next(
         (
@@ -215,7 +222,10 @@ def estimate(
         ids = _value(arguments.get("ids"), variables)
         if isinstance(ids, list):
             return len(ids)
-        return default_page_size if field.name.value in list_fields else 1
+        name = field.name.value
+        if name in known:
+            return known[name]
+        return default_page_size if name in list_fields else 1
 
     cost = _Measure(
         field=lambda _field, multiplier: multiplier,

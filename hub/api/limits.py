@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import Any
 
 from graphql import (
     ASTValidationRule,
@@ -28,6 +29,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError
 from strawberry.schema.schema import validate_document
 
 from hub.api.complexity import Shape, estimate, shape
+from hub.api.introspection import Introspection, introspection_only
 from hub.auth.principal import ANONYMOUS, Principal
 from hub.auth.tiers import Tier
 from hub.config import Settings
@@ -158,9 +160,12 @@ def refusal_of(measured: Shape, tier: Tier, settings: Settings) -> GraphQLError 
 class TierLimits(SchemaExtension):
     """The limits of the client's tier: depth and aliases, then validation, then cost."""
 
-    def __init__(self, settings: Settings, list_fields: frozenset[str]) -> None:
+    def __init__(
+        self, settings: Settings, list_fields: frozenset[str], introspection: Introspection
+    ) -> None:
         self.settings = settings
         self.list_fields = list_fields
+        self.introspection = introspection
 
     def _tier(self) -> Tier:
         principal: Principal = getattr(self.execution_context.context, "principal", ANONYMOUS)
@@ -182,20 +187,38 @@ class TierLimits(SchemaExtension):
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
-        tier = self._tier()
-        if context.graphql_document is not None:
-            cost = estimate(
-                context.graphql_document,
-                context.operation_name,
-                context.variables,
-                self.list_fields,
-                self.settings.default_page_size,
-            )
-            if cost > tier.max_cost:
-                message = (
-                    f"estimated cost {cost} exceeds {tier.max_cost}, the limit of tier "
-                    f"{tier.name}: ask for smaller pages or fewer nested lists"
-                )
-                error = GraphQLError(message, original_error=QueryTooComplex(message))
+        document = context.graphql_document
+        if document is not None:
+            refusal = self._too_costly(document, context.operation_name, context.variables)
+            if refusal is not None:
+                error = GraphQLError(refusal, original_error=QueryTooComplex(refusal))
                 context.result = GraphQLExecutionResult(data=None, errors=[error])
         yield
+
+    def _too_costly(
+        self, document: DocumentNode, operation_name: str | None, variables: dict[str, Any] | None
+    ) -> str | None:
+        # Introspection is measured with the schema's own sizes, the same budget for every
+        # tier (see hub.api.introspection); everything else against the tier's limit.
+        if introspection_only(document, operation_name):
+            cost = self.introspection.cost(document, operation_name, variables)
+            if cost <= self.introspection.budget:
+                return None
+            return (
+                f"estimated cost {cost} of introspection exceeds {self.introspection.budget}, "
+                "twice the standard introspection query: nest fewer lists of types and fields"
+            )
+        tier = self._tier()
+        cost = estimate(
+            document,
+            operation_name,
+            variables,
+            self.list_fields,
+            self.settings.default_page_size,
+        )
+        if cost <= tier.max_cost:
+            return None
+        return (
+            f"estimated cost {cost} exceeds {tier.max_cost}, the limit of tier "
+            f"{tier.name}: ask for smaller pages or fewer nested lists"
+        )

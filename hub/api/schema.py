@@ -12,6 +12,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import ParserCache, SchemaExtension
+from strawberry.schema.base import BaseSchema
 from strawberry.schema.types.base_scalars import DateDefinition, DateTimeDefinition
 from strawberry.types import ExecutionContext
 
@@ -22,11 +23,13 @@ from hub.api.consignments.queries import ConsignmentQuery
 from hub.api.consignments.subscriptions import ConsignmentSubscription
 from hub.api.errors import MaskUnexpectedErrors, add_code, is_unexpected, log
 from hub.api.inbox.types import InboxQuery
+from hub.api.introspection import AnswerIntrospection, Introspection
 from hub.api.limits import DOCUMENT_CACHE_SIZE, DocumentSize, OneOperation, TierLimits
 from hub.api.lookups import NODE_TYPES, DataCenterQuery
 from hub.api.permissions import EnforcePolicy, Policy
 from hub.api.quality.types import QualityQuery
 from hub.api.shared_results import SharedEventResults
+from hub.api.versioning import header
 from hub.config import Settings
 from hub.errors import ErrorCode
 from hub.request_log import note_operation
@@ -102,6 +105,8 @@ class HubSchema(strawberry.Schema):
     list_fields: frozenset[str]
     """Fields returning lists: each multiplies the estimated cost of what it holds."""
 
+    introspection: Introspection
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -125,7 +130,8 @@ SCALARS: dict[object, Any] = {
 
 
 def build_schema(settings: Settings) -> HubSchema:
-    """The schema with its policy, and depth, token, alias and cost limits."""
+    """The schema with its policy, depth, token, alias and cost limits, and introspection
+    answered from its kept answers."""
     schema = HubSchema(
         execution_context_class=SharedEventResults,
         query=Query,
@@ -139,7 +145,8 @@ def build_schema(settings: Settings) -> HubSchema:
             partial(DocumentSize, settings.max_query_bytes, settings.max_query_tokens),
             partial(ParserCache, maxsize=DOCUMENT_CACHE_SIZE),
             OneOperation,
-            lambda: TierLimits(settings, list_fields),
+            lambda: TierLimits(settings, list_fields, introspection),
+            lambda: AnswerIntrospection(introspection),
             lambda: EnforcePolicy(policy),
             MaskUnexpectedErrors,
             RecordPersonalDataAccess,
@@ -149,6 +156,7 @@ def build_schema(settings: Settings) -> HubSchema:
         ],
     )
     list_fields = schema.list_fields = _list_fields(schema)
+    introspection = schema.introspection = Introspection.of(schema._schema)
     policy = schema.policy = Policy.of(schema)
     return schema
 
@@ -168,6 +176,11 @@ SDL_PATH = Path(__file__).resolve().parents[2] / "graphql" / "schema.graphql"
 """Where the exported SDL is committed: the published standard, diff-checked by the tests."""
 
 
+def sdl_of(schema: BaseSchema) -> str:
+    """A schema as published: SDL with its directives, opened by a comment naming its version."""
+    return header() + schema.as_str() + "\n"
+
+
 def sdl() -> str:
     """The schema as SDL text, as committed in ``graphql/schema.graphql``."""
-    return build_schema(Settings(database_url="sqlite+aiosqlite://")).as_str() + "\n"
+    return sdl_of(build_schema(Settings(database_url="sqlite+aiosqlite://")))

@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from hub.config import Settings
 from hub.errors import HubError
+from hub.i18n import tr
 
 
 def register(commands: Any) -> None:
@@ -110,7 +111,13 @@ def _client(settings: Settings, args: argparse.Namespace, exchange: Any) -> Any:
     variable = f"HUB_EXCHANGE_{args.agency.upper()}_URL"
     url = args.url or os.environ.get(variable)
     if not url:
-        raise HubError(f"no endpoint for {args.agency}: give --url, set {variable} or --simulate")
+        raise HubError(
+            tr(
+                "no endpoint for {agency}: give --url, set {variable} or --simulate",
+                agency=args.agency,
+                variable=variable,
+            )
+        )
     return adapter.client(url)
 
 
@@ -123,13 +130,18 @@ def _pull(settings: Settings, args: argparse.Namespace) -> int:
             documents = args.document or list(adapter.documents)
             unknown = sorted(set(documents) - set(adapter.documents))
             if unknown:
-                raise HubError(f"{args.agency} has no feed {', '.join(unknown)}")
+                raise HubError(
+                    tr("{agency} has no feed {feeds}", agency=args.agency, feeds=", ".join(unknown))
+                )
             client = _client(settings, args, exchange)
             with _bar(None, "doc") as bar:
                 try:
                     return await pull(exchange, args.agency, client, documents, progress=bar.update)
                 except httpx.HTTPError as exc:
-                    raise HubError(f"pulling from {args.agency} failed: {exc}") from None
+                    message = tr(
+                        "pulling from {agency} failed: {reason}", agency=args.agency, reason=exc
+                    )
+                    raise HubError(message) from None
 
     summary = asyncio.run(run())
     _report(summary.lines())
@@ -147,10 +159,10 @@ def _work(settings: Settings, _args: argparse.Namespace) -> int:
 
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, stop.set)
-            print("hub: processing queued documents (Ctrl-C stops)", flush=True)
+            print(tr("hub: processing queued documents (Ctrl-C stops)"), flush=True)
             return await work(exchange, exchange.queue, stop)
 
-    print(f"hub: processed {asyncio.run(run())} documents")
+    print(tr("hub: processed {count} documents", count=asyncio.run(run())))
     return 0
 
 
@@ -168,7 +180,7 @@ def _failed(settings: Settings, args: argparse.Namespace) -> int:
     for row in rows:
         fields = (row.id, row.agency, row.document_type, row.message_id, row.error or "")
         print("\t".join(_one_field(str(value)) for value in fields))
-    print(f"hub: {len(rows)} dead letters", file=sys.stderr)
+    print(tr("hub: {count} dead letters", count=len(rows)), file=sys.stderr)
     return 0
 
 
@@ -179,7 +191,8 @@ def _retry(settings: Settings, args: argparse.Namespace) -> int:
             return outcome
 
     outcome = asyncio.run(run())
-    print("hub: retried: " + (", ".join(f"{n} {s}" for s, n in outcome.items()) or "nothing"))
+    retried = ", ".join(f"{n} {s}" for s, n in outcome.items()) or tr("nothing")
+    print(tr("hub: retried: {outcome}", outcome=retried))
     return 1 if outcome.get("failed") else 0
 
 

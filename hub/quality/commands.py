@@ -9,6 +9,7 @@ from typing import Any
 
 from hub.config import Settings
 from hub.errors import HubError
+from hub.i18n import tr
 
 
 def register(commands: Any) -> None:
@@ -35,7 +36,7 @@ def _report(settings: Settings, args: argparse.Namespace) -> int:
         kinds = [FindingKind(kind) for kind in args.kind] if args.kind else None
     except ValueError:
         known = ", ".join(kind.value for kind in FindingKind)
-        raise HubError(f"--kind: one of {known}") from None
+        raise HubError(tr("--kind: one of {kinds}", kinds=known)) from None
 
     async def run() -> list[Any]:
         await ensure_ready(settings)
@@ -53,6 +54,6 @@ def _report(settings: Settings, args: argparse.Namespace) -> int:
         if shown[finding.kind.value] <= args.limit:
             print(f"{finding.kind.value}\t{finding.subject}\t{finding.source}\t{finding.detail}")
     totals = Counter(finding.kind.value for finding in findings)
-    summary = ", ".join(f"{count} {kind}" for kind, count in sorted(totals.items())) or "none"
-    print(f"hub: {len(findings)} findings: {summary}")
+    summary = ", ".join(f"{count} {kind}" for kind, count in sorted(totals.items())) or tr("none")
+    print(tr("hub: {count} findings: {summary}", count=len(findings), summary=summary))
     return 0

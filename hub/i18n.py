@@ -1,0 +1,194 @@
+"""The ``hub`` command in Chinese or English, chosen by the locale (``LC_ALL``, ``LANG``, …).
+
+Chinese when the locale names it (``LANG=zh_CN.UTF-8``), English otherwise. Messages are
+written in English, as templates with named fields, and looked up in ``ZH``; a test fails
+when a help text or message of the command has no Chinese. argparse's own words (``usage:``,
+``options``, its errors) are translated while the command's parser is built and used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+ZH: dict[str, str] = {
+    "hub: new tokens are signed with key {kid} (every worker within {seconds} s); older "
+    "keys stay published until their tokens expire ({ttl} s)": "hub：新令牌使用密钥 {kid} 签名"
+    "（各工作进程 {seconds} 秒内生效）；旧密钥在其令牌到期前仍然公布（{ttl} 秒）",
+    "--old-key-file holds the configured key-encryption key: nothing to do": "--old-key-file "
+    "中就是当前配置的密钥加密密钥：无需处理",
+    "hub: {moved} signing key(s) re-encrypted under key-encryption key {fingerprint}; "
+    "{resigned} audit checkpoint(s) re-signed; restart the workers with this KEK": "hub：已用密钥"
+    "加密密钥 {fingerprint} 重新加密 {moved} 个签名密钥，重新签署 {resigned} 个审计检查点；"
+    "请用此密钥加密密钥重启各工作进程",
+    # The command and its help.
+    "Jiangsu road & waterway transport interop hub": "江苏交通运输数据交换共享枢纽",
+    "json lines, text, or auto: JSON for servers unless stderr is a terminal "
+    "(default HUB_LOG_FORMAT or auto)": "json（JSON 行）、text 或 auto：除非标准错误是终端，"
+    "服务器输出 JSON（默认 HUB_LOG_FORMAT 或 auto）",
+    "serve the GraphQL API": "提供 GraphQL 接口服务",
+    "upgrade the database to the newest schema": "将数据库升级到最新结构",
+    "load the demo data of Jiangsu": "加载江苏演示数据",
+    "an access token of the demo portal client, for GraphiQL": "演示门户客户端的访问令牌（供 GraphiQL 使用）",
+    "the GraphQL schema as SDL": "GraphQL 接口标准（SDL）",
+    "OAuth clients of partner agencies and portals": "合作单位与门户的 OAuth 客户端",
+    "take in agency documents from files": "从文件接收各单位报文",
+    "the exchange with the other agencies": "与其他单位的数据交换",
+    "data quality across sources": "跨来源数据质量",
+    "token signing keys": "令牌签名密钥",
+    "the audit log of personal-data access": "个人信息访问审计日志",
+    "the published standards": "发布的标准",
+    "code lists in standards/codes": "standards/codes 中的代码表",
+    "address to bind (default HUB_HOST or 127.0.0.1)": "监听地址（默认 HUB_HOST 或 127.0.0.1）",
+    "port (default HUB_PORT or 8000)": "端口（默认 HUB_PORT 或 8000）",
+    "worker processes (default 1)": "工作进程数（默认 1）",
+    "size factor (1 = 20,000 vehicles)": "规模系数（1 = 20,000 辆车）",
+    "random seed (default 2026)": "随机种子（默认 2026）",
+    "do nothing if data is present": "已有数据时不做任何事",
+    "write the SDL": "写出 SDL",
+    "breaking and dangerous changes from an older SDL file to this schema": "列出从旧版 SDL 文件到本接口的不兼容与有风险变更",
+    "file (default graphql/schema.graphql; - = stdout)": "文件（默认 graphql/schema.graphql；- 表示标准输出）",
+    "fail if the file is out of date": "文件过期时失败",
+    "the older schema": "旧版接口",
+    "default: this hub's schema": "默认：本枢纽的接口",
+    "register a client; prints its secret once": "注册客户端；密钥只显示一次",
+    "every client": "所有客户端",
+    "stop a client getting or using tokens": "停止客户端获取或使用令牌",
+    "a new secret; the old one stops working": "生成新密钥；旧密钥随即失效",
+    "what the client is, e.g. 苏州市公安局交警支队": "客户端名称，例如 苏州市公安局交警支队",
+    "agency code, e.g. public_security": "单位代码，例如 public_security",
+    'e.g. "registry:read pii:read"': '例如 "registry:read pii:read"',
+    "bind to a division code, e.g. 320500 (Suzhou)": "限定行政区划代码，例如 320500（苏州）",
+    "open, partner or internal": "open、partner 或 internal",
+    "credit code of the carrier or terminal the client acts for": "客户端所代表的承运人或场站的统一社会信用代码",
+    "public keys: private_key_jwt, no secret": "公钥：使用 private_key_jwt，无密钥",
+    "only operations sent by hash": "只接受按哈希发送的已登记操作",
+    "XML files or directories of them": "XML 文件或其所在目录",
+    "pull an agency's feeds from where they stopped": "从上次停止处拉取单位数据",
+    "process queued documents until interrupted": "处理队列中的报文，直到中断",
+    "list the dead letters with their reasons": "列出处理失败的报文及原因",
+    "process dead letters again, after a fix": "修复后重新处理失败的报文",
+    "the installed adapters and their documents": "已安装的适配器及其报文",
+    "only these document types": "只处理这些报文类型",
+    "the agency endpoint (default HUB_EXCHANGE_<AGENCY>_URL)": "单位接口地址（默认 HUB_EXCHANGE_<AGENCY>_URL）",
+    "pull from the agency's simulator, in-process": "从进程内的单位模拟器拉取",
+    "receipt ids (default: all failed)": "回执编号（默认：全部失败的）",
+    "list where the agencies and the data center disagree": "列出各单位与数据中心不一致之处",
+    "only these kinds of finding": "只列这些类型的问题",
+    "findings shown per kind (default 50)": "每类显示的问题数（默认 50）",
+    "sign new tokens with a new key": "用新密钥签发新令牌",
+    "check the hash chain, naming bad entries": "校验哈希链，指出有问题的条目",
+    "write the data dictionary": "写出数据字典",
+    "write the standards as static HTML (also served at /docs)": "将标准写成静态 HTML（也在 /docs 提供）",
+    "fail if it is out of date": "过期时失败",
+    "folder (default HUB_DATA_DIR/site)": "目录（默认 HUB_DATA_DIR/site）",
+    "regenerate hub/canonical/codes.py": "重新生成 hub/canonical/codes.py",
+    # Messages.
+    "hub: error: {message}": "hub: 错误：{message}",
+    "--jwks-file: cannot read a JSON key set from {path}: {reason}": "--jwks-file：无法从 {path} 读取 JSON 密钥集：{reason}",
+    "hub: the secret is shown this once and stored only hashed: keep it now": "hub: 密钥只显示这一次，仅以哈希形式保存：请立即妥善保管",
+    "hub: authenticates with private_key_jwt using the registered keys": "hub: 使用已登记的公钥以 private_key_jwt 认证",
+    "hub: {client_id} disabled": "hub: 已停用 {client_id}",
+    "hub: the old secret no longer works; the new one is shown this once": "hub: 旧密钥已失效；新密钥只显示这一次",
+    "hub: new tokens are signed with key {kid}; older keys stay published until their "
+    "tokens expire ({ttl} s)": "hub: 新令牌以密钥 {kid} 签发；旧密钥继续公布，直到其令牌过期（{ttl} 秒）",
+    "hub: audit log: {problem}": "hub: 审计日志：{problem}",
+    "hub: audit log intact": "hub: 审计日志完整",
+    "--workers must be at least 1": "--workers 至少为 1",
+    "hub: serving GraphQL at {url} (open it in a browser for GraphiQL)": "hub: GraphQL 服务地址 {url}（在浏览器中打开即为 GraphiQL）",
+    "hub: database at revision {revision}": "hub: 数据库版本 {revision}",
+    "--scale must be above 0 and at most 100": "--scale 须大于 0 且不超过 100",
+    "hub: demo data already loaded": "hub: 演示数据已加载",
+    "the database already holds data: demo data loads only into an empty one": "数据库中已有数据：演示数据只能加载到空数据库",
+    "hub: loaded demo data: {counts}": "hub: 已加载演示数据：{counts}",
+    "hub: fed the agencies' demo documents: {summary}": "hub: 已送入各单位演示报文：{summary}",
+    "hub: booked the demo journeys (一单到底): {references}": "hub: 已预订演示联运（一单到底）：{references}",
+    "none at this scale": "此规模下无",
+    "hub: `hub demo-token` gives GraphiQL a token of the demo portal": "hub: `hub demo-token` 可为 GraphiQL 提供演示门户的令牌",
+    "hub: {path} is out of date: run `hub schema export`": "hub: {path} 已过期：请运行 `hub schema export`",
+    "hub: wrote {path}": "hub: 已写出 {path}",
+    "hub: unchanged {path}": "hub: 未变化 {path}",
+    "hub: {breaking} breaking, {dangerous} dangerous": "hub: {breaking} 项不兼容变更，{dangerous} 项有风险变更",
+    "hub: {path} is out of date: run `hub standards dictionary`": "hub: {path} 已过期：请运行 `hub standards dictionary`",
+    "hub: wrote {count} files to {folder} (open index.html)": "hub: 已向 {folder} 写出 {count} 个文件（打开 index.html）",
+    "no endpoint for {agency}: give --url, set {variable} or --simulate": "{agency} 没有接口地址：请给出 --url、设置 {variable} 或使用 --simulate",
+    "{agency} has no feed {feeds}": "{agency} 没有数据源 {feeds}",
+    "pulling from {agency} failed: {reason}": "从 {agency} 拉取失败：{reason}",
+    "hub: processing queued documents (Ctrl-C stops)": "hub: 正在处理队列中的报文（Ctrl-C 停止）",
+    "hub: processed {count} documents": "hub: 已处理 {count} 份报文",
+    "hub: {count} dead letters": "hub: {count} 份处理失败的报文",
+    "nothing": "无",
+    "hub: retried: {outcome}": "hub: 已重新处理：{outcome}",
+    "--kind: one of {kinds}": "--kind：须为 {kinds} 之一",
+    "none": "无",
+    "hub: {count} findings: {summary}": "hub: {count} 个问题：{summary}",
+    # argparse's own words.
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示此帮助信息并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: 错误：%(message)s\n",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项：%(value)r（可选 %(choices)s）",
+    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
+    "expected one argument": "需要一个参数",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "one of the arguments %s is required": "参数 %s 中必须给出一个",
+    "ambiguous option: %(option)s could match %(matches)s": "有歧义的选项：%(option)s 可匹配 %(matches)s",
+}
+"""Chinese for every English text of the ``hub`` command."""
+
+
+def language(environ: Mapping[str, str] | None = None) -> str:
+    """``zh`` or ``en``, from the first of LC_ALL, LC_MESSAGES, LANG that is set (POSIX order)."""
+    environ = os.environ if environ is None else environ
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(variable)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def tr(template: str, **values: Any) -> str:
+    """``template`` in the user's language, its ``{fields}`` filled with ``values``."""
+    text = ZH.get(template, template) if language() == "zh" else template
+    return text.format(**values) if values else text
+
+
+def translate_help(parser: argparse.ArgumentParser) -> None:
+    """Every help text and description of ``parser`` and its subcommands, translated.
+
+    A subcommand's help becomes its description too, so ``hub serve --help`` says what it does.
+    """
+    if parser.description:
+        parser.description = tr(parser.description)
+    for action in parser._actions:
+        if action.help and action.help != argparse.SUPPRESS:
+            action.help = tr(action.help)
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {choice.dest: choice.help for choice in action._choices_actions}
+            for choice in action._choices_actions:
+                choice.help = tr(choice.help) if choice.help else choice.help
+            for name, subparser in action.choices.items():
+                if subparser.description is None and helps.get(name):
+                    subparser.description = helps[name]
+                translate_help(subparser)
+
+
+@contextmanager
+def argparse_language() -> Iterator[None]:
+    """argparse's own words in the user's language while the block runs."""
+    if language() != "zh":
+        yield
+        return
+    original = argparse._  # type: ignore[attr-defined]
+    argparse._ = lambda text: ZH.get(text, original(text))  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = original  # type: ignore[attr-defined]
