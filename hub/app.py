@@ -41,6 +41,7 @@ from hub.exchange.worker import work
 from hub.health import AnswerOutages, health_routes
 from hub.logs import configure as configure_logging
 from hub.metrics import RATE_LIMITED, process_ended
+from hub.opendata.routes import opendata_routes
 from hub.outages import outage_of
 from hub.pubsub import create_pubsub
 from hub.queue import create_queue
@@ -288,6 +289,8 @@ def create_app(
             *exchange_routes(state),
             *health_routes(state, redis=settings.redis_url is not None),
             Route("/metrics", metrics_endpoint(state)),
+            # Open data: the CKAN catalogue, DCAT-AP and the bulk files (hub/opendata/).
+            *opendata_routes(settings),
         ],
         middleware=[Middleware(RequestLog), Middleware(AnswerOutages)],
         lifespan=lifespan,

@@ -17,6 +17,7 @@ from hub.errors import HubError
 from hub.exchange import commands as exchange_commands
 from hub.logs import configure as configure_logging
 from hub.migrate import ensure_ready
+from hub.opendata import commands as opendata_commands
 from hub.quality import commands as quality_commands
 
 
@@ -82,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     _client_commands(commands)
     exchange_commands.register(commands)
     quality_commands.register(commands)
+    opendata_commands.register(commands)
 
     keys = commands.add_parser("keys", help="token signing keys")
     keys_commands = keys.add_subparsers(required=True, metavar="ACTION")
