@@ -54,7 +54,7 @@ async def _stations_of_lines(session: AsyncSession, rows: Sequence[Any]) -> list
         .order_by(LineStop.line_id, LineStop.sequence)
     )
     calls: dict[int, list[Station]] = {line_id: [] for line_id in ids}
-    for line_id, station in stops.tuples():
+    for line_id, station in stops:
         calls[line_id].append(Station.from_row(station))
     return [calls[row.id] for row in rows]
 
@@ -144,7 +144,7 @@ async def statistics(session: AsyncSession, today: dt.date) -> list[dict[str, An
         func.count(), VehicleRow.region_code, VehicleRow.vehicle_type, VehicleRow.certificate_status
     ).group_by(VehicleRow.region_code, VehicleRow.vehicle_type, VehicleRow.certificate_status)
     rows: list[dict[str, Any]] = []
-    for count, region_code, status in (await session.execute(operators)).tuples():
+    for count, region_code, status in await session.execute(operators):
         rows.append(
             {
                 "period": period,
@@ -155,7 +155,7 @@ async def statistics(session: AsyncSession, today: dt.date) -> list[dict[str, An
                 "count": count,
             }
         )
-    for count, region_code, vehicle_type, certificate in (await session.execute(vehicles)).tuples():
+    for count, region_code, vehicle_type, certificate in await session.execute(vehicles):
         rows.append(
             {
                 "period": period,
