@@ -33,8 +33,11 @@ def test_the_catalogue_has_the_datasets_the_authority_opens() -> None:
     }  # fmt: skip
     for dataset in datasets.values():
         assert dataset.licence.url.startswith("https://"), dataset.id
-        assert dataset.title.zh and dataset.title.en and dataset.description.en
-        assert dataset.keywords_zh and dataset.keywords_en
+        assert dataset.title.zh
+        assert dataset.title.en
+        assert dataset.description.en
+        assert dataset.keywords_zh
+        assert dataset.keywords_en
 
 
 @pytest.mark.parametrize("dataset_id", sorted(load()))
@@ -55,7 +58,8 @@ def test_personal_fields_are_conditional_and_masked_as_the_api_masks() -> None:
     legal = operators["legalRepresentative"]
     assert legal.field.share == CONDITIONAL
     assert legal.field.deidentification == "NAME"
-    assert legal.mask is not None and legal.mask("张三丰") == "张**"
+    assert legal.mask is not None
+    assert legal.mask("张三丰") == "张**"
 
 
 def test_withheld_fields_are_named_and_not_published() -> None:
