@@ -195,11 +195,11 @@ class Catalogue:
             if all(_matches_filter(package, name, value) for name, value in filters)
             and all(term in _text(package) for term in terms)
         ]
-        # Stable sorts, last key first. Every match scores the same, so score sorts by name.
+        # Stable sorts, last key first. Every match scores the same (there is no ranking), so
+        # sorting by score leaves the order to the other keys, then to the dataset ids.
         for key, descending in reversed(parse_sort(sort)):
-            found.sort(
-                key=partial(_sort_key, "name" if key == "score" else key), reverse=descending
-            )
+            if key != "score":
+                found.sort(key=partial(_sort_key, key), reverse=descending)
         return len(found), found[start : start + rows]
 
 

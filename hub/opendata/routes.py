@@ -1,6 +1,6 @@
 """The open-data routes: CKAN's Action API, DCAT-AP JSON-LD, and the bulk files.
 
-- ``/api/3/action/<action>``: ``package_list``, ``package_show``, ``package_search``,
+- ``/api/3/action/<action>`` (and ``/api/action/<action>``): ``package_list``, ``package_show``, ``package_search``,
   ``organization_list``, ``organization_show``, ``resource_show``, ``status_show``; parameters
   by query string (GET) or JSON body (POST), answers in CKAN's envelope
   (``{"help", "success", "result"}``, errors ``{"__type", "message"}``).
@@ -197,7 +197,9 @@ def opendata_routes(settings: Settings) -> list[Route]:
         return _serve(request, folder, read_manifest(settings.data_dir))
 
     return [
+        # CKAN answers at both; ckanapi calls the unversioned one.
         Route("/api/3/action/{action}", action, methods=["GET", "POST"]),
+        Route("/api/action/{action}", action, methods=["GET", "POST"]),
         Route("/catalog.jsonld", catalog_jsonld),
         Route("/datasets/{dataset}.jsonld", dataset_jsonld),
         Route("/opendata/files/{name}", download, methods=["GET", "HEAD"]),
