@@ -1,8 +1,8 @@
 """The open-data routes: CKAN's Action API, DCAT-AP JSON-LD, and the bulk files.
 
 - ``/api/3/action/<action>`` (and ``/api/action/<action>``): ``package_list``,
-  ``package_show``, ``package_search``, ``organization_list``, ``organization_show``, ``resource_show``, ``status_show``; parameters
-  by query string (GET) or JSON body (POST), answers in CKAN's envelope
+  ``package_show``, ``package_search``, ``organization_list``, ``organization_show``,
+  ``resource_show``, ``status_show``; parameters by query string (GET) or JSON body (POST), answers in CKAN's envelope
   (``{"help", "success", "result"}``, errors ``{"__type", "message"}``).
 - ``/catalog.jsonld`` and ``/datasets/<id>.jsonld``: DCAT-AP.
 - ``/opendata/files/<name>``: the snapshots, with ETag (their SHA-256), Last-Modified,
