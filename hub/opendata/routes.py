@@ -3,7 +3,8 @@
 - ``/api/3/action/<action>`` (and ``/api/action/<action>``): ``package_list``,
   ``package_show``, ``package_search``, ``organization_list``, ``organization_show``,
   ``resource_show``, ``status_show``; parameters by query string (GET) or JSON body
-  (POST), answers in CKAN's envelope (``{"help", "success", "result"}``, errors ``{"__type", "message"}``).
+  (POST), answers in CKAN's envelope (``{"help", "success", "result"}``, errors
+  ``{"__type", "message"}``).
 - ``/catalog.jsonld`` and ``/datasets/<id>.jsonld``: DCAT-AP.
 - ``/opendata/files/<name>``: the snapshots, with ETag (their SHA-256), Last-Modified,
   conditional GET, byte ranges, and the gzip copy for clients that accept it.
