@@ -90,8 +90,9 @@ async def batches(
 ) -> AsyncIterator[list[tuple[Any, dict[str, Any]]]]:
     """The published objects of every row in id order, a batch at a time, with relations.
 
-    Rows are streamed (server-side cursor on PostgreSQL) and let go after each batch, so the
-    memory held does not grow with the table.
+    Rows are streamed (server-side cursor on PostgreSQL); the session's identity map holds
+    them weakly, so each batch is let go once written and the memory held does not grow with
+    the table.
     """
     missing = sorted(set(relations) - set(source.relations))
     if missing:
@@ -104,7 +105,6 @@ async def batches(
             (source.publish(row), {name: values[index] for name, values in loaded.items()})
             for index, row in enumerate(partition)
         ]
-        session.expunge_all()
 
 
 async def fingerprint(session: AsyncSession, source: TypeSource) -> list[Any]:
