@@ -29,6 +29,7 @@ from hub.api.schema import build_schema
 from hub.auth.gate import BadRequest, Gate, unauthorized
 from hub.auth.keys import KeyStore
 from hub.auth.principal import ANONYMOUS, PURPOSE_HEADER, Principal
+from hub.auth.registration import REGISTRATION_PATH, register
 from hub.auth.server import INTROSPECTION_PATH, REVOCATION_PATH, TOKEN_PATH, OAuthServer
 from hub.auth.tokens import InvalidToken, Revocations
 from hub.cache import Cache, create_cache
@@ -267,6 +268,9 @@ def create_app(
         server: OAuthServer = state["oauth"]
         return await server.revoke(request)
 
+    async def registration(request: Request) -> Response:
+        return await register(request, state["oauth"], state["limiter"])
+
     async def jwks(_request: Request) -> JSONResponse:
         keys: KeyStore = state["keys"]
         await keys.current()
@@ -284,6 +288,7 @@ def create_app(
             Route(TOKEN_PATH, token, methods=["POST"]),
             Route(INTROSPECTION_PATH, introspect, methods=["POST"]),
             Route(REVOCATION_PATH, revoke, methods=["POST"]),
+            Route(REGISTRATION_PATH, registration, methods=["POST"]),
             Route("/.well-known/jwks.json", jwks),
             Route("/.well-known/oauth-authorization-server", metadata),
             *exchange_routes(state),
