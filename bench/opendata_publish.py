@@ -40,7 +40,8 @@ def _vehicle(serial: int) -> dict[str, object]:
     raw = f"LZYTA000XN{serial:07d}"
     return {
         "id": serial,
-        "plate": f"苏A{serial % 100000:05d}",
+        # 13 cities' letters × 100,000 numbers × 2 colours: unique up to 2.6 M vehicles.
+        "plate": f"苏{'ABCDEFGHJKLMN'[serial // 100_000 % 13]}{serial % 100_000:05d}",
         "plate_color": PlateColor.YELLOW if serial % 2 else PlateColor.BLUE,
         "vin": raw[:8] + identifiers.vin_check_digit(raw) + raw[9:],
         "vehicle_type": VehicleType.HEAVY_TRUCK,

@@ -183,6 +183,8 @@ class TierLimits(SchemaExtension):
                 self.list_fields,
                 self.settings.default_page_size,
             )
+            if hasattr(context.context, "cost"):
+                context.context.cost = cost
             if cost > tier.max_cost:
                 message = (
                     f"estimated cost {cost} exceeds {tier.max_cost}, the limit of tier "

@@ -26,6 +26,7 @@ from hub.api.limits import DOCUMENT_CACHE_SIZE, DocumentSize, OneOperation, Tier
 from hub.api.lookups import NODE_TYPES, DataCenterQuery
 from hub.api.permissions import EnforcePolicy, Policy
 from hub.api.quality.types import QualityQuery
+from hub.api.usage import CountUsage, UsageQuery
 from hub.config import Settings
 from hub.errors import ErrorCode
 from hub.request_log import note_operation
@@ -78,7 +79,9 @@ class CloseRequestSession(SchemaExtension):
 
 
 @strawberry.type(description=doc("查询入口。", "The root of all queries."))
-class Query(DataCenterQuery, AccessLogQuery, QualityQuery, InboxQuery, ConsignmentQuery):
+class Query(
+    DataCenterQuery, AccessLogQuery, QualityQuery, InboxQuery, ConsignmentQuery, UsageQuery
+):
     pass
 
 
@@ -141,6 +144,7 @@ def build_schema(settings: Settings) -> HubSchema:
             RecordPersonalDataAccess,
             ChallengeAnonymous,
             NoteOperation,
+            CountUsage,
             CloseRequestSession,
         ],
     )
