@@ -151,6 +151,8 @@ class _Reader:
         )
 
     def date(self, table: dict[str, Any], key: str, where: str) -> dt.date:
+        if key not in table:
+            raise self.fail(f"{where}{key}", "is required")
         value = table[key]
         if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
             raise self.fail(f"{where}{key}", "must be a TOML date like 2020-01-01")
@@ -195,7 +197,6 @@ def parse(name: str, source: bytes) -> Dataset:
         raise read.fail("frequency", f"{frequency!r} is not one of {list(FREQUENCIES)}")
     temporal = read.get(table, "temporal", dict)
     read.only(temporal, {"start", "end"}, "temporal")
-    read.get(temporal, "start", dt.date, "temporal.")
     start = read.date(temporal, "start", "temporal.")
     end = read.date(temporal, "end", "temporal.") if "end" in temporal else None
     if end is not None and end < start:

@@ -249,9 +249,9 @@ async def publish(
     for dataset in datasets.values():
         cols = columns(dataset, schema)
         async with sessions() as session, session.begin():
-            print_ = await _fingerprint(session, dataset, today)
+            current = await _fingerprint(session, dataset, today)
             previous = manifest.get(dataset.id)
-            if not force and previous is not None and previous["fingerprint"] == print_:
+            if not force and previous is not None and previous["fingerprint"] == current:
                 done.append(Published(dataset.id, previous["rows"], changed=False))
                 continue
             writers = _Writers(folder, dataset.id, cols)
@@ -260,7 +260,7 @@ async def publish(
                 if progress is not None:
                     progress(dataset.id, len(batch))
         manifest[dataset.id] = {
-            "fingerprint": print_,
+            "fingerprint": current,
             "modified": now.isoformat(),
             "rows": writers.rows,
             "files": writers.finish(),

@@ -87,7 +87,7 @@ def _broken(old: str, new: str) -> str:
         (_broken(', deidentification = "NAME"', ""),
          "operators.toml: fields[2].deidentification: a 有条件共享 field must say how"),
         (_broken('temporal = { start = 2020-01-01 }', 'temporal = { start = "2020" }'),
-         "operators.toml: temporal.start: must be a non-empty date"),
+         "operators.toml: temporal.start: must be a TOML date like 2020-01-01"),
         (_broken('publisher = "jiangsu-transport"', 'publisher = "nobody"'),
          "operators.toml: publisher: 'nobody' is not one of"),
         (_broken('id = "operators"', 'id = "firms"'),
