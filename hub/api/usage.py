@@ -4,6 +4,7 @@ extension that counts them."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import AsyncIterator
 
 import strawberry
@@ -13,7 +14,10 @@ from strawberry.types import Info
 from hub.api.bilingual import doc
 from hub.api.context import Context
 from hub.auth import usage
+from hub.errors import ServiceUnavailable
 from hub.filters import today
+
+log = logging.getLogger("hub.usage")
 
 
 def _caller(context: Context) -> str:
@@ -29,7 +33,12 @@ class CountUsage(SchemaExtension):
         yield
         context = self.execution_context.context
         if isinstance(context, Context) and context.response is not None:
-            await usage.record(context.cache, _caller(context), today(), context.cost)
+            try:
+                await usage.record(context.cache, _caller(context), today(), context.cost)
+            except ServiceUnavailable as exc:
+                # Open data is served while Redis is down (see the README's outage table);
+                # its usage then goes uncounted rather than failing the answer.
+                log.warning("usage not counted: %s", exc.message)
 
 
 @strawberry.type(description=doc("所属层级的限额。", "The limits of the caller's tier."))
