@@ -37,6 +37,7 @@ from hub.api.websocket import HubTransportWSHandler
 from hub.auth.gate import BadRequest, Gate, unauthorized
 from hub.auth.keys import KeyStore
 from hub.auth.principal import ANONYMOUS, PURPOSE_HEADER, Principal
+from hub.auth.registration import REGISTRATION_PATH, register
 from hub.auth.server import INTROSPECTION_PATH, REVOCATION_PATH, TOKEN_PATH, OAuthServer
 from hub.auth.tokens import InvalidToken, Revocations
 from hub.cache import Cache, create_cache
@@ -50,6 +51,7 @@ from hub.exchange.worker import work
 from hub.health import AnswerOutages, health_routes
 from hub.logs import configure as configure_logging
 from hub.metrics import RATE_LIMITED, process_ended
+from hub.opendata.routes import opendata_routes
 from hub.outages import outage_of
 from hub.pubsub import create_pubsub
 from hub.queue import create_queue
@@ -342,6 +344,9 @@ def create_app(
         server: OAuthServer = state["oauth"]
         return await server.revoke(request)
 
+    async def registration(request: Request) -> Response:
+        return await register(request, state["oauth"], state["limiter"])
+
     async def jwks(_request: Request) -> JSONResponse:
         keys: KeyStore = state["keys"]
         await keys.current()
@@ -359,6 +364,7 @@ def create_app(
             Route(TOKEN_PATH, token, methods=["POST"]),
             Route(INTROSPECTION_PATH, introspect, methods=["POST"]),
             Route(REVOCATION_PATH, revoke, methods=["POST"]),
+            Route(REGISTRATION_PATH, registration, methods=["POST"]),
             Route("/.well-known/jwks.json", jwks),
             Route("/.well-known/oauth-authorization-server", metadata),
             *exchange_routes(state),
@@ -366,6 +372,8 @@ def create_app(
             Route("/metrics", metrics_endpoint(state)),
             *console_routes(lambda: sdl_of(endpoint.schema)),
             *docs_routes(),
+            # Open data: the CKAN catalogue, DCAT-AP and the bulk files (hub/opendata/).
+            *opendata_routes(settings),
         ],
         middleware=[Middleware(RequestLog), Middleware(AnswerOutages)],
         lifespan=lifespan,

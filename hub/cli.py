@@ -19,6 +19,7 @@ from hub.i18n import argparse_language, tr, translate_help
 from hub.logs import configure as configure_logging
 from hub.migrate import ensure_ready
 from hub.positions import commands as positions_commands
+from hub.opendata import commands as opendata_commands
 from hub.quality import commands as quality_commands
 
 
@@ -95,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     exchange_commands.register(commands)
     quality_commands.register(commands)
     positions_commands.register(commands)
+    opendata_commands.register(commands)
 
     keys = commands.add_parser("keys", help="token signing keys")
     keys_commands = keys.add_subparsers(required=True, metavar="ACTION")
@@ -162,6 +164,11 @@ def _client_commands(commands: Any) -> None:
     add.set_defaults(run=_clients_add)
 
     listing = actions.add_parser("list", help="every client")
+    listing.add_argument(
+        "--self-registered",
+        action="store_true",
+        help="only open-data clients that registered themselves (POST /oauth/register)",
+    )
     listing.set_defaults(run=_clients_list)
     disable = actions.add_parser("disable", help="stop a client getting or using tokens")
     disable.add_argument("client_id")
@@ -222,19 +229,30 @@ def _clients_add(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _clients_list(settings: Settings, _args: argparse.Namespace) -> int:
+def _clients_list(settings: Settings, args: argparse.Namespace) -> int:
     from hub.auth import clients
 
-    rows = asyncio.run(_in_transaction(settings, clients.listed))
+    rows = asyncio.run(
+        _in_transaction(
+            settings,
+            lambda session: clients.listed(session, self_registered=args.self_registered),
+        )
+    )
     for row in rows:
         method = "private_key_jwt" if row.jwks else "secret"
         state = "disabled" if row.disabled else "enabled"
         region = row.region_code or "all regions"
         purposes = ",".join(row.purposes or ()) or "no purposes"
-        print(
+        line = (
             f"{row.client_id}\t{state}\t{row.agency}\t{row.tier}\t{region}\t{method}\t"
             f"{' '.join(row.scopes)}\t{purposes}\t{row.name}"
         )
+        if row.terms_accepted is not None:
+            line += (
+                f"\tregistered from {row.registered_from} on {row.created_at:%Y-%m-%d}, "
+                f"contacts {', '.join(row.contacts or [])}, accepted {row.terms_accepted}"
+            )
+        print(line)
     return 0
 
 

@@ -51,6 +51,8 @@ class Context:
     pubsub: PubSub | None = None
     connection_params: dict[str, Any] | None = None
     """The payload of a websocket's connection_init (graphql-transport-ws)."""
+    cost: int = 0
+    """The operation's estimated cost, once the tier limits measured it (counted in usage)."""
     _session: AsyncSession | None = None
     # One session per request, and sibling resolvers run concurrently: take turns on it.
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)

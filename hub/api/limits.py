@@ -216,6 +216,8 @@ class TierLimits(SchemaExtension):
             self.list_fields,
             self.settings.default_page_size,
         )
+        if hasattr(self.execution_context.context, "cost"):
+            self.execution_context.context.cost = cost  # what myUsage counts as spent
         if cost <= tier.max_cost:
             return None
         return (

@@ -30,6 +30,7 @@ from hub.api.permissions import EnforcePolicy, Policy
 from hub.api.quality.types import QualityQuery
 from hub.api.shared_results import SharedEventResults
 from hub.api.versioning import header
+from hub.api.usage import CountUsage, UsageQuery
 from hub.config import Settings
 from hub.errors import ErrorCode
 from hub.request_log import note_operation
@@ -82,7 +83,9 @@ class CloseRequestSession(SchemaExtension):
 
 
 @strawberry.type(description=doc("查询入口。", "The root of all queries."))
-class Query(DataCenterQuery, AccessLogQuery, QualityQuery, InboxQuery, ConsignmentQuery):
+class Query(
+    DataCenterQuery, AccessLogQuery, QualityQuery, InboxQuery, ConsignmentQuery, UsageQuery
+):
     pass
 
 
@@ -152,6 +155,7 @@ def build_schema(settings: Settings) -> HubSchema:
             RecordPersonalDataAccess,
             ChallengeAnonymous,
             NoteOperation,
+            CountUsage,
             CloseRequestSession,
         ],
     )

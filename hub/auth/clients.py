@@ -104,6 +104,20 @@ class NewClient:
     secret: str | None
 
 
+def new_client_id(agency: str) -> str:
+    """A fresh client id: the agency code and 12 random hex digits."""
+    return f"{agency}-{secrets.token_hex(6)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """How a client registered itself (RFC 7591): contacts, the terms it accepted, from where."""
+
+    contacts: tuple[str, ...]
+    terms: str
+    address: str
+
+
 def _region(value: str | None) -> str | None:
     if value is None:
         return None
@@ -147,11 +161,16 @@ async def add(
     trusted_documents_only: bool = False,
     uscc: str | None = None,
     purposes: str = "",
+    client_id: str | None = None,
+    secret: str | None = None,
+    registration: Registration | None = None,
 ) -> NewClient:
     """Register a client; with ``jwks`` it authenticates by private_key_jwt, else by secret.
 
     ``purposes`` (``CODE,CODE``) are the purposes of use it may state when it reads personal
-    data; a client registered with none reads no personal data.
+    data; a client registered with none reads no personal data. ``client_id`` and ``secret``
+    are made here unless given (RFC 7591 registration makes them first); ``registration``
+    records a self-registration.
     """
     if not _AGENCY.match(agency):
         raise BadUserInput(f"agency: {agency!r} must be a lower-case code like public_security")
@@ -168,9 +187,12 @@ async def add(
     except InvalidPurpose as exc:
         raise BadUserInput(str(exc), field="purposes") from None
     keys = _jwks(jwks)
-    secret = None if keys is not None else new_secret()
+    if keys is not None:
+        secret = None
+    elif secret is None:
+        secret = new_secret()
     row = OAuthClient(
-        client_id=f"{agency}-{secrets.token_hex(6)}",
+        client_id=client_id or new_client_id(agency),
         name=name.strip(),
         agency=agency,
         scopes=granted,
@@ -183,15 +205,21 @@ async def add(
         purposes=list(stated),
         disabled=False,
         created_at=dt.datetime.now(dt.UTC),
+        contacts=None if registration is None else list(registration.contacts),
+        terms_accepted=None if registration is None else registration.terms,
+        registered_from=None if registration is None else registration.address,
     )
     session.add(row)
     await session.flush()
     return NewClient(row=row, secret=secret)
 
 
-async def listed(session: AsyncSession) -> list[OAuthClient]:
-    """Every registered client, oldest first."""
-    return list((await session.scalars(select(OAuthClient).order_by(OAuthClient.id))).all())
+async def listed(session: AsyncSession, *, self_registered: bool = False) -> list[OAuthClient]:
+    """Every registered client (or only the self-registered ones), oldest first."""
+    statement = select(OAuthClient).order_by(OAuthClient.id)
+    if self_registered:
+        statement = statement.where(OAuthClient.terms_accepted.is_not(None))
+    return list((await session.scalars(statement)).all())
 
 
 async def _row(session: AsyncSession, client_id: str) -> OAuthClient:

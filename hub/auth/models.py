@@ -34,6 +34,11 @@ class OAuthClient(Base):
     disabled: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     secret_rotated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Self-registered (RFC 7591) open-data clients: who to reach, which terms they accepted,
+    # and the address they registered from.
+    contacts: Mapped[list[str] | None] = mapped_column(JSON)
+    terms_accepted: Mapped[str | None] = mapped_column(String(64))
+    registered_from: Mapped[str | None] = mapped_column(String(64))
 
 
 class SigningKey(Base):

@@ -51,3 +51,10 @@ def parse_scopes(text: str) -> list[str]:
     if unknown:
         raise ValueError(f"unknown scopes {unknown}; known: {sorted(SCOPES)}")
     return sorted(set(scopes))
+
+
+def scopes_table() -> str:
+    """Every scope and its meaning, as the README's Markdown table (held to it by a test)."""
+    lines = ["| scope | lets a client |", "|---|---|"]
+    lines += [f"| `{scope}` | {meaning} |" for scope, meaning in SCOPES.items()]
+    return "\n".join(lines) + "\n"

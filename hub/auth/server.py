@@ -37,6 +37,7 @@ from starlette.responses import JSONResponse
 from hub.auth import clients
 from hub.auth.clients import KEY_METHOD, SECRET_METHODS, RegisteredClient
 from hub.auth.keys import ALGORITHM, KeyStore
+from hub.auth.registration import REGISTRATION_PATH, OpenRegistration
 from hub.auth.scopes import SCOPES
 from hub.auth.tokens import Claims, InvalidToken, Revocations, decode
 from hub.cache import Cache
@@ -231,6 +232,7 @@ class OAuthServer(AuthorizationServer):  # type: ignore[misc]
         self.register_client_auth_method(KEY_METHOD, PrivateKeyJWT(audiences, cache))
         self.register_endpoint(HubIntrospection(self))
         self.register_endpoint(HubRevocation(self))
+        self.register_endpoint(OpenRegistration(self))
 
     # -- authlib's hooks, called in the worker thread --------------------------------------
 
@@ -326,6 +328,7 @@ class OAuthServer(AuthorizationServer):  # type: ignore[misc]
             "jwks_uri": issuer + "/.well-known/jwks.json",
             "introspection_endpoint": issuer + INTROSPECTION_PATH,
             "revocation_endpoint": issuer + REVOCATION_PATH,
+            "registration_endpoint": issuer + REGISTRATION_PATH,
             "grant_types_supported": ["client_credentials"],
             "response_types_supported": [],
             "scopes_supported": list(SCOPES),

@@ -31,3 +31,22 @@ TIERS: dict[str, Tier] = {
         "internal", max_depth=12, max_cost=50_000, max_page_size=100, rate=50, burst=200
     ),
 }
+
+
+def tiers_table() -> str:
+    """The tiers as the README's Markdown table (a test holds the README to it)."""
+    lines = [
+        "| tier | who | depth | cost per request | page size | requests/s (burst) |",
+        "|---|---|---|---|---|---|",
+    ]
+    who = {
+        "open": "anonymous callers and self-registered startups (`opendata`)",
+        "partner": "partner agencies' systems",
+        "internal": "the authority's portals and apps",
+    }
+    for tier in TIERS.values():
+        lines.append(
+            f"| `{tier.name}` | {who[tier.name]} | {tier.max_depth} | {tier.max_cost:,} | "
+            f"{tier.max_page_size} | {tier.rate:g} ({tier.burst}) |"
+        )
+    return "\n".join(lines) + "\n"

@@ -32,8 +32,9 @@ class Cache(Protocol):
         """Forget ``key``."""
         ...
 
-    async def incr(self, key: str) -> int:
-        """Add one to the counter under ``key`` (absent counts as 0) and return it."""
+    async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
+        """Add ``amount`` to the counter under ``key`` (absent counts as 0) and return it; with
+        ``ttl`` a counter this call creates expires after that many seconds."""
         ...
 
     async def ping(self) -> None:

@@ -40,10 +40,13 @@ class MemoryCache:
     async def delete(self, key: str) -> None:
         self._entries.pop(key, None)
 
-    async def incr(self, key: str) -> int:
+    async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
         current = await self.get(key)
-        value = (int(current) if current is not None else 0) + 1
-        expires = self._entries[key][1] if current is not None else None
+        value = (int(current) if current is not None else 0) + amount
+        if current is not None:
+            expires = self._entries[key][1]
+        else:
+            expires = None if ttl is None else time.monotonic() + ttl
         self._entries[key] = (str(value).encode(), expires)
         return value
 

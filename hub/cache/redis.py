@@ -41,10 +41,17 @@ class RedisCache:
         with redis_calls():
             await self._redis.delete(self._prefix + key)
 
-    async def incr(self, key: str) -> int:
+    async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
         with redis_calls():
-            value: int = await self._redis.incr(self._prefix + key)
-        return value
+            if ttl is None:
+                value: int = await self._redis.incrby(self._prefix + key, amount)
+                return value
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.incrby(self._prefix + key, amount)
+                # NX: only a counter this call created gets the expiry (Redis 7).
+                pipe.expire(self._prefix + key, int(ttl), nx=True)
+                counted, _ = await pipe.execute()
+        return int(counted)
 
     async def ping(self) -> None:
         try:
