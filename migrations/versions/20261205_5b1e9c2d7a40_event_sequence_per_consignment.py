@@ -1,7 +1,7 @@
 """each consignment's events numbered in the order they were recorded
 
 Revision ID: 5b1e9c2d7a40
-Revises: 63e47341cb89
+Revises: 7d1c9a4e2b30
 Create Date: 2026-12-05 12:30:00.000000
 
 The number is the cursor of a resumable subscription (``after``). Events already stored are
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5b1e9c2d7a40"
-down_revision: str | None = "63e47341cb89"
+down_revision: str | None = "7d1c9a4e2b30"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

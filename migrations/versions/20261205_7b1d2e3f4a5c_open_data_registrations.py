@@ -1,7 +1,7 @@
 """open data: self-registered clients' contact, accepted terms and source address
 
 Revision ID: 7b1d2e3f4a5c
-Revises: 63e47341cb89
+Revises: 5b1e9c2d7a40
 Create Date: 2026-12-05 12:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "7b1d2e3f4a5c"
-down_revision: str | None = "63e47341cb89"
+down_revision: str | None = "5b1e9c2d7a40"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """purposes of use: the ones a client is registered for, and the reference the audit records
 
 Revision ID: 7d1c9a4e2b30
-Revises: 63e47341cb89
+Revises: d4f1a9c27b60
 Create Date: 2026-12-05 12:40:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "7d1c9a4e2b30"
-down_revision: str | None = "63e47341cb89"
+down_revision: str | None = "d4f1a9c27b60"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -12,7 +12,7 @@ the audit tables in full; on ``audit_log`` and ``audit_subjects`` only SELECT an
 nothing, so it cannot disable the audit triggers either (that takes the owner).
 
 Revision ID: d4f1a9c27b60
-Revises: 63e47341cb89
+Revises: b7c1d2e3f4a5
 Create Date: 2026-12-05 12:30:00
 """
 
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "d4f1a9c27b60"
-down_revision: str | None = "63e47341cb89"
+down_revision: str | None = "b7c1d2e3f4a5"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
