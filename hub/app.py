@@ -32,8 +32,8 @@ from hub.api.http import MAX_JSON_DEPTH, json_depth, limit_body, parse_json, req
 from hub.api.plan.planner import Planner
 from hub.api.plan.sqljson import prepare_engine
 from hub.api.schema import build_schema, sdl_of
-from hub.audit.checkpoints import Checkpointer, Checkpoints
 from hub.api.websocket import HubTransportWSHandler
+from hub.audit.checkpoints import Checkpointer, Checkpoints
 from hub.auth.gate import BadRequest, Gate, unauthorized
 from hub.auth.keys import KeyStore
 from hub.auth.principal import ANONYMOUS, PURPOSE_HEADER, Principal
@@ -370,7 +370,7 @@ def create_app(
             *exchange_routes(state),
             *health_routes(state, redis=settings.redis_url is not None),
             Route("/metrics", metrics_endpoint(state)),
-            *console_routes(lambda: sdl_of(endpoint.schema)),
+            *console_routes(lambda: sdl_of(graphql_app.schema)),
             *docs_routes(),
             # Open data: the CKAN catalogue, DCAT-AP and the bulk files (hub/opendata/).
             *opendata_routes(settings),

@@ -18,8 +18,8 @@ from hub.exchange import commands as exchange_commands
 from hub.i18n import argparse_language, tr, translate_help
 from hub.logs import configure as configure_logging
 from hub.migrate import ensure_ready
-from hub.positions import commands as positions_commands
 from hub.opendata import commands as opendata_commands
+from hub.positions import commands as positions_commands
 from hub.quality import commands as quality_commands
 
 
@@ -308,9 +308,7 @@ def _keys_rewrap(settings: Settings, args: argparse.Namespace) -> int:
     new = key_encryption_key(settings)
     old = read_key_file(args.old_key_file, "--old-key-file")
     if old.fingerprint == new.fingerprint:
-        raise HubError(
-            tr("--old-key-file holds the configured key-encryption key: nothing to do")
-        )
+        raise HubError(tr("--old-key-file holds the configured key-encryption key: nothing to do"))
     moved = asyncio.run(_in_transaction(settings, lambda session: rewrap(session, old, new)))
     resigned = Checkpoints(settings.audit_checkpoints, new).resign(old)
     print(

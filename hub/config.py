@@ -69,6 +69,7 @@ class Settings:
     def audit_checkpoints(self) -> Path:
         """The checkpoint file of the audit chain (outside the database, on purpose)."""
         return self.audit_checkpoint_path or self.data_dir / "audit-checkpoints.jsonl"
+
     redis_publish_connections: int = 20
     """Redis connections per worker for publishing events (a bounded pool that waits for a
     free one); subscribing takes one more per worker, whatever the number of subscribers."""

@@ -29,8 +29,8 @@ from hub.api.lookups import NODE_TYPES, DataCenterQuery
 from hub.api.permissions import EnforcePolicy, Policy
 from hub.api.quality.types import QualityQuery
 from hub.api.shared_results import SharedEventResults
-from hub.api.versioning import header
 from hub.api.usage import CountUsage, UsageQuery
+from hub.api.versioning import header
 from hub.config import Settings
 from hub.errors import ErrorCode
 from hub.request_log import note_operation
