@@ -207,6 +207,9 @@ def _sort(listing: Listing[Any, Any], order: Any) -> Sort:
 
 
 def _cursor_kind(sort: Sort) -> str:
+    if sort.personal:
+        # Such cursors carry the row id only and the keyset is read back in Python (paging.py).
+        raise Unplannable(f"cursors over {sort.name} name the row only, never its value")
     type_: Any = sort.column.type
     if isinstance(type_, CodeType | sqltypes.String):
         return "text"
