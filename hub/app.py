@@ -32,6 +32,7 @@ from hub.api.http import MAX_JSON_DEPTH, json_depth, limit_body, parse_json, req
 from hub.api.plan.planner import Planner
 from hub.api.plan.sqljson import prepare_engine
 from hub.api.schema import build_schema, sdl_of
+from hub.api.usage import count_usage
 from hub.api.websocket import HubTransportWSHandler
 from hub.audit.checkpoints import Checkpointer, Checkpoints
 from hub.auth.gate import BadRequest, Gate, unauthorized
@@ -167,6 +168,7 @@ class HubGraphQL(GraphQL[Context, None]):
         digest = document_hash(answer.query)
         note_document(digest, documents.name_of(digest))
         note_operation(answer.operation_name, "query")
+        await count_usage(self.state["cache"], principal, request, answer.cost)
         return Response(answer.body, media_type="application/json")
 
     def parse_json(self, data: str | bytes) -> Any:

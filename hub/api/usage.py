@@ -8,22 +8,40 @@ import logging
 from collections.abc import AsyncIterator
 
 import strawberry
+from starlette.requests import HTTPConnection
 from strawberry.extensions import SchemaExtension
 from strawberry.types import Info
 
 from hub.api.bilingual import doc
 from hub.api.context import Context
 from hub.auth import usage
+from hub.auth.principal import Principal
+from hub.cache import Cache
 from hub.errors import ServiceUnavailable
 from hub.filters import today
 
 log = logging.getLogger("hub.usage")
 
 
-def _caller(context: Context) -> str:
-    request = context.request
+def _caller_key(principal: Principal, request: HTTPConnection | None) -> str:
     address = request.client.host if request is not None and request.client else None
-    return usage.caller_key(context.principal, address)
+    return usage.caller_key(principal, address)
+
+
+def _caller(context: Context) -> str:
+    return _caller_key(context.principal, context.request)
+
+
+async def count_usage(
+    cache: Cache, principal: Principal, request: HTTPConnection | None, cost: int
+) -> None:
+    """Count one request of the caller with its estimated cost, for ``myUsage``."""
+    try:
+        await usage.record(cache, _caller_key(principal, request), today(), cost)
+    except ServiceUnavailable as exc:
+        # Open data is served while Redis is down (see the README's outage table);
+        # its usage then goes uncounted rather than failing the answer.
+        log.warning("usage not counted: %s", exc.message)
 
 
 class CountUsage(SchemaExtension):
@@ -33,12 +51,7 @@ class CountUsage(SchemaExtension):
         yield
         context = self.execution_context.context
         if isinstance(context, Context) and context.response is not None:
-            try:
-                await usage.record(context.cache, _caller(context), today(), context.cost)
-            except ServiceUnavailable as exc:
-                # Open data is served while Redis is down (see the README's outage table);
-                # its usage then goes uncounted rather than failing the answer.
-                log.warning("usage not counted: %s", exc.message)
+            await count_usage(context.cache, context.principal, context.request, context.cost)
 
 
 @strawberry.type(description=doc("所属层级的限额。", "The limits of the caller's tier."))

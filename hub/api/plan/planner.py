@@ -85,6 +85,8 @@ class Answer:
     body: bytes
     query: str
     operation_name: str | None
+    cost: int
+    """The estimated cost, as the resolver path charges it (``myUsage`` counts it)."""
 
 
 class _DirectiveVariables(Visitor):
@@ -247,7 +249,11 @@ class Planner:
             self.referred += 1
             return None
         self.answered += 1
-        return Answer(body_text.encode(), query, operation.name.value if operation.name else None)
+        name = operation.name.value if operation.name else None
+        cost = estimate(
+            document.node, name, given, self.list_fields, self.settings.default_page_size
+        )
+        return Answer(body_text.encode(), query, name, cost)
 
     def _build(
         self,
