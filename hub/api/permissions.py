@@ -260,12 +260,14 @@ class EnforcePolicy(SchemaExtension):
         self, _next: Callable[..., Any], root: Any, info: Any, *args: Any, **kwargs: Any
     ) -> Any:
         key = (info.parent_type.name, info.field_name)
-        principal: Principal = info.context.principal
+        # Fields under no policy (introspection among them) need no principal: the schema
+        # answers them even when executed without a request context.
         needed = self.policy.fields.get(key)
-        if needed is not None and not needed & principal.scopes:
+        if needed is not None and not needed & info.context.principal.scopes:
             raise Forbidden(f"{info.field_name}: needs scope {' or '.join(sorted(needed))}")
         paths = self.policy.searches.get(key)
         if paths:
+            principal: Principal = info.context.principal
             self._check_search(info, principal, [p for p in paths if _given(kwargs, p)])
         return _next(root, info, *args, **kwargs)
 
