@@ -16,7 +16,7 @@ from typing import Any
 
 from graphql import FragmentDefinitionNode, GraphQLObjectType, GraphQLSchema
 from graphql.execution.values import VariableValues, get_argument_values
-from sqlalchemy import ColumnElement, Select, case, func, literal, null, select, tuple_
+from sqlalchemy import ColumnElement, Select, Text, case, cast, func, literal, null, select, tuple_
 from sqlalchemy.sql import FromClause, sqltypes
 from sqlalchemy.sql.util import ClauseAdapter
 
@@ -208,8 +208,7 @@ def _sort(listing: Listing[Any, Any], order: Any) -> Sort:
 
 def _cursor_kind(sort: Sort) -> str:
     if sort.personal:
-        # Such cursors carry the row id only and the keyset is read back in Python (paging.py).
-        raise Unplannable(f"cursors over {sort.name} name the row only, never its value")
+        return "text"  # written as null: see _cursor_value
     type_: Any = sort.column.type
     if isinstance(type_, CodeType | sqltypes.String):
         return "text"
@@ -218,6 +217,12 @@ def _cursor_kind(sort: Sort) -> str:
     if isinstance(type_, sqltypes.Integer):
         return "integer"
     raise Unplannable(f"cursors over {sort.name} are made in Python")
+
+
+def _cursor_value(sort: Sort, column: ColumnElement[Any]) -> ColumnElement[Any]:
+    """What a cursor carries of its row's sort value: nothing over personal data, as
+    ``hub.paging.encode_cursor`` writes it (a name in a cursor would reach any client)."""
+    return cast(null(), Text) if sort.personal else column
 
 
 def connection(
@@ -236,6 +241,9 @@ def connection(
     args = build.arguments(selected)
     sort = _sort(listing, args.get("orderBy"))
     kind = _cursor_kind(sort)
+    if sort.personal and (args.get("after") is not None or args.get("before") is not None):
+        # A cursor over personal data names the row only; paging.py reads its value back.
+        raise Refer(f"the keyset of a cursor over {sort.name} is read back by the resolver")
     try:
         slice_ = window(
             sort,
@@ -296,7 +304,7 @@ def connection(
     rows = rows_select.subquery()
 
     size = slice_.size
-    cursor = sql.cursor(sort.name, rows.c[sort_column.name], kind, rows.c.id)
+    cursor = sql.cursor(sort.name, _cursor_value(sort, rows.c[sort_column.name]), kind, rows.c.id)
     more = func.coalesce(func.max(rows.c.fetched), 0) > size
     # The position of the last row within the page.
     last_shown = sql.least(rows.c.fetched, literal(size))
