@@ -20,6 +20,7 @@ import os
 import random
 import time
 from dataclasses import replace
+from typing import Any, NamedTuple
 
 from exchange_throughput import fresh_database  # a sibling script: bench/ is on sys.path
 from sqlalchemy import select
@@ -32,7 +33,7 @@ from hub.canonical.multimodal import Consignment, Goods, Leg, Party
 from hub.canonical.records import VehiclePosition
 from hub.config import Settings
 from hub.db import create_engine, session_factory
-from hub.demo.generator import DemoScale, generate
+from hub.demo.generator import DemoData, DemoScale, generate
 from hub.demo.loader import load
 from hub.exchange.pipeline import Exchange
 from hub.exchange.protocol import Header
@@ -72,10 +73,23 @@ async def _feed(exchange: Exchange, documents: list[bytes], concurrency: int) ->
     return time.perf_counter() - started
 
 
-async def run(legs: int, concurrency: int) -> None:
-    url = os.environ.get("HUB_BENCH_DATABASE_URL", DEFAULT_URL)
-    today = dt.date(2026, 11, 25)
-    data = generate(DemoScale.times(1), today=today)
+class BenchJourneys(NamedTuple):
+    journeys: list[Consignment]
+    tractors: list[dict[str, Any]]
+    """The tractor of each journey, in order."""
+    fenced: list[dict[str, Any]]
+    """The stations with a geofence: freight stations and port terminals."""
+    places: dict[str, tuple[float, float]]
+    """(latitude, longitude) of each fenced station by name."""
+    start: dt.datetime
+    """08:00 of the day, China time."""
+
+
+def bench_journeys(
+    data: DemoData, today: dt.date, legs: int, *, within_hours: int, lasting_hours: int
+) -> BenchJourneys:
+    """``legs`` road consignments, one heavy tractor each, between two fenced stations, leaving
+    in the ``within_hours`` after 08:00 of ``today`` and arriving ``lasting_hours`` later."""
     fenced = [
         row for row in data.tables["stations"]
         if row["kind"] in (StationKind.FREIGHT_STATION, StationKind.PORT_TERMINAL)
@@ -90,18 +104,29 @@ async def run(legs: int, concurrency: int) -> None:
     journeys = []
     for number, tractor in enumerate(tractors, 1):
         origin, destination = rng.sample(fenced, 2)
-        leaves = start + dt.timedelta(minutes=rng.randrange(8 * 60))
+        leaves = start + dt.timedelta(minutes=rng.randrange(within_hours * 60))
         journeys.append(
             Consignment(
                 reference=f"BENCH-{number:06d}", issued_at=leaves - dt.timedelta(days=1),
                 parties=(Party("shipper", "发货人", None), Party("consignee", "收货人", None)),
                 goods=(Goods("货物", 1, "箱", 1000.0, None, None),), containers=(),
                 legs=(Leg(1, TransportMode.ROAD, None, "承运人", origin["name"],
-                          destination["name"], None, leaves, leaves + dt.timedelta(hours=5),
+                          destination["name"], None, leaves,
+                          leaves + dt.timedelta(hours=lasting_hours),
                           vehicle_plate=tractor["plate"],
                           vehicle_plate_color=tractor["plate_color"]),),
             )
         )  # fmt: skip
+    return BenchJourneys(journeys, tractors, fenced, places, start)
+
+
+async def run(legs: int, concurrency: int) -> None:
+    url = os.environ.get("HUB_BENCH_DATABASE_URL", DEFAULT_URL)
+    today = dt.date(2026, 11, 25)
+    data = generate(DemoScale.times(1), today=today)
+    journeys, tractors, fenced, places, _ = bench_journeys(
+        data, today, legs, within_hours=8, lasting_hours=5
+    )
     tracks = [
         leg_track(journey, journey.legs[0], Vehicle(tractor["plate"], tractor["plate_color"]),
                   places, 7)

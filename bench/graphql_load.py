@@ -67,10 +67,11 @@ def register_client(env: dict[str, str]) -> tuple[str, str]:
     return values["client_id"].strip(), values["client_secret"].strip()
 
 
-def token(client_id: str, secret: str) -> str:
+def token(client_id: str, secret: str, port: int = PORT) -> str:
+    """An access token of a client, by client credentials, from the hub on ``port``."""
     credentials = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
     request = urllib.request.Request(
-        f"http://127.0.0.1:{PORT}/oauth/token",
+        f"http://127.0.0.1:{port}/oauth/token",
         data=b"grant_type=client_credentials",
         headers={
             "Content-Type": "application/x-www-form-urlencoded",

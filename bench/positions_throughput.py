@@ -33,16 +33,16 @@ from itertools import pairwise
 
 import httpx
 from exchange_throughput import fresh_database  # a sibling script: bench/ is on sys.path
+from geofence_throughput import bench_journeys
+from graphql_load import BENCH_KEK
 from sqlalchemy import func, select, text
 
 from adapters.positioning.demo import leg_track
 from adapters.positioning.simulator import Vehicle
 from hub.app import create_app
 from hub.auth import clients
-from hub.canonical.codes import StationKind, TransportMode, VehicleType
-from hub.canonical.multimodal import Consignment, Goods, Leg, Party
 from hub.canonical.records import VehiclePosition
-from hub.config import Settings
+from hub.config import Settings, decode_kek
 from hub.db import create_engine, session_factory
 from hub.demo.generator import DemoScale, generate
 from hub.demo.loader import load
@@ -53,7 +53,6 @@ from hub.positions import repository
 from hub.positions.fences import has_postgis
 
 DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/hub_bench_positions"
-CHINA = dt.timezone(dt.timedelta(hours=8))
 EVERY = dt.timedelta(seconds=30)
 CHUNK = 64 * 1024
 REGION = "320000"
@@ -131,28 +130,9 @@ async def run(scale: float, rounds: int, legs: int) -> None:
     today = dt.date(2026, 11, 25)
     data = generate(DemoScale.times(scale), today=today)
     vehicles = data.tables["vehicles"]
-    fenced = [r for r in data.tables["stations"]
-              if r["kind"] in (StationKind.FREIGHT_STATION, StationKind.PORT_TERMINAL)]  # fmt: skip
-    tractors = [r for r in vehicles
-                if r["vehicle_type"] is VehicleType.HEAVY_SEMI_TRAILER_TRACTOR][:legs]  # fmt: skip
-    rng = random.Random(7)
-    places = {row["name"]: (row["latitude"], row["longitude"]) for row in fenced}
-    start = dt.datetime.combine(today, dt.time(8), tzinfo=CHINA)
-    journeys = []
-    for number, tractor in enumerate(tractors, 1):
-        origin, destination = rng.sample(fenced, 2)
-        leaves = start + dt.timedelta(minutes=rng.randrange(4 * 60))
-        journeys.append(
-            Consignment(
-                reference=f"BENCH-{number:06d}", issued_at=leaves - dt.timedelta(days=1),
-                parties=(Party("shipper", "发货人", None), Party("consignee", "收货人", None)),
-                goods=(Goods("货物", 1, "箱", 1000.0, None, None),), containers=(),
-                legs=(Leg(1, TransportMode.ROAD, None, "承运人", origin["name"],
-                          destination["name"], None, leaves, leaves + dt.timedelta(hours=3),
-                          vehicle_plate=tractor["plate"],
-                          vehicle_plate_color=tractor["plate_color"]),),
-            )
-        )  # fmt: skip
+    journeys, tractors, fenced, places, start = bench_journeys(
+        data, today, legs, within_hours=4, lasting_hours=3
+    )
     on_legs = sorted(
         (fix for journey, tractor in zip(journeys, tractors, strict=True)
          for fix in _densified(leg_track(journey, journey.legs[0],
@@ -164,7 +144,13 @@ async def run(scale: float, rounds: int, legs: int) -> None:
     fleet_csv = _fleet(vehicles, rounds, start - dt.timedelta(days=2))
 
     await fresh_database(url)
-    settings = Settings(database_url=url, rate_limits=False, exchange_worker=False)
+    settings = Settings(
+        database_url=url,
+        rate_limits=False,
+        exchange_worker=False,
+        # PostgreSQL needs a key-encryption key for the signing keys: the benchmarks' own.
+        key_encryption_key=decode_kek(BENCH_KEK, "BENCH_KEK"),
+    )
     engine = create_engine(settings)
     await upgrade(engine)
     sessions = session_factory(engine)

@@ -31,6 +31,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from graphql_load import ROOT, ensure_database, hub, register_client
+from graphql_load import token as access_token
 
 from hub.canonical.codes import PlateColor
 
@@ -96,22 +97,6 @@ def wait_for(port: int, path: str, server: subprocess.Popen[bytes]) -> None:
         except OSError:
             time.sleep(0.1)
     raise SystemExit(f"nothing answered on port {port} within 60 s")
-
-
-def hub_token(client_id: str, secret: str) -> str:
-    import base64
-
-    credentials = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{HUB_PORT}/oauth/token",
-        data=b"grant_type=client_credentials",
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Authorization": f"Basic {credentials}",
-        },
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return str(json.loads(response.read())["access_token"])
 
 
 def wrk(port: int, body: dict[str, Any], token: str | None, seconds: int, connections: int) -> Any:
@@ -243,7 +228,7 @@ def main() -> None:
     try:
         wait_for(HUB_PORT, "/health/live", hub_server)
         wait_for(POSTGRAPHILE_PORT, "/graphql", pg_server)
-        token = hub_token(client_id, secret)
+        token = access_token(client_id, secret, HUB_PORT)
         line = post(
             HUB_PORT,
             "{ passengerLines(first: 1) { edges { node { vehicles(first: 1) "
