@@ -30,7 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from graphql_load import ROOT, ensure_database, hub, register_client
+from graphql_load import ROOT, ensure_database, hub, register_client, with_key_encryption_key
 from graphql_load import token as access_token
 
 from hub.canonical.codes import PlateColor
@@ -209,6 +209,7 @@ def main() -> None:
     env = {**os.environ, "HUB_DATABASE_URL": url, "HUB_PORT": str(HUB_PORT),
            "HUB_RATE_LIMITS": "false", "HUB_LOG_LEVEL": "warning"}  # fmt: skip
     env.pop("HUB_REDIS_URL", None)
+    env = with_key_encryption_key(env)
     import asyncio
 
     asyncio.run(ensure_database(url))

@@ -41,6 +41,7 @@ from typing import Any
 import httpx
 import websockets
 from exchange_throughput import fresh_database
+from graphql_load import with_key_encryption_key
 
 from hub.auth import clients
 from hub.canonical.codes import TransportMode
@@ -250,6 +251,7 @@ def main() -> None:
         "HUB_CACHE_PREFIX": f"hub-bench:{uuid.uuid4().hex[:8]}:", "HUB_RATE_LIMITS": "false",
         "HUB_LOG_LEVEL": "warning", "HUB_PUBLIC_URL": f"http://127.0.0.1:{port}",
     }  # fmt: skip
+    env = with_key_encryption_key(env)
     serve = subprocess.Popen(
         [sys.executable, "-m", "hub", "serve", "--workers", "2", "--port", str(port)], env=env
     )

@@ -109,10 +109,11 @@ class ConsignmentSubscription:
                 f"consignmentEvents: needs scope {REGISTRY_READ} or {CONSIGNMENT_WRITE}"
             )
         start = _cursor(after)
-        async with ctx.database() as session:
+        # A session of its own, closed at once: the subscription lives on and holds no
+        # connection while it waits.
+        async with (ctx.read_sessions or ctx.sessions)() as session:
             row = await service.find(session, reference, ctx.principal.reader)  # hidden: not found
             consignment_id, newest = row.id, row.last_event_sequence
-        await ctx.close()  # the subscription lives on: it holds no connection while it waits
         if start is not None and start > newest:
             raise BadUserInput(
                 f"after: consignment {row.reference} has no event {start} yet (its newest is "
