@@ -100,8 +100,10 @@ def test_errors_in_a_subscribe_answer_an_error_message_with_a_code(settings: Set
         assert answer["type"] == "error", answer
         assert answer["payload"][0]["extensions"]["code"] == "NOT_FOUND"
         assert answer["payload"][0]["message"] == f"consignment {reference} not found"
+    # A malformed reference is refused at once by the waybill rule, as every lookup refuses it.
     assert malformed["type"] == "error"
-    assert malformed["payload"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert malformed["payload"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "reference"}
+    assert malformed["payload"][0]["message"].startswith("reference: 'not a reference\\x00' must")
     assert bad_cursor["payload"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "after"}
     assert future_cursor["payload"][0]["message"] == (
         "after: consignment JS-2026-000001 has no event 5 yet (its newest is 0)"

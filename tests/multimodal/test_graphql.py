@@ -153,7 +153,6 @@ def test_a_subscription_reference_is_normalised_or_refused_by_the_waybill_rule(
             bad = {"query": subscribe, "variables": {"r": "JS-2026/000001"}}
             ws.send_json({"id": "1", "type": "subscribe", "payload": bad})
             refused = ws.receive_json()
-            ended = ws.receive_json()
             spaced = {"query": subscribe, "variables": {"r": " js-2026-000001 "}}
             ws.send_json({"id": "2", "type": "subscribe", "payload": spaced})
             wait_for_subscriber("consignment:JS-2026-000001")
@@ -164,9 +163,11 @@ def test_a_subscription_reference_is_normalised_or_refused_by_the_waybill_rule(
             ).json()
             heard = ws.receive_json()
 
-    # Then the first is refused naming the rule, the second follows JS-2026-000001
-    assert (refused["id"], ended) == ("1", {"id": "1", "type": "complete"})
-    assert refused["payload"]["errors"][0]["message"] == (
+    # Then the first is refused at once naming the rule (an `error` message, which ends the
+    # operation in graphql-transport-ws), the second follows JS-2026-000001
+    assert (refused["id"], refused["type"]) == ("1", "error")
+    assert refused["payload"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert refused["payload"][0]["message"] == (
         "reference: 'JS-2026/000001' must be 6-40 letters, digits or '-' "
         "(multimodal waybill standard)"
     )
