@@ -231,6 +231,14 @@ class Policy:
                     searches[(name, field_name)] = paths
         return cls(types=types, fields=fields, searches=searches)
 
+    def searched(
+        self, type_name: str, field_name: str, arguments: dict[str, Any]
+    ) -> list[tuple[str, ...]]:
+        """The argument paths of a field that these arguments look up or filter personal
+        data by: each makes the read a read of personal data."""
+        paths = self.searches.get((type_name, field_name), ())
+        return [path for path in paths if _given(arguments, path)]
+
     def check_type(self, principal: Principal, type_name: str) -> None:
         """Refuse a whole record type the client may not read (used by node / nodes)."""
         needed = self.types.get(type_name)
@@ -265,10 +273,9 @@ class EnforcePolicy(SchemaExtension):
         needed = self.policy.fields.get(key)
         if needed is not None and not needed & info.context.principal.scopes:
             raise Forbidden(f"{info.field_name}: needs scope {' or '.join(sorted(needed))}")
-        paths = self.policy.searches.get(key)
-        if paths:
+        if key in self.policy.searches:
             principal: Principal = info.context.principal
-            self._check_search(info, principal, [p for p in paths if _given(kwargs, p)])
+            self._check_search(info, principal, self.policy.searched(*key, kwargs))
         return _next(root, info, *args, **kwargs)
 
     @staticmethod

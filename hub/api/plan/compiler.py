@@ -60,7 +60,12 @@ class Build:
     def arguments(self, selected: Selected) -> dict[str, Any]:
         """The field's arguments with variables and defaults applied (graphql-core's own)."""
         assert selected.definition is not None
-        return get_argument_values(selected.definition, selected.nodes[0], self.variables)
+        values = get_argument_values(selected.definition, selected.nodes[0], self.variables)
+        if self.policy.searched(selected.parent_type, selected.name, values):
+            # A search by personal data needs pii:read and a purpose and is audited, released
+            # or refused: the resolvers' policy check does all three.
+            raise Refer(f"{selected.name}: looks up or filters by personal data")
+        return values
 
 
 def _model(type_name: str) -> type[Base]:

@@ -50,6 +50,8 @@ from hub.filters import today
 log = logging.getLogger(__name__)
 
 Statements = tuple[Select[Any] | None, ...]
+Built = tuple[int, Statements]
+"""The estimated cost of a request and its statements, built once for its exact arguments."""
 """The statement of each root field (None: ``__typename``, answered without one)."""
 
 STATEMENT_CACHE_SIZE = 4096
@@ -236,23 +238,21 @@ class Planner:
         # and SQLAlchemy its compiled SQL.
         exact = (key, json.dumps(given, sort_keys=True), principal.row_region, today())
         if exact in self._statements:
-            statements: Statements | None = self._statements[exact]
+            built: Built | None = self._statements[exact]
         else:
-            statements = self._statements.keep(
+            built = self._statements.keep(
                 exact, self._build(document, plan, principal, coerced, given, key)
             )
-        if statements is None:
+        if built is None:
             self.referred += 1
             return None
+        cost, statements = built
         body_text = await self._run(plan, statements)
         if body_text is None:
             self.referred += 1
             return None
         self.answered += 1
         name = operation.name.value if operation.name else None
-        cost = estimate(
-            document.node, name, given, self.list_fields, self.settings.default_page_size
-        )
         return Answer(body_text.encode(), query, name, cost)
 
     def _build(
@@ -263,7 +263,7 @@ class Planner:
         variables: VariableValues,
         given: dict[str, Any],
         key: Hashable,
-    ) -> Statements | None:
+    ) -> Built | None:
         name = plan.operation.name.value if plan.operation.name else None
         cost = estimate(
             document.node, name, given, self.list_fields, self.settings.default_page_size
@@ -283,7 +283,7 @@ class Planner:
             policy=self.policy,
         )
         try:
-            return tuple(
+            return cost, tuple(
                 None if root.name == "__typename" else root_statement(build, root)
                 for root in plan.roots
             )
