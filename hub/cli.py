@@ -313,10 +313,14 @@ def _keys_rewrap(settings: Settings, args: argparse.Namespace) -> int:
     resigned = Checkpoints(settings.audit_checkpoints, new).resign(old)
     print(
         tr(
-            "hub: {moved} signing key(s) re-encrypted under key-encryption key {fingerprint}; "
-            "{resigned} audit checkpoint(s) re-signed; restart the workers with this KEK",
+            "hub: {moved} signing key(s) re-encrypted under key-encryption key {fingerprint};",
             moved=moved,
             fingerprint=new.fingerprint,
+        )
+    )
+    print(
+        tr(
+            "     {resigned} audit checkpoint(s) re-signed; restart the workers with this KEK",
             resigned=resigned,
         )
     )
@@ -352,9 +356,15 @@ def _audit_checkpoint(settings: Settings, _args: argparse.Namespace) -> int:
 
     written = asyncio.run(run())
     if written is None:
-        print("hub: the audit log is empty: nothing to checkpoint")
+        print(tr("hub: the audit log is empty: nothing to checkpoint"))
     else:
-        print(f"hub: checkpoint of entry {written.seq} written to {checkpoints.path}")
+        print(
+            tr(
+                "hub: checkpoint of entry {seq} written to {path}",
+                seq=written.seq,
+                path=checkpoints.path,
+            )
+        )
     return 0
 
 

@@ -20,10 +20,37 @@ ZH: dict[str, str] = {
     "（各工作进程 {seconds} 秒内生效）；旧密钥在其令牌到期前仍然公布（{ttl} 秒）",
     "--old-key-file holds the configured key-encryption key: nothing to do": "--old-key-file "
     "中就是当前配置的密钥加密密钥：无需处理",
-    "hub: {moved} signing key(s) re-encrypted under key-encryption key {fingerprint}; "
-    "{resigned} audit checkpoint(s) re-signed; restart the workers with this KEK": "hub：已用密钥"
-    "加密密钥 {fingerprint} 重新加密 {moved} 个签名密钥，重新签署 {resigned} 个审计检查点；"
-    "请用此密钥加密密钥重启各工作进程",
+    "hub: {moved} signing key(s) re-encrypted under key-encryption key {fingerprint};": "hub：已用"
+    "密钥加密密钥 {fingerprint} 重新加密 {moved} 个签名密钥；",
+    "     {resigned} audit checkpoint(s) re-signed; restart the workers with this KEK": "     重新"
+    "签署 {resigned} 个审计检查点；请用此密钥加密密钥重启各工作进程",
+    "hub: the audit log is empty: nothing to checkpoint": "hub：审计日志为空，无需写检查点",
+    "hub: checkpoint of entry {seq} written to {path}": "hub：第 {seq} 条的检查点已写入 {path}",
+    # Help of the commands of the key, audit, positions and open-data work.
+    "NDJSON (.ndjson, .jsonl) or CSV (.csv) lines": "NDJSON（.ndjson、.jsonl）或 CSV（.csv）行",
+    "file holding the previous KEK (base64)": "保存原密钥加密密钥的文件（base64）",
+    "how the lines are written (default: suffix)": "各行的格式（默认按文件后缀）",
+    "keep today (UTC) and this many days before it; older days' fixes go": "保留当天（UTC）及"
+    "此前的天数；更早日期的定位数据删除",
+    "no progress bar": "不显示进度条",
+    "only open-data clients that registered themselves (POST /oauth/register)": "仅列出自助注册"
+    "的开放数据客户端（POST /oauth/register）",
+    "print a new key-encryption key for HUB_KEY_ENCRYPTION_KEY(_FILE)": "生成新的密钥加密密钥，"
+    "供 HUB_KEY_ENCRYPTION_KEY(_FILE) 使用",
+    "purposes of use it may state, CODE,CODE (standards/codes/purpose_of_use.csv)": "可声明的使用"
+    "目的，代码以逗号分隔（standards/codes/purpose_of_use.csv）",
+    "re-encrypt the stored keys under the configured key-encryption key": "用当前配置的密钥加密"
+    "密钥重新加密已存储的密钥",
+    "remove the fixes of days long past": "删除早已过去日期的定位数据",
+    "rewrite every dataset": "重写全部数据集",
+    "road vehicle positions in bulk (JT/T 809)": "批量道路车辆定位数据（JT/T 809）",
+    "take a file of positions; bad lines are dead-lettered, the rest stored": "导入定位数据文件；"
+    "错误行转入死信，其余入库",
+    "the declared datasets, checked": "列出并校验已声明的数据集",
+    "the open-data catalogue and bulk files": "开放数据目录与批量下载文件",
+    "write CSV, JSON Lines and Parquet snapshots of the changed datasets": "为有变化的数据集写出 "
+    "CSV、JSON Lines 与 Parquet 快照",
+    "write a signed checkpoint of the chain's head now": "立即为审计链末端写出签名检查点",
     # The command and its help.
     "Jiangsu road & waterway transport interop hub": "江苏交通运输数据交换共享枢纽",
     "json lines, text, or auto: JSON for servers unless stderr is a terminal "
