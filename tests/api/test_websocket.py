@@ -5,6 +5,7 @@ answer with a code, a subscriber that falls behind is closed with 1013."""
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -170,3 +171,27 @@ def test_a_subscriber_that_falls_behind_is_closed_with_1013(settings: Settings) 
     assert closed.value.reason == (
         "the subscriber fell behind: more than 5 events or 1048576 bytes were waiting to be sent"
     )
+
+
+def test_a_waiting_subscription_holds_no_database_connection(settings: Settings) -> None:
+    # Given subscriptions that follow a consignment (each looked it up when it started)
+    with TestClient(create_app(settings)) as client:
+        client.portal.call(_book, client.app)  # type: ignore[union-attr]
+        reader = bearer(client, "registry:read")
+        engine = client.app.state.engine  # type: ignore[attr-defined]
+        with _opened(client, reader) as ws:
+            for number in range(3):
+                ws.send_json(
+                    {"id": str(number), "type": "subscribe", "payload": {"query": SUBSCRIBE}}
+                )
+            wait_for_subscriber("consignment:JS-2026-000001")
+            # When they wait for events (what each read when it started has been read)
+            held = engine.pool.checkedout()
+            deadline = time.monotonic() + 5
+            while held and time.monotonic() < deadline:
+                time.sleep(0.01)
+                held = engine.pool.checkedout()
+
+    # Then no connection stays checked out of the pool while the sockets are open: a thousand
+    # waiting officers cannot starve the requests that record events.
+    assert held == 0
