@@ -315,20 +315,41 @@ async def _push_client(http: Any, agency: str = "test_police") -> tuple[str, str
     return client_id, secret
 
 
-async def _drain(exchange: Exchange, seconds: float = 20.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while loop.time() < deadline:
-        async with exchange.sessions() as session:
-            waiting = await session.scalar(
+async def _waiting(exchange: Exchange) -> int:
+    async with exchange.sessions() as session:
+        return int(
+            await session.scalar(
                 select(func.count())
                 .select_from(ExchangeMessage)
                 .where(ExchangeMessage.status == "received")
             )
-        if not waiting:
-            return
+            or 0
+        )
+
+
+async def _drain(
+    exchange: Exchange, worker: asyncio.Task[Any] | None = None, stalled_after: float = 300.0
+) -> None:
+    """Waits until no message is left to process.
+
+    How fast the queue drains is no part of what is tested, so there is no deadline for it: a
+    busy machine may take as long as it takes. The wait fails when the worker ended (its error
+    is raised) or when nothing at all moved for ``stalled_after`` seconds, which only a stuck
+    worker does.
+    """
+    loop = asyncio.get_running_loop()
+    last = await _waiting(exchange)
+    moved_at = loop.time()
+    while last:
+        if worker is not None and worker.done():
+            worker.result()  # its exception, if it failed
+            raise AssertionError(f"the worker stopped with {last} messages still waiting")
         await asyncio.sleep(0.05)
-    raise AssertionError("the worker did not process the queue in time")
+        waiting = await _waiting(exchange)
+        if waiting != last:
+            last, moved_at = waiting, loop.time()
+        elif loop.time() - moved_at > stalled_after:
+            raise AssertionError(f"no message was processed for {stalled_after:.0f} s")
 
 
 async def test_a_push_too_large_is_refused_before_it_is_read(settings: Settings) -> None:
@@ -363,7 +384,7 @@ async def test_the_worker_processes_what_is_queued(
         # Nothing sits idle for a minute here, so nothing is reclaimed and processed again,
         # however slowly the machine runs.
         worker = asyncio.create_task(work(exchange, queue, stop, consumer="test", idle_ms=60_000))
-        await _drain(exchange)
+        await _drain(exchange, worker)
         stop.set()
         done = await worker
         assert done == 5
@@ -402,7 +423,8 @@ async def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(
         assert doomed.stdout is not None
         assert doomed.stdout.readline().strip() == "started"
         # Let it get part of the way, then kill it without warning.
-        while await count_processed(exchange) < 20:  # noqa: ASYNC110 - another process's progress
+        while await count_processed(exchange) < 20:
+            assert doomed.poll() is None, "the process to be killed ended on its own"
             await asyncio.sleep(0.02)
         os.kill(doomed.pid, signal.SIGKILL)
         doomed.wait()
@@ -412,7 +434,7 @@ async def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(
         survivor = asyncio.create_task(
             work(exchange, queue, stop, consumer="survivor", idle_ms=100)
         )
-        await _drain(exchange, seconds=60)
+        await _drain(exchange, survivor)
         stop.set()
         await survivor
         assert 20 <= killed_at < total, "the kill must land mid-batch"
@@ -455,7 +477,8 @@ async def test_an_ingest_killed_mid_way_is_completed_by_running_it_again(
         doomed = _spawn("ingest", settings, *files)
         assert doomed.stdout is not None
         assert doomed.stdout.readline().strip() == "started"
-        while await count_processed(exchange) < 20:  # noqa: ASYNC110 - another process's progress
+        while await count_processed(exchange) < 20:
+            assert doomed.poll() is None, "the process to be killed ended on its own"
             await asyncio.sleep(0.02)
         os.kill(doomed.pid, signal.SIGKILL)
         doomed.wait()
@@ -733,7 +756,7 @@ async def test_the_worker_gives_up_on_a_failing_document_and_never_queues_it_aga
             work(exchange, queue, stop, consumer="test", idle_ms=0, sweep_seconds=0)
         )
         # When the worker has had it until it is no longer received
-        await _drain(exchange)
+        await _drain(exchange, worker)
         dead = await letter(exchange, receipt.id)
         calls = writer.calls
         # ... and sweeps a few more times
