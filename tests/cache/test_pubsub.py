@@ -27,7 +27,7 @@ async def _listeners(settings: Settings, channel: str) -> int:
 
 
 async def _next(subscription: object) -> bytes:
-    return await asyncio.wait_for(anext(subscription), 5)  # type: ignore[call-overload]
+    return await asyncio.wait_for(anext(subscription), 60)  # type: ignore[call-overload]
 
 
 async def test_every_subscriber_gets_each_message_once(cache_settings: Settings) -> None:

@@ -36,7 +36,7 @@ def event(kind: str, hours: int, source_event_id: str) -> dict[str, Any]:
 
 def wait_for_subscriber(channel: str) -> None:
     """The subscription starts asynchronously: wait until it listens (in-process pub/sub)."""
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 60
     while not _CHANNELS.get(channel):
         assert time.monotonic() < deadline, "the subscription never started"
         time.sleep(0.01)

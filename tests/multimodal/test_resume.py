@@ -93,7 +93,7 @@ def _follow(client: TestClient, settings: Settings, after: str | None, count: in
 def _wait_listening(settings: Settings) -> None:
     import time
 
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 60
     while not _listening(settings, service.channel(REFERENCE)):
         assert time.monotonic() < deadline, "the subscription never started"
         time.sleep(0.02)

@@ -286,7 +286,7 @@ async def test_a_rail_event_through_the_exchange_moves_the_consignment(sessions:
     document = rail.export_container_event([loaded], Header("rail-ce-1", "rail", T0.isoformat()))
 
     receipt = await exchange.receive_and_process("rail", document, "pull")
-    message = await asyncio.wait_for(waiting, 2)
+    message = await asyncio.wait_for(waiting, 60)
     await heard.aclose()
 
     assert receipt.status == "processed"
