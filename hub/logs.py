@@ -73,7 +73,21 @@ its parameters (personal data), authlib each token it issues and the client's se
 
 
 class _HubHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """The handler ``configure`` installs, told apart from any other."""
+    """The handler ``configure`` installs, told apart from any other.
+
+    Given no stream, it writes to whatever ``sys.stderr`` is when a line is written, as
+    Python's last-resort handler does: a server run inside another program (a test runner
+    that swaps and closes stderr, say) then never writes to a stream closed under it.
+    """
+
+    def __init__(self, stream: TextIO | None) -> None:
+        super().__init__(stream or sys.stderr)
+        self._follows_stderr = stream is None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._follows_stderr:
+            self.stream = sys.stderr
+        super().emit(record)
 
 
 def configure(
@@ -86,7 +100,7 @@ def configure(
     """
     out = stream or sys.stderr
     json_lines = log_format == "json" or (log_format == "auto" and server and not out.isatty())
-    handler = _HubHandler(out)
+    handler = _HubHandler(stream)
     handler.setFormatter(JsonFormatter() if json_lines else TextFormatter())
     root = logging.getLogger()
     # Handlers others put there (a test runner's) stay; a previous set-up of ours goes.

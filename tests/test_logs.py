@@ -72,3 +72,21 @@ def test_uvicorn_access_lines_are_left_to_the_hub() -> None:
     logging.getLogger("uvicorn.access").info('127.0.0.1 - "GET /graphql HTTP/1.1" 200')
 
     assert stream.getvalue() == "", "each request is logged once, by hub.request"
+
+
+def test_with_no_stream_given_lines_go_to_stderr_as_it_is_when_written(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given the set-up made while stderr was one stream that is then closed and replaced
+    before = io.StringIO()
+    monkeypatch.setattr("sys.stderr", before)
+    configure("text", "info", server=True)
+    before.close()
+    after = io.StringIO()
+    monkeypatch.setattr("sys.stderr", after)
+
+    # When a line is written
+    logging.getLogger("hub.test").info("written after the swap")
+
+    # Then it lands on the stream stderr is now, and nothing fails on the closed one
+    assert "written after the swap" in after.getvalue()
