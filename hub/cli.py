@@ -399,6 +399,18 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         tr("hub: serving GraphQL at {url} (open it in a browser for GraphiQL)", url=where),
         flush=True,
     )
+    if args.workers > 1 and settings.redis_url is None and settings.response_cache_seconds:
+        # A write in one worker would move only its own data version, and the other worker
+        # would go on serving what it cached before the write.
+        os.environ["HUB_RESPONSE_CACHE_SECONDS"] = "0"
+        print(
+            tr(
+                "hub: the open-data response cache is off: {workers} workers without Redis "
+                "would each keep their own data version (set HUB_REDIS_URL to share it)",
+                workers=args.workers,
+            ),
+            flush=True,
+        )
     # Each worker builds its app, and sets up its logging, from the environment.
     os.environ["HUB_LOG_FORMAT"] = settings.log_format
     with shared_by_workers(args.workers):
@@ -432,8 +444,7 @@ def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _demo(settings: Settings, args: argparse.Namespace) -> int:
-    from hub.cache import GENERATION_KEY, create_cache
-    from hub.db import create_engine, session_factory
+    from hub.dataversion import writer
     from hub.demo import journeys, portal
     from hub.demo.generator import DemoScale, generate, subjects
     from hub.demo.loader import is_empty, load
@@ -448,10 +459,9 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
 
     async def run() -> int:
         await ensure_ready(settings)
-        engine = create_engine(settings)
-        sessions = session_factory(engine)
-        cache = create_cache(settings)
-        try:
+        # Each commit of the load moves the data version: a running hub (sharing it through
+        # Redis) serves nothing it cached before.
+        async with writer(settings) as sessions:
             if not await is_empty(sessions):
                 if args.if_empty:
                     print(tr("hub: demo data already loaded"))
@@ -476,11 +486,6 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
             await journeys.report(sessions, planned)
             async with sessions() as session, session.begin():
                 await portal.register(session)
-            # Counts cached by running hubs must not outlive the data they counted.
-            await cache.incr(GENERATION_KEY)
-        finally:
-            await cache.close()
-            await engine.dispose()
         loaded = ", ".join(f"{count:,} {table}" for table, count in summary.counts.items())
         print(tr("hub: loaded demo data: {counts}", counts=loaded))
         print(tr("hub: fed the agencies' demo documents: {summary}", summary=fed.lines()[0]))

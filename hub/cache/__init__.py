@@ -20,6 +20,10 @@ class Cache(Protocol):
         """The value under ``key``, or None when absent or expired."""
         ...
 
+    async def get_many(self, keys: list[str]) -> list[bytes | None]:
+        """The values under ``keys``, in order, read at once (one round trip on Redis)."""
+        ...
+
     async def set(self, key: str, value: bytes, ttl: float | None = None) -> None:
         """Store ``value``; with ``ttl`` it expires after that many seconds."""
         ...

@@ -24,6 +24,9 @@ class MemoryCache:
         self._entries.move_to_end(key)
         return value
 
+    async def get_many(self, keys: list[str]) -> list[bytes | None]:
+        return [await self.get(key) for key in keys]
+
     async def set(self, key: str, value: bytes, ttl: float | None = None) -> None:
         expires = None if ttl is None else time.monotonic() + ttl
         self._entries[key] = (value, expires)

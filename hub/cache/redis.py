@@ -25,6 +25,13 @@ class RedisCache:
             value: bytes | None = await self._redis.get(self._prefix + key)  # type: ignore[assignment]
         return value
 
+    async def get_many(self, keys: list[str]) -> list[bytes | None]:
+        with redis_calls():
+            values: list[bytes | None] = await self._redis.mget(  # type: ignore[assignment]
+                [self._prefix + key for key in keys]
+            )
+        return values
+
     async def set(self, key: str, value: bytes, ttl: float | None = None) -> None:
         px = None if ttl is None else max(1, int(ttl * 1000))
         with redis_calls():
