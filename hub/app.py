@@ -417,6 +417,7 @@ def create_app(
                 checkpointer.run(stop, settings.audit_checkpoint_seconds)
             )
             app.state.engine = engine
+            app.state.sessions = sessions
             app.state.planner = state["planner"]
             app.state.cache = cache
             app.state.keys = keys
