@@ -24,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.parse
 import urllib.request
 import uuid
@@ -34,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from graphql_load import ROOT, ensure_database, hub, register_client, with_key_encryption_key
 from graphql_load import token as access_token
-from read_path import HUB, post, wait_for
+from read_path import HUB, post
 
 from hub.api.documents import document_hash
 
@@ -58,6 +59,19 @@ def wrk(script: str, target: str, env: dict[str, str], seconds: int, connections
     if values["non2xx"]:
         raise SystemExit(f"{int(values['non2xx'])} answers were not 2xx")
     return values
+
+
+def wait_for(server: subprocess.Popen[bytes], seconds: int = 300) -> None:
+    """Until the hub answers (two workers start slowly on a busy machine)."""
+    for _ in range(seconds * 10):
+        if server.poll() is not None:
+            raise SystemExit("hub serve exited before it answered")
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/health/live", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"hub serve did not answer within {seconds} s")
 
 
 def load_average() -> str:
@@ -94,7 +108,7 @@ def main() -> None:
     server = subprocess.Popen([sys.executable, "-m", "hub", "serve", "--workers", "2"], env=env)
     bodies: list[str] = []
     try:
-        wait_for(PORT, "/health/live", server)
+        wait_for(server)
         token = access_token(client_id, secret, PORT)
         fresh = post(PORT, HUB["a"], {}, None)  # the first: read from the database
         cached = [post(PORT, HUB["a"], {}, None) for _ in range(3)]
