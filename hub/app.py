@@ -40,7 +40,7 @@ from hub.api.http import (
 )
 from hub.api.plan.planner import Operation, Planner, operation_of
 from hub.api.plan.sqljson import prepare_engine
-from hub.api.response_cache import Cached, ResponseCache, cacheable, entity_tag
+from hub.api.response_cache import Cached, ResponseCache, cacheable
 from hub.api.schema import build_schema, sdl_of
 from hub.api.usage import count_usage
 from hub.api.websocket import HubTransportWSHandler
@@ -188,37 +188,38 @@ class HubGraphQL(GraphQL[Context, None]):
         if planner is None:
             return None
         principal: Principal = getattr(request.state, "principal", ANONYMOUS)
-        if request.method == "GET":
-            operation = _operation_in_url(request, planner, self.state["documents"])
+        get = request.method == "GET"
+        if get:
+            sent: bytes = request.scope["query_string"]
         elif principal.trusted_documents_only or not request.headers.get(
             "content-type", ""
         ).startswith("application/json"):
             return None
         else:
-            operation = operation_of(await request.body())
-        if operation is None or not planner.enabled:
-            return None
+            sent = await request.body()
         responses: ResponseCache | None = self.state.get("responses")
         lookup = None
-        if responses is not None and cacheable(principal):
-            lookup = await responses.lookup(responses.key(principal, operation))
+        if responses is not None and planner.enabled and cacheable(principal):
+            # Before anything is parsed: a hit is the request's bytes looked up, bytes out.
+            lookup = await responses.lookup(responses.key(principal, request.method, sent))
             if lookup.hit is not None:
-                return await self._answer(request, principal, operation, lookup.hit)
+                return await self._answer(request, principal, lookup.hit)
+        if get:
+            operation = _operation_in_url(request, planner, self.state["documents"])
+        else:
+            operation = operation_of(sent)
+        if operation is None or not planner.enabled:
+            return None
         answer = await planner.answer_operation(operation, principal)
         if answer is None:
             return None
         if lookup is not None and responses is not None:
-            kept = await responses.store(lookup, answer)
-        else:
-            kept = Cached(answer.body, entity_tag(answer.body), answer.cost, answer.operation_name)
-        return await self._answer(request, principal, operation, kept)
+            return await self._answer(request, principal, await responses.store(lookup, answer))
+        return await self._answer(request, principal, Cached.of(answer))
 
-    async def _answer(
-        self, request: Request, principal: Principal, operation: Operation, answer: Cached
-    ) -> Response:
+    async def _answer(self, request: Request, principal: Principal, answer: Cached) -> Response:
         documents: TrustedDocuments = self.state["documents"]
-        digest = document_hash(operation.query)
-        note_document(digest, documents.name_of(digest))
+        note_document(answer.document, documents.name_of(answer.document))
         note_operation(answer.operation_name, "query")
         await count_usage(self.state["cache"], principal, request, answer.cost)
         if request.method != "GET":

@@ -1,10 +1,10 @@
 """The open-data response cache: identical open-data requests answered from the cache.
 
-Identical means the same document (by hash), the same variables as sent, the same policy
-class (tier and scopes; open data is the same for everyone of one class) and the same day
-(validity filters read today's date). Only answers the read planner gave are kept: they are
-read from the data center alone, with nothing of the caller in them (``myUsage``, say, is
-resolved in Python and never planned).
+Identical means the same request bytes (a POST body or a GET query string: the document, its
+variables and the operation's name, as sent), the same policy class (tier and scopes; open
+data is the same for everyone of one class) and the same day (validity filters read today's
+date). Only answers the read planner gave are kept: they are read from the data center alone,
+with nothing of the caller in them (``myUsage``, say, is resolved in Python, never planned).
 
 An entry is stored with the data version read *before* the database was, and served only
 while the version is still that one: a write commits, moves the version (``hub.dataversion``),
@@ -16,12 +16,11 @@ database.
 from __future__ import annotations
 
 import hashlib
-import json
 from contextlib import suppress
 from dataclasses import dataclass
 
 from hub.api.documents import document_hash
-from hub.api.plan.planner import Answer, Operation
+from hub.api.plan.planner import Answer
 from hub.auth.principal import Principal
 from hub.cache import GENERATION_KEY, Cache
 from hub.dataversion import DataVersion
@@ -31,12 +30,25 @@ from hub.filters import today
 
 @dataclass(frozen=True, slots=True)
 class Cached:
-    """An answer as kept: its body, entity tag, estimated cost and operation name."""
+    """An answer as kept: its body, entity tag, estimated cost, the SHA-256 of its document
+    and its operation's name (for usage and the request log)."""
 
     body: bytes
     etag: str
     cost: int
+    document: str
     operation_name: str | None
+
+    @classmethod
+    def of(cls, answer: Answer) -> Cached:
+        """A planner's answer, tagged."""
+        return cls(
+            answer.body,
+            entity_tag(answer.body),
+            answer.cost,
+            document_hash(answer.query),
+            answer.operation_name,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,22 +79,17 @@ class ResponseCache:
         self.seconds = seconds
         self.versions = DataVersion(cache)
 
-    def key(self, principal: Principal, request: Operation) -> str:
-        """The entry of this request for callers of this principal's policy class."""
-        material = json.dumps(
-            [
-                principal.tier.name,
-                sorted(principal.scopes),
-                document_hash(request.query),
-                request.name,
-                request.variables,
-                today().isoformat(),
-            ],
-            sort_keys=True,
-            separators=(",", ":"),
-            ensure_ascii=False,
-        )
-        return "response:" + hashlib.sha256(material.encode()).hexdigest()
+    def key(self, principal: Principal, method: str, request: bytes) -> str:
+        """The entry of a request — its POST body or GET query string, as sent — for callers
+        of this principal's policy class, today.
+
+        Keyed by the bytes, so that a hit parses nothing: the bytes hold the document (hence
+        its hash), the variables and the operation's name. The same request spelt otherwise
+        (keys reordered, spaces) is an entry of its own, read from the database once.
+        """
+        scopes = ",".join(sorted(principal.scopes))
+        head = f"{principal.tier.name}|{scopes}|{today().isoformat()}|{method}|"
+        return "response:" + hashlib.sha256(head.encode() + request).hexdigest()
 
     async def lookup(self, key: str) -> Lookup:
         """The answer under ``key`` if it was stored at the current data version."""
@@ -94,22 +101,24 @@ class ResponseCache:
             # Redis down: answered from the database, as without a cache.
             return Lookup(None, key, None)
         if entry is not None:
-            stored, etag, cost, name, body = entry.split(b"\n", 4)
+            stored, etag, cost, document, name, body = entry.split(b"\n", 5)
             if stored == version:
-                return Lookup(
-                    Cached(body, etag.decode(), int(cost), name.decode() or None), key, version
+                hit = Cached(
+                    body, etag.decode(), int(cost), document.decode(), name.decode() or None
                 )
+                return Lookup(hit, key, version)
         return Lookup(None, key, version)
 
     async def store(self, lookup: Lookup, answer: Answer) -> Cached:
         """Keep ``answer`` under the key and version of its look-up; the answer as kept."""
-        cached = Cached(answer.body, entity_tag(answer.body), answer.cost, answer.operation_name)
+        cached = Cached.of(answer)
         if lookup.version is not None:
             header = b"\n".join(
                 [
                     lookup.version,
                     cached.etag.encode(),
                     str(cached.cost).encode(),
+                    cached.document.encode(),
                     (cached.operation_name or "").encode(),
                 ]
             )

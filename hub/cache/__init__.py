@@ -41,6 +41,10 @@ class Cache(Protocol):
         ``ttl`` a counter this call creates expires after that many seconds."""
         ...
 
+    async def incr_many(self, amounts: dict[str, int], ttl: float | None = None) -> list[int]:
+        """:meth:`incr` of several counters at once (one round trip on Redis), in order."""
+        ...
+
     async def ping(self) -> None:
         """Raise ServiceUnavailable when the backend cannot be reached."""
         ...

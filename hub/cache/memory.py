@@ -53,6 +53,9 @@ class MemoryCache:
         self._entries[key] = (str(value).encode(), expires)
         return value
 
+    async def incr_many(self, amounts: dict[str, int], ttl: float | None = None) -> list[int]:
+        return [await self.incr(key, amount, ttl) for key, amount in amounts.items()]
+
     async def ping(self) -> None:
         return None
 

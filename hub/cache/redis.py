@@ -60,6 +60,16 @@ class RedisCache:
                 counted, _ = await pipe.execute()
         return int(counted)
 
+    async def incr_many(self, amounts: dict[str, int], ttl: float | None = None) -> list[int]:
+        with redis_calls():
+            async with self._redis.pipeline(transaction=True) as pipe:
+                for key, amount in amounts.items():
+                    pipe.incrby(self._prefix + key, amount)
+                    if ttl is not None:
+                        pipe.expire(self._prefix + key, int(ttl), nx=True)
+                replies = await pipe.execute()
+        return [int(reply) for reply in replies[:: 1 if ttl is None else 2]]
+
     async def ping(self) -> None:
         try:
             await self._redis.ping()
