@@ -53,7 +53,7 @@ from hub.auth.server import INTROSPECTION_PATH, REVOCATION_PATH, TOKEN_PATH, OAu
 from hub.auth.tokens import InvalidToken, Revocations
 from hub.cache import Cache, create_cache
 from hub.config import Settings
-from hub.dataversion import versioned_sessions
+from hub.dataversion import data_version, versioned_sessions
 from hub.db import check_connection, create_engine, session_factory
 from hub.docsite import docs_routes
 from hub.exchange.pipeline import Exchange
@@ -102,6 +102,7 @@ class HubGraphQL(GraphQL[Context, None]):
             read_sessions=self.state["read_sessions"],
             pubsub=self.state["pubsub"],
             cache=self.state["cache"],
+            versions=self.state["versions"],
             principal=principal,
             policy=self.schema.policy,  # type: ignore[attr-defined]
             request=request,
@@ -381,7 +382,8 @@ def create_app(
             await check_connection(engine)
             await cache.ping()
             # Every write of the hub's own requests and workers moves the data version.
-            sessions = versioned_sessions(engine, cache)
+            versions = data_version(settings, cache)
+            sessions = versioned_sessions(engine, versions)
             kek = key_encryption_key(settings)
             keys = KeyStore(sessions, settings.token_ttl, kek, clock=clock or monotonic)
             await keys.ensure_active()
@@ -398,8 +400,9 @@ def create_app(
                 oauth=OAuthServer(settings, sessions, keys, revocations, cache),
                 documents=TrustedDocuments.load(),
                 planner=Planner(graphql_app.schema, settings, engine),
+                versions=versions,
                 responses=(
-                    ResponseCache(cache, settings.response_cache_seconds)
+                    ResponseCache(cache, versions, settings.response_cache_seconds)
                     if settings.response_cache_seconds
                     else None
                 ),
@@ -419,6 +422,7 @@ def create_app(
             )
             app.state.engine = engine
             app.state.sessions = sessions
+            app.state.versions = versions
             app.state.planner = state["planner"]
             app.state.cache = cache
             app.state.keys = keys
@@ -434,6 +438,8 @@ def create_app(
             await queue.close()
             await pubsub.close()
             await limiter.close()
+            if "versions" in state:
+                state["versions"].close()
             await cache.close()
             await engine.dispose()
             process_ended()

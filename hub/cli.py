@@ -399,18 +399,6 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         tr("hub: serving GraphQL at {url} (open it in a browser for GraphiQL)", url=where),
         flush=True,
     )
-    if args.workers > 1 and settings.redis_url is None and settings.response_cache_seconds:
-        # A write in one worker would move only its own data version, and the other worker
-        # would go on serving what it cached before the write.
-        os.environ["HUB_RESPONSE_CACHE_SECONDS"] = "0"
-        print(
-            tr(
-                "hub: the open-data response cache is off: {workers} workers without Redis "
-                "would each keep their own data version (set HUB_REDIS_URL to share it)",
-                workers=args.workers,
-            ),
-            flush=True,
-        )
     # Each worker builds its app, and sets up its logging, from the environment.
     os.environ["HUB_LOG_FORMAT"] = settings.log_format
     with shared_by_workers(args.workers):

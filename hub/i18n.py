@@ -127,9 +127,6 @@ ZH: dict[str, str] = {
     "--workers must be at least 1": "--workers 至少为 1",
     "hub: serving GraphQL at {url} (open it in a browser for GraphiQL)": "hub: GraphQL 服务地址 {url}（在浏览器中打开即为 GraphiQL）",
     "hub: database at revision {revision}": "hub: 数据库版本 {revision}",
-    "hub: the open-data response cache is off: {workers} workers without Redis would each "
-    "keep their own data version (set HUB_REDIS_URL to share it)": "hub：开放数据响应缓存已关闭："
-    "未配置 Redis 时 {workers} 个工作进程各自保存数据版本（设置 HUB_REDIS_URL 以共享）",
     "--scale must be above 0 and at most 100": "--scale 须大于 0 且不超过 100",
     "hub: demo data already loaded": "hub: 演示数据已加载",
     "the database already holds data: demo data loads only into an empty one": "数据库中已有数据：演示数据只能加载到空数据库",

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from hub.api.documents import document_hash
 from hub.api.plan.planner import Answer
 from hub.auth.principal import Principal
-from hub.cache import GENERATION_KEY, Cache
+from hub.cache import Cache
 from hub.dataversion import DataVersion
 from hub.errors import ServiceUnavailable
 from hub.filters import today
@@ -74,10 +74,10 @@ def entity_tag(body: bytes) -> str:
 class ResponseCache:
     """Open-data answers in the hub's cache (Redis when configured, else in-process)."""
 
-    def __init__(self, cache: Cache, seconds: int) -> None:
+    def __init__(self, cache: Cache, versions: DataVersion, seconds: int) -> None:
         self.cache = cache
+        self.versions = versions
         self.seconds = seconds
-        self.versions = DataVersion(cache)
 
     def key(self, principal: Principal, method: str, request: bytes) -> str:
         """The entry of a request — its POST body or GET query string, as sent — for callers
@@ -94,9 +94,7 @@ class ResponseCache:
     async def lookup(self, key: str) -> Lookup:
         """The answer under ``key`` if it was stored at the current data version."""
         try:
-            version, entry = await self.cache.get_many([GENERATION_KEY, key])
-            if version is None:
-                version = await self.versions.current()
+            version, entry = await self.versions.beside(key)
         except ServiceUnavailable:
             # Redis down: answered from the database, as without a cache.
             return Lookup(None, key, None)

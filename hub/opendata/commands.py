@@ -46,7 +46,7 @@ def _publish(settings: Settings, args: argparse.Namespace) -> int:
 
     from hub.api.schema import build_schema
     from hub.cache import create_cache
-    from hub.dataversion import DataVersion
+    from hub.dataversion import data_version
     from hub.db import create_engine, session_factory
     from hub.filters import today
     from hub.migrate import ensure_ready
@@ -67,11 +67,10 @@ def _publish(settings: Settings, args: argparse.Namespace) -> int:
         await ensure_ready(settings)
         engine = create_engine(settings)
         cache = create_cache(settings)
+        versions = data_version(settings, cache)
         try:
             # Read before any row: a write after it moves it, and the next run reads again.
-            # (Without Redis this process has a version of its own, and every dataset is
-            # read and compared by its digest.)
-            version = await DataVersion(cache).current()
+            version = await versions.current()
             return await publish(
                 session_factory(engine),
                 build_schema(settings),
@@ -84,6 +83,7 @@ def _publish(settings: Settings, args: argparse.Namespace) -> int:
                 data_version=version,
             )
         finally:
+            versions.close()
             await cache.close()
             await engine.dispose()
 

@@ -144,16 +144,15 @@ async def test_an_ingested_exchange_document_moves_the_data_version(
     assert _read_from_database(http) == 2, "read again after the ingest"
 
 
-async def test_the_demo_load_of_another_process_invalidates_through_redis(
+async def test_the_demo_load_of_a_command_invalidates_the_serving_hubs_answers(
     http: httpx.AsyncClient, hub_settings: Settings
 ) -> None:
-    if hub_settings.redis_url is None:
-        pytest.skip("a command runs in a process of its own: only Redis shares the version")
     anonymous = GraphQLClient(http)
     empty = await anonymous(PAGE)
     cached = await anonymous(PAGE)
 
-    # What `hub demo` does: its own engine and cache client, versioned sessions.
+    # What `hub demo` does in its own process: its own engine, cache client and data version
+    # (Redis, or the data dir's file), versioned sessions.
     async with writer(hub_settings) as sessions:
         await load(sessions, generate(DemoScale.times(0.001), today=dt.date.today()))
     loaded = await anonymous(PAGE)
@@ -162,9 +161,27 @@ async def test_the_demo_load_of_another_process_invalidates_through_redis(
     assert len(loaded["data"]["vehicles"]["edges"]) == 5
 
 
-async def test_a_lost_version_starts_again_where_no_cached_answer_was_stored(
-    http: httpx.AsyncClient,
+async def test_two_workers_without_redis_share_the_version_through_the_data_dir(
+    settings: Settings,
 ) -> None:
+    async with running(settings) as first, running(settings) as second:
+        await _arranged(first)
+        before = await GraphQLClient(second)(PAGE)
+        await GraphQLClient(second)(PAGE)  # now cached in the second worker
+
+        async with first.app.state.sessions() as session, session.begin():  # type: ignore[attr-defined]
+            await session.execute(update(Operator).values(name="改名运输公司"))
+        after = await GraphQLClient(second)(PAGE)
+
+    assert before["data"]["vehicles"]["edges"][0]["node"]["operator"]["name"] == "测试运输有限公司1"
+    assert after["data"]["vehicles"]["edges"][0]["node"]["operator"]["name"] == "改名运输公司"
+
+
+async def test_a_lost_version_starts_again_where_no_cached_answer_was_stored(
+    http: httpx.AsyncClient, hub_settings: Settings
+) -> None:
+    if hub_settings.redis_url is None:
+        pytest.skip("the data dir's file is mapped by each process: it is not lost while one runs")
     await _arranged(http)
     anonymous = GraphQLClient(http)
     await anonymous(PAGE)
