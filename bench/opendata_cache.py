@@ -4,13 +4,15 @@
 
 Loads ``hub demo`` into the PostgreSQL database named by HUB_BENCH_DATABASE_URL (default
 postgresql://postgres@127.0.0.1:5432/hub_opendata_bench, created if missing) and serves it with
-``hub serve --workers 2`` on port 9371, the response cache on Redis (HUB_BENCH_REDIS_URL,
-default redis://127.0.0.1:6379/0, under a key prefix of its own, removed after), rate limits
-off. It checks that the cached answers equal the first, read from the database, then drives
-with wrk: (a) a page of 20 vehicles with operator name and credit code, POSTed anonymously;
-the same as ``GET /graphql?documentId=…``; and the same POSTed by an internal-tier client,
-which the cache does not serve, for comparison. Prints req/s, p50 and p99 per run and the
-machine's load average before and after (target: ≥ 5,000 req/s cached).
+``hub serve --workers 2`` on port 9371, rate limits off: the response cache in-process (each
+worker its own entries, the data version in the data dir's file), or with ``--redis`` on
+Redis (HUB_BENCH_REDIS_URL, default redis://127.0.0.1:6379/0, under a key prefix of its own,
+removed after). It checks that the cached answers equal the first, read from the database,
+then drives with wrk: (a) a page of 20 vehicles with operator name and credit code, POSTed
+anonymously; the same as ``GET /graphql?documentId=…``; and the same POSTed by an
+internal-tier client, which the cache does not serve, for comparison. Prints req/s, p50 and
+p99 per run, the hub's CPU time per request, and the machine's load average before and
+after (target: ≥ 5,000 req/s cached).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from graphql_load import ROOT, ensure_database, hub, register_client, with_key_encryption_key
 from graphql_load import token as access_token
-from read_path import HUB, post
+from read_path import HUB, cpu_seconds, descendants, post
 
 from hub.api.documents import document_hash
 
@@ -89,6 +91,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--redis", action="store_true", help="the cache on Redis")
     args = parser.parse_args()
 
     if shutil.which("wrk") is None:
@@ -96,9 +99,12 @@ def main() -> None:
     url = os.environ.get("HUB_BENCH_DATABASE_URL", DEFAULT_URL)
     prefix = f"hub-opendata-bench:{uuid.uuid4().hex[:8]}:"
     redis_url = os.environ.get("HUB_BENCH_REDIS_URL", DEFAULT_REDIS)
-    env = {**os.environ, "HUB_DATABASE_URL": url, "HUB_PORT": str(PORT),
-           "HUB_RATE_LIMITS": "false", "HUB_LOG_LEVEL": "warning",
-           "HUB_REDIS_URL": redis_url, "HUB_CACHE_PREFIX": prefix}  # fmt: skip
+    data_dir = tempfile.mkdtemp(prefix="hub-opendata-bench-")
+    env = {**os.environ, "HUB_DATABASE_URL": url, "HUB_PORT": str(PORT), "HUB_DATA_DIR": data_dir,
+           "HUB_RATE_LIMITS": "false", "HUB_LOG_LEVEL": "warning"}  # fmt: skip
+    env.pop("HUB_REDIS_URL", None)
+    if args.redis:
+        env.update(HUB_REDIS_URL=redis_url, HUB_CACHE_PREFIX=prefix)
     env = with_key_encryption_key(env)
     asyncio.run(ensure_database(url))
     hub("migrate", env=env)
@@ -119,7 +125,8 @@ def main() -> None:
         assert headers["cache-control"].startswith("public"), headers
         before = load_average()
         print(
-            f"scale {args.scale}, PostgreSQL, hub serve --workers 2, response cache on Redis, "
+            f"scale {args.scale}, PostgreSQL, hub serve --workers 2, response cache "
+            f"{'on Redis' if args.redis else 'in-process'}, "
             f"rate limits off; wrk -t2 -c{args.connections}, {args.duration} s per run, "
             f"{args.rounds} rounds; load average before: {before}"
         )
@@ -136,24 +143,33 @@ def main() -> None:
                     json.dump({"query": HUB["a"], "variables": {}}, handle)
                 bodies.append(handle.name)
                 run_env = {"BODY": handle.name, **extra}
-                runs[name].append(
-                    wrk(script, f"http://127.0.0.1:{PORT}{target}", run_env, args.duration,
-                        args.connections)
-                )  # fmt: skip
+                pids = descendants(server.pid)
+                spent = cpu_seconds(pids)
+                result = wrk(script, f"http://127.0.0.1:{PORT}{target}", run_env, args.duration,
+                             args.connections)  # fmt: skip
+                result["cpu_us"] = (cpu_seconds(pids) - spent) / result["requests"] * 1e6
+                runs[name].append(result)
         print(NAME)
         for name, results in runs.items():
             rps = ", ".join(f"{r['rps']:.0f}" for r in results)
             p50 = ", ".join(f"{r['p50_ms']:.1f}" for r in results)
             p99 = ", ".join(f"{r['p99_ms']:.1f}" for r in results)
             median = statistics.median(r["rps"] for r in results)
+            cpu = statistics.median(r["cpu_us"] for r in results)
             print(f"  {name:<34} req/s {rps} (median {median:.0f}); p50 ms {p50}; p99 ms {p99}")
+            print(
+                f"  {'':<34} hub CPU per request {cpu:.0f} us (both workers): "
+                f"{2e6 / cpu:,.0f} req/s if the hub had the 2 cores to itself"
+            )
         print(f"load average after: {load_average()}")
     finally:
         server.terminate()
         server.wait(timeout=30)
         for name in bodies:
             os.unlink(name)
-        asyncio.run(_forget(redis_url, prefix))
+        shutil.rmtree(data_dir, ignore_errors=True)
+        if args.redis:
+            asyncio.run(_forget(redis_url, prefix))
 
 
 NAME = "(a) page of 20 vehicles with operator name and credit code"
