@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from time import monotonic
@@ -38,6 +39,7 @@ from hub.api.http import (
     parse_json,
     request_error,
 )
+from hub.api.limits import DOCUMENT_CACHE_SIZE
 from hub.api.plan.planner import Operation, Planner, operation_of
 from hub.api.plan.sqljson import prepare_engine
 from hub.api.response_cache import Cached, ResponseCache, cacheable
@@ -91,6 +93,7 @@ class HubGraphQL(GraphQL[Context, None]):
         )
         self.settings = settings
         self.state = state
+        self._document_queries: OrderedDict[bytes, bytes] = OrderedDict()
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -165,13 +168,21 @@ class HubGraphQL(GraphQL[Context, None]):
     def _with_document_text(self, scope: Scope) -> Scope:
         """A GET by ``documentId`` with the registered text added as ``query``, so that the
         planner and Strawberry read it as any GET (the hash is checked against it again)."""
-        params = QueryParams(scope["query_string"])
-        document_id = params.get("documentId")
-        if document_id is None or "query" in params:
-            return scope
-        documents: TrustedDocuments = self.state["documents"]
-        text = documents.text_of(document_id)
-        query_string = scope["query_string"] + b"&" + urlencode({"query": text}).encode()
+        sent: bytes = scope["query_string"]
+        query_string = self._document_queries.get(sent)
+        if query_string is None:
+            params = QueryParams(sent)
+            document_id = params.get("documentId")
+            if document_id is None or "query" in params:
+                return scope
+            documents: TrustedDocuments = self.state["documents"]
+            text = documents.text_of(document_id)
+            query_string = sent + b"&" + urlencode({"query": text}).encode()
+            # Kept, as a CDN's misses repeat the same few URLs: a repeated GET is rewritten
+            # by one look-up, before its answer is looked up in the response cache.
+            self._document_queries[sent] = query_string
+            if len(self._document_queries) > DOCUMENT_CACHE_SIZE:
+                self._document_queries.popitem(last=False)
         return {**scope, "query_string": query_string}
 
     def decode_json(self, data: str | bytes) -> object:
