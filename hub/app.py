@@ -201,11 +201,11 @@ class HubGraphQL(GraphQL[Context, None]):
             return None
         principal: Principal = getattr(request.state, "principal", ANONYMOUS)
         get = request.method == "GET"
+        if principal.trusted_documents_only and not (get and "documentId" in request.query_params):
+            return None  # Strawberry's path refuses its own documents (TrustedDocuments.resolve)
         if get:
             sent: bytes = request.scope["query_string"]
-        elif principal.trusted_documents_only or not request.headers.get(
-            "content-type", ""
-        ).startswith("application/json"):
+        elif not request.headers.get("content-type", "").startswith("application/json"):
             return None
         else:
             sent = await request.body()
@@ -393,7 +393,7 @@ def create_app(
             await check_connection(engine)
             await cache.ping()
             # Every write of the hub's own requests and workers moves the data version.
-            versions = data_version(settings, cache)
+            versions = state["versions"] = data_version(settings, cache)
             sessions = versioned_sessions(engine, versions)
             kek = key_encryption_key(settings)
             keys = KeyStore(sessions, settings.token_ttl, kek, clock=clock or monotonic)
@@ -411,7 +411,6 @@ def create_app(
                 oauth=OAuthServer(settings, sessions, keys, revocations, cache),
                 documents=TrustedDocuments.load(),
                 planner=Planner(graphql_app.schema, settings, engine),
-                versions=versions,
                 responses=(
                     ResponseCache(cache, versions, settings.response_cache_seconds)
                     if settings.response_cache_seconds

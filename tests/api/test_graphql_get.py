@@ -80,6 +80,26 @@ async def test_an_authenticated_get_is_private_and_not_stored(http: httpx.AsyncC
     assert got.headers["Cache-Control"] == "private, no-store"
 
 
+async def test_a_trusted_documents_client_cannot_get_its_own_query(
+    http: httpx.AsyncClient,
+) -> None:
+    portal = await GraphQLClient(http).as_client(
+        "registry:read", tier="internal", purpose=None, trusted_documents_only=True
+    )
+
+    own = await http.get(
+        "/graphql", params={"query": "{ vehicles(first: 1) { edges { node { plate } } } }"},
+        headers=portal.headers,
+    )  # fmt: skip
+    registered = await http.get("/graphql", params={"documentId": PAGE_ID}, headers=portal.headers)
+
+    assert own.status_code == 403
+    assert own.json()["errors"][0]["message"].startswith(
+        "this client may run registered operations only"
+    )
+    assert registered.status_code == 200, registered.text
+
+
 async def test_a_get_the_resolvers_answer_is_private(http: httpx.AsyncClient) -> None:
     got = await http.get("/graphql", params={"query": "{ myUsage { requests } }"})
 

@@ -225,13 +225,6 @@ class Planner:
                 raise Unplannable(f"{selected.parent_type}.{selected.name} is refused")
             self._check_policy(selected.children, principal)
 
-    async def answer(self, body: bytes, principal: Principal) -> Answer | None:
-        """The answer to a POSTed request if the planner gives it, else None."""
-        request = operation_of(body)
-        if request is None:
-            return None
-        return await self.answer_operation(request, principal)
-
     def operation_type(self, request: Operation) -> OperationType | None:
         """Whether the request's operation is a query, a mutation or a subscription (None: an
         invalid document, or no such operation: the resolver path words the error)."""
