@@ -7,7 +7,7 @@ from typing import Protocol
 from hub.config import Settings
 
 GENERATION_KEY = "data-generation"
-"""Counter bumped by every write to the data center; values cached from the data carry it."""
+"""The key of the data version when it lives in Redis (see :mod:`hub.dataversion`)."""
 
 
 class Cache(Protocol):
