@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from time import monotonic
 from typing import Any
+from urllib.parse import urlencode
 
 from cross_web import HTTPException
+from graphql import OperationType
 from starlette.applications import Starlette
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders, QueryParams
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -28,9 +31,18 @@ from strawberry.types.unset import UNSET
 from hub.api.console import console_page, console_routes
 from hub.api.context import Context
 from hub.api.documents import TrustedDocuments, document_hash
-from hub.api.http import MAX_JSON_DEPTH, json_depth, limit_body, parse_json, request_error
-from hub.api.plan.planner import Planner
+from hub.api.http import (
+    MAX_JSON_DEPTH,
+    QueriesOnlyOverGet,
+    json_depth,
+    limit_body,
+    parse_json,
+    request_error,
+)
+from hub.api.limits import DOCUMENT_CACHE_SIZE
+from hub.api.plan.planner import Operation, Planner, operation_of
 from hub.api.plan.sqljson import prepare_engine
+from hub.api.response_cache import Cached, ResponseCache, cacheable
 from hub.api.schema import build_schema, sdl_of
 from hub.api.usage import count_usage
 from hub.api.websocket import HubTransportWSHandler
@@ -43,6 +55,7 @@ from hub.auth.server import INTROSPECTION_PATH, REVOCATION_PATH, TOKEN_PATH, OAu
 from hub.auth.tokens import InvalidToken, Revocations
 from hub.cache import Cache, create_cache
 from hub.config import Settings
+from hub.dataversion import data_version, versioned_sessions
 from hub.db import check_connection, create_engine, session_factory
 from hub.docsite import docs_routes
 from hub.exchange.pipeline import Exchange
@@ -80,6 +93,7 @@ class HubGraphQL(GraphQL[Context, None]):
         )
         self.settings = settings
         self.state = state
+        self._document_queries: OrderedDict[bytes, bytes] = OrderedDict()
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -91,6 +105,7 @@ class HubGraphQL(GraphQL[Context, None]):
             read_sessions=self.state["read_sessions"],
             pubsub=self.state["pubsub"],
             cache=self.state["cache"],
+            versions=self.state["versions"],
             principal=principal,
             policy=self.schema.policy,  # type: ignore[attr-defined]
             request=request,
@@ -138,11 +153,37 @@ class HubGraphQL(GraphQL[Context, None]):
             return
         try:
             bounded = limit_body(scope, receive, self.settings.max_request_bytes)
+            if scope["method"] == "GET":
+                scope = self._with_document_text(scope)
             request = Request(scope, bounded)
             response = await self._planned(request) or await self.run(request)
+            if scope["method"] == "GET" and "cache-control" not in response.headers:
+                # Only the planner's open-data answers are public; anything else a GET
+                # answers (errors, myUsage, the console) is for the caller alone.
+                response.headers["Cache-Control"] = "private, no-store"
         except HTTPException as exc:
-            response = request_error(exc.status_code, exc.reason)
+            response = request_error(exc.status_code, exc.reason, getattr(exc, "headers", None))
         await response(scope, receive, send)
+
+    def _with_document_text(self, scope: Scope) -> Scope:
+        """A GET by ``documentId`` with the registered text added as ``query``, so that the
+        planner and Strawberry read it as any GET (the hash is checked against it again)."""
+        sent: bytes = scope["query_string"]
+        query_string = self._document_queries.get(sent)
+        if query_string is None:
+            params = QueryParams(sent)
+            document_id = params.get("documentId")
+            if document_id is None or "query" in params:
+                return scope
+            documents: TrustedDocuments = self.state["documents"]
+            text = documents.text_of(document_id)
+            query_string = sent + b"&" + urlencode({"query": text}).encode()
+            # Kept, as a CDN's misses repeat the same few URLs: a repeated GET is rewritten
+            # by one look-up, before its answer is looked up in the response cache.
+            self._document_queries[sent] = query_string
+            if len(self._document_queries) > DOCUMENT_CACHE_SIZE:
+                self._document_queries.popitem(last=False)
+        return {**scope, "query_string": query_string}
 
     def decode_json(self, data: str | bytes) -> object:
         # Websocket messages: JSON nested too deep is refused as not JSON (4400) before
@@ -153,23 +194,59 @@ class HubGraphQL(GraphQL[Context, None]):
         return json.loads(text)
 
     async def _planned(self, request: Request) -> Response | None:
-        """The read planner's answer (one statement per root field), if it gives one."""
+        """The read planner's answer (one statement per root field), if it gives one; for
+        open data, from the response cache while the data has not changed."""
         planner: Planner | None = self.state.get("planner")
-        if planner is None or not planner.enabled or request.method != "POST":
+        if planner is None:
             return None
         principal: Principal = getattr(request.state, "principal", ANONYMOUS)
-        content_type = request.headers.get("content-type", "")
-        if principal.trusted_documents_only or not content_type.startswith("application/json"):
+        get = request.method == "GET"
+        if principal.trusted_documents_only and not (get and "documentId" in request.query_params):
+            return None  # Strawberry's path refuses its own documents (TrustedDocuments.resolve)
+        if get:
+            sent: bytes = request.scope["query_string"]
+        elif not request.headers.get("content-type", "").startswith("application/json"):
             return None
-        answer = await planner.answer(await request.body(), principal)
+        else:
+            sent = await request.body()
+        responses: ResponseCache | None = self.state.get("responses")
+        lookup = None
+        if responses is not None and planner.enabled and cacheable(principal):
+            # Before anything is parsed: a hit is the request's bytes looked up, bytes out.
+            lookup = await responses.lookup(responses.key(principal, request.method, sent))
+            if lookup.hit is not None:
+                return await self._answer(request, principal, lookup.hit)
+        if get:
+            operation = _operation_in_url(request, planner, self.state["documents"])
+        else:
+            operation = operation_of(sent)
+        if operation is None or not planner.enabled:
+            return None
+        answer = await planner.answer_operation(operation, principal)
         if answer is None:
             return None
+        if lookup is not None and responses is not None:
+            return await self._answer(request, principal, await responses.store(lookup, answer))
+        return await self._answer(request, principal, Cached.of(answer))
+
+    async def _answer(self, request: Request, principal: Principal, answer: Cached) -> Response:
         documents: TrustedDocuments = self.state["documents"]
-        digest = document_hash(answer.query)
-        note_document(digest, documents.name_of(digest))
+        note_document(answer.document, documents.name_of(answer.document))
         note_operation(answer.operation_name, "query")
         await count_usage(self.state["cache"], principal, request, answer.cost)
-        return Response(answer.body, media_type="application/json")
+        if request.method != "GET":
+            return Response(answer.body, media_type="application/json")
+        headers = {"ETag": answer.etag}
+        if principal.is_anonymous and cacheable(principal):
+            # Public: a CDN may keep it for everyone, keyed also by the headers that would
+            # make the hub answer differently.
+            headers["Cache-Control"] = f"public, max-age={self.settings.open_data_max_age}"
+            headers["Vary"] = f"Authorization, {PURPOSE_HEADER}"
+        else:
+            headers["Cache-Control"] = "private, no-store"
+        if _matches(request.headers.get("if-none-match", ""), answer.etag):
+            return Response(status_code=304, headers=headers)
+        return Response(answer.body, media_type="application/json", headers=headers)
 
     def parse_json(self, data: str | bytes) -> Any:
         # Strawberry passes the body as bytes, query parameters (variables, extensions) as text.
@@ -181,16 +258,48 @@ class HubGraphQL(GraphQL[Context, None]):
             raise HTTPException(400, "operationName must be a string or null")
         documents: TrustedDocuments = self.state["documents"]
         body = await request.get_body() if request.method == "POST" else b""
+        document_id = request.query_params.get("documentId") if request.method == "GET" else None
         # The adapter keeps the Starlette request private; its state is the ASGI scope's,
         # where Guarded put the principal.
         state = request._request.state
         if isinstance(data, list):
             return [documents.resolve(item, b"", state) for item in data]
-        resolved = documents.resolve(data, body, state)
+        resolved = documents.resolve(data, body, state, document_id)
         if resolved.query is not None:
             digest = document_hash(resolved.query)
             note_document(digest, documents.name_of(digest))
         return resolved
+
+
+def _operation_in_url(
+    request: Request, planner: Planner, documents: TrustedDocuments
+) -> Operation | None:
+    """The operation of a GET (``query`` — added for a ``documentId`` —, ``variables``,
+    ``operationName``); None leaves it to Strawberry (the console page, extensions).
+    A mutation or subscription is refused with 405."""
+    params = request.query_params
+    query = params.get("query")
+    if query is None or set(params) - {"query", "documentId", "variables", "operationName"}:
+        return None
+    document_id = params.get("documentId")
+    if document_id is not None and query != documents.text_of(document_id):
+        raise HTTPException(400, "documentId: the query sent does not match its hash")
+    raw = params.get("variables")
+    variables = parse_json(raw, whole_request=False) if raw else {}
+    if not isinstance(variables, dict):
+        raise HTTPException(400, "variables: must be a JSON object")
+    operation = Operation(query, variables, params.get("operationName") or None)
+    kind = planner.operation_type(operation)
+    if kind is not None and kind is not OperationType.QUERY:
+        raise QueriesOnlyOverGet(kind.value)
+    return operation
+
+
+def _matches(header: str, etag: str) -> bool:
+    """Whether an ``If-None-Match`` header names ``etag`` (weak comparison, RFC 9110), or is
+    ``*``."""
+    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return etag in tags or "*" in tags
 
 
 class Guarded:
@@ -283,7 +392,9 @@ def create_app(
             prepare_engine(engine)
             await check_connection(engine)
             await cache.ping()
-            sessions = session_factory(engine)
+            # Every write of the hub's own requests and workers moves the data version.
+            versions = state["versions"] = data_version(settings, cache)
+            sessions = versioned_sessions(engine, versions)
             kek = key_encryption_key(settings)
             keys = KeyStore(sessions, settings.token_ttl, kek, clock=clock or monotonic)
             await keys.ensure_active()
@@ -300,6 +411,11 @@ def create_app(
                 oauth=OAuthServer(settings, sessions, keys, revocations, cache),
                 documents=TrustedDocuments.load(),
                 planner=Planner(graphql_app.schema, settings, engine),
+                responses=(
+                    ResponseCache(cache, versions, settings.response_cache_seconds)
+                    if settings.response_cache_seconds
+                    else None
+                ),
                 exchange=Exchange(
                     adapters or AdapterRegistry.discover(),
                     sessions,
@@ -315,6 +431,8 @@ def create_app(
                 checkpointer.run(stop, settings.audit_checkpoint_seconds)
             )
             app.state.engine = engine
+            app.state.sessions = sessions
+            app.state.versions = versions
             app.state.planner = state["planner"]
             app.state.cache = cache
             app.state.keys = keys
@@ -330,6 +448,8 @@ def create_app(
             await queue.close()
             await pubsub.close()
             await limiter.close()
+            if "versions" in state:
+                state["versions"].close()
             await cache.close()
             await engine.dispose()
             process_ended()

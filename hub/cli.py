@@ -432,8 +432,7 @@ def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _demo(settings: Settings, args: argparse.Namespace) -> int:
-    from hub.cache import GENERATION_KEY, create_cache
-    from hub.db import create_engine, session_factory
+    from hub.dataversion import writer
     from hub.demo import journeys, portal
     from hub.demo.generator import DemoScale, generate, subjects
     from hub.demo.loader import is_empty, load
@@ -448,10 +447,9 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
 
     async def run() -> int:
         await ensure_ready(settings)
-        engine = create_engine(settings)
-        sessions = session_factory(engine)
-        cache = create_cache(settings)
-        try:
+        # Each commit of the load moves the data version: a running hub (sharing it through
+        # Redis) serves nothing it cached before.
+        async with writer(settings) as sessions:
             if not await is_empty(sessions):
                 if args.if_empty:
                     print(tr("hub: demo data already loaded"))
@@ -476,11 +474,6 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
             await journeys.report(sessions, planned)
             async with sessions() as session, session.begin():
                 await portal.register(session)
-            # Counts cached by running hubs must not outlive the data they counted.
-            await cache.incr(GENERATION_KEY)
-        finally:
-            await cache.close()
-            await engine.dispose()
         loaded = ", ".join(f"{count:,} {table}" for table, count in summary.counts.items())
         print(tr("hub: loaded demo data: {counts}", counts=loaded))
         print(tr("hub: fed the agencies' demo documents: {summary}", summary=fed.lines()[0]))

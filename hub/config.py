@@ -48,6 +48,12 @@ class Settings:
     max_request_bytes: int = 1_048_576
     max_aliases: int = 30
     count_cache_seconds: int = 30
+    response_cache_seconds: int = 300
+    """How long an open-data answer is kept in the response cache (0: no response cache).
+    A write makes it unreachable at once (``hub.dataversion``); this only bounds memory."""
+    open_data_max_age: int = 60
+    """``Cache-Control: public, max-age`` of anonymous open-data answers over GET: how long a
+    CDN or browser may reuse one without asking again (then ``If-None-Match`` → 304)."""
     graphiql: bool = True
     public_url: str = "http://127.0.0.1:8000"
     token_ttl: int = 3600
@@ -129,6 +135,8 @@ class Settings:
             max_request_bytes=_int(env, "HUB_MAX_REQUEST_BYTES", 1_048_576, 1024, 104_857_600),
             max_aliases=_int(env, "HUB_MAX_ALIASES", 30, 1, 1000),
             count_cache_seconds=_int(env, "HUB_COUNT_CACHE_SECONDS", 30, 0, 86_400),
+            response_cache_seconds=_int(env, "HUB_RESPONSE_CACHE_SECONDS", 300, 0, 86_400),
+            open_data_max_age=_int(env, "HUB_OPEN_DATA_MAX_AGE", 60, 0, 86_400),
             graphiql=_bool(env, "HUB_GRAPHIQL", True),
             public_url=_url(env, "HUB_PUBLIC_URL", "http://127.0.0.1:8000"),
             token_ttl=_int(env, "HUB_TOKEN_TTL", 3600, 60, 86_400),

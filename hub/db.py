@@ -7,13 +7,22 @@ PostgreSQL (through asyncpg). Only the connection set-up differs.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, MetaData, String, UniqueConstraint, event, text
+from sqlalchemy import (
+    DateTime,
+    MetaData,
+    String,
+    TextClause,
+    UniqueConstraint,
+    event,
+    inspect,
+    text,
+)
 from sqlalchemy.engine import URL, Dialect, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import (
@@ -22,8 +31,16 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    ORMExecuteState,
+    Session,
+    declared_attr,
+    mapped_column,
+)
 from sqlalchemy.types import TypeDecorator
+from sqlalchemy.util import await_only
 
 from hub.config import Settings
 from hub.errors import ServiceUnavailable
@@ -174,11 +191,77 @@ READS_ONLY = "hub_reads_only"
 
 
 def session_factory(
-    engine: AsyncEngine, *, reads_only: bool = False
+    engine: AsyncEngine,
+    *,
+    reads_only: bool = False,
+    written: Callable[[], Awaitable[None]] | None = None,
 ) -> async_sessionmaker[AsyncSession]:
-    """Sessions that keep loaded rows usable after commit (GraphQL reads them afterwards)."""
+    """Sessions that keep loaded rows usable after commit (GraphQL reads them afterwards).
+
+    With ``written``, it is awaited after each commit of a session that wrote to a table of
+    the data center (see :data:`UNVERSIONED_TABLES`): ``hub.dataversion`` moves the data
+    version there, so that no answer cached before the write is served after it.
+    """
     bind = engine.execution_options(**{READS_ONLY: True}) if reads_only else engine
-    return async_sessionmaker(bind, expire_on_commit=False, autoflush=False)
+    if written is None:
+        return async_sessionmaker(bind, expire_on_commit=False, autoflush=False)
+    return async_sessionmaker(
+        bind, expire_on_commit=False, autoflush=False, sync_session_class=_watched(written)
+    )
+
+
+UNVERSIONED_TABLES = frozenset(
+    {"oauth_clients", "signing_keys", "audit_log", "audit_subjects", "audit_head",
+     "exchange_messages", "exchange_cursors"}
+)  # fmt: skip
+"""The hub's own bookkeeping, written while it serves reads (the audit of each personal-data
+read, signing keys, queued receipts): no published answer reads it, so writing it does not
+move the data version. Every other table does — a table missing here costs cached answers,
+never correctness."""
+
+_WROTE = "hub_wrote"
+
+
+def _watched(written: Callable[[], Awaitable[None]]) -> type[Session]:
+    class WatchedSession(Session):
+        """A session that awaits ``written`` after each commit in which it wrote."""
+
+    def note(session: Session, tables: Iterable[str]) -> None:
+        if not session.info.get(_WROTE) and any(t not in UNVERSIONED_TABLES for t in tables):
+            session.info[_WROTE] = True
+
+    def flushed(session: Session, _context: Any) -> None:
+        # Still the pre-flush state here: what was added, changed or deleted.
+        changed = (*session.new, *session.dirty, *session.deleted)
+        note(session, (inspect(row).mapper.persist_selectable.name for row in changed))
+
+    def executed(state: ORMExecuteState) -> None:
+        statement: Any = state.statement
+        if state.is_insert or state.is_update or state.is_delete:
+            note(state.session, [statement.table.name])
+        elif isinstance(statement, TextClause) and not _reads(statement.text):
+            # Raw SQL (the positions intake's INSERT … FROM staging): which table it writes
+            # is not known here, so it counts as a write of published data.
+            state.session.info[_WROTE] = True
+
+    def committed(session: Session) -> None:
+        if session.info.pop(_WROTE, False):
+            # Commits run in SQLAlchemy's greenlet, under the caller's await: this awaits
+            # ``written`` there, before the caller's commit returns.
+            await_only(written())
+
+    def rolled_back(session: Session) -> None:
+        session.info.pop(_WROTE, None)
+
+    event.listen(WatchedSession, "after_flush", flushed)
+    event.listen(WatchedSession, "do_orm_execute", executed)
+    event.listen(WatchedSession, "after_commit", committed)
+    event.listen(WatchedSession, "after_rollback", rolled_back)
+    return WatchedSession
+
+
+def _reads(sql: str) -> bool:
+    return sql.lstrip().split(None, 1)[0].upper() in ("SELECT", "PRAGMA", "SHOW", "EXPLAIN")
 
 
 async def check_connection(engine: AsyncEngine) -> None:

@@ -24,6 +24,7 @@ from hub.api.permissions import AuditTrail, Policy
 from hub.auth.principal import ANONYMOUS, Principal
 from hub.cache import Cache
 from hub.config import Settings
+from hub.dataversion import DataVersion
 from hub.db import Base
 from hub.paging import Page, Relation, Sort, Window, count_by, fetch_pages
 from hub.pubsub import PubSub
@@ -41,6 +42,8 @@ class Context:
     settings: Settings
     sessions: async_sessionmaker[AsyncSession]
     cache: Cache
+    versions: DataVersion | None = None
+    """The data version, under which totals are cached (none: counted every time)."""
     principal: Principal = ANONYMOUS
     read_sessions: async_sessionmaker[AsyncSession] | None = None
     """Sessions for the request's reads; ``sessions`` is for what it writes (the audit)."""

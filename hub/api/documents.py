@@ -48,9 +48,20 @@ class TrustedDocuments:
         entry = self.by_hash.get(digest)
         return entry[0] if entry is not None else None
 
-    def resolve(self, data: GraphQLRequestData, body: bytes, state: Any) -> GraphQLRequestData:
-        """The request with its document looked up by hash; refuses what the client may not send."""
-        wanted = _requested_hash(data, body)
+    def text_of(self, document_id: str) -> str:
+        """The text of the registered document ``sha256:<hex>``; HTTPException 400 if none."""
+        digest = _digest_of(document_id)
+        entry = self.by_hash.get(digest)
+        if entry is None:
+            raise HTTPException(400, f"documentId: no registered operation has hash {digest}")
+        return entry[1]
+
+    def resolve(
+        self, data: GraphQLRequestData, body: bytes, state: Any, document_id: str | None = None
+    ) -> GraphQLRequestData:
+        """The request with its document looked up by hash; refuses what the client may not
+        send. ``document_id``: the ``documentId`` query parameter of a GET."""
+        wanted = _digest_of(document_id) if document_id is not None else _requested_hash(data, body)
         principal: Principal = getattr(state, "principal", ANONYMOUS)
         if wanted is None:
             if principal.trusted_documents_only:
@@ -84,6 +95,10 @@ def _requested_hash(data: GraphQLRequestData, body: bytes) -> str | None:
         document_id = persisted.get("sha256Hash")
     if document_id is None:
         return None
+    return _digest_of(document_id)
+
+
+def _digest_of(document_id: Any) -> str:
     if not isinstance(document_id, str):
         raise HTTPException(400, "documentId: must be a string 'sha256:<hex>'")
     digest = document_id.removeprefix("sha256:").lower()

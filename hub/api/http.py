@@ -26,10 +26,19 @@ _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
-def request_error(status: int, message: str) -> JSONResponse:
+def request_error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
     """A request refused before GraphQL ran, in the GraphQL-over-HTTP error shape."""
     error = {"message": message, "extensions": {"code": _CODES.get(status, "BAD_REQUEST")}}
-    return JSONResponse({"errors": [error]}, status_code=status)
+    return JSONResponse({"errors": [error]}, status_code=status, headers=headers)
+
+
+class QueriesOnlyOverGet(HTTPException):
+    """A mutation or subscription sent by GET (HTTP 405, as GraphQL over HTTP says): GET must
+    be safe, so that caches and prefetching browsers may repeat it."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(405, f"a {kind} is sent by POST: GET runs queries only")
+        self.headers = {"Allow": "POST"}
 
 
 class BodyTooLarge(HTTPException):

@@ -12,7 +12,6 @@ from strawberry.types import Info
 
 from hub.api.context import Context
 from hub.api.relay import Connection
-from hub.cache import GENERATION_KEY
 from hub.db import Base
 from hub.errors import ServiceUnavailable
 from hub.paging import Listing, Relation, Window, count, fetch_page, window
@@ -66,7 +65,8 @@ async def top_connection(
 
 
 async def cached_count(ctx: Context, listing: Listing[Any, Any], filter_: Any) -> int:
-    """The total of a list, from the cache while no write has happened since it was counted.
+    """The total of a list, from the cache while no write has happened since it was counted
+    (the data version has not moved).
 
     Without the cache (Redis down) the total is counted every time: slower, still right.
     """
@@ -74,19 +74,25 @@ async def cached_count(ctx: Context, listing: Listing[Any, Any], filter_: Any) -
     # Keyed by the rule's SQL, not by client: clients the rule treats alike share a total.
     seen = str(rule.compile(compile_kwargs={"literal_binds": True}))
     digest = hashlib.sha256(repr((listing.model.__tablename__, filter_, seen)).encode())
-    try:
-        generation = await ctx.cache.get(GENERATION_KEY) or b"0"
-        key = f"count:{generation.decode()}:{digest.hexdigest()}"
-        cached = await ctx.cache.get(key)
-    except ServiceUnavailable:
-        key, cached = None, None
-    if cached is not None:
-        return int(cached)
+    key: str | None = None
+    generation = b""
+    if ctx.versions is not None:
+        key = f"count:{digest.hexdigest()}"
+        try:
+            generation, stored = await ctx.versions.beside(key)
+        except ServiceUnavailable:
+            key = None
+        else:
+            # Kept with the data version it was counted at, and read only at that version.
+            at, _, counted = (stored or b"").partition(b":")
+            if stored is not None and at == generation:
+                return int(counted)
     async with ctx.database() as session:
         total = await count(session, listing.select(filter_, rule))
     if key is not None and ctx.settings.count_cache_seconds:
         with suppress(ServiceUnavailable):
-            await ctx.cache.set(key, str(total).encode(), ttl=ctx.settings.count_cache_seconds)
+            value = generation + b":" + str(total).encode()
+            await ctx.cache.set(key, value, ttl=ctx.settings.count_cache_seconds)
     return total
 
 

@@ -36,8 +36,8 @@ def _keys(caller: str, day: dt.date) -> tuple[str, str]:
 async def record(cache: Cache, caller: str, day: dt.date, cost: int) -> None:
     """Count one request of ``caller`` and the cost it was estimated at."""
     requests, spent = _keys(caller, day)
-    await cache.incr(requests, 1, ttl=KEEP_SECONDS)
-    await cache.incr(spent, cost, ttl=KEEP_SECONDS)
+    # Both at once: on Redis one round trip, on every request.
+    await cache.incr_many({requests: 1, spent: cost}, ttl=KEEP_SECONDS)
 
 
 async def of(cache: Cache, caller: str, day: dt.date) -> Usage:

@@ -7,7 +7,7 @@ from typing import Protocol
 from hub.config import Settings
 
 GENERATION_KEY = "data-generation"
-"""Counter bumped by every write to the data center; values cached from the data carry it."""
+"""The key of the data version when it lives in Redis (see :mod:`hub.dataversion`)."""
 
 
 class Cache(Protocol):
@@ -18,6 +18,10 @@ class Cache(Protocol):
 
     async def get(self, key: str) -> bytes | None:
         """The value under ``key``, or None when absent or expired."""
+        ...
+
+    async def get_many(self, keys: list[str]) -> list[bytes | None]:
+        """The values under ``keys``, in order, read at once (one round trip on Redis)."""
         ...
 
     async def set(self, key: str, value: bytes, ttl: float | None = None) -> None:
@@ -35,6 +39,10 @@ class Cache(Protocol):
     async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
         """Add ``amount`` to the counter under ``key`` (absent counts as 0) and return it; with
         ``ttl`` a counter this call creates expires after that many seconds."""
+        ...
+
+    async def incr_many(self, amounts: dict[str, int], ttl: float | None = None) -> list[int]:
+        """:meth:`incr` of several counters at once (one round trip on Redis), in order."""
         ...
 
     async def ping(self) -> None:

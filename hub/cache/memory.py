@@ -24,6 +24,9 @@ class MemoryCache:
         self._entries.move_to_end(key)
         return value
 
+    async def get_many(self, keys: list[str]) -> list[bytes | None]:
+        return [await self.get(key) for key in keys]
+
     async def set(self, key: str, value: bytes, ttl: float | None = None) -> None:
         expires = None if ttl is None else time.monotonic() + ttl
         self._entries[key] = (value, expires)
@@ -49,6 +52,9 @@ class MemoryCache:
             expires = None if ttl is None else time.monotonic() + ttl
         self._entries[key] = (str(value).encode(), expires)
         return value
+
+    async def incr_many(self, amounts: dict[str, int], ttl: float | None = None) -> list[int]:
+        return [await self.incr(key, amount, ttl) for key, amount in amounts.items()]
 
     async def ping(self) -> None:
         return None

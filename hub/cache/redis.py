@@ -25,6 +25,13 @@ class RedisCache:
             value: bytes | None = await self._redis.get(self._prefix + key)  # type: ignore[assignment]
         return value
 
+    async def get_many(self, keys: list[str]) -> list[bytes | None]:
+        with redis_calls():
+            values: list[bytes | None] = await self._redis.mget(  # type: ignore[assignment]
+                [self._prefix + key for key in keys]
+            )
+        return values
+
     async def set(self, key: str, value: bytes, ttl: float | None = None) -> None:
         px = None if ttl is None else max(1, int(ttl * 1000))
         with redis_calls():
@@ -52,6 +59,16 @@ class RedisCache:
                 pipe.expire(self._prefix + key, int(ttl), nx=True)
                 counted, _ = await pipe.execute()
         return int(counted)
+
+    async def incr_many(self, amounts: dict[str, int], ttl: float | None = None) -> list[int]:
+        with redis_calls():
+            async with self._redis.pipeline(transaction=True) as pipe:
+                for key, amount in amounts.items():
+                    pipe.incrby(self._prefix + key, amount)
+                    if ttl is not None:
+                        pipe.expire(self._prefix + key, int(ttl), nx=True)
+                replies = await pipe.execute()
+        return [int(reply) for reply in replies[:: 1 if ttl is None else 2]]
 
     async def ping(self) -> None:
         try:

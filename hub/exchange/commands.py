@@ -52,26 +52,25 @@ def register(commands: Any) -> None:
 
 @asynccontextmanager
 async def _exchange(settings: Settings, with_queue: bool = False) -> AsyncIterator[Any]:
-    from hub.db import create_engine, session_factory
+    from hub.dataversion import writer
     from hub.exchange.pipeline import Exchange
     from hub.exchange.registry import AdapterRegistry
     from hub.migrate import ensure_ready
     from hub.queue import create_queue
 
     await ensure_ready(settings)
-    engine = create_engine(settings)
     queue = create_queue(settings) if with_queue else None
     try:
-        yield Exchange(
-            AdapterRegistry.discover(),
-            session_factory(engine),
-            queue,
-            max_attempts=settings.exchange_max_attempts,
-        )
+        async with writer(settings) as sessions:
+            yield Exchange(
+                AdapterRegistry.discover(),
+                sessions,
+                queue,
+                max_attempts=settings.exchange_max_attempts,
+            )
     finally:
         if queue is not None:
             await queue.close()
-        await engine.dispose()
 
 
 def _bar(total: int | None, unit: str) -> Any:

@@ -45,6 +45,8 @@ def _publish(settings: Settings, args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from hub.api.schema import build_schema
+    from hub.cache import create_cache
+    from hub.dataversion import data_version
     from hub.db import create_engine, session_factory
     from hub.filters import today
     from hub.migrate import ensure_ready
@@ -64,7 +66,11 @@ def _publish(settings: Settings, args: argparse.Namespace) -> int:
     async def run() -> list[Any]:
         await ensure_ready(settings)
         engine = create_engine(settings)
+        cache = create_cache(settings)
+        versions = data_version(settings, cache)
         try:
+            # Read before any row: a write after it moves it, and the next run reads again.
+            version = await versions.current()
             return await publish(
                 session_factory(engine),
                 build_schema(settings),
@@ -74,8 +80,11 @@ def _publish(settings: Settings, args: argparse.Namespace) -> int:
                 now=dt.datetime.now(dt.UTC),
                 force=args.force,
                 progress=progress,
+                data_version=version,
             )
         finally:
+            versions.close()
+            await cache.close()
             await engine.dispose()
 
     try:

@@ -1,10 +1,11 @@
 """Bulk downloads: each dataset's snapshot as CSV, JSON Lines and Parquet, written streaming.
 
-``publish`` walks the datasets; one whose data (and declaration) did not change since its last
-snapshot is left alone. The files live in ``<data dir>/opendata/``, with ``manifest.json``
-saying, per dataset, when it was published, how many rows it has and each file's size and
-SHA-256 (the ETag it is served with). A new snapshot is written beside the old one and moved
-into place, so a download never sees half a file.
+``publish`` walks the datasets; one whose published rows (and declaration) did not change since
+its last snapshot is left alone: unread when the data version has not moved since, else read
+and compared by a digest of its rows. The files live in ``<data dir>/opendata/``, with
+``manifest.json`` saying, per dataset, when it was published, how many rows it has and each
+file's size and SHA-256 (the ETag it is served with). A new snapshot is written beside the
+old one and moved into place, so a download never sees half a file.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import gzip
 import hashlib
 import json
 import os
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -27,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.opendata.datasets import Dataset
 from hub.opendata.published import Column, columns, relations_of
-from hub.opendata.sources import SOURCES, batches, fingerprint, statistics
+from hub.opendata.sources import SOURCES, batches, statistics
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -213,18 +214,21 @@ async def _rows(
         yield [[column.value(obj, related) for column in cols] for obj, related in batch]
 
 
-async def _fingerprint(session: AsyncSession, dataset: Dataset, today: dt.date) -> str:
-    digest = hashlib.sha256(dataset.source)
-    if dataset.graphql_type is None:
-        # The statistics are small: their own rows say whether they changed.
-        parts: Iterable[Any] = [json.dumps(await statistics(session, today))]
-    else:
-        parts = await fingerprint(session, SOURCES[dataset.graphql_type])
-    for part in parts:
-        digest.update(str(part).encode())
-    if dataset.changes_daily:
-        digest.update(today.isoformat().encode())
-    return digest.hexdigest()
+class _Digest:
+    """The fingerprint of a dataset: its declaration and every row as published (values
+    de-identified, relations followed), so any change a download would show changes it — an
+    edit in place too — and nothing else does."""
+
+    def __init__(self, dataset: Dataset, today: dt.date) -> None:
+        self.hash = hashlib.sha256(dataset.source)
+        if dataset.changes_daily:
+            self.hash.update(today.isoformat().encode())
+
+    def update(self, batch: list[list[Any]]) -> None:
+        self.hash.update(json.dumps(batch, ensure_ascii=False, default=str).encode())
+
+    def hexdigest(self) -> str:
+        return self.hash.hexdigest()
 
 
 async def publish(
@@ -237,30 +241,55 @@ async def publish(
     now: dt.datetime,
     force: bool = False,
     progress: Callable[[str, int], None] | None = None,
+    data_version: bytes | None = None,
 ) -> list[Published]:
     """Write a snapshot of every dataset whose data changed (all of them with ``force``).
 
+    ``data_version`` (read before any row): when it is the one of a dataset's last snapshot,
+    on the same day, nothing was written since, and the dataset is left alone unread. Else
+    its rows are read and fingerprinted, and written only when the fingerprint moved.
     ``progress(dataset_id, rows)`` is called after each batch written.
     """
     folder = directory(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
     manifest = read_manifest(data_dir)
+    version = data_version.decode() if data_version is not None else None
     done: list[Published] = []
     for dataset in datasets.values():
         cols = columns(dataset, schema)
-        async with sessions() as session, session.begin():
-            current = await _fingerprint(session, dataset, today)
-            previous = manifest.get(dataset.id)
-            if not force and previous is not None and previous["fingerprint"] == current:
+        previous = manifest.get(dataset.id)
+        if not force and previous is not None:
+            if version is not None and (previous.get("data_version"), previous.get("day")) == (
+                version,
+                today.isoformat(),
+            ):
                 done.append(Published(dataset.id, previous["rows"], changed=False))
                 continue
+            digest = _Digest(dataset, today)
+            async with sessions() as session, session.begin():
+                async for batch in _rows(session, dataset, cols, today):
+                    digest.update(batch)
+            if previous["fingerprint"] == digest.hexdigest():
+                manifest[dataset.id] = {
+                    **previous,
+                    "data_version": version,
+                    "day": today.isoformat(),
+                }
+                _write_manifest(folder, manifest)
+                done.append(Published(dataset.id, previous["rows"], changed=False))
+                continue
+        digest = _Digest(dataset, today)
+        async with sessions() as session, session.begin():
             writers = _Writers(folder, dataset.id, cols)
             async for batch in _rows(session, dataset, cols, today):
+                digest.update(batch)
                 writers.write(batch)
                 if progress is not None:
                     progress(dataset.id, len(batch))
         manifest[dataset.id] = {
-            "fingerprint": current,
+            "fingerprint": digest.hexdigest(),
+            "data_version": version,
+            "day": today.isoformat(),
             "modified": now.isoformat(),
             "rows": writers.rows,
             "files": writers.finish(),

@@ -107,32 +107,6 @@ async def batches(
         ]
 
 
-async def fingerprint(session: AsyncSession, source: TypeSource) -> list[Any]:
-    """What changes when the type's rows (or their related operators) change: counts, the
-    largest id, the latest receipt and verification."""
-    values: list[Any] = []
-    models = [source.model, *([OperatorRow] if source.relations else [])]
-    if "stations" in source.relations:
-        models.append(StationRow)
-    for model in models:
-        table: Any = model
-        row = (
-            await session.execute(
-                select(
-                    func.count(),
-                    func.max(table.id),
-                    func.max(table.received_at),
-                    func.max(table.verified_at),
-                )
-            )
-        ).one()
-        values.extend(str(value) for value in row)
-    if "stations" in source.relations:
-        row = (await session.execute(select(func.count(), func.sum(LineStop.station_id)))).one()
-        values.extend(str(value) for value in row)
-    return values
-
-
 async def statistics(session: AsyncSession, today: dt.date) -> list[dict[str, Any]]:
     """The monthly statistics: operators by region and status, vehicles by region, type and
     certificate status — the counts GraphQL's ``totalCount`` gives for the same filters."""

@@ -44,7 +44,7 @@ async def _chunks(path: Path) -> AsyncIterator[bytes]:
 
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
-    from hub.db import create_engine, session_factory
+    from hub.dataversion import writer
     from hub.migrate import ensure_ready
     from hub.positions.intake import BadHeader, Format, Intake
 
@@ -57,14 +57,11 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
 
     async def run() -> Any:
         await ensure_ready(settings)
-        engine = create_engine(settings)
         try:
-            intake = Intake(session_factory(engine), path.name[:64], Format(form))
-            return await intake.take(_chunks(path))
+            async with writer(settings) as sessions:
+                return await Intake(sessions, path.name[:64], Format(form)).take(_chunks(path))
         except BadHeader as exc:
             raise HubError(f"{path}: {exc}") from None
-        finally:
-            await engine.dispose()
 
     summary = asyncio.run(run())
     for rejection in summary.rejections:
@@ -78,7 +75,7 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _prune(settings: Settings, args: argparse.Namespace) -> int:
-    from hub.db import create_engine, session_factory
+    from hub.dataversion import writer
     from hub.migrate import ensure_ready
     from hub.positions.repository import prune
 
@@ -88,12 +85,8 @@ def _prune(settings: Settings, args: argparse.Namespace) -> int:
 
     async def run() -> int:
         await ensure_ready(settings)
-        engine = create_engine(settings)
-        try:
-            async with session_factory(engine)() as session, session.begin():
-                return await prune(session, before)
-        finally:
-            await engine.dispose()
+        async with writer(settings) as sessions, sessions() as session, session.begin():
+            return await prune(session, before)
 
     days = asyncio.run(run())
     print(f"hub: removed the positions of {days} day{'s' * (days != 1)} before {before}")

@@ -54,6 +54,15 @@ async def test_incr_counts_from_zero(cache: Cache) -> None:
     assert await cache.get("generation") == b"2"
 
 
+async def test_incr_many_counts_each_counter_and_reads_many_back(cache: Cache) -> None:
+    first = await cache.incr_many({"requests": 1, "cost": 12}, ttl=60)
+    second = await cache.incr_many({"requests": 1, "cost": 30}, ttl=60)
+
+    assert first == [1, 12]
+    assert second == [2, 42]
+    assert await cache.get_many(["requests", "absent", "cost"]) == [b"2", None, b"42"]
+
+
 async def test_two_clients_of_one_backend_share_values(cache_settings: Settings) -> None:
     first, second = create_cache(cache_settings), create_cache(cache_settings)
     try:

@@ -145,22 +145,44 @@ async def test_monthly_statistics_are_the_counts_graphql_gives(open_hub: OpenHub
     assert [answers[f"c{i}"]["totalCount"] for i in range(len(rows))] == [r["count"] for r in rows]
 
 
-async def test_publishing_again_writes_only_the_datasets_whose_data_changed(
+async def test_publishing_again_writes_only_the_datasets_whose_rows_changed(
     open_hub: OpenHub,
 ) -> None:
     assert {item.dataset_id for item in open_hub.first if item.changed} == set(DATASETS)
     unchanged = await open_hub.publish()
     assert not [item.dataset_id for item in unchanged if item.changed]
 
-    # An operator is re-verified (its record confirmed or corrected at the source).
+    # An operator renamed in place: no row added or removed, no date moved.
+    async with open_hub.sessions() as session, session.begin():
+        await session.execute(update(Operator).where(Operator.id == 1).values(name="改名运输公司"))
+    again = await open_hub.publish()
+    # Re-verified only: nothing a download shows has changed.
     async with open_hub.sessions() as session, session.begin():
         await session.execute(
             update(Operator)
             .where(Operator.id == 1)
             .values(verified_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=1))
         )
-    again = await open_hub.publish()
+    reverified = await open_hub.publish()
 
-    written = {item.dataset_id for item in again if item.changed}
-    # Operators, and every dataset that names an operator's credit code.
-    assert written == {"operators", "permits", "vehicles", "vessels", "stations", "passenger-lines"}
+    # Only the operators' own file names operators: the others carry their credit code.
+    assert {item.dataset_id for item in again if item.changed} == {"operators"}
+    assert "改名运输公司" in {row["name"] for row in _jsonl(open_hub, "operators")}
+    assert not [item.dataset_id for item in reverified if item.changed]
+
+
+async def test_an_unmoved_data_version_skips_reading_and_a_moved_one_compares_the_rows(
+    open_hub: OpenHub,
+) -> None:
+    first = await open_hub.publish(data_version=b"41")
+    async with open_hub.sessions() as session, session.begin():
+        await session.execute(update(Operator).where(Operator.id == 1).values(name="改名运输公司"))
+
+    # The hub's writers move the version with every commit; these sessions are the test's own,
+    # so the version says what a writer would have: unmoved, then moved.
+    same_version = await open_hub.publish(data_version=b"41")
+    moved = await open_hub.publish(data_version=b"42")
+
+    assert not [item.dataset_id for item in first if item.changed]
+    assert not [item.dataset_id for item in same_version if item.changed]
+    assert {item.dataset_id for item in moved if item.changed} == {"operators"}

@@ -81,6 +81,41 @@ class Plan:
 
 
 @dataclass(frozen=True, slots=True)
+class Operation:
+    """What a request asks: the document, its variables as sent, the operation's name."""
+
+    query: str
+    variables: dict[str, Any]
+    name: str | None
+
+
+def operation_of(body: bytes) -> Operation | None:
+    """The operation of a POSTed JSON body, or None for anything the planner leaves to the
+    resolver path (which refuses a bad body with the same words)."""
+    try:
+        request = parse_json(body, whole_request=True)
+    except HTTPException:
+        return None
+    if not isinstance(request, dict) or set(request) - {"query", "variables", "operationName"}:
+        return None
+    query = request.get("query")
+    given = request.get("variables") or {}
+    name = request.get("operationName")
+    if not isinstance(query, str) or not isinstance(given, dict):
+        return None
+    if name is not None and not isinstance(name, str):
+        return None
+    return Operation(query, given, name)
+
+
+def _operation(document: Document, name: str | None) -> OperationDefinitionNode | None:
+    if name is None:
+        only = len(document.operations) == 1
+        return next(iter(document.operations.values())) if only else None
+    return document.operations.get(name)
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     """A planned answer: the response body and what the request log records."""
 
@@ -190,31 +225,22 @@ class Planner:
                 raise Unplannable(f"{selected.parent_type}.{selected.name} is refused")
             self._check_policy(selected.children, principal)
 
-    async def answer(self, body: bytes, principal: Principal) -> Answer | None:
-        """The answer to a POSTed request if the planner gives it, else None."""
-        try:
-            request = parse_json(body, whole_request=True)
-        except HTTPException:  # the resolver path refuses it with the same words
+    def operation_type(self, request: Operation) -> OperationType | None:
+        """Whether the request's operation is a query, a mutation or a subscription (None: an
+        invalid document, or no such operation: the resolver path words the error)."""
+        document = self._document(request.query)
+        if document is None:
             return None
-        if not isinstance(request, dict) or set(request) - {"query", "variables", "operationName"}:
-            return None
-        query = request.get("query")
-        given = request.get("variables") or {}
-        name = request.get("operationName")
-        if not isinstance(query, str) or not isinstance(given, dict):
-            return None
-        if name is not None and not isinstance(name, str):
-            return None
+        operation = _operation(document, request.name)
+        return operation.operation if operation is not None else None
+
+    async def answer_operation(self, request: Operation, principal: Principal) -> Answer | None:
+        """The answer to one operation if the planner gives it, else None."""
+        query, given, name = request.query, request.variables, request.name
         document = self._document(query)
         if document is None:
             return None
-        if name is None and len(document.operations) != 1:
-            return None
-        operation = (
-            document.operations.get(name)
-            if name is not None
-            else next(iter(document.operations.values()))
-        )
+        operation = _operation(document, name)
         if operation is None:
             return None
         coerced = get_variable_values(self.graphql, operation.variable_definitions or (), given)

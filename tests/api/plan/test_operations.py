@@ -17,7 +17,7 @@ from tests.api.plan.differential import assert_same, compare
 from tests.conftest import GraphQLClient
 
 OPERATIONS = Path(__file__).resolve().parents[3] / "graphql" / "operations"
-PLANNED = {"VehicleCheck", "VehicleList", "OperatorOverview"}
+PLANNED = {"VehicleCheck", "VehicleList", "OperatorOverview", "VehiclePage"}
 """Documents every field of which the planner answers (the others go to the resolvers)."""
 
 SMALL = DemoScale(operators=13, vehicles=80, vessels=2, practitioners=10, stations=13)
@@ -35,6 +35,7 @@ async def seed(sessions: Any) -> dict[str, Any]:
     return {
         "VehicleCheck": {"plate": vehicle.plate, "plateColor": vehicle.plate_color.name},
         "VehicleList": {"first": 7},
+        "VehiclePage": {"first": 7},
         "OperatorOverview": {"uscc": operator.uscc},
         "StationLines": {"code": "NOPE"},
         "ConsignmentJourney": {"reference": "NOPE"},
