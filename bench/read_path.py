@@ -36,8 +36,8 @@ from graphql_load import token as access_token
 from hub.canonical.codes import PlateColor
 
 DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/hub_readbench"
-HUB_PORT = 8771
-POSTGRAPHILE_PORT = 8772
+HUB_PORT = 9471
+POSTGRAPHILE_PORT = 9472
 
 HUB = {
     "a": """query A { vehicles(first: 20) { edges { node {
@@ -182,6 +182,12 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / ticks
 
 
+def load_average() -> str:
+    """The machine's 1, 5 and 15 minute load averages: it is shared, so every figure says
+    what else ran beside it."""
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def install_postgraphile(scratch: Path) -> Path:
     binary = scratch / "node_modules" / ".bin" / "postgraphile"
     if not binary.exists():
@@ -242,7 +248,7 @@ def main() -> None:
             f"scale {args.scale}, wrk -t2 -c{args.connections}, {args.duration} s per run, "
             f"{args.rounds} rounds alternating; hub --workers 2 (internal-tier token, policy on, "
             "rate limits off); PostGraphile v4 --cluster-workers 2 (anonymous); same answers "
-            "checked first"
+            f"checked first; load average {load_average()}"
         )
         for key in ("a", "b", "c"):
             hub_body = {"query": HUB[key], "variables": {}}
@@ -253,6 +259,7 @@ def main() -> None:
                     "plate": line["plate"],
                     "plateColor": PlateColor[line["plateColor"]].value,
                 }
+            print(f"{NAMES[key]} (load average {load_average()})", flush=True)
             runs: dict[str, list[Any]] = {"hub": [], "postgraphile": []}
             for _ in range(args.rounds):
                 runs["hub"].append(wrk(HUB_PORT, hub_body, token, args.duration, args.connections))
@@ -261,7 +268,6 @@ def main() -> None:
                 )
             hub_rps = statistics.median(r["rps"] for r in runs["hub"])
             pg_rps = statistics.median(r["rps"] for r in runs["postgraphile"])
-            print(NAMES[key])
             for name, results in runs.items():
                 rps = ", ".join(f"{r['rps']:.0f}" for r in results)
                 p50 = ", ".join(f"{r['p50_ms']:.1f}" for r in results)
@@ -281,7 +287,7 @@ def main() -> None:
         print(
             f"CPU per response of {nodes} nodes (100 operators x up to 100 vehicles), hub "
             f"processes: {spent * 1000:.1f} ms = {spent * 1000 * 10_000 / nodes:.1f} ms per "
-            "10,000 nodes"
+            f"10,000 nodes (load average {load_average()})"
         )
     finally:
         for server in (hub_server, pg_server):
