@@ -165,8 +165,7 @@ class HubGraphQL(GraphQL[Context, None]):
         if answer is None:
             return None
         documents: TrustedDocuments = self.state["documents"]
-        digest = document_hash(answer.query)
-        note_document(digest, documents.name_of(digest))
+        note_document(answer.digest, documents.name_of(answer.digest))
         note_operation(answer.operation_name, "query")
         await count_usage(self.state["cache"], principal, request, answer.cost)
         return Response(answer.body, media_type="application/json")
@@ -327,6 +326,8 @@ def create_app(
                 await worker
             if checkpointing is not None:
                 await checkpointing
+            if "planner" in state:
+                await state["planner"].close()
             await queue.close()
             await pubsub.close()
             await limiter.close()

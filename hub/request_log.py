@@ -85,13 +85,22 @@ def note_operation(name: str | None, operation_type: str | None) -> None:
         record.operation_type = operation_type
 
 
-def count_statements(engine: AsyncEngine) -> None:
-    """Count each SQL statement into the record of the request that runs it."""
+def count_statement() -> None:
+    """Count one SQL statement into the record of the request that runs it (the read
+    planner's statements on PostgreSQL run past the engine, so it counts them itself)."""
+    record = _current.get()
+    if record is not None:
+        record.statements += 1
 
-    def counted(*_args: Any) -> None:
-        record = _current.get()
-        if record is not None:
-            record.statements += 1
+
+def count_statements(engine: AsyncEngine) -> None:
+    """Count each SQL statement ``engine`` runs into the record of the request that runs it."""
+
+    def counted(_connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        # SQLite's BEGIN is emitted as a statement (hub.db.sqlite_engine), PostgreSQL's by the
+        # driver: counted on neither, so both backends count the same queries.
+        if not statement.startswith("BEGIN"):
+            count_statement()
 
     event.listen(engine.sync_engine, "before_cursor_execute", counted)
 
