@@ -34,6 +34,15 @@ CONNECTIONS = 10
 """Connections the planner holds per worker (the engine's pool keeps its own ten)."""
 
 
+SESSION = {"plan_cache_mode": "force_generic_plan", "jit": "off"}
+"""Settings of the planner's connections. A planned statement is prepared once and run with
+new values thousands of times; left to choose, PostgreSQL plans it afresh on every run (its
+generic plan with a parameter as LIMIT looks dearer than the custom ones), and planning
+these wide JSON statements cost more than running them — measured on workload (a), 1.8 ms a
+statement with custom plans against 0.66 ms with the generic one. JIT compiling never pays
+back on statements of a few milliseconds."""
+
+
 class StatementFailed(Exception):
     """A planned statement could not run: the database is unreachable or refused it."""
 
@@ -147,7 +156,7 @@ class PostgresRunner(Runner):
                 self._opened += 1
                 try:
                     connection: asyncpg.Connection = await asyncpg.connect(
-                        self._dsn, timeout=CONNECT_TIMEOUT_SECONDS
+                        self._dsn, timeout=CONNECT_TIMEOUT_SECONDS, server_settings=SESSION
                     )
                 except BaseException:
                     self._opened -= 1
