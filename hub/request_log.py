@@ -9,6 +9,7 @@ answer is sent. The record holds ids, names, hashes and counts only: never value
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -188,13 +189,26 @@ async def _internal_error(send: Send) -> None:
     await send({"type": "http.response.body", "body": _INTERNAL_ERROR})
 
 
+@functools.lru_cache(maxsize=4096)
+def _series(route: str, operation: str, status: int, tier: str) -> tuple[Any, Any, Any]:
+    """The metric series of one kind of request, found once: looking labels up costs more
+    than counting, and the labels are bounded (routes, registered operations, statuses)."""
+    return (
+        metrics.REQUESTS.labels(route, operation, str(status), tier),
+        metrics.REQUEST_SECONDS.labels(route, operation),
+        metrics.REQUEST_STATEMENTS.labels(route, operation),
+    )
+
+
 def _finish(scope: Scope, record: RequestRecord, status: int, seconds: float) -> None:
     route = _route(scope)
-    operation = record.operation_label
-    metrics.REQUESTS.labels(route, operation, str(status), record.tier).inc()
+    requests, durations, statements = _series(route, record.operation_label, status, record.tier)
+    requests.inc()
     if scope["type"] == "http":  # a websocket's duration is how long it stayed open
-        metrics.REQUEST_SECONDS.labels(route, operation).observe(seconds)
-        metrics.REQUEST_STATEMENTS.labels(route, operation).observe(record.statements)
+        durations.observe(seconds)
+        statements.observe(record.statements)
+    if not log.isEnabledFor(logging.INFO):
+        return
     method = scope.get("method", "WEBSOCKET")
     fields = {
         "request_id": record.request_id,
