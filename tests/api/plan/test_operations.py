@@ -15,13 +15,15 @@ from hub.demo.generator import DemoScale, generate
 from hub.demo.loader import load
 from hub.filters import today
 from hub.logs import FIELDS
+from hub.lines.models import LineStop
 from hub.operators.models import Operator
+from hub.stations.models import Station
 from hub.vehicles.models import Vehicle
 from tests.api.plan.differential import assert_same, compare
 from tests.conftest import GraphQLClient
 
 OPERATIONS = Path(__file__).resolve().parents[3] / "graphql" / "operations"
-PLANNED = {"VehicleCheck", "VehicleList", "OperatorOverview"}
+PLANNED = {"VehicleCheck", "VehicleList", "OperatorOverview", "StationLines"}
 """Documents every field of which the planner answers (the others go to the resolvers)."""
 
 SMALL = DemoScale(operators=13, vehicles=80, vessels=2, practitioners=10, stations=13)
@@ -36,11 +38,18 @@ async def seed(sessions: Any) -> dict[str, Any]:
         vehicle = (await session.scalars(nanjing.order_by(Vehicle.line_id.desc()))).first()
         assert vehicle is not None
         operator = (await session.scalars(select(Operator).limit(1))).one()
+        # A station with lines calling at it (so stops, distances and locations are read),
+        # in Nanjing if there is one.
+        calling = select(Station).where(Station.id.in_(select(LineStop.station_id)))
+        in_nanjing = Station.region_code.startswith("3201")
+        stations = await session.scalars(calling.order_by(in_nanjing.desc(), Station.code))
+        station = stations.first()
+        assert station is not None
     return {
         "VehicleCheck": {"plate": vehicle.plate, "plateColor": vehicle.plate_color.name},
         "VehicleList": {"first": 7},
         "OperatorOverview": {"uscc": operator.uscc},
-        "StationLines": {"code": "NOPE"},
+        "StationLines": {"code": station.code},
         "ConsignmentJourney": {"reference": "NOPE"},
     }
 
