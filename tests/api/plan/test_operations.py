@@ -14,8 +14,8 @@ from sqlalchemy import select
 from hub.demo.generator import DemoScale, generate
 from hub.demo.loader import load
 from hub.filters import today
+from hub.lines.models import LineStop, PassengerLine
 from hub.logs import FIELDS
-from hub.lines.models import LineStop
 from hub.operators.models import Operator
 from hub.stations.models import Station
 from hub.vehicles.models import Vehicle
@@ -112,3 +112,44 @@ async def test_a_planned_operation_runs_one_statement_per_root_field(
         [logged] = [r for r in caplog.records if r.name == "hub.request"]
         counted = getattr(logged, FIELDS)["sql_statements"]
         assert counted == root_fields(path.read_text()), (path.stem, counted)
+
+
+LONGITUDE = 118.79647291234566
+"""17 significant digits, all needed to read the same float back."""
+
+
+async def test_whole_and_long_floats_are_written_as_the_resolvers_write_them(
+    anonymous: GraphQLClient, sessions: Any
+) -> None:
+    keys = await seed(sessions)
+    async with sessions() as session:
+        code = keys["StationLines"]["code"]
+        station = (await session.scalars(select(Station).where(Station.code == code))).one()
+        # A whole number (PostgreSQL and SQLite would write 32), and 17 significant digits
+        # (SQLite's JSON keeps 15).
+        station.latitude, station.longitude = 32.0, LONGITUDE
+        line = (
+            await session.scalars(
+                select(PassengerLine).where(
+                    PassengerLine.id.in_(
+                        select(LineStop.line_id).where(LineStop.station_id == station.id)
+                    )
+                )
+            )
+        ).first()
+        assert line is not None
+        line.distance_km = 20.0
+        await session.commit()
+    client = await anonymous.as_client()
+    document = (OPERATIONS / "portal" / "StationLines.graphql").read_text()
+
+    compared = await compare(anonymous.http, client.headers, document, keys["StationLines"])
+
+    assert_same(compared, "StationLines")
+    assert compared.answered_by_planner
+    answer = compared.planned.text
+    # PostgreSQL's json_build_object writes '"key" : value'; spaces are not compared here.
+    compact = answer.replace(" ", "")
+    assert '"latitude":32.0,' in compact, answer
+    assert f'"longitude":{LONGITUDE!r}}}' in compact, answer
+    assert '"distanceKm":20.0,' in compact, answer
