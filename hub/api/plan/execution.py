@@ -34,7 +34,14 @@ CONNECTIONS = 10
 """Connections the planner holds per worker (the engine's pool keeps its own ten)."""
 
 
-SESSION = {"plan_cache_mode": "force_generic_plan", "jit": "off"}
+APPLICATION_NAME = "hub-read-planner"
+"""How the planner's connections show in ``pg_stat_activity``."""
+
+SESSION = {
+    "application_name": APPLICATION_NAME,
+    "plan_cache_mode": "force_generic_plan",
+    "jit": "off",
+}
 """Settings of the planner's connections. A planned statement is prepared once and run with
 new values thousands of times; left to choose, PostgreSQL plans it afresh on every run (its
 generic plan with a parameter as LIMIT looks dearer than the custom ones), and planning
