@@ -14,7 +14,7 @@ round trips) keeps SQLAlchemy, with its functions for base64 and cursors.
 from __future__ import annotations
 
 import asyncio
-import logging
+import inspect
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,8 +27,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.db import CONNECT_TIMEOUT_SECONDS, READS_ONLY
 from hub.request_log import count_statement
-
-log = logging.getLogger(__name__)
 
 CONNECTIONS = 10
 """Connections the planner holds per worker (the engine's pool keeps its own ten)."""
@@ -101,8 +99,12 @@ class PostgresRunner(Runner):
     def __init__(self, engine: AsyncEngine, size: int = CONNECTIONS) -> None:
         super().__init__(engine)
         self.dialect = engine.dialect
-        url = engine.url.set(drivername="postgresql")
-        self._dsn = url.render_as_string(hide_password=False)
+        # Connected as the engine connects (host, user, database, ssl… from the URL, read by
+        # SQLAlchemy's own dialect), less its adapter's options that asyncpg does not take.
+        _, options = engine.dialect.create_connect_args(engine.url)
+        accepted = inspect.signature(asyncpg.connect).parameters
+        self._options = {name: value for name, value in options.items() if name in accepted}
+        self._settings = {**self._options.pop("server_settings", {}), **SESSION}
         self._size = size
         self._idle: list[asyncpg.Connection] = []
         self._opened = 0
@@ -163,7 +165,9 @@ class PostgresRunner(Runner):
                 self._opened += 1
                 try:
                     connection: asyncpg.Connection = await asyncpg.connect(
-                        self._dsn, timeout=CONNECT_TIMEOUT_SECONDS, server_settings=SESSION
+                        **self._options,
+                        timeout=CONNECT_TIMEOUT_SECONDS,
+                        server_settings=self._settings,
                     )
                 except BaseException:
                     self._opened -= 1
