@@ -123,6 +123,23 @@ def wrk(port: int, body: dict[str, Any], token: str | None, seconds: int, connec
     return values
 
 
+def costed(
+    server: subprocess.Popen[bytes],
+    port: int,
+    body: dict[str, Any],
+    token: str | None,
+    seconds: int,
+    connections: int,
+) -> Any:
+    """A wrk run, with the CPU the server's processes spent per request during it: on a
+    shared machine throughput follows whatever else runs, CPU per request much less so."""
+    pids = descendants(server.pid)
+    before = cpu_seconds(pids)
+    values = wrk(port, body, token, seconds, connections)
+    values["cpu_ms"] = (cpu_seconds(pids) - before) * 1000 / max(values["requests"], 1)
+    return values
+
+
 def same_records(token: str, plate: str, color: str) -> None:
     """Both servers answer the same records for each workload (plate colours as codes)."""
 
@@ -264,18 +281,28 @@ def main() -> None:
             print(f"{NAMES[key]} (load average {load_average()})", flush=True)
             runs: dict[str, list[Any]] = {"hub": [], "postgraphile": []}
             for _ in range(args.rounds):
-                runs["hub"].append(wrk(HUB_PORT, hub_body, token, args.duration, args.connections))
-                runs["postgraphile"].append(
-                    wrk(POSTGRAPHILE_PORT, pg_body, None, args.duration, args.connections)
+                runs["hub"].append(
+                    costed(hub_server, HUB_PORT, hub_body, token, args.duration, args.connections)
                 )
+                runs["postgraphile"].append(
+                    costed(pg_server, POSTGRAPHILE_PORT, pg_body, None, args.duration,
+                           args.connections)
+                )  # fmt: skip
             hub_rps = statistics.median(r["rps"] for r in runs["hub"])
             pg_rps = statistics.median(r["rps"] for r in runs["postgraphile"])
             for name, results in runs.items():
                 rps = ", ".join(f"{r['rps']:.0f}" for r in results)
                 p50 = ", ".join(f"{r['p50_ms']:.1f}" for r in results)
                 p99 = ", ".join(f"{r['p99_ms']:.1f}" for r in results)
-                print(f"  {name:<13} req/s {rps}; p50 ms {p50}; p99 ms {p99}")
+                cpu = ", ".join(f"{r['cpu_ms']:.2f}" for r in results)
+                print(f"  {name:<13} req/s {rps}; p50 ms {p50}; p99 ms {p99}; CPU ms/req {cpu}")
             print(f"  ratio hub / PostGraphile (medians): {hub_rps / pg_rps:.2f}")
+            hub_cpu = statistics.median(r["cpu_ms"] for r in runs["hub"])
+            pg_cpu = statistics.median(r["cpu_ms"] for r in runs["postgraphile"])
+            print(
+                "  server CPU per request, PostGraphile / hub (medians; database not counted): "
+                f"{pg_cpu / hub_cpu:.2f}"
+            )
         wide_body = post(HUB_PORT, WIDE, {}, token)
         nodes = sum(
             1 + len(e["node"]["vehicles"]["edges"]) for e in wide_body["operators"]["edges"]
