@@ -445,6 +445,8 @@ def create_app(
                 await worker
             if checkpointing is not None:
                 await checkpointing
+            if "planner" in state:
+                await state["planner"].close()
             await queue.close()
             await pubsub.close()
             await limiter.close()

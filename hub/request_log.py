@@ -9,6 +9,7 @@ answer is sent. The record holds ids, names, hashes and counts only: never value
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -85,13 +86,22 @@ def note_operation(name: str | None, operation_type: str | None) -> None:
         record.operation_type = operation_type
 
 
-def count_statements(engine: AsyncEngine) -> None:
-    """Count each SQL statement into the record of the request that runs it."""
+def count_statement() -> None:
+    """Count one SQL statement into the record of the request that runs it (the read
+    planner's statements on PostgreSQL run past the engine, so it counts them itself)."""
+    record = _current.get()
+    if record is not None:
+        record.statements += 1
 
-    def counted(*_args: Any) -> None:
-        record = _current.get()
-        if record is not None:
-            record.statements += 1
+
+def count_statements(engine: AsyncEngine) -> None:
+    """Count each SQL statement ``engine`` runs into the record of the request that runs it."""
+
+    def counted(_connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        # SQLite's BEGIN is emitted as a statement (hub.db.sqlite_engine), PostgreSQL's by the
+        # driver: counted on neither, so both backends count the same queries.
+        if not statement.startswith("BEGIN"):
+            count_statement()
 
     event.listen(engine.sync_engine, "before_cursor_execute", counted)
 
@@ -179,13 +189,26 @@ async def _internal_error(send: Send) -> None:
     await send({"type": "http.response.body", "body": _INTERNAL_ERROR})
 
 
+@functools.lru_cache(maxsize=4096)
+def _series(route: str, operation: str, status: int, tier: str) -> tuple[Any, Any, Any]:
+    """The metric series of one kind of request, found once: looking labels up costs more
+    than counting, and the labels are bounded (routes, registered operations, statuses)."""
+    return (
+        metrics.REQUESTS.labels(route, operation, str(status), tier),
+        metrics.REQUEST_SECONDS.labels(route, operation),
+        metrics.REQUEST_STATEMENTS.labels(route, operation),
+    )
+
+
 def _finish(scope: Scope, record: RequestRecord, status: int, seconds: float) -> None:
     route = _route(scope)
-    operation = record.operation_label
-    metrics.REQUESTS.labels(route, operation, str(status), record.tier).inc()
+    requests, durations, statements = _series(route, record.operation_label, status, record.tier)
+    requests.inc()
     if scope["type"] == "http":  # a websocket's duration is how long it stayed open
-        metrics.REQUEST_SECONDS.labels(route, operation).observe(seconds)
-        metrics.REQUEST_STATEMENTS.labels(route, operation).observe(record.statements)
+        durations.observe(seconds)
+        statements.observe(record.statements)
+    if not log.isEnabledFor(logging.INFO):
+        return
     method = scope.get("method", "WEBSOCKET")
     fields = {
         "request_id": record.request_id,

@@ -48,7 +48,7 @@ from hub.api.practitioners.types import (
 )
 from hub.api.relay import Node, from_global_id, shown
 from hub.api.stations.types import Station, StationConnection, StationFilterInput, StationOrder
-from hub.api.text import identifier_argument
+from hub.api.text import code_argument, identifier_argument
 from hub.api.vehicles.types import Vehicle, VehicleConnection, VehicleFilterInput, VehicleOrder
 from hub.api.vessels.types import (
     Vessel,
@@ -105,15 +105,6 @@ NODE_TYPES: dict[str, tuple[type[Base], Any]] = {
 
 def _arg(zh: str, en: str) -> Any:
     return strawberry.argument(description=doc(zh, en))
-
-
-def _code_argument(value: str, argument: str, limit: int = 20) -> str:
-    code = identifiers.normalize(value)
-    if not code or len(code) > limit or not code.isascii() or not code.isalnum():
-        raise BadUserInput(
-            f"{argument}: {value!r} must be 1 to {limit} letters or digits", field=argument
-        )
-    return code
 
 
 def _found(row: R | None, what: str) -> R:
@@ -263,7 +254,7 @@ class DataCenterQuery:
     async def station(
         self, info: Info[Context, None], code: Annotated[str, _arg("场站编码。", "Station code.")]
     ) -> Station | None:
-        key = _code_argument(code, "code")
+        key = code_argument(code, "code")
         loader = info.context.by_key(
             "station_by_code", StationRow, stations_by_code, lambda r: r.code
         )
@@ -288,7 +279,7 @@ class DataCenterQuery:
     async def passenger_line(
         self, info: Info[Context, None], code: Annotated[str, _arg("班线编码。", "Line code.")]
     ) -> PassengerLine | None:
-        key = _code_argument(code, "code")
+        key = code_argument(code, "code")
         loader = info.context.by_key("line_by_code", LineRow, lines_by_code, lambda r: r.code)
         return PassengerLine.from_row(_found(await loader.load(key), f"passenger line {key}"))
 

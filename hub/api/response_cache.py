@@ -19,7 +19,6 @@ import hashlib
 from contextlib import suppress
 from dataclasses import dataclass
 
-from hub.api.documents import document_hash
 from hub.api.plan.planner import Answer
 from hub.auth.principal import Principal
 from hub.cache import Cache
@@ -46,7 +45,7 @@ class Cached:
             answer.body,
             entity_tag(answer.body),
             answer.cost,
-            document_hash(answer.query),
+            answer.digest,
             answer.operation_name,
         )
 

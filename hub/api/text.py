@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from hub.canonical import identifiers
 from hub.canonical.identifiers import InvalidIdentifier
 from hub.errors import BadUserInput
 
@@ -27,3 +28,13 @@ def identifier_argument(check: Callable[[str, str], str], value: str, argument: 
         return check(value, argument)
     except InvalidIdentifier as exc:
         raise BadUserInput(str(exc), field=argument) from None
+
+
+def code_argument(value: str, argument: str, limit: int = 20) -> str:
+    """A code (of a station, a line): normalised, 1 to ``limit`` ASCII letters or digits."""
+    code = identifiers.normalize(value)
+    if not code or len(code) > limit or not code.isascii() or not code.isalnum():
+        raise BadUserInput(
+            f"{argument}: {value!r} must be 1 to {limit} letters or digits", field=argument
+        )
+    return code

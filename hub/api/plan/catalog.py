@@ -20,7 +20,7 @@ from hub.api.operators.types import (
     PermitOrder,
 )
 from hub.api.practitioners.types import PractitionerFilterInput, PractitionerOrder
-from hub.api.text import identifier_argument
+from hub.api.text import code_argument, identifier_argument
 from hub.api.vehicles.types import VehicleFilterInput, VehicleOrder
 from hub.canonical import identifiers
 from hub.canonical.codes import (
@@ -34,8 +34,8 @@ from hub.canonical.codes import (
     VehicleType,
 )
 from hub.db import Base
-from hub.lines.models import PassengerLine
-from hub.lines.repository import LINES_OF_OPERATOR, PASSENGER_LINES
+from hub.lines.models import LineStop, PassengerLine
+from hub.lines.repository import LINES_CALLING_AT, LINES_OF_OPERATOR, PASSENGER_LINES
 from hub.operators.models import Operator, Permit
 from hub.operators.repository import OPERATORS, PERMITS, PERMITS_OF_OPERATOR
 from hub.paging import Listing, Relation
@@ -49,6 +49,13 @@ from hub.vehicles.repository import VEHICLES, VEHICLES_OF_LINE, VEHICLES_OF_OPER
 @dataclass(frozen=True, slots=True)
 class Scalar:
     """A column as it is: text, whole numbers, dates."""
+
+    column: str
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """A floating-point column, written as Python writes a float (``20.0``, never ``20``)."""
 
     column: str
 
@@ -125,6 +132,21 @@ class ToOne:
 
 
 @dataclass(frozen=True, slots=True)
+class Through:
+    """A plain list of related records reached through a link table, in the link's order
+    (a line's stops): the records the row rule hides are left out, as the loaders do."""
+
+    type_name: str
+    link: type[Base]
+    parent_key: str
+    """The link's column holding the parent's id."""
+    child_key: str
+    """The link's column holding the listed record's id."""
+    order: str
+    """The link's column that orders the list."""
+
+
+@dataclass(frozen=True, slots=True)
 class ToMany:
     """A Relay connection of related records."""
 
@@ -136,6 +158,7 @@ class ToMany:
 
 Field = (
     Scalar
+    | Number
     | Flag
     | Code
     | CodeList
@@ -146,6 +169,7 @@ Field = (
     | GlobalId
     | Embedded
     | ToOne
+    | Through
     | ToMany
 )
 
@@ -282,11 +306,13 @@ TYPES: dict[str, TypeEntry] = {
                 "id": GlobalId(),
                 "code": Scalar("code"),
                 "name": Scalar("name"),
+                "distanceKm": Number("distance_km"),
                 "dailyTrips": Scalar("daily_trips"),
                 "operator": ToOne("Operator", "operator_id"),
                 "permit": ToOne("Permit", "permit_id"),
                 "origin": ToOne("Station", "origin_station_id"),
                 "destination": ToOne("Station", "destination_station_id"),
+                "stations": Through("Station", LineStop, "line_id", "station_id", "sequence"),
                 "vehicles": ToMany("Vehicle", VEHICLES_OF_LINE, VehicleFilterInput, VehicleOrder),
             },
         ),
@@ -299,8 +325,19 @@ TYPES: dict[str, TypeEntry] = {
                 "name": Scalar("name"),
                 "kind": Code("kind", StationKind),
                 "level": Code("level", StationLevel),
+                "location": Embedded("GeoPoint"),
                 "operator": ToOne("Operator", "operator_id"),
+                "passengerLines": ToMany(
+                    "PassengerLine",
+                    LINES_CALLING_AT,
+                    PassengerLineFilterInput,
+                    PassengerLineOrder,
+                ),
             },
+        ),
+        # A station's location, from its own row.
+        TypeEntry(
+            "GeoPoint", None, {"latitude": Number("latitude"), "longitude": Number("longitude")}
         ),
     ]
 }
@@ -319,10 +356,15 @@ def _permit_key(args: dict[str, Any]) -> dict[str, Any]:
     return {"number": identifier_argument(identifiers.permit_number, args["number"], "number")}
 
 
+def _station_key(args: dict[str, Any]) -> dict[str, Any]:
+    return {"code": code_argument(args["code"], "code")}
+
+
 ROOTS: dict[str, Lookup | RootList] = {
     "vehicle": Lookup("Vehicle", _vehicle_key),
     "operator": Lookup("Operator", _operator_key),
     "permit": Lookup("Permit", _permit_key),
+    "station": Lookup("Station", _station_key),
     "vehicles": RootList("Vehicle", VEHICLES, VehicleFilterInput, VehicleOrder),
     "operators": RootList("Operator", OPERATORS, OperatorFilterInput, OperatorOrder),
     "permits": RootList("Permit", PERMITS, PermitFilterInput, PermitOrder),

@@ -33,7 +33,7 @@ from hub.db import Base
 from hub.db import Code as CodeType
 from hub.errors import BadUserInput
 from hub.filters import EXPIRING_DAYS
-from hub.paging import Listing, Sort, window
+from hub.paging import Listing, Relation, Sort, window
 
 
 class Refer(Exception):
@@ -104,6 +104,8 @@ def _field(
     sql = build.sql
     if isinstance(kind, catalog.Scalar):
         return row.c[kind.column]
+    if isinstance(kind, catalog.Number):
+        return sql.number(row.c[kind.column])
     if isinstance(kind, catalog.Flag):
         return sql.flag(row.c[kind.column])
     if isinstance(kind, catalog.Code):
@@ -138,17 +140,62 @@ def _field(
             .scalar_subquery()
         )
         return sql.embed(found)
-    relation = kind.relation
-    parent_column = relation.parent.expression.name
-
-    def of_parent(table: FromClause) -> list[ColumnElement[bool]]:
-        return [table.c[parent_column] == row.c.id]
-
+    if isinstance(kind, catalog.Through):
+        return sql.embed(_through(build, kind, selected, row).scalar_subquery())
     listed = connection(
-        build, kind.type_name, relation.listing, kind.filter_input, kind.order_input, selected,
-        of_parent, correlate=row,
+        build, kind.type_name, kind.relation.listing, kind.filter_input, kind.order_input,
+        selected, _of_parent(kind.relation, row), correlate=row,
     )  # fmt: skip
     return sql.embed(listed.scalar_subquery())
+
+
+def _of_parent(
+    relation: Relation[Any, Any], row: FromClause
+) -> Callable[[FromClause], list[ColumnElement[bool]]]:
+    """The condition tying a listed row to its parent ``row``: the listed table's own key
+    (``vehicles.operator_id``), or a link table's (``line_stops.station_id``)."""
+    parent = relation.parent.expression
+    listed = relation.listing.model.__table__
+    if parent.table is listed:
+        return lambda table: [table.c[parent.name] == row.c.id]
+    link_table = parent.table
+    [child] = [
+        column
+        for column in link_table.c
+        if any(key.column.table is listed for key in column.foreign_keys)
+    ]
+
+    def through_link(table: FromClause) -> list[ColumnElement[bool]]:
+        link = link_table.alias()
+        linked = select(link.c[child.name]).where(link.c[parent.name] == row.c.id)
+        return [table.c.id.in_(linked.correlate(row))]
+
+    return through_link
+
+
+def _through(
+    build: Build, kind: catalog.Through, selected: Selected, row: FromClause
+) -> Select[Any]:
+    """A one-row SELECT of the JSON list of records linked to ``row``, in the link's order,
+    each under its type's row rule."""
+    model = _model(kind.type_name)
+    link = kind.link.__table__.alias()
+    target = _alias(model)
+    linked = (
+        select(target, link.c[kind.order].label("link_order"))
+        .select_from(link.join(target, target.c.id == link.c[kind.child_key]))
+        .where(link.c[kind.parent_key] == row.c.id)
+        .where(*row_rule(model, target, build.principal))
+        .order_by(link.c[kind.order])
+        .correlate(row)
+        .subquery()
+    )
+    element = object_json(build, kind.type_name, selected.children, linked)
+    return (
+        select(build.sql.array(element, linked.c.link_order.asc()))
+        .select_from(linked)
+        .correlate(row)
+    )
 
 
 def _names(enum_type: Any) -> dict[Any, ColumnElement[Any]]:

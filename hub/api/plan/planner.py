@@ -30,32 +30,29 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_variable_values
 from graphql.language import Visitor
-from sqlalchemy import Select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.api.complexity import estimate, shape
+from hub.api.documents import document_hash
 from hub.api.http import parse_json
 from hub.api.limits import DOCUMENT_CACHE_SIZE, refusal_of, validation_errors
 from hub.api.permissions import Policy
 from hub.api.plan.compiler import Build, Refer, root_statement
+from hub.api.plan.execution import Prepared, StatementFailed, runner_for
 from hub.api.plan.rules import policy_class
 from hub.api.plan.selection import Selected, Unplannable, select
 from hub.api.plan.sqljson import SqlJson
 from hub.auth.principal import Principal
 from hub.config import Settings
-from hub.db import READS_ONLY
 from hub.filters import today
 
 log = logging.getLogger(__name__)
 
-Statements = tuple[Select[Any] | None, ...]
-Built = tuple[int, Statements]
-"""The estimated cost of a request and its statements, built once for its exact arguments."""
-"""The statement of each root field (None: ``__typename``, answered without one)."""
+REQUEST_CACHE_SIZE = 4096
+"""Requests kept ready to run per worker, by body, policy class, row-rule reader and day."""
 
-STATEMENT_CACHE_SIZE = 4096
-"""Built statements kept per worker, by plan, variables, region and day."""
+REQUEST_CACHE_BODY = 16_384
+"""Documents longer than this are planned (from the cached plan) but not kept whole as a key."""
 
 PLAN_CACHE_SIZE = 2048
 """Plans kept per worker: a document meets few policy classes and few @skip values."""
@@ -65,6 +62,7 @@ PLAN_CACHE_SIZE = 2048
 class Document:
     """A parsed document that passed validation, with what planning needs of it."""
 
+    source: str
     node: DocumentNode
     operations: dict[str | None, OperationDefinitionNode]
     fragments: dict[str, FragmentDefinitionNode]
@@ -116,12 +114,32 @@ def _operation(document: Document, name: str | None) -> OperationDefinitionNode 
 
 
 @dataclass(frozen=True, slots=True)
+class Ready:
+    """A request as it runs again and again: everything but the database's answer, made
+    once — parsed, validated, planned under the policy, built, compiled."""
+
+    keys: tuple[str, ...]
+    """Each root field's response key, written as JSON with its colon: ``"vehicle":``."""
+    constants: tuple[str | None, ...]
+    """A root field's JSON known without a statement (``__typename``), else None."""
+    statements: tuple[Prepared, ...]
+    """The statement of each root field that needs one, in order."""
+    query: str
+    operation_name: str | None
+    digest: str
+    """The document's SHA-256, as the request log records it."""
+    cost: int
+    """The estimated cost, as the resolver path charges it (``myUsage`` counts it)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     """A planned answer: the response body and what the request log records."""
 
     body: bytes
     query: str
     operation_name: str | None
+    digest: str
     cost: int
     """The estimated cost, as the resolver path charges it (``myUsage`` counts it)."""
 
@@ -159,8 +177,7 @@ class Planner:
         self.policy: Policy = schema.policy
         self.list_fields: frozenset[str] = schema.list_fields
         self.settings = settings
-        # Reads only: SQLite keeps the transaction deferred (no write lock).
-        self.engine = engine.execution_options(**{READS_ONLY: True})
+        self.runner = runner_for(engine)
         self.sql = SqlJson(engine.dialect.name)
         self.enabled = True
         self.answered = 0
@@ -168,7 +185,11 @@ class Planner:
         self.failures = 0
         self._documents = _Bounded(DOCUMENT_CACHE_SIZE)
         self._plans = _Bounded(PLAN_CACHE_SIZE)
-        self._statements = _Bounded(STATEMENT_CACHE_SIZE)
+        self._requests = _Bounded(REQUEST_CACHE_SIZE)
+
+    async def close(self) -> None:
+        """Close the connections the planner holds."""
+        await self.runner.close()
 
     def _document(self, query: str) -> Document | None:
         if query in self._documents:
@@ -182,11 +203,11 @@ class Planner:
             except GraphQLError:
                 node = None
             if node is not None:
-                document = self._checked(node)
+                document = self._checked(query, node)
         self._documents.keep(query, document)
         return document
 
-    def _checked(self, node: DocumentNode) -> Document | None:
+    def _checked(self, source: str, node: DocumentNode) -> Document | None:
         operations: dict[str | None, OperationDefinitionNode] = {}
         fragments: dict[str, FragmentDefinitionNode] = {}
         for definition in node.definitions:
@@ -198,7 +219,7 @@ class Planner:
             return None
         directives = _DirectiveVariables()
         visit(node, directives)
-        return Document(node, operations, fragments, tuple(dict.fromkeys(directives.names)))
+        return Document(source, node, operations, fragments, tuple(dict.fromkeys(directives.names)))
 
     def _plan(
         self, document: Document, operation: OperationDefinitionNode, principal: Principal,
@@ -236,6 +257,35 @@ class Planner:
 
     async def answer_operation(self, request: Operation, principal: Principal) -> Answer | None:
         """The answer to one operation if the planner gives it, else None."""
+        # The row rules read the principal's reader (region, agency, client); scopes, tier
+        # and purpose shape the plan; the day decides validity. A request repeated by a
+        # client of the same class (the common case: the same page polled) runs its compiled
+        # statements at once.
+        key = (
+            request.query,
+            request.name,
+            json.dumps(request.variables, sort_keys=True),
+            policy_class(principal),
+            principal.reader,
+            today(),
+        )
+        if key in self._requests:
+            ready: Ready | None = self._requests[key]
+        elif len(request.query) <= REQUEST_CACHE_BODY:
+            ready = self._requests.keep(key, self._ready(request, principal))
+        else:
+            ready = self._ready(request, principal)
+        if ready is None:
+            return None
+        text = await self._run(ready)
+        if text is None:
+            self.referred += 1
+            return None
+        self.answered += 1
+        return Answer(text.encode(), ready.query, ready.operation_name, ready.digest, ready.cost)
+
+    def _ready(self, request: Operation, principal: Principal) -> Ready | None:
+        """The request planned, built and compiled; None if the resolvers answer it."""
         query, given, name = request.query, request.variables, request.name
         document = self._document(query)
         if document is None:
@@ -259,27 +309,10 @@ class Planner:
             plan = self._plans.keep(key, self._plan(document, operation, principal, values))
         if plan is None:
             return None
-        # The statements depend on the variables, the region bound and the day (validity):
-        # a request repeated (the common case: the same page polled) reuses them as built,
-        # and SQLAlchemy its compiled SQL.
-        exact = (key, json.dumps(given, sort_keys=True), principal.row_region, today())
-        if exact in self._statements:
-            built: Built | None = self._statements[exact]
-        else:
-            built = self._statements.keep(
-                exact, self._build(document, plan, principal, coerced, given, key)
-            )
-        if built is None:
+        ready = self._build(document, plan, principal, coerced, given, key)
+        if ready is None:
             self.referred += 1
-            return None
-        cost, statements = built
-        body_text = await self._run(plan, statements)
-        if body_text is None:
-            self.referred += 1
-            return None
-        self.answered += 1
-        name = operation.name.value if operation.name else None
-        return Answer(body_text.encode(), query, name, cost)
+        return ready
 
     def _build(
         self,
@@ -289,7 +322,7 @@ class Planner:
         variables: VariableValues,
         given: dict[str, Any],
         key: Hashable,
-    ) -> Built | None:
+    ) -> Ready | None:
         name = plan.operation.name.value if plan.operation.name else None
         cost = estimate(
             document.node, name, given, self.list_fields, self.settings.default_page_size
@@ -308,33 +341,44 @@ class Planner:
             fragments=document.fragments,
             policy=self.policy,
         )
+        statements: list[Prepared] = []
+        constants: list[str | None] = []
         try:
-            return cost, tuple(
-                None if root.name == "__typename" else root_statement(build, root)
-                for root in plan.roots
-            )
+            for root in plan.roots:
+                if root.name == "__typename":
+                    constants.append('"Query"')
+                    continue
+                constants.append(None)
+                statements.append(self.runner.prepare(root_statement(build, root)))
         except Refer:
             return None
         except Unplannable:
             self._plans[key] = None
             return None
+        query = document.source
+        return Ready(
+            keys=tuple(f'"{root.key}":' for root in plan.roots),
+            constants=tuple(constants),
+            statements=tuple(statements),
+            query=query,
+            operation_name=name,
+            digest=document_hash(query),
+            cost=cost,
+        )
 
-    async def _run(self, plan: Plan, statements: Statements) -> str | None:
-        parts = []
+    async def _run(self, ready: Ready) -> str | None:
         try:
-            async with self.engine.connect() as connection:
-                for root, statement in zip(plan.roots, statements, strict=True):
-                    if statement is None:
-                        parts.append(f'"{root.key}":"Query"')
-                        continue
-                    row = (await connection.execute(statement)).first()
-                    if row is None:  # the record is missing or hidden: NOT_FOUND is worded there
-                        return None
-                    parts.append(f'"{root.key}":{row[0]}')
-        except (SQLAlchemyError, OSError):
+            values = iter(await self.runner.run(ready.statements) if ready.statements else ())
+        except StatementFailed:
             # An outage is answered by the resolvers as everywhere (503); a statement the
             # database refuses is a planner bug, counted and logged for the tests to see.
             self.failures += 1
             log.warning("a planned statement failed; the resolvers answer", exc_info=True)
             return None
+        parts = []
+        for key, constant in zip(ready.keys, ready.constants, strict=True):
+            value = constant if constant is not None else next(values)
+            if value is None:  # the record is missing or hidden: NOT_FOUND is worded there
+                return None
+            parts.append(key + value)
         return '{"data":{' + ",".join(parts) + "}}"

@@ -1,18 +1,21 @@
 """JSON built inside the database, the same text on PostgreSQL and SQLite.
 
 PostgreSQL has ``json_build_object`` / ``json_agg`` and base64 in ``encode``; SQLite has
-``json_object`` / ``json_group_array`` and no base64, so the planner registers two small
-functions on each SQLite connection (``hub_base64``, ``hub_cursor``). Booleans are spelt out
-on SQLite, which stores them as 0 / 1, and JSON text read back from a subquery is marked as
-JSON again (SQLite forgets that a subquery's value was JSON and would quote it).
+``json_object`` / ``json_group_array``, no base64 and 15-digit floats, so the planner registers
+three small functions on each SQLite connection (``hub_base64``, ``hub_cursor``,
+``hub_float``). Booleans are spelt out on SQLite, which stores them as 0 / 1, and JSON text
+read back from a subquery is marked as JSON again (SQLite forgets that a subquery's value was
+JSON and would quote it).
 """
 
 from __future__ import annotations
 
 import base64
+import json
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     ColumnElement,
     String,
@@ -33,6 +36,10 @@ def _base64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
 
 
+def _float(value: float | None) -> str | None:
+    return None if value is None else json.dumps(float(value))
+
+
 def _cursor(payload: str) -> str:
     return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 
@@ -45,6 +52,7 @@ def prepare_engine(engine: AsyncEngine) -> None:
     def on_connect(connection: Any, _record: Any) -> None:
         connection.create_function("hub_base64", 1, _base64, deterministic=True)
         connection.create_function("hub_cursor", 1, _cursor, deterministic=True)
+        connection.create_function("hub_float", 1, _float, deterministic=True)
 
     event.listen(engine.sync_engine, "connect", on_connect)
 
@@ -114,17 +122,33 @@ class SqlJson:
         self,
         element: ColumnElement[Any],
         order: ColumnElement[Any],
-        where: ColumnElement[bool],
+        where: ColumnElement[bool] | None = None,
     ) -> ColumnElement[Any]:
-        """The elements of the rows passing ``where`` as a JSON array, ``[]`` when none.
+        """The elements of the rows (passing ``where``) as a JSON array, ``[]`` when none.
 
         SQLite (before 3.44) has no ORDER BY inside an aggregate: it aggregates in the order
         of the ordered subquery it reads, which the caller provides.
         """
         if self.postgres:
-            aggregated = func.json_agg(aggregate_order_by(element, order)).filter(where)
+            aggregated: ColumnElement[Any] = func.json_agg(aggregate_order_by(element, order))
+            if where is not None:
+                aggregated = aggregated.filter(where)
             return func.coalesce(aggregated, literal_column("'[]'::json"))
-        return func.json_group_array(element).filter(where)
+        grouped = func.json_group_array(element)
+        return grouped if where is None else grouped.filter(where)
+
+    def number(self, value: ColumnElement[Any]) -> ColumnElement[Any]:
+        """A float as Python's ``json`` writes it: the shortest digits that read back the
+        same, and ``.0`` on a whole number (PostgreSQL and SQLite would write ``20``).
+
+        PostgreSQL's float text is the shortest round-trip form too; from 1e15 on it writes
+        an exponent where Python does not before 1e16 — no coordinate or distance is there.
+        SQLite prints 15 digits, so Python formats its floats (``hub_float``).
+        """
+        if self.postgres:
+            whole = case((value == func.trunc(value), text(".0")), else_=text(""))
+            return cast(cast(value, Text).concat(whole), JSON)
+        return func.json(func.hub_float(value))
 
     def code_names(
         self, codes: ColumnElement[Any], names: dict[Any, ColumnElement[Any]]

@@ -108,7 +108,7 @@ class Corpus:
                 inner = " ".join(picked)
             elif isinstance(kind, catalog.Embedded):
                 inner = self._fields(kind.type_name, depth)
-            elif isinstance(kind, catalog.ToOne):
+            elif isinstance(kind, catalog.ToOne | catalog.Through):
                 if depth <= 0:
                     continue
                 inner = self._fields(kind.type_name, depth - 1)

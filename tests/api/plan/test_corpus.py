@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from hub.operators.models import Operator, Permit
+from hub.stations.models import Station
 from hub.vehicles.models import Vehicle
 from tests.api.plan.corpus import LISTS, Corpus, Pools
 from tests.api.plan.differential import assert_same, compare
@@ -25,16 +26,23 @@ async def pools(sessions: Any, client: GraphQLClient) -> Pools:
         vehicles = (await session.execute(select(Vehicle.plate, Vehicle.plate_color))).all()
         usccs = (await session.scalars(select(Operator.uscc))).all()
         numbers = (await session.scalars(select(Permit.number))).all()
+        codes = (await session.scalars(select(Station.code))).all()
     keys = {
         "vehicle": [f'plate: "{p}", plateColor: {c.name}' for p, c in vehicles[:20]]
         + ['plate: "苏Z00000", plateColor: BLUE', 'plate: "no plate", plateColor: BLUE'],
         "operator": [f'uscc: "{u}"' for u in usccs[:10]] + ['uscc: "91320100MA1234567X"'],
         "permit": [f'number: "{n}"' for n in numbers[:10]],
+        "station": [f'code: "{c}"' for c in codes[:10]] + ['code: "NOPE"', 'code: "no code"'],
     }
     async with sessions() as session:
         rows = [
             (name, pk)
-            for name, model in (("Vehicle", Vehicle), ("Operator", Operator), ("Permit", Permit))
+            for name, model in (
+                ("Vehicle", Vehicle),
+                ("Operator", Operator),
+                ("Permit", Permit),
+                ("Station", Station),
+            )
             for pk in (await session.scalars(select(model.id).limit(15))).all()
         ]
     ids = [base64.b64encode(f"{name}:{pk}".encode()).decode() for name, pk in rows]

@@ -3,21 +3,27 @@ for several principals on both database backends."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, select
+import pytest
+from graphql import OperationDefinitionNode, parse
+from sqlalchemy import select
 
 from hub.demo.generator import DemoScale, generate
 from hub.demo.loader import load
 from hub.filters import today
+from hub.lines.models import LineStop, PassengerLine
+from hub.logs import FIELDS
 from hub.operators.models import Operator
+from hub.stations.models import Station
 from hub.vehicles.models import Vehicle
 from tests.api.plan.differential import assert_same, compare
 from tests.conftest import GraphQLClient
 
 OPERATIONS = Path(__file__).resolve().parents[3] / "graphql" / "operations"
-PLANNED = {"VehicleCheck", "VehicleList", "OperatorOverview", "VehiclePage"}
+PLANNED = {"VehicleCheck", "VehicleList", "OperatorOverview", "VehiclePage", "StationLines"}
 """Documents every field of which the planner answers (the others go to the resolvers)."""
 
 SMALL = DemoScale(operators=13, vehicles=80, vessels=2, practitioners=10, stations=13)
@@ -32,12 +38,19 @@ async def seed(sessions: Any) -> dict[str, Any]:
         vehicle = (await session.scalars(nanjing.order_by(Vehicle.line_id.desc()))).first()
         assert vehicle is not None
         operator = (await session.scalars(select(Operator).limit(1))).one()
+        # A station with lines calling at it (so stops, distances and locations are read),
+        # in Nanjing if there is one.
+        calling = select(Station).where(Station.id.in_(select(LineStop.station_id)))
+        in_nanjing = Station.region_code.startswith("3201")
+        stations = await session.scalars(calling.order_by(in_nanjing.desc(), Station.code))
+        station = stations.first()
+        assert station is not None
     return {
         "VehicleCheck": {"plate": vehicle.plate, "plateColor": vehicle.plate_color.name},
         "VehicleList": {"first": 7},
         "VehiclePage": {"first": 7},
         "OperatorOverview": {"uscc": operator.uscc},
-        "StationLines": {"code": "NOPE"},
+        "StationLines": {"code": station.code},
         "ConsignmentJourney": {"reference": "NOPE"},
     }
 
@@ -70,18 +83,19 @@ async def test_every_operation_document_answers_as_the_resolvers_do(
                 assert compared.answered_by_planner, f"{path.stem} as {principal}"
 
 
+def root_fields(document: str) -> int:
+    """How many fields the document's one operation selects at its root."""
+    [operation] = [d for d in parse(document).definitions if isinstance(d, OperationDefinitionNode)]
+    return len(operation.selection_set.selections)
+
+
 async def test_a_planned_operation_runs_one_statement_per_root_field(
-    anonymous: GraphQLClient, sessions: Any
+    anonymous: GraphQLClient, sessions: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     keys = await seed(sessions)
     client = await anonymous.as_client()
-    engine = anonymous.http.app.state.engine  # type: ignore[attr-defined]
-    statements: list[str] = []
-
-    def counted(_connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        # SQLite's BEGIN (a read transaction, so root fields see one snapshot) is no query.
-        if statement != "BEGIN":
-            statements.append(statement)
+    planner = anonymous.http.app.state.planner  # type: ignore[attr-defined]
+    caplog.set_level(logging.INFO, logger="hub.request")
 
     for path in documents():
         if path.stem not in PLANNED:
@@ -89,11 +103,54 @@ async def test_a_planned_operation_runs_one_statement_per_root_field(
         # Once first, so the gate has read the client (it keeps it for 30 s) and the plan
         # is made: what is counted is the request as it runs again and again.
         await client.post(path.read_text(), keys[path.stem])
-        event.listen(engine.sync_engine, "before_cursor_execute", counted)
-        try:
-            answer = await client.post(path.read_text(), keys[path.stem])
-        finally:
-            event.remove(engine.sync_engine, "before_cursor_execute", counted)
+        caplog.clear()
+        answered = planner.answered
+        answer = await client.post(path.read_text(), keys[path.stem])
         assert answer.status_code == 200, answer.text
-        assert len(statements) == 1, (path.stem, statements)
-        statements.clear()
+        assert planner.answered == answered + 1, f"{path.stem}: the planner answered it"
+        # The request's own count: statements through the engine (SQLite) and those the
+        # planner runs on its own connections (PostgreSQL), BEGIN not among them.
+        [logged] = [r for r in caplog.records if r.name == "hub.request"]
+        counted = getattr(logged, FIELDS)["sql_statements"]
+        assert counted == root_fields(path.read_text()), (path.stem, counted)
+
+
+LONGITUDE = 118.79647291234566
+"""17 significant digits, all needed to read the same float back."""
+
+
+async def test_whole_and_long_floats_are_written_as_the_resolvers_write_them(
+    anonymous: GraphQLClient, sessions: Any
+) -> None:
+    keys = await seed(sessions)
+    async with sessions() as session:
+        code = keys["StationLines"]["code"]
+        station = (await session.scalars(select(Station).where(Station.code == code))).one()
+        # A whole number (PostgreSQL and SQLite would write 32), and 17 significant digits
+        # (SQLite's JSON keeps 15).
+        station.latitude, station.longitude = 32.0, LONGITUDE
+        line = (
+            await session.scalars(
+                select(PassengerLine).where(
+                    PassengerLine.id.in_(
+                        select(LineStop.line_id).where(LineStop.station_id == station.id)
+                    )
+                )
+            )
+        ).first()
+        assert line is not None
+        line.distance_km = 20.0
+        await session.commit()
+    client = await anonymous.as_client()
+    document = (OPERATIONS / "portal" / "StationLines.graphql").read_text()
+
+    compared = await compare(anonymous.http, client.headers, document, keys["StationLines"])
+
+    assert_same(compared, "StationLines")
+    assert compared.answered_by_planner
+    answer = compared.planned.text
+    # PostgreSQL's json_build_object writes '"key" : value'; spaces are not compared here.
+    compact = answer.replace(" ", "")
+    assert '"latitude":32.0,' in compact, answer
+    assert f'"longitude":{LONGITUDE!r}}}' in compact, answer
+    assert '"distanceKm":20.0,' in compact, answer

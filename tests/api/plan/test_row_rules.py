@@ -11,6 +11,7 @@ from sqlalchemy import select
 from hub.api.plan import catalog
 from hub.api.plan.planner import Planner
 from hub.operators.models import Operator
+from hub.stations.models import Station
 from hub.vehicles.models import Vehicle
 from tests.api.plan.test_operations import seed
 from tests.conftest import GraphQLClient
@@ -26,6 +27,10 @@ def selection(type_name: str, depth: int) -> str:
             break
         if isinstance(kind, catalog.ToOne):
             parts.append(f"{name} {{ {selection(kind.type_name, depth - 1)} }}")
+        elif isinstance(kind, catalog.Through):
+            # Ids only: the lists under each station are walked from a line's origin, and
+            # the whole walk must stay within the internal tier's cost limit.
+            parts.append(f"{name} {{ id }}")
         elif isinstance(kind, catalog.ToMany):
             inner = selection(kind.type_name, depth - 1)
             parts.append(f"{name}(first: 10) {{ totalCount edges {{ node {{ {inner} }} }} }}")
@@ -61,8 +66,12 @@ async def test_a_region_limited_client_reads_only_its_region_by_every_planned_pa
         outside = (
             await session.scalars(select(Vehicle).where(~Vehicle.region_code.startswith("3201")))
         ).first()
+        far = (
+            await session.scalars(select(Station).where(~Station.region_code.startswith("3201")))
+        ).first()
     assert elsewhere is not None
     assert outside is not None
+    assert far is not None
     seen: list[tuple[str, int]] = []
     for root, entry in catalog.ROOTS.items():
         if isinstance(entry, catalog.RootList):
@@ -77,9 +86,10 @@ async def test_a_region_limited_client_reads_only_its_region_by_every_planned_pa
     # A lookup of another region's record: no answer, as if it did not exist.
     hidden = await client(
         f'{{ operator(uscc: "{elsewhere.uscc}") {{ id }} '
-        f'vehicle(plate: "{outside.plate}", plateColor: {outside.plate_color.name}) {{ id }} }}'
+        f'vehicle(plate: "{outside.plate}", plateColor: {outside.plate_color.name}) {{ id }} '
+        f'station(code: "{far.code}") {{ id }} }}'
     )
-    assert hidden["data"] == {"operator": None, "vehicle": None}
+    assert hidden["data"] == {"operator": None, "vehicle": None, "station": None}
     assert {e["extensions"]["code"] for e in hidden["errors"]} == {"NOT_FOUND"}
 
     assert seen, "the walk read nothing"

@@ -1,0 +1,57 @@
+"""Planned statements on PostgreSQL run on connections the planner holds: a bounded number,
+shared by concurrent requests, closed with the app."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+
+from hub.api.plan.execution import APPLICATION_NAME, CONNECTIONS
+from hub.config import Settings
+from tests.api.plan.test_operations import seed
+from tests.conftest import GraphQLClient, running
+
+PAGE = "{ vehicles(first: 3) { totalCount edges { node { plate operator { name } } } } }"
+
+
+async def planner_connections(settings: Settings) -> int:
+    url = make_url(settings.database_url).set(drivername="postgresql")
+    connection = await asyncpg.connect(url.render_as_string(hide_password=False))
+    try:
+        count: int = await connection.fetchval(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE application_name = $1 AND datname = current_database()",
+            APPLICATION_NAME,
+        )
+    finally:
+        await connection.close()
+    return count
+
+
+async def test_concurrent_requests_share_a_bounded_set_of_connections_closed_with_the_app(
+    settings: Settings, sessions: Any
+) -> None:
+    if not settings.database_url.startswith("postgresql"):
+        pytest.skip("SQLite runs planned statements through SQLAlchemy, in process")
+    await seed(sessions)
+    async with running(settings) as http:
+        client = await GraphQLClient(http).as_client()
+        planner = http.app.state.planner  # type: ignore[attr-defined]
+        answered = planner.answered
+
+        answers = await asyncio.gather(*(client.post(PAGE) for _ in range(3 * CONNECTIONS)))
+
+        assert all(a.status_code == 200 and "errors" not in a.json() for a in answers)
+        assert len({a.text for a in answers}) == 1, "every request the same answer"
+        assert planner.answered == answered + 3 * CONNECTIONS, "all answered by the planner"
+        assert 1 <= await planner_connections(settings) <= CONNECTIONS
+    # A backend leaves pg_stat_activity a moment after its client said goodbye.
+    for _ in range(600):
+        if await planner_connections(settings) == 0:
+            break
+        await asyncio.sleep(0.1)
+    assert await planner_connections(settings) == 0, "closed when the app stopped"
