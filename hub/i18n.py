@@ -157,6 +157,7 @@ ZH: dict[str, str] = {
     "positional arguments": "位置参数",
     "options": "选项",
     "show this help message and exit": "显示此帮助信息并退出",
+    "accepted until {date}": "受理至 {date}",
     "%(prog)s: error: %(message)s\n": "%(prog)s: 错误：%(message)s\n",
     "the following arguments are required: %s": "缺少必需的参数：%s",
     "unrecognized arguments: %s": "无法识别的参数：%s",
