@@ -332,7 +332,8 @@ def _audit_verify(settings: Settings, _args: argparse.Namespace) -> int:
 
     problems = asyncio.run(verify_database(settings))
     for problem in problems:
-        print(tr("hub: audit log: {problem}", problem=problem.message), file=sys.stderr)
+        message = error_message(problem.message)
+        print(tr("hub: audit log: {problem}", problem=message), file=sys.stderr)
     if problems:
         return 1
     print(tr("hub: audit log intact"))

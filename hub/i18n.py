@@ -210,6 +210,33 @@ ERRORS: dict[str, str] = {
     " `hub migrate`",
     # hub.audit
     "checkpoint {}: {}; not re-signing it": "检查点 {0}：{1}；不予重新签名",
+    # hub.audit.verify, hub.audit.checkpoints: what `hub audit verify` finds
+    "audit_subjects rows name entry {}, which is not in the log": "audit_subjects 中有行指向第 {0}"
+    " 条，但日志中没有该条",
+    "head is missing, log ends at {}": "链头缺失，日志止于第 {0} 条",
+    "head says {} entries, log ends at {}": "链头记为 {0} 条，日志止于第 {1} 条",
+    "head hash does not match entry {}": "链头哈希与第 {0} 条不符",
+    "{} missing ({})": "{0}缺失（{1}）",
+    "{n} is followed by {n}": "第 {0} 条之后是第 {1} 条",
+    "log starts at {n}": "日志从第 {0} 条开始",
+    "entry {}: chain broken: prev_hash does not match {}": "第 {0} 条：链断裂：prev_hash 与{1}不符",
+    "entry {n}": "第 {0} 条",
+    "the genesis hash": "创世哈希",
+    "entry {}: contents changed (hash does not match)": "第 {0} 条：内容被改动（哈希不符）",
+    "entry {}: subjects differ from the entry's list": "第 {0} 条：主体与该条记录的列表不符",
+    "{} cut from the end: the checkpoint of {} names entry {}, the log ends at {}": "{0}从末尾被"
+    "截去：{1} 的检查点记到第 {2} 条，日志止于第 {3} 条",
+    "entry {n} is": "第 {0} 条",
+    "entries {n}–{n} are": "第 {0}–{1} 条",
+    "entry {} differs from the checkpoint of {}: the log was rewritten up to there": "第 {0} 条与"
+    " {1} 的检查点不一致：日志在此之前被改写",
+    "{} past the head": "{0}超出链头",
+    "checkpoint {}:{}: {}": "检查点 {0}:{1}：{2}",
+    "not a checkpoint line": "不是检查点行",
+    "signature does not match: the line was edited": "签名不符：该行被改动",
+    "signed under key-encryption key {}, not the configured {} (`hub keys rewrap` re-signs "
+    "checkpoints)": "由密钥加密密钥 {0} 签名，而非当前配置的 {1}（`hub keys rewrap` 可重新签名"
+    "检查点）",
     # hub.auth.clients: `hub clients …`
     "region: {} is not a Jiangsu division code": "region：{0} 不是江苏行政区划代码",
     "jwks: not a JSON Web Key Set ({})": "jwks：不是 JSON Web Key Set（{0}）",
@@ -237,8 +264,9 @@ ERRORS: dict[str, str] = {
     "--keep-days: {} is not 0 or more": "--keep-days：{0} 不是 0 或以上",
     "{}: {}": "{0}：{1}",
 }
-"""Chinese for the errors raised below the command (``hub: error: …``), by their English
-template: ``{}`` stands for each value, ``{0}``, ``{1}``… place them in the Chinese."""
+"""Chinese for the errors raised below the command (``hub: error: …``) and the problems
+``hub audit verify`` names, by their English template: ``{}`` stands for each value (``{n}``
+for a number), ``{0}``, ``{1}``… place them in the Chinese."""
 
 
 def language(environ: Mapping[str, str] | None = None) -> str:
@@ -258,25 +286,30 @@ def tr(template: str, **values: Any) -> str:
 
 
 def _pattern(template: str) -> re.Pattern[str]:
-    literals = template.split("{}")
-    return re.compile("(.*?)".join(re.escape(literal) for literal in literals), re.DOTALL)
+    # A number is a number: "{n} is followed by {n}" must not swallow a whole sentence.
+    pattern = re.escape(template).replace(re.escape("{n}"), r"(\d+)")
+    return re.compile(pattern.replace(re.escape("{}"), "(.*?)"), re.DOTALL)
 
 
 # Most specific first, so "{}: {}" is tried last.
 _ERROR_PATTERNS = sorted(
     ((_pattern(english), chinese) for english, chinese in ERRORS.items()),
-    key=lambda item: -len(item[0].pattern.replace("(.*?)", "")),
+    key=lambda item: -len(item[0].pattern.replace("(.*?)", "").replace(r"(\d+)", "")),
 )
 
 
-def error_message(message: str) -> str:
-    """An error raised below the command, in the user's language (English if not catalogued)."""
-    if language() != "zh":
+def error_message(message: str, depth: int = 3) -> str:
+    """An error raised below the command, in the user's language (English if not catalogued).
+
+    The values filled in are translated too when they are catalogued phrases themselves
+    (``entries 4–5 are`` in ``… cut from the end``).
+    """
+    if language() != "zh" or depth == 0:
         return message
     for pattern, chinese in _ERROR_PATTERNS:
         found = pattern.fullmatch(message)
         if found is not None:
-            return chinese.format(*found.groups())
+            return chinese.format(*(error_message(value, depth - 1) for value in found.groups()))
     return message
 
 

@@ -112,15 +112,23 @@ def test_every_error_the_command_can_raise_has_chinese() -> None:
     missing = []
     for path in modules:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not (
+            message = None
+            if (
                 isinstance(node, ast.Raise)
                 and isinstance(node.exc, ast.Call)
                 and isinstance(node.exc.func, ast.Name)
                 and node.exc.func.id in HUB_ERRORS
                 and node.exc.args
             ):
-                continue
-            template = error_template(node.exc.args[0])
+                message = node.exc.args[0]
+            elif (  # what `hub audit verify` prints: Problem(seq, message)
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "Problem"
+                and len(node.args) == 2
+            ):
+                message = node.args[1]
+            template = None if message is None else error_template(message)
             if template is not None and template not in ERRORS:
                 missing.append(f"{path.relative_to(ROOT)}:{node.lineno}: {template!r}")
 

@@ -84,11 +84,14 @@ async def test_hub_audit_verify_names_a_cut_tail(settings: Settings, sessions: A
     await cut_tail(sessions, keep=3)
 
     cut = hub_command(settings, "audit", "verify")
+    cut_in_chinese = hub_command(settings, "audit", "verify", LANG="zh_CN.UTF-8")
 
     assert checkpointed.stdout.startswith("hub: checkpoint of entry 4 written to "), checkpointed
     assert intact.returncode == 0, intact.stderr
     assert cut.returncode == 1
     assert "hub: audit log: entry 4 is cut from the end: the checkpoint of " in cut.stderr
+    assert "hub: 审计日志：第 4 条从末尾被截去：" in cut_in_chinese.stderr
+    assert "的检查点记到第 4 条，日志止于第 3 条" in cut_in_chinese.stderr
 
 
 async def test_a_log_rewritten_below_the_checkpoint_is_named(
