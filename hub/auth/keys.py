@@ -225,6 +225,8 @@ class KeyStore:
         self._signing: KeySet | None = None
         self._public: KeySet = KeySet([])
         self._active_kid: str | None = None
+        self._listed_kid: str | None = None
+        """The newest active kid in the database at the last refresh, trusted or not."""
         self._checked_at = -float("inf")
         self._next_drop_at: dt.datetime | None = None
 
@@ -255,6 +257,8 @@ class KeyStore:
                     .order_by(SigningKey.created_at.desc(), SigningKey.kid.desc())
                 )
             ).all()
+        # A row that fails its seal must not make every check reload: remember it was seen.
+        self._listed_kid = next((row.kid for row in rows if row.retired_at is None), None)
         sealed: dict[str, bytes] = {}
         for row in rows:
             plain = opened(row, self._kek)
@@ -301,7 +305,7 @@ class KeyStore:
         self._checked_at = self._clock()
         async with self._sessions() as session:
             active = await session.scalar(_newest_active())
-        if active != self._active_kid:
+        if active != self._listed_kid:
             await self.refresh()
 
     def signing_keys(self) -> KeySet:
