@@ -104,6 +104,7 @@ class HubGraphQL(GraphQL[Context, None]):
             sessions=self.state["sessions"],
             read_sessions=self.state["read_sessions"],
             pubsub=self.state["pubsub"],
+            checkpointer=self.state["checkpointer"],
             cache=self.state["cache"],
             versions=self.state["versions"],
             principal=principal,
@@ -399,9 +400,11 @@ def create_app(
             keys = KeyStore(sessions, settings.token_ttl, kek, clock=clock or monotonic)
             await keys.ensure_active()
             revocations = Revocations(cache)
+            checkpointer = Checkpointer(sessions, Checkpoints(settings.audit_checkpoints, kek))
             state.update(
                 engine=engine,
                 sessions=sessions,
+                checkpointer=checkpointer,
                 read_sessions=session_factory(engine, reads_only=True),
                 pubsub=pubsub,
                 cache=cache,
@@ -426,7 +429,6 @@ def create_app(
             )
             if settings.exchange_worker:
                 worker = asyncio.create_task(work(state["exchange"], queue, stop))
-            checkpointer = Checkpointer(sessions, Checkpoints(settings.audit_checkpoints, kek))
             checkpointing = asyncio.create_task(
                 checkpointer.run(stop, settings.audit_checkpoint_seconds)
             )

@@ -15,7 +15,7 @@ from typing import Any
 from hub.config import LOG_FORMATS, Settings
 from hub.errors import HubError
 from hub.exchange import commands as exchange_commands
-from hub.i18n import argparse_language, tr, translate_help
+from hub.i18n import argparse_language, error_message, tr, translate_help
 from hub.logs import configure as configure_logging
 from hub.migrate import ensure_ready
 from hub.opendata import commands as opendata_commands
@@ -37,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result: int = args.run(settings, args)
         return result
     except HubError as exc:
-        print(tr("hub: error: {message}", message=exc.message), file=sys.stderr)
+        print(tr("hub: error: {message}", message=error_message(exc.message)), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -332,7 +332,8 @@ def _audit_verify(settings: Settings, _args: argparse.Namespace) -> int:
 
     problems = asyncio.run(verify_database(settings))
     for problem in problems:
-        print(tr("hub: audit log: {problem}", problem=problem.message), file=sys.stderr)
+        message = error_message(problem.message)
+        print(tr("hub: audit log: {problem}", problem=message), file=sys.stderr)
     if problems:
         return 1
     print(tr("hub: audit log intact"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -157,6 +158,7 @@ ZH: dict[str, str] = {
     "positional arguments": "位置参数",
     "options": "选项",
     "show this help message and exit": "显示此帮助信息并退出",
+    "accepted until {date}": "受理至 {date}",
     "%(prog)s: error: %(message)s\n": "%(prog)s: 错误：%(message)s\n",
     "the following arguments are required: %s": "缺少必需的参数：%s",
     "unrecognized arguments: %s": "无法识别的参数：%s",
@@ -169,6 +171,102 @@ ZH: dict[str, str] = {
     "ambiguous option: %(option)s could match %(matches)s": "有歧义的选项：%(option)s 可匹配 %(matches)s",
 }
 """Chinese for every English text of the ``hub`` command."""
+
+ERRORS: dict[str, str] = {
+    # hub.config: every HUB_* variable
+    "HUB_REDIS_URL: {} is not a Redis URL (redis://host:port/db)": "HUB_REDIS_URL：{0} 不是 Redis"
+    " URL（redis://host:port/db）",
+    "{} and {}: set one, not both": "{0} 与 {1}：只能设置其中一个",
+    "{}: not base64 (make a key with `hub keys new-kek`)": "{0}：不是 base64（用 `hub keys new-kek`"
+    " 生成密钥）",
+    "{}: a key of {} bytes; AES-256 needs 32 (`hub keys new-kek`)": "{0}：密钥为 {1} 字节，AES-256"
+    " 需要 32 字节（`hub keys new-kek`）",
+    "{}: {} is not a database URL ({})": "{0}：{1} 不是数据库 URL（{2}）",
+    "{}: unsupported database {}; use postgresql+asyncpg://user@host:port/db or "
+    "sqlite+aiosqlite:///path/to/file": "{0}：不支持的数据库 {1}；请使用"
+    " postgresql+asyncpg://user@host:port/db 或 sqlite+aiosqlite:///path/to/file",
+    "{}: the PostgreSQL URL names no database": "{0}：PostgreSQL URL 未指定数据库",
+    "{}: {} is not a whole number": "{0}：{1} 不是整数",
+    "{}: {} is outside {}..{}": "{0}：{1} 超出范围 {2}..{3}",
+    "{}: {} is not an http(s) base URL": "{0}：{1} 不是 http(s) 基础 URL",
+    "{}: {} is not true or false": "{0}：{1} 不是 true 或 false",
+    "{}: {} is not one of {}": "{0}：{1} 不是以下之一：{2}",
+    # hub.sealing, hub.auth.keys: the key-encryption key and the signing keys
+    "{} (or {}) is required on PostgreSQL: the signing keys are stored encrypted with it; make "
+    "one with `hub keys new-kek`": "使用 PostgreSQL 时必须设置 {0}（或 {1}）：签名密钥以其加密存储；"
+    "用 `hub keys new-kek` 生成",
+    "{} was sealed with key-encryption key {}, but {} holds key {}: configure the KEK it was "
+    "sealed with (or `hub keys rewrap --old-key-file` it under this one)": "{0} 由密钥加密密钥 {1}"
+    " 加密，但 {2} 中的密钥为 {3}：请配置加密时所用的 KEK（或用 `hub keys rewrap --old-key-file`"
+    " 转到当前 KEK 下）",
+    "{}: the sealed bytes were altered (AES-GCM tag)": "{0}：密文已被改动（AES-GCM 认证标签不符）",
+    "{}: cannot read a key from {}: {}": "{0}：无法从 {1} 读取密钥：{2}",
+    "signing key {}: the row does not match its seal; not re-sealing": "签名密钥 {0}：该行与其密封"
+    "不符，不予重新加密",
+    # hub.db, hub.cache, hub.migrate: connections and schema
+    "cannot reach the database at {}: {}": "无法连接数据库 {0}：{1}",
+    "cannot reach Redis at {}: {}": "无法连接 Redis {0}：{1}",
+    "the database is not at the newest schema: run `hub migrate`": "数据库不是最新结构：请运行"
+    " `hub migrate`",
+    # hub.audit
+    "checkpoint {}: {}; not re-signing it": "检查点 {0}：{1}；不予重新签名",
+    # hub.audit.verify, hub.audit.checkpoints: what `hub audit verify` finds
+    "audit_subjects rows name entry {}, which is not in the log": "audit_subjects 中有行指向第 {0}"
+    " 条，但日志中没有该条",
+    "head is missing, log ends at {}": "链头缺失，日志止于第 {0} 条",
+    "head says {} entries, log ends at {}": "链头记为 {0} 条，日志止于第 {1} 条",
+    "head hash does not match entry {}": "链头哈希与第 {0} 条不符",
+    "{} missing ({})": "{0}缺失（{1}）",
+    "{n} is followed by {n}": "第 {0} 条之后是第 {1} 条",
+    "log starts at {n}": "日志从第 {0} 条开始",
+    "entry {}: chain broken: prev_hash does not match {}": "第 {0} 条：链断裂：prev_hash 与{1}不符",
+    "entry {n}": "第 {0} 条",
+    "the genesis hash": "创世哈希",
+    "entry {}: contents changed (hash does not match)": "第 {0} 条：内容被改动（哈希不符）",
+    "entry {}: subjects differ from the entry's list": "第 {0} 条：主体与该条记录的列表不符",
+    "{} cut from the end: the checkpoint of {} names entry {}, the log ends at {}": "{0}从末尾被"
+    "截去：{1} 的检查点记到第 {2} 条，日志止于第 {3} 条",
+    "entry {n} is": "第 {0} 条",
+    "entries {n}–{n} are": "第 {0}–{1} 条",
+    "entry {} differs from the checkpoint of {}: the log was rewritten up to there": "第 {0} 条与"
+    " {1} 的检查点不一致：日志在此之前被改写",
+    "{} past the head": "{0}超出链头",
+    "checkpoint {}:{}: {}": "检查点 {0}:{1}：{2}",
+    "not a checkpoint line": "不是检查点行",
+    "signature does not match: the line was edited": "签名不符：该行被改动",
+    "signed under key-encryption key {}, not the configured {} (`hub keys rewrap` re-signs "
+    "checkpoints)": "由密钥加密密钥 {0} 签名，而非当前配置的 {1}（`hub keys rewrap` 可重新签名"
+    "检查点）",
+    # hub.auth.clients: `hub clients …`
+    "region: {} is not a Jiangsu division code": "region：{0} 不是江苏行政区划代码",
+    "jwks: not a JSON Web Key Set ({})": "jwks：不是 JSON Web Key Set（{0}）",
+    "jwks: the key set holds no key": "jwks：密钥集中没有密钥",
+    "jwks: give public keys only, never the private key": "jwks：只提供公钥，切勿提供私钥",
+    "agency: {} must be a lower-case code like public_security": "agency：{0} 须为小写代码，"
+    "如 public_security",
+    "name: give the client a name": "name：请为客户端命名",
+    "tier: {} is not one of {}": "tier：{0} 不是以下之一：{1}",
+    "scopes: {}": "scopes：{0}",
+    "no client {}": "没有客户端 {0}",
+    "{} authenticates with private_key_jwt: it has no secret": "{0} 以 private_key_jwt 认证，"
+    "没有密钥可轮换",
+    # hub.demo, hub.exchange.registry, hub.positions
+    "no demo portal client here: load the demo first (`hub demo`)": "此处没有演示门户客户端："
+    "请先加载演示数据（`hub demo`）",
+    "two adapters claim the agency {}": "两个适配器都声称属于机构 {0}",
+    "adapter {} failed to load: {}": "适配器 {0} 加载失败：{1}",
+    "entry point {} is not an Adapter: {}": "入口点 {0} 不是适配器：{1}",
+    "entry point {} loads adapter {}: names must match": "入口点 {0} 加载的是适配器 {1}：名称须一致",
+    "no adapter for agency {} (known: {})": "没有机构 {0} 的适配器（已安装：{1}）",
+    "{}: say --format ndjson or csv (the suffix {} does not)": "{0}：请指定 --format ndjson 或 csv"
+    "（后缀 {1} 无法判断）",
+    "{}: no such file": "{0}：文件不存在",
+    "--keep-days: {} is not 0 or more": "--keep-days：{0} 不是 0 或以上",
+    "{}: {}": "{0}：{1}",
+}
+"""Chinese for the errors raised below the command (``hub: error: …``) and the problems
+``hub audit verify`` names, by their English template: ``{}`` stands for each value (``{n}``
+for a number), ``{0}``, ``{1}``… place them in the Chinese."""
 
 
 def language(environ: Mapping[str, str] | None = None) -> str:
@@ -185,6 +283,34 @@ def tr(template: str, **values: Any) -> str:
     """``template`` in the user's language, its ``{fields}`` filled with ``values``."""
     text = ZH.get(template, template) if language() == "zh" else template
     return text.format(**values) if values else text
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    # A number is a number: "{n} is followed by {n}" must not swallow a whole sentence.
+    pattern = re.escape(template).replace(re.escape("{n}"), r"(\d+)")
+    return re.compile(pattern.replace(re.escape("{}"), "(.*?)"), re.DOTALL)
+
+
+# Most specific first, so "{}: {}" is tried last.
+_ERROR_PATTERNS = sorted(
+    ((_pattern(english), chinese) for english, chinese in ERRORS.items()),
+    key=lambda item: -len(item[0].pattern.replace("(.*?)", "").replace(r"(\d+)", "")),
+)
+
+
+def error_message(message: str, depth: int = 3) -> str:
+    """An error raised below the command, in the user's language (English if not catalogued).
+
+    The values filled in are translated too when they are catalogued phrases themselves
+    (``entries 4–5 are`` in ``… cut from the end``).
+    """
+    if language() != "zh" or depth == 0:
+        return message
+    for pattern, chinese in _ERROR_PATTERNS:
+        found = pattern.fullmatch(message)
+        if found is not None:
+            return chinese.format(*(error_message(value, depth - 1) for value in found.groups()))
+    return message
 
 
 def translate_help(parser: argparse.ArgumentParser) -> None:

@@ -2,9 +2,9 @@
 
 The token signing keys are stored sealed, so a copy of the database (a dump, a backup) without
 the KEK signs no token; the audit log's checkpoints are signed with a key derived from it, so
-someone who can write the database but not the KEK cannot hide a cut audit log. (Write access
-to ``signing_keys`` could still add a public key the hub verifies with: that table's rows are
-not authenticated.) The KEK comes from ``HUB_KEY_ENCRYPTION_KEY`` (base64 of
+someone who can write the database but not the KEK cannot hide a cut audit log; and each
+signing key's row is bound to its seal (:mod:`hub.auth.keys`), so it cannot add, swap or revive
+a key the hub verifies with either. The KEK comes from ``HUB_KEY_ENCRYPTION_KEY`` (base64 of
 32 bytes) or the file ``HUB_KEY_ENCRYPTION_KEY_FILE`` names; on the embedded SQLite default,
 when neither is set, the hub generates one into ``<data dir>/key-encryption-key`` (mode 0600).
 PostgreSQL deployments must set one: the database is then shared, the data dir is not.
@@ -52,11 +52,15 @@ class KeyEncryptionKey:
         nonce = secrets.token_bytes(NONCE_BYTES)
         return nonce + AESGCM(self.secret).encrypt(nonce, plaintext, context.encode())
 
-    def open(self, sealed: bytes, context: str, sealed_by: str) -> bytes:
-        """The plaintext of :meth:`seal`; ``sealed_by`` is the fingerprint stored with it."""
+    def open(self, sealed: bytes, context: str, sealed_by: str, name: str | None = None) -> bytes:
+        """The plaintext of :meth:`seal`; ``sealed_by`` is the fingerprint stored with it.
+
+        Errors call the secret ``name`` (by default its ``context``).
+        """
+        name = name or context
         if sealed_by != self.fingerprint:
             raise SealError(
-                f"{context} was sealed with key-encryption key {sealed_by}, but {self.origin} "
+                f"{name} was sealed with key-encryption key {sealed_by}, but {self.origin} "
                 f"holds key {self.fingerprint}: configure the KEK it was sealed with "
                 "(or `hub keys rewrap --old-key-file` it under this one)"
             )
@@ -65,7 +69,7 @@ class KeyEncryptionKey:
                 sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], context.encode()
             )
         except InvalidTag:
-            raise SealError(f"{context}: the sealed bytes were altered (AES-GCM tag)") from None
+            raise SealError(f"{name}: the sealed bytes were altered (AES-GCM tag)") from None
 
     def mac(self, purpose: str, message: bytes) -> str:
         """HMAC-SHA256 (hex) of ``message`` under a key derived from this KEK for ``purpose``."""

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from hub.cli import _parser, main
-from hub.i18n import ZH, language
+from hub.i18n import ERRORS, ZH, error_message, language
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMAND_MODULES = [
@@ -19,6 +19,19 @@ COMMAND_MODULES = [
     ROOT / "hub" / "exchange" / "commands.py",
     ROOT / "hub" / "quality" / "commands.py",
 ]
+API_ONLY = {
+    ROOT / "hub" / "api",
+    ROOT / "hub" / "multimodal",
+    ROOT / "hub" / "exchange" / "consignment_routes.py",
+    ROOT / "hub" / "opendata" / "routes.py",
+    ROOT / "hub" / "paging.py",
+}
+"""Modules whose errors answer GraphQL and HTTP clients only (in English, the API's contract):
+the command never reaches them."""
+HUB_ERRORS = {
+    "HubError", "ConfigError", "SealError", "RegistryError", "NotFound", "BadUserInput",
+    "Forbidden", "ServiceUnavailable",
+}  # fmt: skip
 # What may stay as it is: labels of printed data (``client_id:``) and separators.
 LABEL = re.compile(r"^\s*[a-z_]+:\s*$|^[\s\t/—:,.()-]*$")
 
@@ -77,6 +90,72 @@ def test_every_message_of_the_command_goes_through_the_catalogue() -> None:
 
     assert unknown == [], "tr() templates without Chinese in hub.i18n.ZH"
     assert untranslated == [], "messages printed or raised without tr()"
+
+
+def error_template(node: ast.expr) -> str | None:
+    """The English template of a raised message: its literal text, ``{}`` for each value."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(
+            value.value if isinstance(value, ast.Constant) else "{}" for value in node.values
+        )
+    return None  # a message made elsewhere (by tr(), or another error's text)
+
+
+def test_every_error_the_command_can_raise_has_chinese() -> None:
+    modules = [
+        path
+        for path in sorted((ROOT / "hub").rglob("*.py"))
+        if not any(path == place or place in path.parents for place in API_ONLY)
+    ]
+    missing = []
+    for path in modules:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            message = None
+            if (
+                isinstance(node, ast.Raise)
+                and isinstance(node.exc, ast.Call)
+                and isinstance(node.exc.func, ast.Name)
+                and node.exc.func.id in HUB_ERRORS
+                and node.exc.args
+            ):
+                message = node.exc.args[0]
+            elif (  # what `hub audit verify` prints: Problem(seq, message)
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "Problem"
+                and len(node.args) == 2
+            ):
+                message = node.args[1]
+            template = None if message is None else error_template(message)
+            if template is not None and template not in ERRORS:
+                missing.append(f"{path.relative_to(ROOT)}:{node.lineno}: {template!r}")
+
+    assert len(modules) > 50
+    assert missing == [], "add these errors to hub.i18n.ERRORS"
+
+
+def test_an_error_raised_below_the_command_is_chinese_under_a_chinese_locale(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("HUB_PORT", "eighty")  # refused by hub.config, below the command
+
+    assert main(["clients", "list"]) == 2
+
+    assert capsys.readouterr().err == "hub: 错误：HUB_PORT：'eighty' 不是整数\n"
+    assert (
+        error_message("HUB_PORT: 70000 is outside 1..65535") == "HUB_PORT：70000 超出范围 1..65535"
+    )
+    assert error_message("an error nobody catalogued") == "an error nobody catalogued"
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    assert (
+        error_message("HUB_PORT: 70000 is outside 1..65535")
+        == "HUB_PORT: 70000 is outside 1..65535"
+    )
 
 
 def test_hub_help_is_chinese_under_a_chinese_locale(

@@ -21,6 +21,7 @@ from strawberry.dataloader import DataLoader
 
 from hub.access import rule_for
 from hub.api.permissions import AuditTrail, Policy
+from hub.audit.checkpoints import Checkpointer
 from hub.auth.principal import ANONYMOUS, Principal
 from hub.cache import Cache
 from hub.config import Settings
@@ -52,6 +53,8 @@ class Context:
     audit: AuditTrail = field(default_factory=AuditTrail)
     policy: Policy = field(default_factory=lambda: Policy({}, {}))
     pubsub: PubSub | None = None
+    checkpointer: Checkpointer | None = None
+    """Writes the audit chain's head outside the database after each append (hub.audit)."""
     connection_params: dict[str, Any] | None = None
     """The payload of a websocket's connection_init (graphql-transport-ws)."""
     cost: int = 0

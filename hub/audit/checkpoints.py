@@ -1,10 +1,12 @@
 """Signed checkpoints of the audit chain's head, kept outside the database.
 
 The hash chain shows an edited, removed or inserted entry, but not entries cut from the end
-when the head row is moved back with them: the shorter chain is itself intact. So each worker
-writes the head it sees — seq, hash, time — every ``HUB_AUDIT_CHECKPOINT_SECONDS`` (and when it
-stops) as one line of a file (``HUB_AUDIT_CHECKPOINT_PATH``), each line signed with a key
-derived from the key-encryption key. ``hub audit verify`` then holds the log to the newest
+when the head row is moved back with them: the shorter chain is itself intact. So the head —
+seq, hash, time — is written as one line of a file (``HUB_AUDIT_CHECKPOINT_PATH``), each line
+signed with a key derived from the key-encryption key: by the request that appended, once its
+entry is committed and before its answer leaves (so no personal data is released whose entry a
+cut could hide), and besides every ``HUB_AUDIT_CHECKPOINT_SECONDS`` and when a worker stops, in
+case a write failed. ``hub audit verify`` then holds the log to the newest
 checkpoint: a log that ends before it, or differs at it, was cut or rewritten. Someone with the
 database alone can neither remove the evidence nor write a checkpoint that matches a cut log.
 """
@@ -144,9 +146,16 @@ class Checkpointer:
         self._sessions = sessions
         self._checkpoints = checkpoints
         self._written: int | None = None
+        # Requests that appended at once take turns: the one behind reads the head after the
+        # first one's write, so one line covers every append committed meanwhile.
+        self._turn = asyncio.Lock()
 
     async def write_if_moved(self) -> Checkpoint | None:
         """Checkpoint the committed head unless this process already wrote that seq."""
+        async with self._turn:
+            return await self._write_if_moved()
+
+    async def _write_if_moved(self) -> Checkpoint | None:
         async with self._sessions() as session:
             head = (
                 await session.execute(

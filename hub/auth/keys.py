@@ -2,11 +2,16 @@
 
 Keys live in the database so every worker process and every instance signs and verifies with
 the same set; the private half is stored only sealed with the key-encryption key
-(:mod:`hub.sealing`) and only while the key is active. Each process keeps the keys in memory
-and, at most once every ``CHECK_SECONDS`` before it signs or verifies, asks the database which
-key is active: one indexed single-row query. When the answer differs (``hub keys rotate`` ran,
-in any process), it reloads, so a rotation reaches every worker within about a second, without
-a restart.
+(:mod:`hub.sealing`) and only while the key is active. Every row is authenticated: its seal's
+associated data is the row itself (kid, algorithm, public key, created, retired), and a retired
+key keeps a seal of nothing for that alone. So someone who can write ``signing_keys`` but has
+not the KEK can neither add a public key the hub verifies with, nor swap, revive or prolong
+one: a row that does not match its seal is neither used nor published.
+
+Each process keeps the keys in memory and, at most once every ``CHECK_SECONDS`` before it
+signs or verifies, asks the database which key is active: one indexed single-row query. When
+the answer differs (``hub keys rotate`` ran, in any process), it reloads, so a rotation reaches
+every worker within about a second, without a restart.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import logging
 import secrets
 import time
 from collections.abc import Callable
@@ -25,7 +31,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.auth.models import SigningKey
 from hub.ratelimit import Clock
-from hub.sealing import KeyEncryptionKey
+from hub.sealing import KeyEncryptionKey, SealError
+
+log = logging.getLogger("hub.auth")
 
 ALGORITHM = "RS256"
 CHECK_SECONDS = 1.0
@@ -40,9 +48,52 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _context(kid: str) -> str:
-    # What the seal is bound to: a sealed key copied onto another row does not open.
+def _legacy_context(kid: str) -> str:
+    # Before rows were authenticated, a seal was bound to the kid alone.
     return f"signing key {kid}"
+
+
+def _instant(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def _context(row: SigningKey) -> str:
+    """What a row's seal is bound to: the whole row but the seal, so an edit breaks the tag."""
+    bound = {
+        "kid": row.kid,
+        "alg": ALGORITHM,
+        "public_jwk": row.public_jwk,
+        "created_at": _instant(row.created_at),
+        "retired_at": _instant(row.retired_at),
+    }
+    return f"signing key {json.dumps(bound, sort_keys=True, separators=(',', ':'))}"
+
+
+def _seal(row: SigningKey, kek: KeyEncryptionKey, private: bytes | None) -> None:
+    """Seal ``private`` (nothing, for a retired key) to the row as it now is."""
+    row.sealed_private = kek.seal(private or b"", _context(row))
+    row.sealed_by = kek.fingerprint
+
+
+def opened(row: SigningKey, kek: KeyEncryptionKey) -> bytes | None:
+    """What the row's seal holds (the private JWK; ``b""`` once retired), or None when the row
+    does not match its seal: unsealed, edited, or inserted by someone without the KEK.
+
+    A row sealed under another KEK is a configuration error, raised (``SealError``).
+    """
+    if row.sealed_private is None:
+        return None
+    try:
+        plain = kek.open(
+            row.sealed_private, _context(row), row.sealed_by or "(none)", f"signing key {row.kid}"
+        )
+    except SealError:
+        if row.sealed_by == kek.fingerprint:
+            return None  # the tag: the row changed since it was sealed
+        raise
+    if row.retired_at is None and not plain:
+        return None  # a retired key's seal of nothing cannot make it active again
+    return plain
 
 
 def new_key_row(kek: KeyEncryptionKey, now: dt.datetime) -> SigningKey:
@@ -51,14 +102,9 @@ def new_key_row(kek: KeyEncryptionKey, now: dt.datetime) -> SigningKey:
     key = RSAKey.generate_key(
         2048, parameters={"kid": kid, "use": "sig", "alg": ALGORITHM}, private=True
     )
-    private = json.dumps(key.as_dict(private=True), sort_keys=True).encode()
-    return SigningKey(
-        kid=kid,
-        public_jwk=key.as_dict(private=False),
-        sealed_private=kek.seal(private, _context(kid)),
-        sealed_by=kek.fingerprint,
-        created_at=now,
-    )
+    row = SigningKey(kid=kid, public_jwk=key.as_dict(private=False), created_at=now)
+    _seal(row, kek, json.dumps(key.as_dict(private=True), sort_keys=True).encode())
+    return row
 
 
 def _newest_active() -> Any:
@@ -80,30 +126,77 @@ async def rotate(
     """
     at = now or _now()
     for row in await session.scalars(select(SigningKey).where(SigningKey.retired_at.is_(None))):
+        authentic = opened(row, kek) is not None
         row.retired_at = at
-        row.sealed_private = None
-        row.sealed_by = None
+        if authentic:
+            _seal(row, kek, None)
+        else:  # never vouch for a row nobody with the KEK wrote: it stays unpublished
+            row.sealed_private = row.sealed_by = None
     row = new_key_row(kek, at)
     session.add(row)
     return row.kid
 
 
 async def rewrap(session: AsyncSession, old: KeyEncryptionKey, new: KeyEncryptionKey) -> int:
-    """Re-seal every stored private key sealed by ``old`` under ``new``; returns how many.
+    """Re-seal every stored key sealed by ``old`` under ``new``; returns how many.
 
-    Keys already sealed by ``new`` are left alone, so running it twice is harmless.
+    Keys already sealed by ``new`` are left alone, so running it twice is harmless; a row that
+    does not match its seal is named, not re-sealed.
     """
+    if (
+        await session.scalar(
+            select(SigningKey.kid).where(SigningKey.sealed_by == new.fingerprint).limit(1)
+        )
+        is None
+    ):  # not rewrapped yet: the rows may still be sealed the way before authentication
+        await authenticate_legacy_rows(session, old)
     moved = 0
     rows = await session.scalars(select(SigningKey).where(SigningKey.sealed_private.is_not(None)))
     for row in rows:
-        if row.sealed_by == new.fingerprint or row.sealed_private is None:
+        if row.sealed_by == new.fingerprint:
             continue
-        context = _context(row.kid)
-        plain = old.open(row.sealed_private, context, row.sealed_by or "(none)")
-        row.sealed_private = new.seal(plain, context)
-        row.sealed_by = new.fingerprint
+        plain = opened(row, old)
+        if plain is None:
+            raise SealError(
+                f"signing key {row.kid}: the row does not match its seal; not re-sealing"
+            )
+        _seal(row, new, plain or None)
         moved += 1
     return moved
+
+
+async def authenticate_legacy_rows(session: AsyncSession, kek: KeyEncryptionKey) -> list[str]:
+    """Bring the rows of a hub that sealed the private key alone under row authentication.
+
+    Runs while no row is sealed the new way yet (the first start of this version), so it cannot
+    be used later to vouch for an inserted row. A legacy active key is re-sealed after its old
+    seal opened (it vouches for the kid and the private key; the public half is derived from the
+    latter); a legacy retired key, stored with its public half only, is sealed as found, so the
+    tokens it signed keep verifying until they expire. Returns the kids it sealed.
+    """
+    rows = list(await session.scalars(select(SigningKey)))
+    if any(opened(row, kek) is not None for row in rows):
+        return []
+    sealed = []
+    for row in rows:
+        if row.sealed_private is None:
+            if row.retired_at is None:
+                continue  # an active key without its private half signs nothing anyway
+            _seal(row, kek, None)
+        else:
+            try:
+                plain = kek.open(
+                    row.sealed_private, _legacy_context(row.kid), row.sealed_by or "(none)"
+                )
+            except SealError:
+                if row.sealed_by != kek.fingerprint:
+                    raise
+                continue  # neither seal opens: left unused, named by KeyStore.refresh
+            private = RSAKey.import_key(json.loads(plain))
+            row.public_jwk = private.as_dict(private=False)
+            _seal(row, kek, None if row.retired_at else plain)
+        sealed.append(row.kid)
+    return sealed
 
 
 class KeyStore:
@@ -132,13 +225,20 @@ class KeyStore:
         self._signing: KeySet | None = None
         self._public: KeySet = KeySet([])
         self._active_kid: str | None = None
+        self._listed_kid: str | None = None
+        """The newest active kid in the database at the last refresh, trusted or not."""
         self._checked_at = -float("inf")
         self._next_drop_at: dt.datetime | None = None
 
     async def ensure_active(self) -> None:
         """Create the first signing key if the hub has none, then load the keys."""
         async with self._sessions() as session, session.begin():
-            if await session.scalar(_newest_active()) is None:
+            for kid in await authenticate_legacy_rows(session, self._kek):
+                log.warning("signing key %s: sealed to its row (upgrade from unbound seals)", kid)
+            active = await session.scalars(
+                select(SigningKey).where(SigningKey.retired_at.is_(None))
+            )
+            if not any(opened(row, self._kek) for row in active):
                 session.add(new_key_row(self._kek, self._now()))
         await self.refresh()
 
@@ -157,6 +257,20 @@ class KeyStore:
                     .order_by(SigningKey.created_at.desc(), SigningKey.kid.desc())
                 )
             ).all()
+        # A row that fails its seal must not make every check reload: remember it was seen.
+        self._listed_kid = next((row.kid for row in rows if row.retired_at is None), None)
+        sealed: dict[str, bytes] = {}
+        for row in rows:
+            plain = opened(row, self._kek)
+            if plain is None:
+                log.error(
+                    "signing key %s does not match its seal (edited or inserted in the "
+                    "database): neither used nor published",
+                    row.kid,
+                )
+            else:
+                sealed[row.kid] = plain
+        rows = [row for row in rows if row.kid in sealed]
         active = [row for row in rows if row.retired_at is None]
         # The newest active key signs; two actives only happen when processes raced at start.
         newest = active[0] if active else None
@@ -164,18 +278,20 @@ class KeyStore:
             self._signing = None
         elif newest.kid != self._active_kid or self._signing is None:
             # Loading an RSA private key checks it: a few hundred ms, kept off the event loop.
-            self._signing = KeySet([await asyncio.to_thread(self._private_key, newest)])
+            private = sealed[newest.kid]
+            self._signing = KeySet([await asyncio.to_thread(self._private_key, newest, private)])
         self._active_kid = newest.kid if newest else None
         self._public = KeySet([RSAKey.import_key(row.public_jwk) for row in rows])
         retired = [self.published_until(row.retired_at) for row in rows if row.retired_at]
         self._next_drop_at = min(retired, default=None)
         self._checked_at = self._clock()
 
-    def _private_key(self, row: SigningKey) -> RSAKey:
-        if row.sealed_private is None:
-            raise RuntimeError(f"signing key {row.kid} has no private key: run `hub keys rotate`")
-        plain = self._kek.open(row.sealed_private, _context(row.kid), row.sealed_by or "(none)")
-        return RSAKey.import_key(json.loads(plain))
+    @staticmethod
+    def _private_key(row: SigningKey, private: bytes) -> RSAKey:
+        key = RSAKey.import_key(json.loads(private))
+        if key.as_dict(private=False) != row.public_jwk:  # sealed together: only a bug differs
+            raise RuntimeError(f"signing key {row.kid}: its public half is not its private's")
+        return key
 
     async def current(self) -> None:
         """Pick up a rotation (checked at most every ``CHECK_SECONDS``) or an expired key."""
@@ -189,7 +305,7 @@ class KeyStore:
         self._checked_at = self._clock()
         async with self._sessions() as session:
             active = await session.scalar(_newest_active())
-        if active != self._active_kid:
+        if active != self._listed_kid:
             await self.refresh()
 
     def signing_keys(self) -> KeySet:

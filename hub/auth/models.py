@@ -45,7 +45,8 @@ class SigningKey(Base):
     """A key the hub signs access tokens with; published in the JWKS while tokens may use it.
 
     The private key is stored only sealed with the key-encryption key (:mod:`hub.sealing`),
-    and only while the key is active: a retired key needs nothing but its public half.
+    and only while the key is active: a retired key needs nothing but its public half, and keeps
+    in ``sealed_private`` a seal of nothing that authenticates its row (:mod:`hub.auth.keys`).
     """
 
     __tablename__ = "signing_keys"

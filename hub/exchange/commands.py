@@ -205,6 +205,9 @@ def _agencies(settings: Settings, _args: argparse.Namespace) -> int:
                 f"  {document.name}\t{document.title[0]} / {document.title[1]}"
                 f"\t{document.namespace}"
             )
+            for earlier in document.earlier:
+                accepted = tr("accepted until {date}", date=earlier.accepted_until)
+                print(f"    {earlier.namespace}\t{accepted}")
     return 0
 
 

@@ -40,6 +40,7 @@ from hub.exchange.validation import (
     validate,
     without_server_paths,
 )
+from hub.filters import today
 from hub.metrics import EXCHANGE_DOCUMENTS
 from hub.multimodal import service as multimodal
 from hub.pubsub import PubSub
@@ -112,6 +113,12 @@ class Exchange:
             raise InvalidDocument(f"{agency} sends no document {{{parsed.namespace}}}{parsed.root}")
         if document_type is not None and document.name != document_type:
             raise InvalidDocument(f"this is a {document.name} document, sent as {document_type}")
+        earlier = document.earlier_version(parsed.namespace)
+        if earlier is not None and today() > earlier.accepted_until:
+            raise InvalidDocument(
+                f"{{{parsed.namespace}}}{parsed.root} was accepted until "
+                f"{earlier.accepted_until}: send it in {document.namespace}"
+            )
         header = checked_header(parsed.element)
         expected = agency if sender is None else sender
         if header.sender != expected:
@@ -276,7 +283,7 @@ class Exchange:
         document, parsed, message_id = self._admit(agency, data, None)
         prepared = Prepared(index, agency, data, via, document, message_id)
         try:
-            prepared.records = document.parse(validate(document, parsed))
+            prepared.records = document.records(validate(document, parsed))
         except InvalidDocument as exc:
             prepared.error = exc.reason
         except (ValueError, KeyError, TypeError, OverflowError) as exc:
@@ -402,7 +409,7 @@ class Exchange:
     ) -> tuple[int, list[tuple[str, bytes]]]:
         document = self.registry[row.agency].documents[row.document_type]
         element = validate(document, parsed or parse(row.body, self.max_bytes))
-        records = document.parse(element)
+        records = document.records(element)
         counts, messages = await apply_records(session, [(row.agency, records)], row.received_at)
         return counts[0], messages
 

@@ -10,6 +10,7 @@ validation, idempotency, storage, dead letters.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -63,6 +64,24 @@ def read_header(root: Element) -> Header:
 
 
 @dataclass(frozen=True, slots=True)
+class EarlierVersion:
+    """An earlier namespace version of a document type, accepted until its retirement date.
+
+    A breaking change of an exchange XSD is a new namespace version (see CHANGELOG.md): senders
+    get until ``accepted_until`` to move, and meanwhile each document is validated against, and
+    mapped by, the version it declares.
+    """
+
+    namespace: str
+    schema: Path
+    """This version's XSD, under ``standards/``."""
+    parse: Callable[[Element], tuple[Record, ...]]
+    """A document valid in this version → the records it carries."""
+    accepted_until: dt.date
+    """The last day (China time) a document in this version is accepted; announced."""
+
+
+@dataclass(frozen=True, slots=True)
 class DocumentType:
     """One kind of document an agency sends or receives."""
 
@@ -81,6 +100,27 @@ class DocumentType:
     """Records → one XSD-valid document, for sharing back out."""
     record_types: tuple[type, ...]
     """The canonical record classes this document carries."""
+    earlier: tuple[EarlierVersion, ...] = ()
+    """Earlier namespace versions still accepted (``namespace``/``schema`` are the current)."""
+
+    @property
+    def namespaces(self) -> tuple[str, ...]:
+        """Every namespace a document of this type is accepted in, the current one first."""
+        return (self.namespace, *(version.namespace for version in self.earlier))
+
+    def earlier_version(self, namespace_uri: str) -> EarlierVersion | None:
+        """The earlier version ``namespace_uri`` names; None for the current one (or none)."""
+        return next((v for v in self.earlier if v.namespace == namespace_uri), None)
+
+    def schema_for(self, namespace_uri: str) -> Path:
+        """The XSD of the version ``namespace_uri`` names (one of :attr:`namespaces`)."""
+        version = self.earlier_version(namespace_uri)
+        return self.schema if version is None else version.schema
+
+    def records(self, root: Element) -> tuple[Record, ...]:
+        """The records of a validated document, mapped by the version it is written in."""
+        version = self.earlier_version(root.tag[1:].partition("}")[0])
+        return (self.parse if version is None else version.parse)(root)
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +276,7 @@ class Adapter:
     def document_for(self, namespace_uri: str, root: str) -> DocumentType | None:
         """The document type of a root element, by namespace and local name."""
         for document in self.documents.values():
-            if document.namespace == namespace_uri and document.root == root:
+            if namespace_uri in document.namespaces and document.root == root:
                 return document
         return None
 

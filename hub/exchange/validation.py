@@ -236,15 +236,17 @@ def validate(document: DocumentType, parsed: Parsed) -> Element:
     libxml2 gives the verdict; an invalid document is described by xmlschema, which names the
     element by its path (a test holds the two to the same verdict on every sample).
     """
-    if (parsed.namespace, parsed.root) != (document.namespace, document.root):
+    if parsed.namespace not in document.namespaces or parsed.root != document.root:
         raise InvalidDocument(
             f"expected {{{document.namespace}}}{document.root}, got "
             f"{{{parsed.namespace}}}{parsed.root}"
         )
-    verdict = fast_schema(document.schema)
+    # Each document against the XSD of the version it declares (the current or an earlier one).
+    xsd = document.schema_for(parsed.namespace)
+    verdict = fast_schema(xsd)
     if verdict.validate(parsed.tree):
         return parsed.element
-    error = next(schema(document.schema).iter_errors(parsed.resource), None)
+    error = next(schema(xsd).iter_errors(parsed.resource), None)
     if error is None:  # the two validators disagree: libxml2's verdict stands, in its words
         raise InvalidDocument(_first(verdict))
     raise InvalidDocument(_describe(error))

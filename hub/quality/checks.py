@@ -1,7 +1,9 @@
 """The cross-source checks. Each compares the data center with what an agency says.
 
 Findings are computed from the current records whenever asked for, so they are never stale and
-need no table of their own; each says what disagrees, with which source, and since when.
+need no table of their own; each says what disagrees, with which source, and since when. A
+finding is about a row of the data center or of an agency, so each check applies that row's
+access rule (``hub.access``) for the reader: a region-bound client gets its region's findings.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from sqlalchemy import Exists, and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.access import rule_for
 from hub.agency_records.identifiers import COLUMNS as IDENTIFIER_COLUMNS
 from hub.agency_records.models import (
     AccidentRow,
@@ -35,6 +38,7 @@ from hub.canonical.codes import (
     RegistrationStatus,
 )
 from hub.operators.models import Operator
+from hub.readers import Reader
 from hub.vehicles.models import Vehicle
 from hub.vessels.models import Vessel
 
@@ -81,14 +85,16 @@ def _plate(plate: str, color: object) -> str:
     return f"{plate} ({str(getattr(color, 'name', color)).lower()})"
 
 
-async def vehicles_off_the_road(session: AsyncSession, on: dt.date) -> list[Finding]:
+async def vehicles_off_the_road(
+    session: AsyncSession, on: dt.date, reader: Reader
+) -> list[Finding]:
     """Operating vehicles the police register as stolen, scrapped or cancelled."""
     query = (
         select(Vehicle.plate, Vehicle.plate_color, VehicleRegistrationRow.status,
                VehicleRegistrationRow.source)
         .join(VehicleRegistrationRow, SAME_VEHICLE)
         .where(Vehicle.certificate_status == LicenceStatus.VALID,
-               VehicleRegistrationRow.status.in_(OFF_THE_ROAD))
+               VehicleRegistrationRow.status.in_(OFF_THE_ROAD), rule_for(Vehicle, reader))
         .order_by(Vehicle.plate)
     )  # fmt: skip
     return [
@@ -103,14 +109,16 @@ async def vehicles_off_the_road(session: AsyncSession, on: dt.date) -> list[Find
     ]
 
 
-async def operators_not_registered(session: AsyncSession, on: dt.date) -> list[Finding]:
+async def operators_not_registered(
+    session: AsyncSession, on: dt.date, reader: Reader
+) -> list[Finding]:
     """Operating businesses the commerce registry has revoked or deregistered."""
     query = (
         select(Operator.uscc, Operator.name, BusinessRegistrationRow.status,
                BusinessRegistrationRow.source)
         .join(BusinessRegistrationRow, BusinessRegistrationRow.uscc == Operator.uscc)
         .where(Operator.status == OperatorStatus.ACTIVE,
-               BusinessRegistrationRow.status.in_(NOT_REGISTERED))
+               BusinessRegistrationRow.status.in_(NOT_REGISTERED), rule_for(Operator, reader))
         .order_by(Operator.uscc)
     )  # fmt: skip
     return [
@@ -143,13 +151,14 @@ def _insured(on: dt.date) -> Exists:
 
 
 async def vehicles_without_compulsory_insurance(
-    session: AsyncSession, on: dt.date
+    session: AsyncSession, on: dt.date, reader: Reader
 ) -> list[Finding]:
     """Operating vehicles known to the insurers but with no compulsory policy valid today."""
     query = (
         select(Vehicle.plate, Vehicle.plate_color)
         .where(Vehicle.certificate_status == LicenceStatus.VALID, _insured(on),
-               ~_policy_for_vehicle(InsuranceKind.COMPULSORY_TRAFFIC_LIABILITY, on))
+               ~_policy_for_vehicle(InsuranceKind.COMPULSORY_TRAFFIC_LIABILITY, on),
+               rule_for(Vehicle, reader))
         .order_by(Vehicle.plate)
     )  # fmt: skip
     return [
@@ -163,7 +172,9 @@ async def vehicles_without_compulsory_insurance(
     ]
 
 
-async def dangerous_goods_without_liability(session: AsyncSession, on: dt.date) -> list[Finding]:
+async def dangerous_goods_without_liability(
+    session: AsyncSession, on: dt.date, reader: Reader
+) -> list[Finding]:
     """Dangerous-goods vehicles with no dangerous-goods liability cover valid today."""
     operator_cover = exists().where(
         InsurancePolicyRow.insured_uscc == Operator.uscc,
@@ -175,7 +186,8 @@ async def dangerous_goods_without_liability(session: AsyncSession, on: dt.date) 
         select(Vehicle.plate, Vehicle.plate_color)
         .join(Operator, Operator.id == Vehicle.operator_id)
         .where(Vehicle.dangerous_goods.is_(True), _insured(on),
-               ~_policy_for_vehicle(InsuranceKind.DANGEROUS_GOODS_LIABILITY, on), ~operator_cover)
+               ~_policy_for_vehicle(InsuranceKind.DANGEROUS_GOODS_LIABILITY, on), ~operator_cover,
+               rule_for(Vehicle, reader))
         .order_by(Vehicle.plate)
     )  # fmt: skip
     return [
@@ -189,7 +201,9 @@ async def dangerous_goods_without_liability(session: AsyncSession, on: dt.date) 
     ]
 
 
-async def operators_without_carrier_liability(session: AsyncSession, on: dt.date) -> list[Finding]:
+async def operators_without_carrier_liability(
+    session: AsyncSession, on: dt.date, reader: Reader
+) -> list[Finding]:
     """Active operators some insurer reports on, with no carrier liability valid today."""
     reported = exists().where(InsurancePolicyRow.insured_uscc == Operator.uscc)
     covered = exists().where(
@@ -203,7 +217,9 @@ async def operators_without_carrier_liability(session: AsyncSession, on: dt.date
     )
     query = (
         select(Operator.uscc, Operator.name)
-        .where(Operator.status == OperatorStatus.ACTIVE, reported, ~covered)
+        .where(
+            Operator.status == OperatorStatus.ACTIVE, reported, ~covered, rule_for(Operator, reader)
+        )
         .order_by(Operator.uscc)
     )
     return [
@@ -217,20 +233,22 @@ async def operators_without_carrier_liability(session: AsyncSession, on: dt.date
     ]
 
 
-async def identifier_mismatches(session: AsyncSession, on: dt.date) -> list[Finding]:
+async def identifier_mismatches(
+    session: AsyncSession, on: dt.date, reader: Reader
+) -> list[Finding]:
     """The same vehicle or vessel with different identifiers in two sources."""
     vins = (
         select(Vehicle.plate, Vehicle.plate_color, Vehicle.vin, VehicleRegistrationRow.vin,
                VehicleRegistrationRow.source)
         .join(VehicleRegistrationRow, SAME_VEHICLE)
-        .where(VehicleRegistrationRow.vin != Vehicle.vin)
+        .where(VehicleRegistrationRow.vin != Vehicle.vin, rule_for(Vehicle, reader))
         .order_by(Vehicle.plate)
     )  # fmt: skip
     imos = (
         select(Vessel.mmsi, Vessel.imo, VesselRegistrationRow.imo, VesselRegistrationRow.source)
         .join(VesselRegistrationRow, VesselRegistrationRow.mmsi == Vessel.mmsi)
         .where(VesselRegistrationRow.imo.is_not(None), Vessel.imo.is_not(None),
-               VesselRegistrationRow.imo != Vessel.imo)
+               VesselRegistrationRow.imo != Vessel.imo, rule_for(Vessel, reader))
         .order_by(Vessel.mmsi)
     )  # fmt: skip
     findings = [
@@ -254,7 +272,7 @@ async def identifier_mismatches(session: AsyncSession, on: dt.date) -> list[Find
     return findings
 
 
-async def invalid_identifiers(session: AsyncSession, on: dt.date) -> list[Finding]:
+async def invalid_identifiers(session: AsyncSession, on: dt.date, reader: Reader) -> list[Finding]:
     """Identifiers agencies sent that break their rule (kept as received, flagged here).
 
     Every identifier column of the agency records is checked (hub.agency_records.identifiers);
@@ -266,10 +284,12 @@ async def invalid_identifiers(session: AsyncSession, on: dt.date) -> list[Findin
         value_column = getattr(model, column.column)
         subject_column = getattr(model, column.subject) if column.subject else value_column
         source = model.source if hasattr(model, "source") else _parent_source(model)
+        # A child row is seen with its parent: the record type whose rule applies.
+        record_type = _PARENTS[model][0] if model in _PARENTS else model
         query = (
             select(subject_column, value_column, source)
             .select_from(model)
-            .where(value_column.is_not(None))
+            .where(value_column.is_not(None), rule_for(record_type, reader))
             .distinct()
             .order_by(subject_column, value_column, source)
         )
@@ -300,7 +320,9 @@ def _parent_join(model: type) -> tuple[Any, Any]:
     return _PARENTS[model]
 
 
-CHECKS: dict[FindingKind, Callable[[AsyncSession, dt.date], Awaitable[list[Finding]]]] = {
+Check = Callable[[AsyncSession, dt.date, Reader], Awaitable[list[Finding]]]
+
+CHECKS: dict[FindingKind, Check] = {
     FindingKind.VEHICLE_OFF_THE_ROAD: vehicles_off_the_road,
     FindingKind.OPERATOR_NOT_REGISTERED: operators_not_registered,
     FindingKind.VEHICLE_WITHOUT_COMPULSORY_INSURANCE: vehicles_without_compulsory_insurance,
@@ -312,11 +334,11 @@ CHECKS: dict[FindingKind, Callable[[AsyncSession, dt.date], Awaitable[list[Findi
 
 
 async def report(
-    session: AsyncSession, on: dt.date, kinds: list[FindingKind] | None = None
+    session: AsyncSession, on: dt.date, reader: Reader, kinds: list[FindingKind] | None = None
 ) -> list[Finding]:
-    """Every finding of the named kinds (all by default), kind by kind."""
+    """Every finding of the named kinds (all by default) that ``reader`` may see, kind by kind."""
     findings: list[Finding] = []
     for kind, check in CHECKS.items():
         if kinds is None or kind in kinds:
-            findings += await check(session, on)
+            findings += await check(session, on, reader)
     return findings

@@ -31,6 +31,7 @@ def _report(settings: Settings, args: argparse.Namespace) -> int:
     from hub.filters import today
     from hub.migrate import ensure_ready
     from hub.quality.checks import FindingKind, report
+    from hub.readers import EVERYONE
 
     try:
         kinds = [FindingKind(kind) for kind in args.kind] if args.kind else None
@@ -43,7 +44,8 @@ def _report(settings: Settings, args: argparse.Namespace) -> int:
         engine = create_engine(settings)
         try:
             async with session_factory(engine)() as session:
-                return await report(session, today(), kinds)
+                # The CLI is the authority's administrator: every region.
+                return await report(session, today(), EVERYONE, kinds)
         finally:
             await engine.dispose()
 

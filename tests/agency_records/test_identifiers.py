@@ -12,6 +12,7 @@ from hub.agency_records.store import store
 from hub.canonical.codes import ContainerEventKind, DrivingLicenceStatus
 from hub.canonical.records import ContainerEvent, DrivingLicence, RailWaybill, VesselRegistration
 from hub.quality.checks import FindingKind, report
+from hub.readers import EVERYONE
 from tests.support import NOW
 
 TODAY = dt.date(2026, 11, 25)
@@ -53,7 +54,7 @@ async def stored(sessions: Any, column: Any) -> list[str]:
 
 async def invalid(sessions: Any) -> list[tuple[str, str, str]]:
     async with sessions() as session:
-        found = await report(session, TODAY, [FindingKind.INVALID_IDENTIFIER])
+        found = await report(session, TODAY, EVERYONE, [FindingKind.INVALID_IDENTIFIER])
     return [(finding.subject, finding.detail, finding.source) for finding in found]
 
 

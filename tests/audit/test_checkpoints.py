@@ -22,7 +22,8 @@ from hub.config import KEK_VARIABLE, Settings, decode_kek
 from hub.db import create_engine, session_factory
 from hub.sealing import key_encryption_key, new_secret
 from tests.audit.test_verify_cli import append_requests
-from tests.conftest import fetch_token, hub_command, register_client, running
+from tests.auth.test_audit_trail import PERSON, entries, first_person
+from tests.conftest import GraphQLClient, fetch_token, hub_command, register_client, running
 
 FORGED = AuditRecord(
     client_id="someone-else",
@@ -83,11 +84,14 @@ async def test_hub_audit_verify_names_a_cut_tail(settings: Settings, sessions: A
     await cut_tail(sessions, keep=3)
 
     cut = hub_command(settings, "audit", "verify")
+    cut_in_chinese = hub_command(settings, "audit", "verify", LANG="zh_CN.UTF-8")
 
     assert checkpointed.stdout.startswith("hub: checkpoint of entry 4 written to "), checkpointed
     assert intact.returncode == 0, intact.stderr
     assert cut.returncode == 1
     assert "hub: audit log: entry 4 is cut from the end: the checkpoint of " in cut.stderr
+    assert "hub: 审计日志：第 4 条从末尾被截去：" in cut_in_chinese.stderr
+    assert "的检查点记到第 4 条，日志止于第 3 条" in cut_in_chinese.stderr
 
 
 async def test_a_log_rewritten_below_the_checkpoint_is_named(
@@ -145,6 +149,27 @@ async def test_the_running_hub_checkpoints_the_head_when_it_stops(
     assert reading.problems == []
     assert reading.newest is not None
     assert reading.newest.seq == 2
+
+
+async def test_each_audited_request_is_checkpointed_before_it_is_answered(
+    settings: Settings, sessions: Any
+) -> None:
+    hourly = replace(settings, audit_checkpoint_seconds=3600)  # the periodic write stays away
+    checkpoints = Checkpoints(settings.audit_checkpoints, key_encryption_key(settings))
+    async with running(hourly) as http:
+        portal = await GraphQLClient(http).as_client()
+        person = await first_person(portal, sessions)
+        await portal(PERSON, {"id": person["id"]})
+        answered = len(await entries(sessions))
+        newest = checkpoints.read().newest
+
+        await cut_tail(sessions, keep=answered - 1)
+        problems = await verify_database(settings)
+
+    assert newest is not None
+    assert newest.seq == answered  # written by the request, not at the hour or at the stop
+    assert [problem.seq for problem in problems] == [answered]
+    assert problems[0].message.startswith(f"entry {answered} is cut from the end: ")
 
 
 async def test_postgresql_refuses_truncate_of_the_audit_tables(settings: Settings) -> None:

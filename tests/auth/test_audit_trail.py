@@ -79,7 +79,7 @@ async def test_oversight_sees_who_read_a_person(
 ) -> None:
     person = await first_person(graphql, sessions)
     await graphql(PERSON, {"id": person["id"]})
-    oversight = await anonymous.as_client("audit:read")
+    oversight = await anonymous.as_client("audit:read pii:read")
     partner = await anonymous.as_client("registry:read pii:read")
     query = "query ($n: String!) { accessLog(subjectIdNumber: $n) { clientId purpose outcome } }"
 

@@ -16,10 +16,11 @@ import pytest
 from alembic import command
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, select, text
 from sqlalchemy.engine import Connection
 
-from hub.auth.keys import CHECK_SECONDS, KeyStore, rotate
+from hub.auth.keys import CHECK_SECONDS, KeyStore, opened, rotate
+from hub.auth.models import SigningKey
 from hub.config import KEK_VARIABLE, Settings, decode_kek
 from hub.db import create_engine
 from hub.errors import ConfigError
@@ -294,3 +295,84 @@ async def test_an_upgrade_keeps_only_the_public_half_of_keys_stored_in_clear(
     )
     assert public == clear.as_dict(private=False)
     assert published[1:] == ["hub-old"]  # still verifies what it signed; a new key signs
+
+
+def forged_public_key(kid: str) -> dict[str, Any]:
+    """The public half of a key someone with write access to the database made."""
+    key = RSAKey.generate_key(2048, parameters={"kid": kid, "alg": "RS256"}, private=True)
+    return dict(key.as_dict(private=False))
+
+
+async def test_signing_key_rows_edited_or_inserted_in_the_database_are_neither_used_nor_published(
+    settings: Settings, sessions: Any
+) -> None:
+    kek = key_encryption_key(settings)
+    async with running(settings) as http:
+        [retired] = await kids(http)
+    async with sessions() as session, session.begin():
+        active = await rotate(session, kek)
+    async with sessions() as session, session.begin():
+        old = await session.get(SigningKey, retired)
+        new = await session.get(SigningKey, active)
+        assert old is not None
+        assert new is not None
+        # Each with a genuine seal copied from another row, as no one without the KEK can seal:
+        session.add_all([
+            SigningKey(kid="hub-forged", public_jwk=forged_public_key("hub-forged"),
+                       sealed_private=old.sealed_private, sealed_by=old.sealed_by,
+                       created_at=old.created_at, retired_at=old.retired_at),
+            SigningKey(kid="hub-forged-active", public_jwk=forged_public_key("hub-forged-active"),
+                       sealed_private=new.sealed_private, sealed_by=new.sealed_by,
+                       created_at=new.created_at + dt.timedelta(days=1)),
+        ])  # fmt: skip
+        assert old.retired_at is not None
+        old.retired_at += dt.timedelta(days=30)  # published a month longer
+
+    async with running(settings) as http:
+        published = await kids(http)
+        client_id, secret = await register_client(http, "registry:read")
+        token = await fetch_token(http, client_id, secret)
+        jwks = (await http.get("/.well-known/jwks.json")).json()
+
+    assert published == [active]
+    assert kid_of(token, jwks) == active
+
+
+async def test_keys_sealed_before_rows_were_authenticated_keep_working_once_upgraded(
+    settings: Settings, sessions: Any
+) -> None:
+    kek = key_encryption_key(settings)
+    async with running(settings) as http:
+        [kid] = await kids(http)
+    async with sessions() as session, session.begin():
+        row = await session.get(SigningKey, kid)
+        assert row is not None
+        private = opened(row, kek)
+        assert private
+        # As the previous version stored them: the seal bound to the kid alone, and a retired
+        # key (made from one stored in clear) with its public half only.
+        row.sealed_private = kek.seal(private, f"signing key {kid}")
+        session.add(
+            SigningKey(kid="hub-legacy", public_jwk=forged_public_key("hub-legacy"),
+                       created_at=NOW, retired_at=dt.datetime.now(dt.UTC))
+        )  # fmt: skip
+
+    async with running(settings) as http:
+        upgraded = await kids(http)
+        client_id, secret = await register_client(http, "registry:read")
+        token = await fetch_token(http, client_id, secret)
+        jwks = (await http.get("/.well-known/jwks.json")).json()
+    async with sessions() as session, session.begin():
+        session.add(
+            SigningKey(kid="hub-inserted", public_jwk=forged_public_key("hub-inserted"),
+                       created_at=NOW, retired_at=dt.datetime.now(dt.UTC))
+        )  # fmt: skip
+    async with running(settings) as http:
+        later = await kids(http)
+    async with sessions() as session:
+        stored = (await session.scalars(select(SigningKey.kid).order_by(SigningKey.kid))).all()
+
+    assert upgraded == [kid, "hub-legacy"]  # the same key signs; the retired one verifies
+    assert kid_of(token, jwks) == kid
+    assert later == [kid, "hub-legacy"]  # after the upgrade, an unsealed row is no key
+    assert set(stored) == {"hub-inserted", "hub-legacy", kid}

@@ -142,3 +142,39 @@ async def test_cursors_of_a_list_ordered_by_name_carry_no_names(
     assert [e["node"]["id"] for e in first + second] == [p["id"] for p in everyone]
     assert all(_decoded(edge["cursor"])[1] is None for edge in first + second)
     assert probe["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+ACCESS_LOG = "query ($n: String!) { accessLog(subjectIdNumber: $n) { clientId outcome } }"
+
+
+async def test_searching_the_access_log_by_id_number_is_a_personal_data_read(
+    graphql: Any, anonymous: Any, sessions: Any
+) -> None:
+    number = await _someone(graphql, sessions)
+    await graphql(LOOKUP, {"n": number})  # someone read the person: the log has an answer
+    without_pii = await anonymous.as_client("audit:read", purpose=None)
+    without_purpose = await anonymous.as_client("audit:read pii:read", purpose=None)
+    oversight = await anonymous.as_client("audit:read pii:read")
+    before = len(await _entries(sessions))
+
+    refused = await without_pii(ACCESS_LOG, {"n": number})
+    unstated = await without_purpose(ACCESS_LOG, {"n": number})
+    released = await oversight(ACCESS_LOG, {"n": number})
+
+    assert refused["data"] is None or refused["data"]["accessLog"] is None
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert refused["errors"][0]["message"] == (
+        "accessLog: looking up or filtering by personal data (subjectIdNumber) needs scope pii:read"
+    )
+    assert unstated["errors"][0]["message"].endswith(
+        "needs a stated purpose of use (the X-Purpose-Of-Use header)"
+    )
+    assert "errors" not in released, released
+    assert [read["outcome"] for read in released["data"]["accessLog"]] == ["ok"]
+    searches = (await _entries(sessions))[before:]
+    assert [(entry.outcome, entry.purpose) for entry in searches] == [
+        ("denied", None),
+        ("denied", None),
+        ("ok", "SYSTEM_TESTING"),
+    ]
+    assert searches[-1].variables == {"n": number}

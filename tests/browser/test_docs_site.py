@@ -29,3 +29,14 @@ def test_a_code_list_page_lists_its_codes(page: Page, hub: Hub) -> None:
     row = page.locator("tr#GTIN")
     expect(row).to_contain_text("进闸")
     expect(row).to_contain_text("Gate in")
+
+
+def test_an_unknown_docs_page_is_a_404_page_linking_home(page: Page, hub: Hub) -> None:
+    response = page.goto(hub.url + "/docs/graphql/NoSuchType.html")
+
+    assert response is not None
+    assert response.status == 404
+    page.get_by_role("link", name="返回首页 · Home").click()
+    expect(page).to_have_url(hub.url + "/docs/index.html")
+    expect(page.locator("h1")).to_contain_text("江苏交通运输数据交换共享枢纽")
+    assert hub.blocked == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from hub.agency_records.store import store
@@ -14,6 +15,7 @@ from hub.canonical.codes import (
 )
 from hub.canonical.records import BusinessRegistration, InsurancePolicy, VehicleRegistration
 from hub.quality.checks import FindingKind, report
+from hub.readers import EVERYONE, Reader
 from tests.support import NOW, operator, uscc_for, vehicle, vin_for
 
 TODAY = dt.date(2026, 11, 25)
@@ -70,9 +72,9 @@ async def seed(sessions: Any) -> None:
         ], NOW)  # fmt: skip
 
 
-async def findings(sessions: Any) -> dict[FindingKind, list[str]]:
+async def findings(sessions: Any, reader: Reader = EVERYONE) -> dict[FindingKind, list[str]]:
     async with sessions() as session:
-        found = await report(session, TODAY)
+        found = await report(session, TODAY, reader)
     grouped: dict[FindingKind, list[str]] = {}
     for finding in found:
         grouped.setdefault(finding.kind, []).append(finding.subject)
@@ -129,3 +131,53 @@ async def test_the_quality_report_finds_what_the_demo_planted(sessions: Any) -> 
     )
     assert found.get(FindingKind.OPERATOR_NOT_REGISTERED), "the demo plants revoked operators"
     assert found.get(FindingKind.INVALID_IDENTIFIER), "the demo plants broken identifiers"
+
+
+SUZHOU_PLATE = "苏E00007"
+
+
+async def seed_suzhou(sessions: Any) -> None:
+    """Beside the Nanjing findings of :func:`seed`, a stolen vehicle of a Suzhou operator."""
+    async with sessions() as session, session.begin():
+        session.add(operator(3, region="320505"))
+        await session.flush()
+        session.add(vehicle(7, 3, plate=SUZHOU_PLATE, region_code="320505"))
+        stolen = replace(registration(7, RegistrationStatus.STOLEN), plate=SUZHOU_PLATE)
+        await store(session, "public_security", [stolen], NOW)
+
+
+async def test_a_region_bound_reader_gets_the_findings_of_its_region_only(sessions: Any) -> None:
+    await seed(sessions)
+    await seed_suzhou(sessions)
+
+    suzhou = await findings(sessions, Reader(region="320500", registry=True))
+    nanjing = await findings(sessions, Reader(region="320100", registry=True))
+    everyone = await findings(sessions)
+
+    assert suzhou == {FindingKind.VEHICLE_OFF_THE_ROAD: ["苏E00007 (yellow)"]}
+    assert nanjing[FindingKind.VEHICLE_OFF_THE_ROAD] == ["苏A00002 (yellow)", "苏A00003 (yellow)"]
+    assert nanjing[FindingKind.INVALID_IDENTIFIER] == ["苏A00004"]
+    assert len(nanjing) == 7
+    assert everyone[FindingKind.VEHICLE_OFF_THE_ROAD] == [
+        "苏A00002 (yellow)", "苏A00003 (yellow)", "苏E00007 (yellow)"
+    ]  # fmt: skip
+
+
+async def test_a_region_bound_client_lists_its_regions_findings_in_graphql(
+    anonymous: Any, sessions: Any
+) -> None:
+    await seed(sessions)
+    await seed_suzhou(sessions)
+    suzhou = await anonymous.as_client("registry:read", region="320500")
+    unbound = await anonymous.as_client("registry:read")
+    query = "{ qualityFindings(first: 50) { totalCount edges { node { kind subject } } } }"
+
+    mine = await suzhou(query)
+    every = await unbound(query)
+
+    assert "errors" not in mine, mine  # once FORBIDDEN: region-bound clients got no findings
+    assert mine["data"]["qualityFindings"] == {
+        "totalCount": 1,
+        "edges": [{"node": {"kind": "VEHICLE_OFF_THE_ROAD", "subject": "苏E00007 (yellow)"}}],
+    }
+    assert every["data"]["qualityFindings"]["totalCount"] == 9

@@ -16,7 +16,7 @@ from hub.api.context import Context
 from hub.api.enums import SortDirection
 from hub.api.permissions import REGISTRY
 from hub.api.relay import After, Before, Connection, First, Last
-from hub.errors import BadUserInput, Forbidden
+from hub.errors import BadUserInput
 from hub.filters import today
 from hub.quality.checks import FindingKind, report
 
@@ -148,10 +148,6 @@ class QualityQuery:
         ] = None,
     ) -> QualityFindingConnection:
         ctx = info.context
-        if ctx.principal.reader.region is not None:
-            raise Forbidden(
-                "qualityFindings: findings span every region; region-bound clients cannot list them"
-            )
         if first is not None and last is not None:
             raise BadUserInput("first and last: give one of them, not both", field="first")
         size = first if first is not None else last if last is not None else 20
@@ -161,7 +157,10 @@ class QualityQuery:
         wanted = filter_ or QualityFindingFilter()
         async with ctx.database() as session:
             findings = await report(
-                session, today(), None if wanted.kind is None else [wanted.kind]
+                session,
+                today(),
+                ctx.principal.reader,
+                None if wanted.kind is None else [wanted.kind],
             )
         if wanted.source:
             findings = [f for f in findings if f.source == wanted.source]
