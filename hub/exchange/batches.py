@@ -95,7 +95,7 @@ async def write_batch(
         new = [p for p in batch if (p.agency, p.message_id) in stored]
         applied = [p for p in new if p.error is None]
         counts, messages = await apply_records(
-            session, [(p.agency, p.records) for p in applied], now
+            session, [(p.agency, p.records, now) for p in applied]
         )
         changed = [
             {"message": stored[(p.agency, p.message_id)], "count": count}
@@ -117,42 +117,42 @@ async def write_batch(
 
 
 async def apply_records(
-    session: AsyncSession,
-    documents: Sequence[tuple[str, Sequence[Record]]],
-    received_at: dt.datetime,
+    session: AsyncSession, documents: Sequence[tuple[str, Sequence[Record], dt.datetime]]
 ) -> tuple[list[int], list[tuple[str, bytes]]]:
-    """Store the records of (agency, records) documents and move the consignments they concern.
+    """Store the records of (agency, records, received at) documents and move the consignments
+    they concern.
 
     Returns the rows each document made new or changed, and the (channel, message) of each
     consignment event newly attached, to publish once committed. Rail and maritime events, and
     road positions at stations and ports, also move the consignments they concern (一单到底).
     """
     positions = [
-        (agency, record)
-        for agency, records in documents
+        (agency, record, at)
+        for agency, records, at in documents
         for record in records
         if isinstance(record, VehiclePosition)
     ]
-    watched = await watched_vehicles(session, [p for _, p in positions]) if positions else set()
+    watched = await watched_vehicles(session, [p for _, p, _ in positions]) if positions else set()
     if watched:
         await serialise(session, watched)
-    counts = await store_many(
-        session, [(agency, records, received_at) for agency, records in documents]
-    )
+    counts = await store_many(session, documents)
     events = [
-        (agency, event)
-        for agency, records in documents
+        (agency, event, at)
+        for agency, records, at in documents
         for record in records
         if (event := multimodal.from_agency_record(agency, record)) is not None
     ]
     if watched:
-        for agency in sorted({agency for agency, _ in positions}):
-            fixes = [p for a, p in positions if a == agency]
-            events += [(agency, e) for e in await fence_events(session, agency, fixes, watched)]
-    relevant = set(map(id, await multimodal.may_concern(session, [e for _, e in events])))
+        for agency in sorted({agency for agency, _, _ in positions}):
+            fixes = [(p, at) for a, p, at in positions if a == agency]
+            found = await fence_events(session, agency, [p for p, _ in fixes], watched)
+            # A derived gate event is received with the latest fix of the batch behind it.
+            latest = max(at for _, at in fixes)
+            events += [(agency, e, latest) for e in found]
+    relevant = set(map(id, await multimodal.may_concern(session, [e for _, e, _ in events])))
     attached = []
-    for agency, event in events:
+    for agency, event, at in events:
         if id(event) in relevant:
-            new = await multimodal.record(session, event, received_at, agency)
+            new = await multimodal.record(session, event, at, agency)
             attached += [(consignment, event) for consignment in new]
     return counts, await multimodal.published_events(session, attached)
