@@ -1,12 +1,18 @@
 """Exchange throughput: documents per second through validation, mapping and storage.
 
-    python bench/exchange_throughput.py [--documents 100000] [--concurrency 4]
+    python bench/exchange_throughput.py [--documents 100000] [--concurrency 2]
+    python bench/exchange_throughput.py --documents 20000 --workers 1,2
 
 Builds a mixed batch from every installed adapter's simulator (all document types, in equal
 shares, unique message ids), creates a fresh PostgreSQL database (HUB_BENCH_DATABASE_URL,
 default postgresql://postgres@127.0.0.1:5432/hub_bench_exchange), migrates it, and times the
-whole pipeline as ``hub ingest`` runs it — size check, safe parse, raw store, XSD
-validation, mapping and storage, in one transaction per document. Generation is not timed.
+whole pipeline as ``hub ingest`` runs it — size check, safe parse, XSD validation, mapping,
+then raw store and storage in batches. Generation is not timed.
+
+With ``--workers N[,M…]``, for each N: a fresh database, every document received (stored raw
+and queued on the Redis Stream of HUB_BENCH_REDIS_URL, default redis://127.0.0.1:6379/15;
+not timed), then N ``hub exchange work`` processes started and timed from the moment all are
+ready until no message is left received: the queued backlog drained by N workers.
 """
 
 from __future__ import annotations
@@ -16,7 +22,10 @@ import asyncio
 import importlib
 import math
 import os
+import sys
 import time
+import uuid
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
@@ -29,8 +38,11 @@ from hub.exchange.inbound import BATCH
 from hub.exchange.pipeline import Exchange
 from hub.exchange.registry import AdapterRegistry
 from hub.migrate import upgrade
+from hub.queue import create_queue
 
 DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/hub_bench_exchange"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/15"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 async def fresh_database(url: str) -> None:
@@ -97,12 +109,111 @@ async def run(total: int, concurrency: int, size: int) -> None:
         )
     await engine.dispose()
     print(
-        f"{len(documents):,} documents in {elapsed:.1f} s: {len(documents) / elapsed:,.0f} "
+        f"one process: {len(documents):,} documents in {elapsed:.1f} s: "
+        f"{len(documents) / elapsed:,.0f} "
         f"documents/s, {outcome['records'] / elapsed:,.0f} records/s "
         f"({outcome['processed']:,} processed, {outcome['failed']:,} failed, "
         f"{outcome['records']:,} records stored; concurrency {concurrency}, batches of {size}, "
-        "PostgreSQL)"
+        f"PostgreSQL; load average {os.getloadavg()[0]:.1f})"
     )
+
+
+async def queued(total: int, workers: int, concurrency: int) -> None:
+    """A queued backlog of ``total`` documents drained by ``workers`` worker processes."""
+    url = os.environ.get("HUB_BENCH_DATABASE_URL", DEFAULT_URL)
+    redis_url = os.environ.get("HUB_BENCH_REDIS_URL", DEFAULT_REDIS)
+    prefix = f"bench-{uuid.uuid4().hex[:8]}:"
+    registry = AdapterRegistry.discover()
+    documents = mixed_documents(registry, total)
+    await fresh_database(url)
+    settings = Settings(database_url=url, redis_url=redis_url, cache_prefix=prefix)
+    engine = create_engine(settings)
+    await upgrade(engine)
+    queue = create_queue(settings)
+    exchange = Exchange(registry, session_factory(engine), queue)
+    pending = list(documents)
+
+    async def receiver() -> None:
+        while pending:
+            agency, data = pending.pop()
+            await exchange.receive(agency, data, "push")
+
+    started = time.perf_counter()
+    await asyncio.gather(*(receiver() for _ in range(concurrency)))
+    print(f"{workers} worker(s): received and queued {len(documents):,} documents in "
+          f"{time.perf_counter() - started:.1f} s (not timed)")  # fmt: skip
+    environment = os.environ | {
+        "HUB_DATABASE_URL": url,
+        "HUB_REDIS_URL": redis_url,
+        "HUB_CACHE_PREFIX": prefix,
+        "HUB_LOG_LEVEL": "WARNING",
+    }
+    processes = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "hub",
+            "exchange",
+            "work",
+            cwd=ROOT,
+            env=environment,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        for _ in range(workers)
+    ]
+    cpu = _children_cpu()
+    try:
+        for process in processes:
+            assert process.stdout is not None
+            await process.stdout.readline()  # "processing queued documents": it is ready
+        started = time.perf_counter()
+        while (left := await _received(engine)) > 0:
+            if any(process.returncode is not None for process in processes):
+                raise SystemExit(f"a worker ended with {left} documents left")
+            await asyncio.sleep(0.1)
+        elapsed = time.perf_counter() - started
+    finally:
+        for process in processes:
+            if process.returncode is None:
+                process.terminate()
+        for process in processes:
+            await process.wait()
+    hub_cpu = _children_cpu() - cpu
+    async with engine.connect() as connection:
+        outcome: dict[str, int] = dict(
+            (
+                await connection.execute(
+                    text("SELECT status, count(*) FROM exchange_messages GROUP BY status")
+                )
+            ).all()
+        )
+        records = int(
+            await connection.scalar(text("SELECT coalesce(sum(records), 0) FROM exchange_messages"))
+            or 0
+        )
+    await queue.close()
+    await engine.dispose()
+    print(
+        f"{workers} worker process(es) on Redis: {len(documents):,} queued documents in "
+        f"{elapsed:.1f} s: {len(documents) / elapsed:,.0f} documents/s, "
+        f"{records / elapsed:,.0f} records/s ({outcome}; workers' CPU incl. shutdown "
+        f"{hub_cpu:.1f} s; load average {os.getloadavg()[0]:.1f})"
+    )
+
+
+async def _received(engine: Any) -> int:
+    async with engine.connect() as connection:
+        return int(
+            await connection.scalar(
+                text("SELECT count(*) FROM exchange_messages WHERE status = 'received'")
+            )
+            or 0
+        )
+
+
+def _children_cpu() -> float:
+    usage = os.times()
+    return usage.children_user + usage.children_system
 
 
 def main() -> None:
@@ -110,8 +221,16 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=100_000)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--batch", type=int, default=BATCH, help="documents per transaction")
+    parser.add_argument(
+        "--workers",
+        help="comma-separated numbers of worker processes draining a queued backlog on Redis",
+    )
     args = parser.parse_args()
-    asyncio.run(run(args.documents, args.concurrency, args.batch))
+    if args.workers:
+        for workers in (int(n) for n in args.workers.split(",")):
+            asyncio.run(queued(args.documents, workers, concurrency=8))
+    else:
+        asyncio.run(run(args.documents, args.concurrency, args.batch))
 
 
 if __name__ == "__main__":

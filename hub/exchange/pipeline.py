@@ -398,10 +398,14 @@ class Exchange:
                 )
             )
             attempts = sorted((_Started(*row) for row in counted.all()), key=lambda a: a.id)
-        started = {a.id for a in attempts}
-        outcome: dict[int, str] = {}
-        for message in messages:
-            if message not in started:  # rare: a redelivery, or attempts all used up
+            started = {a.id for a in attempts}
+            rest = set(messages) - started  # redelivered, gone, or their attempts all used up
+            found = await session.execute(
+                select(table.c.id, table.c.status).where(table.c.id.in_(sorted(rest)))
+            )
+            outcome = dict.fromkeys(rest, "missing") | {m: status for m, status in found.all()}
+        for message, status in outcome.items():
+            if status == RECEIVED:  # every attempt used: ``process`` dead-letters it
                 outcome[message] = await self.process(message)
         return outcome, attempts
 

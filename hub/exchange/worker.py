@@ -42,9 +42,16 @@ def consumer_name() -> str:
 async def sweep(
     exchange: Exchange, queue: WorkQueue, consumer: str, idle_ms: int
 ) -> list[Delivery]:
-    """Deliveries to redo: reclaimed from dead consumers, and received messages not yet done."""
-    reclaimed = await queue.reclaim(consumer, idle_ms, count=100)
-    lost = await exchange.unprocessed(older_than=dt.timedelta(milliseconds=idle_ms))
+    """Deliveries to redo: reclaimed from dead consumers, and received messages not yet done.
+
+    A message is queued again only if it was received ``idle_ms`` before the oldest item still
+    in the queue was put: a backlog that is merely waiting its turn is not queued twice over
+    at every sweep (the queue is first in, first out; ``idle_ms`` covers the clocks' skew).
+    """
+    reclaimed = await queue.reclaim(consumer, idle_ms, count=1_000)
+    oldest = (await queue.backlog()).oldest_seconds or 0.0
+    older_than = dt.timedelta(milliseconds=idle_ms) + dt.timedelta(seconds=oldest)
+    lost = await exchange.unprocessed(older_than=older_than)
     pending = {delivery.item for delivery in reclaimed}
     for message in lost:
         if message not in pending:
