@@ -21,10 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.agency_records.inbox import FAILED, PROCESSED, ExchangeMessage
 from hub.agency_records.store import store_many
+from hub.canonical import identifiers
 from hub.canonical.records import Record, VehiclePosition
 from hub.exchange.geofence import fence_events, serialise, watched_vehicles
 from hub.exchange.protocol import DocumentType
 from hub.multimodal import service as multimodal
+from hub.positions import repository as positions_store
+from hub.positions.lines import Fix
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +139,8 @@ async def apply_records(
     if watched:
         await serialise(session, watched)
     counts = await store_many(session, documents)
+    if positions:
+        await _in_position_store(session, [(p, at) for _, p, at in positions])
     events = [
         (agency, event, at)
         for agency, records, at in documents
@@ -156,3 +161,37 @@ async def apply_records(
             new = await multimodal.record(session, event, at, agency)
             attached += [(consignment, event) for consignment in new]
     return counts, await multimodal.published_events(session, attached)
+
+
+async def _in_position_store(
+    session: AsyncSession, positions: Sequence[tuple[VehiclePosition, dt.datetime]]
+) -> None:
+    """Road positions of documents also go where the stream's go (``position_fixes``).
+
+    One store of fixes: the latest positions, the tracks and the gate events read every fix,
+    whichever way it came. A fix of a vehicle and instant stored already changes nothing. A
+    plate that breaks its rule stays only in the document's record, where the quality report
+    names it: a fix is stored under a vehicle, and such a plate names none.
+    """
+    fixes: list[tuple[Fix, dt.datetime]] = []
+    for position, at in positions:
+        try:
+            plate = identifiers.plate(position.plate)
+        except identifiers.InvalidIdentifier:
+            continue
+        fix = Fix(
+            plate=plate,
+            color=position.plate_color,
+            observed_at=position.observed_at.astimezone(dt.UTC),
+            latitude=position.latitude,
+            longitude=position.longitude,
+            speed_kmh=position.speed_kmh,
+            direction=round(position.heading_degrees) % 360,
+            altitude_m=0,  # documents carry neither: the stream's defaults
+            alarm_flags=0,
+        )
+        fixes.append((fix, at))
+    # In the batch's own transaction: a new day's partition (once a day) is made while the
+    # batch holds its lock, a short wait for other writers rather than fixes left behind.
+    await positions_store.ensure_partitions(session, {fix.observed_at.date() for fix, _ in fixes})
+    await positions_store.store_received(session, fixes)
