@@ -329,10 +329,12 @@ class Exchange:
     async def process_many(self, messages: Sequence[int]) -> dict[int, str]:
         """``process`` for many messages at once; each message's status afterwards.
 
-        Raises only as ``process`` does (an outage). Attempts are counted first (committed,
-        as for one message); validation and mapping happen in memory; then the outcomes and
-        records of every message still received are written in one transaction, records in
-        multi-row statements across messages, as ``hub ingest`` writes a batch
+        Raises only as ``process`` does (an outage). A message tried before (its attempt
+        failed, or died with its process) is processed alone first, so that one which kills
+        its process uses up only its own attempts. The others' attempts are counted
+        (committed, as for one message); validation and mapping happen in memory; then the
+        outcomes and records of every message still received are written in one transaction,
+        records in multi-row statements across messages, as ``hub ingest`` writes a batch
         (``apply_records``). A document that fails its XSD or its mapping is a dead letter
         among the others. If writing the batch breaks, it is rolled back whole and each
         message is processed again on its own, within the attempt already counted: only the
@@ -373,20 +375,41 @@ class Exchange:
     async def _start_attempts(
         self, messages: Sequence[int]
     ) -> tuple[dict[int, str], list[_Started]]:
-        """Count an attempt of each message still received, in one committed transaction.
+        """Process alone the messages tried before, then count the first attempt of the rest.
 
-        Returns the status of the messages not to be processed (done already, gone, or
-        dead-lettered now after ``max_attempts``) and the attempts started.
+        Returns the statuses of the messages not in the batch (tried before and processed
+        now, done already, gone) and the attempts started for the batch, committed.
         """
         table: Any = ExchangeMessage.__table__
+        wanted = sorted(set(messages))
+        async with self.sessions() as session:
+            found = {
+                message: (status, attempts)
+                for message, status, attempts in await session.execute(
+                    select(table.c.id, table.c.status, table.c.attempts).where(
+                        table.c.id.in_(wanted)
+                    )
+                )
+            }
+        outcome: dict[int, str] = {}
+        fresh = []
+        for message in wanted:
+            status, attempts = found.get(message, ("missing", 0))
+            if status != RECEIVED:
+                outcome[message] = status
+            elif attempts:
+                # Tried before: its attempt failed, or died with its process. Alone, its
+                # attempt counted just before it, one that kills its process uses up only its
+                # own attempts (a dead letter after ``max_attempts``), not its batch's.
+                outcome[message] = await self.process(message)
+            else:
+                fresh.append(message)
+        if not fresh:
+            return outcome, []
         async with self.sessions() as session, session.begin():
             counted = await session.execute(
                 update(table)
-                .where(
-                    table.c.id.in_(sorted(set(messages))),
-                    table.c.status == RECEIVED,
-                    table.c.attempts < self.max_attempts,
-                )
+                .where(table.c.id.in_(fresh), table.c.status == RECEIVED, table.c.attempts == 0)
                 .values(attempts=table.c.attempts + 1)
                 .returning(
                     table.c.id,
@@ -398,15 +421,10 @@ class Exchange:
                 )
             )
             attempts = sorted((_Started(*row) for row in counted.all()), key=lambda a: a.id)
-            started = {a.id for a in attempts}
-            rest = set(messages) - started  # redelivered, gone, or their attempts all used up
-            found = await session.execute(
-                select(table.c.id, table.c.status).where(table.c.id.in_(sorted(rest)))
-            )
-            outcome = dict.fromkeys(rest, "missing") | {m: status for m, status in found.all()}
-        for message, status in outcome.items():
-            if status == RECEIVED:  # every attempt used: ``process`` dead-letters it
-                outcome[message] = await self.process(message)
+        started = {a.id for a in attempts}
+        for message in fresh:
+            if message not in started:  # another worker took it up meanwhile
+                outcome[message] = await self._status(message)
         return outcome, attempts
 
     async def _write_attempts(

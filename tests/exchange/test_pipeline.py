@@ -922,3 +922,46 @@ async def test_the_worker_writes_what_is_waiting_in_one_transaction(
     assert done == 50
     assert writer.calls == 1
     assert backlog.length == 0
+
+
+class Killed(BaseException):
+    """The process dying (out of memory, SIGKILL) while it processes a document."""
+
+
+async def test_a_document_that_kills_its_process_spends_no_attempt_of_its_batch(
+    exchange: Exchange, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a document whose processing kills the process, redelivered with two new ones
+    async def dying(session: Any, documents: Any) -> list[int]:
+        if any(r.source_record_id == "R3" for _, records, _ in documents for r in records):
+            raise Killed
+        return await store_many(session, documents)
+
+    monkeypatch.setattr("hub.exchange.batches.store_many", dying)
+    exchange.max_attempts = 3
+    ids = []
+    for n in (1, 2, 3):
+        data = document(f"p-{n}", [(f"R{n}", f"苏A0000{n}", "2", VIN, "A")])
+        ids.append((await exchange.receive("test_police", data, "push")).id)
+    async with exchange.sessions() as session, session.begin():
+        row = await session.get(ExchangeMessage, ids[2])
+        assert row is not None
+        row.attempts = 1  # it killed a process before
+
+    # When the batch is delivered until nothing kills the process
+    kills = 0
+    while True:
+        try:
+            outcome = await exchange.process_many(ids)
+        except Killed:
+            kills += 1
+            assert [(await letter(exchange, m)).attempts for m in ids[:2]] == [0, 0]
+            continue
+        break
+
+    # Then the one tried before went alone, first, each time: it used up its own attempts
+    # and is a dead letter; the two others lost none and are processed
+    assert kills == 2
+    assert outcome == {ids[0]: PROCESSED, ids[1]: PROCESSED, ids[2]: FAILED}
+    assert [(await letter(exchange, m)).attempts for m in ids] == [1, 1, 3]
+    assert await registrations(exchange) == [("R1", "苏A00001", "A"), ("R2", "苏A00002", "A")]
