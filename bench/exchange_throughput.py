@@ -58,6 +58,33 @@ async def fresh_database(url: str) -> None:
         await admin.dispose()
 
 
+async def database_cpu(engine: Any) -> float:
+    """CPU seconds used so far by the PostgreSQL backends serving the bench database.
+
+    Read from /proc (the server runs on this machine): what the database spends per fix is
+    apart from what the hub spends, on a machine whose load is shared with other work.
+    """
+    async with engine.connect() as connection:
+        pids = (
+            await connection.scalars(
+                text(
+                    "SELECT pid FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        ).all()
+    return sum(map(_process_cpu, pids))
+
+
+def _process_cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # ended, or not readable: not counted
+        return 0.0
+    # utime and stime, fields 14 and 15 of proc(5), in clock ticks
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def mixed_documents(registry: AdapterRegistry, total: int) -> list[tuple[str, bytes]]:
     feeds = [
         (name, document) for name, adapter in registry.items() for document in adapter.documents
@@ -99,9 +126,11 @@ async def run(total: int, concurrency: int, size: int) -> None:
                 status = getattr(receipt, "status", "failed")
                 outcome[status if status in outcome else "failed"] += 1
 
-    started = time.perf_counter()
+    database = await database_cpu(engine)
+    started, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    database = await database_cpu(engine) - database
     async with engine.connect() as connection:
         outcome["records"] = int(
             await connection.scalar(text("SELECT coalesce(sum(records), 0) FROM exchange_messages"))
@@ -114,7 +143,9 @@ async def run(total: int, concurrency: int, size: int) -> None:
         f"documents/s, {outcome['records'] / elapsed:,.0f} records/s "
         f"({outcome['processed']:,} processed, {outcome['failed']:,} failed, "
         f"{outcome['records']:,} records stored; concurrency {concurrency}, batches of {size}, "
-        f"PostgreSQL; load average {os.getloadavg()[0]:.1f})"
+        f"PostgreSQL; CPU per document: the hub's {cpu / len(documents) * 1000:.2f} ms, "
+        f"PostgreSQL's {database / len(documents) * 1000:.2f} ms; "
+        f"load average {os.getloadavg()[0]:.1f})"
     )
 
 
@@ -166,12 +197,14 @@ async def queued(total: int, workers: int, concurrency: int) -> None:
         for process in processes:
             assert process.stdout is not None
             await process.stdout.readline()  # "processing queued documents": it is ready
+        database = await database_cpu(engine)
         started = time.perf_counter()
         while (left := await _received(engine)) > 0:
             if any(process.returncode is not None for process in processes):
                 raise SystemExit(f"a worker ended with {left} documents left")
             await asyncio.sleep(0.1)
         elapsed = time.perf_counter() - started
+        database = await database_cpu(engine) - database
     finally:
         for process in processes:
             if process.returncode is None:
@@ -196,8 +229,9 @@ async def queued(total: int, workers: int, concurrency: int) -> None:
     print(
         f"{workers} worker process(es) on Redis: {len(documents):,} queued documents in "
         f"{elapsed:.1f} s: {len(documents) / elapsed:,.0f} documents/s, "
-        f"{records / elapsed:,.0f} records/s ({outcome}; workers' CPU incl. shutdown "
-        f"{hub_cpu:.1f} s; load average {os.getloadavg()[0]:.1f})"
+        f"{records / elapsed:,.0f} records/s ({outcome}; CPU per document: the workers' "
+        f"{hub_cpu / len(documents) * 1000:.2f} ms (start and stop included), PostgreSQL's "
+        f"{database / len(documents) * 1000:.2f} ms; load average {os.getloadavg()[0]:.1f})"
     )
 
 

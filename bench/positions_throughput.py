@@ -30,11 +30,10 @@ import statistics
 import time
 from collections.abc import AsyncIterator
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
 import httpx
-from exchange_throughput import fresh_database  # a sibling script: bench/ is on sys.path
+from exchange_throughput import database_cpu, fresh_database  # a sibling: bench/ is on sys.path
 from geofence_throughput import bench_journeys
 from graphql_load import BENCH_KEK
 from sqlalchemy import func, select, text
@@ -113,41 +112,14 @@ async def _chunks(body: bytes) -> AsyncIterator[bytes]:
         yield body[start : start + CHUNK]
 
 
-async def _database_cpu(engine: Any) -> float:
-    """CPU seconds used so far by the PostgreSQL backends serving the bench database.
-
-    Read from /proc (the server runs on this machine): what the database spends per fix is
-    apart from what the hub spends, on a machine whose load is shared with other work.
-    """
-    async with engine.connect() as connection:
-        pids = (
-            await connection.scalars(
-                text(
-                    "SELECT pid FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
-            )
-        ).all()
-    return sum(map(_process_cpu, pids))
-
-
-def _process_cpu(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:  # ended, or not readable: not counted
-        return 0.0
-    # utime and stime, fields 14 and 15 of proc(5), in clock ticks
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 async def _stream(http: httpx.AsyncClient, auth: dict[str, str], media: str, body: bytes,
                   fixes: int, label: str, engine: Any) -> None:  # fmt: skip
-    database = await _database_cpu(engine)
+    database = await database_cpu(engine)
     started, cpu = time.perf_counter(), time.process_time()
     answer = await http.post("/positions", content=_chunks(body),
                              headers=auth | {"Content-Type": media})  # fmt: skip
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-    database = await _database_cpu(engine) - database
+    database = await database_cpu(engine) - database
     assert answer.status_code == 200, answer.text
     summary = answer.json()
     assert summary["rejected"] == 0, summary["rejections"][:3]
