@@ -88,8 +88,10 @@ async def work(
     sweep_seconds: float = SWEEP_SECONDS,
     batch: int = BATCH,
 ) -> int:
-    """Process deliveries until ``stop`` is set, up to ``batch`` per transaction; returns how
-    many were processed."""
+    """Process deliveries until ``stop`` is set, up to ``batch`` per transaction.
+
+    Returns how many were processed.
+    """
     name = consumer or consumer_name()
     backoff = backoff or Backoff()
     done = 0
