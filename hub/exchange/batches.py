@@ -135,6 +135,8 @@ async def apply_records(
         for record in records
         if isinstance(record, VehiclePosition)
     ]
+    if positions:
+        await _day_partitions(session, [p for _, p, _ in positions])
     watched = await watched_vehicles(session, [p for _, p, _ in positions]) if positions else set()
     if watched:
         await serialise(session, watched)
@@ -191,7 +193,18 @@ async def _in_position_store(
             alarm_flags=0,
         )
         fixes.append((fix, at))
-    # In the batch's own transaction: a new day's partition (once a day) is made while the
-    # batch holds its lock, a short wait for other writers rather than fixes left behind.
-    await positions_store.ensure_partitions(session, {fix.observed_at.date() for fix, _ in fixes})
     await positions_store.store_received(session, fixes)
+
+
+async def _day_partitions(session: AsyncSession, positions: Sequence[VehiclePosition]) -> None:
+    """The day partitions these fixes need, made in a transaction of their own (PostgreSQL).
+
+    As the stream makes them, committed first, and before the batch locks any vehicle or
+    writes a fix: a batch holding a partition's lock while it writes and locks vehicles would
+    wait on, and block, the writers that hold those vehicles.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    days = {p.observed_at.astimezone(dt.UTC).date() for p in positions}
+    async with AsyncSession(session.bind) as own, own.begin():
+        await positions_store.ensure_partitions(own, days)
