@@ -30,9 +30,10 @@ import statistics
 import time
 from collections.abc import AsyncIterator
 from itertools import pairwise
+from typing import Any
 
 import httpx
-from exchange_throughput import fresh_database  # a sibling script: bench/ is on sys.path
+from exchange_throughput import database_cpu, fresh_database  # a sibling: bench/ is on sys.path
 from geofence_throughput import bench_journeys
 from graphql_load import BENCH_KEK
 from sqlalchemy import func, select, text
@@ -112,17 +113,22 @@ async def _chunks(body: bytes) -> AsyncIterator[bytes]:
 
 
 async def _stream(http: httpx.AsyncClient, auth: dict[str, str], media: str, body: bytes,
-                  fixes: int, label: str) -> None:  # fmt: skip
+                  fixes: int, label: str, engine: Any) -> None:  # fmt: skip
+    database = await database_cpu(engine)
     started, cpu = time.perf_counter(), time.process_time()
     answer = await http.post("/positions", content=_chunks(body),
                              headers=auth | {"Content-Type": media})  # fmt: skip
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    database = await database_cpu(engine) - database
     assert answer.status_code == 200, answer.text
     summary = answer.json()
     assert summary["rejected"] == 0, summary["rejections"][:3]
     print(f"{label:>24}: {fixes:,} fixes in {elapsed:.2f} s = {fixes / elapsed:,.0f} fixes/s "
           f"(accepted {summary['accepted']:,}, duplicates {summary['duplicates']:,}, "
-          f"gate events {summary['events']:,}); the hub's own CPU {cpu:.2f} s")  # fmt: skip
+          f"gate events {summary['events']:,}); the hub's own CPU {cpu:.2f} s = "
+          f"{cpu / fixes * 1e6:.1f} us per fix, PostgreSQL's {database:.2f} s = "
+          f"{database / fixes * 1e6:.1f} us per fix; load average "
+          f"{os.getloadavg()[0]:.1f}")  # fmt: skip
 
 
 async def run(scale: float, rounds: int, legs: int) -> None:
@@ -180,11 +186,11 @@ async def run(scale: float, rounds: int, legs: int) -> None:
             print(f"{len(vehicles):,} vehicles, {len(fenced)} fences "
                   f"({'PostGIS' if postgis else 'grid'}), {len(journeys)} road legs")  # fmt: skip
             await _stream(http, auth, "application/x-ndjson", _ndjson(fleet), len(fleet),
-                          "not on a leg, NDJSON")  # fmt: skip
+                          "not on a leg, NDJSON", app.state.engine)  # fmt: skip
             await _stream(http, auth, "text/csv", _csv(fleet_csv), len(fleet_csv),
-                          "not on a leg, CSV")  # fmt: skip
+                          "not on a leg, CSV", app.state.engine)  # fmt: skip
             await _stream(http, auth, "application/x-ndjson", _ndjson(on_legs), len(on_legs),
-                          "on a leg, NDJSON")  # fmt: skip
+                          "on a leg, NDJSON", app.state.engine)  # fmt: skip
 
     engine = create_engine(settings)
     async with engine.begin() as connection:
@@ -200,7 +206,8 @@ async def run(scale: float, rounds: int, legs: int) -> None:
     await engine.dispose()
     print(
         f"latest positions of region {REGION}: {len(rows):,} vehicles in "
-        f"{statistics.median(timings):.1f} ms (median of 20; best {min(timings):.1f} ms)"
+        f"{statistics.median(timings):.1f} ms (median of 20; best {min(timings):.1f} ms; "
+        f"load average {os.getloadavg()[0]:.1f})"
     )
     print(f"gate events stored: {events:,} (2 per leg: {2 * len(journeys):,})")  # fmt: skip
 

@@ -9,8 +9,8 @@ this one table, so nothing is normalised that is not also checked, nor the rever
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from hub.agency_records import models as m
@@ -80,8 +80,19 @@ def normalise_row(model: type[Base], values: dict[str, Any]) -> dict[str, Any]:
     """``values`` with each identifier that keeps its rule in normalised form; in place."""
     for column in _BY_MODEL.get(model, ()):
         value = values.get(column.column)
-        # A value that breaks its rule is kept as received: the quality report names the rule.
         if isinstance(value, str):
-            with suppress(identifiers.InvalidIdentifier):
-                values[column.column] = column.rule(value, column.field)
+            normalised = _normalised(column.rule, value, column.field)
+            # A value that breaks its rule is kept as received: the quality report names it.
+            if normalised is not None:
+                values[column.column] = normalised
     return values
+
+
+@lru_cache(maxsize=65_536)
+def _normalised(rule: Rule, value: str, field: str) -> str | None:
+    # The rules are pure, and the same plates, codes and vessels come back in document after
+    # document (registrations, violations, policies, positions): checked once, not each time.
+    try:
+        return rule(value, field)
+    except identifiers.InvalidIdentifier:
+        return None

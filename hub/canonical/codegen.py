@@ -40,6 +40,18 @@ def _enum(code_list: CodeList) -> list[str]:
         "",
     ]
     lines += [f"    {entry.member_name} = {_q(entry.code)}" for entry in code_list.entries]
+    aliases = [(alias, entry) for entry in code_list.entries for alias in entry.aliases]
+    if aliases:
+        lines += [
+            "",
+            "    @classmethod",
+            "    def _missing_(cls, value: object) -> Enum | None:",
+            "        # A standard's other codes for an entry: read as it, stored as its own.",
+            "        aliases = {",
+            *(f"            {_q(alias)}: cls.{entry.member_name}," for alias, entry in aliases),
+            "        }",
+            "        return aliases.get(value) if isinstance(value, str) else None",
+        ]
     return lines
 
 

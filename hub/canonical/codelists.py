@@ -1,6 +1,8 @@
 """Reading the code lists in ``standards/codes``: the one place codes are defined.
 
-Each list is a CSV file with the columns ``code, zh, en, source, version``; ``index.csv``
+Each list is a CSV file with the columns ``code, zh, en, source, version`` and, where a
+standard writes the same entry another way, ``aliases`` (space-separated: UN/CEFACT
+Recommendation 19's numeric transport modes beside the letters the hub stores); ``index.csv``
 names every list, the Python name it is generated under, its title and whether it becomes
 an enum. ``hub.canonical.codes`` is generated from them (see ``hub.canonical.codegen``).
 """
@@ -15,6 +17,8 @@ from pathlib import Path
 STANDARDS_DIR = Path(__file__).resolve().parents[2] / "standards"
 CODES_DIR = STANDARDS_DIR / "codes"
 COLUMNS = ("code", "zh", "en", "source", "version")
+ALIASES = "aliases"
+"""The optional last column: other codes that name the same entry, read as it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +30,8 @@ class CodeEntry:
     en: str
     source: str
     version: str
+    aliases: tuple[str, ...] = ()
+    """Other codes a standard gives the entry: accepted, and stored as ``code``."""
 
     @property
     def member_name(self) -> str:
@@ -53,18 +59,24 @@ def read_entries(path: Path) -> tuple[CodeEntry, ...]:
     """Read one code list file, refusing missing columns, empty cells and repeated codes."""
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
-        if tuple(reader.fieldnames or ()) != COLUMNS:
-            raise CodeListError(f"{path.name}: header must be {','.join(COLUMNS)}")
+        if tuple(reader.fieldnames or ()) not in (COLUMNS, (*COLUMNS, ALIASES)):
+            raise CodeListError(
+                f"{path.name}: header must be {','.join(COLUMNS)}, optionally then {ALIASES}"
+            )
         entries: list[CodeEntry] = []
         seen: set[str] = set()
         for row in reader:
             line = reader.line_num
             if any(not (row.get(column) or "").strip() for column in COLUMNS):
                 raise CodeListError(f"{path.name}:{line}: every column needs a value")
-            entry = CodeEntry(**{column: row[column].strip() for column in COLUMNS})
-            if entry.code in seen:
-                raise CodeListError(f"{path.name}:{line}: code {entry.code!r} repeated")
-            seen.add(entry.code)
+            entry = CodeEntry(
+                **{column: row[column].strip() for column in COLUMNS},
+                aliases=tuple((row.get(ALIASES) or "").split()),
+            )
+            for code in (entry.code, *entry.aliases):
+                if code in seen:
+                    raise CodeListError(f"{path.name}:{line}: code {code!r} repeated")
+                seen.add(code)
             entries.append(entry)
     return tuple(entries)
 

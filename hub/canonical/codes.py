@@ -230,6 +230,25 @@ class TransportMode(Enum):
     RAIL = "RAIL"
     INLAND_WATER = "INLAND_WATER"
     SEA = "SEA"
+    AIR = "AIR"
+    MAIL = "MAIL"
+    FIXED_TRANSPORT_INSTALLATION = "FIXED"
+    NOT_KNOWN = "NOT_KNOWN"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Enum | None:
+        # A standard's other codes for an entry: read as it, stored as its own.
+        aliases = {
+            "3": cls.ROAD,
+            "2": cls.RAIL,
+            "8": cls.INLAND_WATER,
+            "1": cls.SEA,
+            "4": cls.AIR,
+            "5": cls.MAIL,
+            "7": cls.FIXED_TRANSPORT_INSTALLATION,
+            "9": cls.NOT_KNOWN,
+        }
+        return aliases.get(value) if isinstance(value, str) else None
 
 
 class ConsignmentEventKind(Enum):
@@ -519,6 +538,10 @@ LABELS: Final[dict[Enum, Label]] = {
     TransportMode.RAIL: ("铁路", "Rail"),
     TransportMode.INLAND_WATER: ("内河", "Inland water"),
     TransportMode.SEA: ("海运", "Sea"),
+    TransportMode.AIR: ("航空", "Air"),
+    TransportMode.MAIL: ("邮政", "Mail"),
+    TransportMode.FIXED_TRANSPORT_INSTALLATION: ("固定设施运输", "Fixed transport installation"),
+    TransportMode.NOT_KNOWN: ("运输方式未知", "Not known"),
     ConsignmentEventKind.GATE_IN: ("进闸", "Gate in"),
     ConsignmentEventKind.GATE_OUT: ("出闸", "Gate out"),
     ConsignmentEventKind.LOAD: ("装载", "Load"),

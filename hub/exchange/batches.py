@@ -21,10 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.agency_records.inbox import FAILED, PROCESSED, ExchangeMessage
 from hub.agency_records.store import store_many
+from hub.canonical import identifiers
 from hub.canonical.records import Record, VehiclePosition
 from hub.exchange.geofence import fence_events, serialise, watched_vehicles
 from hub.exchange.protocol import DocumentType
 from hub.multimodal import service as multimodal
+from hub.positions import repository as positions_store
+from hub.positions.lines import Fix
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +98,7 @@ async def write_batch(
         new = [p for p in batch if (p.agency, p.message_id) in stored]
         applied = [p for p in new if p.error is None]
         counts, messages = await apply_records(
-            session, [(p.agency, p.records) for p in applied], now
+            session, [(p.agency, p.records, now) for p in applied]
         )
         changed = [
             {"message": stored[(p.agency, p.message_id)], "count": count}
@@ -117,42 +120,91 @@ async def write_batch(
 
 
 async def apply_records(
-    session: AsyncSession,
-    documents: Sequence[tuple[str, Sequence[Record]]],
-    received_at: dt.datetime,
+    session: AsyncSession, documents: Sequence[tuple[str, Sequence[Record], dt.datetime]]
 ) -> tuple[list[int], list[tuple[str, bytes]]]:
-    """Store the records of (agency, records) documents and move the consignments they concern.
+    """Store the records of (agency, records, received at) documents and move the consignments
+    they concern.
 
     Returns the rows each document made new or changed, and the (channel, message) of each
     consignment event newly attached, to publish once committed. Rail and maritime events, and
     road positions at stations and ports, also move the consignments they concern (一单到底).
     """
     positions = [
-        (agency, record)
-        for agency, records in documents
+        (agency, record, at)
+        for agency, records, at in documents
         for record in records
         if isinstance(record, VehiclePosition)
     ]
-    watched = await watched_vehicles(session, [p for _, p in positions]) if positions else set()
+    if positions:
+        await _day_partitions(session, [p for _, p, _ in positions])
+    watched = await watched_vehicles(session, [p for _, p, _ in positions]) if positions else set()
     if watched:
         await serialise(session, watched)
-    counts = await store_many(
-        session, [(agency, records, received_at) for agency, records in documents]
-    )
+    counts = await store_many(session, documents)
+    if positions:
+        await _in_position_store(session, [(p, at) for _, p, at in positions])
     events = [
-        (agency, event)
-        for agency, records in documents
+        (agency, event, at)
+        for agency, records, at in documents
         for record in records
         if (event := multimodal.from_agency_record(agency, record)) is not None
     ]
     if watched:
-        for agency in sorted({agency for agency, _ in positions}):
-            fixes = [p for a, p in positions if a == agency]
-            events += [(agency, e) for e in await fence_events(session, agency, fixes, watched)]
-    relevant = set(map(id, await multimodal.may_concern(session, [e for _, e in events])))
+        for agency in sorted({agency for agency, _, _ in positions}):
+            fixes = [(p, at) for a, p, at in positions if a == agency]
+            found = await fence_events(session, agency, [p for p, _ in fixes], watched)
+            # A derived gate event is received with the latest fix of the batch behind it.
+            latest = max(at for _, at in fixes)
+            events += [(agency, e, latest) for e in found]
+    relevant = set(map(id, await multimodal.may_concern(session, [e for _, e, _ in events])))
     attached = []
-    for agency, event in events:
+    for agency, event, at in events:
         if id(event) in relevant:
-            new = await multimodal.record(session, event, received_at, agency)
+            new = await multimodal.record(session, event, at, agency)
             attached += [(consignment, event) for consignment in new]
     return counts, await multimodal.published_events(session, attached)
+
+
+async def _in_position_store(
+    session: AsyncSession, positions: Sequence[tuple[VehiclePosition, dt.datetime]]
+) -> None:
+    """Road positions of documents also go where the stream's go (``position_fixes``).
+
+    One store of fixes: the latest positions, the tracks and the gate events read every fix,
+    whichever way it came. A fix of a vehicle and instant stored already changes nothing. A
+    plate that breaks its rule stays only in the document's record, where the quality report
+    names it: a fix is stored under a vehicle, and such a plate names none.
+    """
+    fixes: list[tuple[Fix, dt.datetime]] = []
+    for position, at in positions:
+        try:
+            plate = identifiers.plate(position.plate)
+        except identifiers.InvalidIdentifier:
+            continue
+        fix = Fix(
+            plate=plate,
+            color=position.plate_color,
+            observed_at=position.observed_at.astimezone(dt.UTC),
+            latitude=position.latitude,
+            longitude=position.longitude,
+            speed_kmh=position.speed_kmh,
+            direction=round(position.heading_degrees) % 360,
+            altitude_m=0,  # documents carry neither: the stream's defaults
+            alarm_flags=0,
+        )
+        fixes.append((fix, at))
+    await positions_store.store_received(session, fixes)
+
+
+async def _day_partitions(session: AsyncSession, positions: Sequence[VehiclePosition]) -> None:
+    """The day partitions these fixes need, made in a transaction of their own (PostgreSQL).
+
+    As the stream makes them, committed first, and before the batch locks any vehicle or
+    writes a fix: a batch holding a partition's lock while it writes and locks vehicles would
+    wait on, and block, the writers that hold those vehicles.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    days = {p.observed_at.astimezone(dt.UTC).date() for p in positions}
+    async with AsyncSession(session.bind) as own, own.begin():
+        await positions_store.ensure_partitions(own, days)

@@ -1,9 +1,10 @@
 """Road positions of exchange documents become consignment events at stations and ports.
 
 The rule is the positions domain's (``hub.positions.crossings``: fences, ``GAP``, event ids),
-applied here to the fixes stored from documents (``vehicle_positions``). The pairs of fixes are
-read from what is stored, so documents that split a journey anywhere, arrive out of order or
-again give the same events.
+applied here to the stored fixes (``position_fixes``: the one store of road positions, where
+documents' fixes go beside the stream's). The pairs of fixes are read from what is stored, so
+documents and streams that split a journey anywhere, arrive out of order or again give the
+same events.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.agency_records.models import VehiclePositionRow
 from hub.canonical.codes import PlateColor
 from hub.canonical.multimodal import ConsignmentEvent
 from hub.canonical.records import VehiclePosition
 from hub.positions import crossings
 from hub.positions.crossings import GAP, Vehicle, serialise
 from hub.positions.fences import FENCED, RADIUS_M, Fence, nearest
+from hub.positions.models import PositionFix
 from hub.stations.models import Station
 
 __all__ = ["RADIUS_M", "fence_events", "serialise", "watched_vehicles"]
@@ -47,30 +48,25 @@ async def watched_vehicles(
     return await crossings.watched_vehicles(session, {p.plate for p in positions})
 
 
-def _near(fixes: Sequence[VehiclePositionRow]) -> tuple[float, float, float, float]:
+def _near(fixes: Sequence[PositionFix]) -> tuple[float, float, float, float]:
     latitudes, longitudes = [f.latitude for f in fixes], [f.longitude for f in fixes]
     return min(latitudes), max(latitudes), min(longitudes), max(longitudes)
 
 
 async def _stored_fixes(
     session: AsyncSession, plate: str, color: PlateColor, start: dt.datetime, end: dt.datetime
-) -> list[VehiclePositionRow]:
+) -> list[PositionFix]:
     """The vehicle's stored fixes from ``start`` to ``end``, with the one before and after."""
-    vehicle = (VehiclePositionRow.plate == plate, VehiclePositionRow.plate_color == color)
-    at = VehiclePositionRow.observed_at
-    between = select(VehiclePositionRow).where(*vehicle, at >= start, at <= end).order_by(at)
-    before = select(VehiclePositionRow).where(*vehicle, at < start).order_by(at.desc()).limit(1)
-    after = select(VehiclePositionRow).where(*vehicle, at > end).order_by(at).limit(1)
-    rows = [
+    vehicle = (PositionFix.plate == plate, PositionFix.plate_color == color)
+    at = PositionFix.observed_at
+    between = select(PositionFix).where(*vehicle, at >= start, at <= end).order_by(at)
+    before = select(PositionFix).where(*vehicle, at < start).order_by(at.desc()).limit(1)
+    after = select(PositionFix).where(*vehicle, at > end).order_by(at).limit(1)
+    return [
         *(await session.scalars(before)).all(),
         *(await session.scalars(between)).all(),
         *(await session.scalars(after)).all(),
     ]
-    # One fix per instant: the same fix may come from two documents under two record ids.
-    unique: dict[dt.datetime, VehiclePositionRow] = {}
-    for row in rows:
-        unique.setdefault(row.observed_at, row)
-    return list(unique.values())
 
 
 async def fence_events(

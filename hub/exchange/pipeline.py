@@ -20,12 +20,14 @@ import hashlib
 import logging
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.agency_records.inbox import FAILED, PROCESSED, RECEIVED, ExchangeMessage
+from hub.canonical.records import Record
 from hub.errors import ServiceUnavailable
 from hub.exchange.batches import Prepared, apply_records, write_batch
 from hub.exchange.protocol import DocumentType
@@ -282,17 +284,7 @@ class Exchange:
         """Admitted (else InvalidDocument), validated and mapped: all but the writing."""
         document, parsed, message_id = self._admit(agency, data, None)
         prepared = Prepared(index, agency, data, via, document, message_id)
-        try:
-            prepared.records = document.records(validate(document, parsed))
-        except InvalidDocument as exc:
-            prepared.error = exc.reason
-        except (ValueError, KeyError, TypeError, OverflowError) as exc:
-            prepared.error = f"mapping failed: {exc}"
-            log.warning(
-                "a message of %s failed to map (%s): see hub exchange failed",
-                agency,
-                type(exc).__name__,
-            )
+        prepared.records, prepared.error = _mapped(agency, document, parsed)
         return prepared
 
     async def _find(self, agency: str, message_id: str) -> ExchangeMessage | None:
@@ -324,6 +316,10 @@ class Exchange:
         status, attempt = await self._start_attempt(message)
         if status != RECEIVED:
             return status
+        return await self._attempt(message, attempt)
+
+    async def _attempt(self, message: int, attempt: int) -> str:
+        """Process one message whose attempt is counted, in a transaction of its own."""
         try:
             async with self.sessions() as session, session.begin():
                 row = await session.get(ExchangeMessage, message, with_for_update=True)
@@ -336,6 +332,166 @@ class Exchange:
         self._count(agency, status)
         await self._publish(messages)
         return status
+
+    async def process_many(self, messages: Sequence[int]) -> dict[int, str]:
+        """``process`` for many messages at once; each message's status afterwards.
+
+        Raises only as ``process`` does (an outage). A message tried before (its attempt
+        failed, or died with its process) is processed alone first, so that one which kills
+        its process uses up only its own attempts. The others' attempts are counted
+        (committed, as for one message); validation and mapping happen in memory; then the
+        outcomes and records of every message still received are written in one transaction,
+        records in multi-row statements across messages, as ``hub ingest`` writes a batch
+        (``apply_records``). A document that fails its XSD or its mapping is a dead letter
+        among the others. If writing the batch breaks, it is rolled back whole and each
+        message is processed again on its own, within the attempt already counted: only the
+        one that breaks keeps the failure.
+        """
+        outcome, attempts = await self._start_attempts(messages)
+        for started in attempts:
+            parsed = None
+            try:
+                parsed = parse(started.body, self.max_bytes)
+            except InvalidDocument as exc:
+                started.error = exc.reason
+            if parsed is not None:
+                document = self.registry[started.agency].documents[started.document_type]
+                started.records, started.error = _mapped(started.agency, document, parsed)
+        try:
+            written, events = await self._write_attempts(attempts)
+        except Exception as exc:  # a bug, a failing writer, the database: all rolled back
+            if len(attempts) == 1:  # alone already: what broke is this message's
+                outcome[attempts[0].id] = await self._failed_attempt(
+                    attempts[0].id, attempts[0].attempt, exc
+                )
+                return outcome
+            log.warning("a batch of %s messages broke: one by one", len(attempts), exc_info=exc)
+            for started in attempts:
+                outcome[started.id] = await self._attempt(started.id, started.attempt)
+            return outcome
+        for started in attempts:
+            status = written.get(started.id)
+            if status is None:  # another worker was quicker
+                status = await self._status(started.id)
+            else:
+                self._count(started.agency, status)
+            outcome[started.id] = status
+        await self._publish(events)
+        return outcome
+
+    async def _start_attempts(
+        self, messages: Sequence[int]
+    ) -> tuple[dict[int, str], list[_Started]]:
+        """Process alone the messages tried before, then count the first attempt of the rest.
+
+        Returns the statuses of the messages not in the batch (tried before and processed
+        now, done already, gone) and the attempts started for the batch, committed.
+        """
+        table: Any = ExchangeMessage.__table__
+        wanted = sorted(set(messages))
+        async with self.sessions() as session:
+            found = {
+                message: (status, attempts)
+                for message, status, attempts in await session.execute(
+                    select(table.c.id, table.c.status, table.c.attempts).where(
+                        table.c.id.in_(wanted)
+                    )
+                )
+            }
+        outcome: dict[int, str] = {}
+        fresh = []
+        for message in wanted:
+            status, attempts = found.get(message, ("missing", 0))
+            if status != RECEIVED:
+                outcome[message] = status
+            elif attempts:
+                # Tried before: its attempt failed, or died with its process. Alone, its
+                # attempt counted just before it, one that kills its process uses up only its
+                # own attempts (a dead letter after ``max_attempts``), not its batch's.
+                outcome[message] = await self.process(message)
+            else:
+                fresh.append(message)
+        if not fresh:
+            return outcome, []
+        async with self.sessions() as session, session.begin():
+            counted = await session.execute(
+                update(table)
+                .where(table.c.id.in_(fresh), table.c.status == RECEIVED, table.c.attempts == 0)
+                .values(attempts=table.c.attempts + 1)
+                .returning(
+                    table.c.id,
+                    table.c.attempts,
+                    table.c.agency,
+                    table.c.document_type,
+                    table.c.body,
+                    table.c.received_at,
+                )
+            )
+            attempts = sorted((_Started(*row) for row in counted.all()), key=lambda a: a.id)
+        started = {a.id for a in attempts}
+        for message in fresh:
+            if message not in started:  # another worker took it up meanwhile
+                outcome[message] = await self._status(message)
+        return outcome, attempts
+
+    async def _write_attempts(
+        self, attempts: Sequence[_Started]
+    ) -> tuple[dict[int, str], list[tuple[str, bytes]]]:
+        """The outcomes and records of started attempts, in one transaction.
+
+        Only messages still received are written (locked first, in id order): one another
+        worker processed meanwhile is left as it is, and has no status in the answer.
+        """
+        if not attempts:
+            return {}, []
+        table: Any = ExchangeMessage.__table__
+        async with self.sessions() as session, session.begin():
+            locked = set(
+                (
+                    await session.scalars(
+                        select(table.c.id)
+                        .where(table.c.id.in_([a.id for a in attempts]), table.c.status == RECEIVED)
+                        .order_by(table.c.id)
+                        .with_for_update()
+                    )
+                ).all()
+            )
+            mine = [a for a in attempts if a.id in locked]
+            applied = [a for a in mine if a.error is None]
+            counts, events = await apply_records(
+                session, [(a.agency, a.records, a.received_at) for a in applied]
+            )
+            records = {a.id: count for a, count in zip(applied, counts, strict=True)}
+            now = dt.datetime.now(dt.UTC)
+            if mine:
+                await session.execute(
+                    update(table)
+                    .where(table.c.id == bindparam("message"))
+                    .values(
+                        status=bindparam("outcome"),
+                        error=bindparam("reason"),
+                        records=bindparam("count"),
+                        processed_at=bindparam("done"),
+                    ),
+                    [
+                        {
+                            "message": a.id,
+                            "outcome": FAILED if a.error else PROCESSED,
+                            "reason": a.error,
+                            "count": records.get(a.id, 0),
+                            "done": None if a.error else now,
+                        }
+                        for a in mine
+                    ],
+                )
+        return {a.id: FAILED if a.error else PROCESSED for a in mine}, events
+
+    async def _status(self, message: int) -> str:
+        async with self.sessions() as session:
+            status = await session.scalar(
+                select(ExchangeMessage.status).where(ExchangeMessage.id == message)
+            )
+        return status or "missing"
 
     async def _start_attempt(self, message: int) -> tuple[str, int]:
         """Count an attempt, committed before processing starts: (status, attempt number)."""
@@ -410,7 +566,7 @@ class Exchange:
         document = self.registry[row.agency].documents[row.document_type]
         element = validate(document, parsed or parse(row.body, self.max_bytes))
         records = document.records(element)
-        counts, messages = await apply_records(session, [(row.agency, records)], row.received_at)
+        counts, messages = await apply_records(session, [(row.agency, records, row.received_at)])
         return counts[0], messages
 
     async def retry(self, messages: list[int] | None = None) -> dict[str, int]:
@@ -441,6 +597,40 @@ class Exchange:
                 ExchangeMessage.status == RECEIVED, ExchangeMessage.received_at <= cutoff
             )
             return list((await session.scalars(query.order_by(ExchangeMessage.id))).all())
+
+
+@dataclass(slots=True)
+class _Started:
+    """A message whose attempt is counted, mapped in memory before it is written."""
+
+    id: int
+    attempt: int
+    agency: str
+    document_type: str
+    body: bytes
+    received_at: dt.datetime
+    records: tuple[Record, ...] = ()
+    error: str | None = None
+    """Why it is a dead letter: its XSD or its mapping refused it."""
+
+
+def _mapped(
+    agency: str, document: DocumentType, parsed: Parsed
+) -> tuple[tuple[Record, ...], str | None]:
+    """A document's records, or why it is a dead letter (its XSD or its mapping refused it)."""
+    try:
+        return document.records(validate(document, parsed)), None
+    except InvalidDocument as exc:
+        return (), exc.reason
+    except (ValueError, KeyError, TypeError, OverflowError) as exc:
+        # The reason may quote the document's values (personal data): it stays with the
+        # dead letter (``hub exchange failed``), the log names only the agency.
+        log.warning(
+            "a message of %s failed to map (%s): see hub exchange failed",
+            agency,
+            type(exc).__name__,
+        )
+        return (), f"mapping failed: {exc}"
 
 
 def _failure(exc: Exception) -> str:

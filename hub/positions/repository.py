@@ -107,16 +107,19 @@ async def store(session: AsyncSession, fixes: Sequence[Fix], received_at: dt.dat
 
     Returns how many were new; the rest were stored already.
     """
+    return await store_received(session, [(fix, received_at) for fix in fixes])
+
+
+async def store_received(session: AsyncSession, fixes: Sequence[tuple[Fix, dt.datetime]]) -> int:
+    """``store`` for fixes received at different times (the documents of a batch)."""
     if not fixes:
         return 0
     if session.get_bind().dialect.name == "postgresql":
-        return await _store_postgres(session, fixes, received_at)
-    return await _store_sqlite(session, fixes, received_at)
+        return await _store_postgres(session, fixes)
+    return await _store_sqlite(session, fixes)
 
 
-async def _store_postgres(
-    session: AsyncSession, fixes: Sequence[Fix], received_at: dt.datetime
-) -> int:
+async def _store_postgres(session: AsyncSession, fixes: Sequence[tuple[Fix, dt.datetime]]) -> int:
     columns = ", ".join(COLUMNS)
     await session.execute(
         text(
@@ -129,7 +132,7 @@ async def _store_postgres(
     connection = await session.connection()
     raw = await connection.get_raw_connection()
     await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
-        "position_staging", records=[_row(fix, received_at) for fix in fixes], columns=COLUMNS
+        "position_staging", records=[_row(fix, at) for fix, at in fixes], columns=COLUMNS
     )
     new = await session.scalar(
         text(
@@ -152,10 +155,8 @@ async def _store_postgres(
     return int(new or 0)
 
 
-async def _store_sqlite(
-    session: AsyncSession, fixes: Sequence[Fix], received_at: dt.datetime
-) -> int:
-    rows = [dict(zip(COLUMNS, _row(fix, received_at), strict=True)) for fix in fixes]
+async def _store_sqlite(session: AsyncSession, fixes: Sequence[tuple[Fix, dt.datetime]]) -> int:
+    rows = [dict(zip(COLUMNS, _row(fix, at), strict=True)) for fix, at in fixes]
     before = await session.scalar(text("SELECT total_changes()"))
     for start in range(0, len(rows), _SQLITE_ROWS):
         await session.execute(

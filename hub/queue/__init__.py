@@ -45,8 +45,8 @@ class WorkQueue(Protocol):
         """Deliveries other consumers took and left unacknowledged for ``idle_ms``."""
         ...
 
-    async def ack(self, delivery: Delivery) -> None:
-        """Mark a delivery done."""
+    async def ack(self, *deliveries: Delivery) -> None:
+        """Mark deliveries done."""
         ...
 
     async def backlog(self) -> Backlog:

@@ -50,8 +50,9 @@ class MemoryQueue:
             del self._taken[tag]
         return []
 
-    async def ack(self, delivery: Delivery) -> None:
-        self._taken.pop(delivery.tag, None)
+    async def ack(self, *deliveries: Delivery) -> None:
+        for delivery in deliveries:
+            self._taken.pop(delivery.tag, None)
 
     async def backlog(self) -> Backlog:
         times = [put for put, _taken in self._taken.values()]

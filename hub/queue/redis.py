@@ -83,9 +83,11 @@ class RedisStreamQueue:
             if fields  # an entry trimmed from the stream comes back empty
         ]
 
-    async def ack(self, delivery: Delivery) -> None:
+    async def ack(self, *deliveries: Delivery) -> None:
+        if not deliveries:
+            return
         with redis_calls():
-            await self._redis.xack(self._stream, GROUP, delivery.tag)
+            await self._redis.xack(self._stream, GROUP, *(d.tag for d in deliveries))
 
     async def backlog(self) -> Backlog:
         await self._group()

@@ -59,5 +59,33 @@ def test_a_code_list_with_a_wrong_header_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "header.csv"
     path.write_text("code,name\n1,蓝色\n", encoding="utf-8")
 
-    with pytest.raises(CodeListError, match="header must be code,zh,en,source,version"):
+    with pytest.raises(
+        CodeListError, match="header must be code,zh,en,source,version, optionally then aliases"
+    ):
+        read_entries(path)
+
+
+def test_a_code_list_may_give_other_codes_of_an_entry_read_as_it(tmp_path: Path) -> None:
+    path = tmp_path / "modes.csv"
+    path.write_text(
+        "code,zh,en,source,version,aliases\nROAD,公路,Road,x,1,3\nSEA,海运,Sea,x,1,\n",
+        encoding="utf-8",
+    )
+
+    road, sea = read_entries(path)
+
+    assert (road.code, road.aliases) == ("ROAD", ("3",))
+    assert (sea.code, sea.aliases) == ("SEA", ())
+    assert codes.TransportMode("3") is codes.TransportMode.ROAD
+    assert codes.TransportMode("ROAD") is codes.TransportMode.ROAD
+
+
+def test_an_alias_that_repeats_a_code_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "modes.csv"
+    path.write_text(
+        "code,zh,en,source,version,aliases\nROAD,公路,Road,x,1,3\nRAIL,铁路,Rail,x,1,ROAD\n",
+        encoding="utf-8",
+    )
+
+    with pytest.raises(CodeListError, match=r"modes.csv:3: code 'ROAD' repeated"):
         read_entries(path)

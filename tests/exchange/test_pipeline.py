@@ -833,3 +833,135 @@ async def test_a_database_failure_is_kept_without_the_statement_or_its_values(
     assert "no_such_table" in reason
     assert "陆建国" not in reason
     assert "[SQL" not in reason
+
+
+# -- messages in batches (the worker) ---------------------------------------------------------
+
+
+async def test_a_batch_keeps_each_outcome_apart_and_only_the_breaking_message_fails(
+    exchange: Exchange, writer: FailingWriter
+) -> None:
+    # Given three received messages: one good, one the writer breaks on, one the XSD refuses
+    writer.only = "R2"
+    receipts = [
+        await exchange.receive("test_police", data, "push")
+        for data in (
+            document("b-1", [("R1", "苏A00001", "2", VIN, "A")]),
+            document("b-2", [("R2", "苏A00002", "2", VIN, "A")]),
+            document("b-3", [("R3", "苏A00003", "9", VIN, "A")]),
+        )
+    ]
+    good, broken, invalid = (receipt.id for receipt in receipts)
+
+    # When they are processed as one batch
+    outcome = await exchange.process_many([good, broken, invalid])
+
+    # Then the batch was written once, broke, and was taken apart: the good one is processed,
+    # the invalid one a dead letter with its XSD reason, the breaking one waits for its next
+    # attempt with the reason, each attempt counted once
+    assert outcome == {good: PROCESSED, broken: RECEIVED, invalid: FAILED}
+    assert writer.calls == 3, "the batch, then the good and the breaking message alone"
+    assert await registrations(exchange) == [("R1", "苏A00001", "A")]
+    waiting, dead = await letter(exchange, broken), await letter(exchange, invalid)
+    assert (waiting.attempts, waiting.error) == (1, f"attempt 1 of 5 failed: {LOST_DISK}")
+    assert (dead.attempts, dead.status) == (1, FAILED)
+    assert "PlateColor" in (dead.error or "")
+    assert (await letter(exchange, good)).attempts == 1
+
+
+async def test_a_batch_delivered_again_applies_nothing_twice(exchange: Exchange) -> None:
+    # Given a batch of messages processed once
+    ids = []
+    for n in range(30):
+        data = document(f"d-{n}", [(f"D{n}", f"苏D{n:05d}", "2", VIN, "A")])
+        ids.append((await exchange.receive("test_police", data, "push")).id)
+    first = await exchange.process_many(ids)
+    stored = await registrations(exchange)
+
+    # When the same deliveries come again (a redelivered batch), some twice over
+    again = await exchange.process_many(ids + ids[:5])
+
+    # Then nothing changes: no new attempt, no record written again
+    assert set(first.values()) == set(again.values()) == {PROCESSED}
+    assert len(stored) == 30
+    assert await registrations(exchange) == stored
+    assert {(await letter(exchange, message)).attempts for message in ids} == {1}
+    async with exchange.sessions() as session:
+        records = await session.scalar(select(func.sum(ExchangeMessage.records)))
+    assert records == 30
+
+
+async def test_the_worker_writes_what_is_waiting_in_one_transaction(
+    settings: Settings, cache_settings: Settings, writer: FailingWriter
+) -> None:
+    # Given 50 messages waiting in the queue, and a writer that counts its calls
+    writer.failing = False
+    shared = replace(
+        settings, redis_url=cache_settings.redis_url, cache_prefix=cache_settings.cache_prefix
+    )
+    engine = create_engine(shared)
+    queue = create_queue(shared)
+    exchange = Exchange(AdapterRegistry([ADAPTER]), session_factory(engine), queue)
+    stop = asyncio.Event()
+    try:
+        for data in feed_documents(50)["registration"]:
+            await exchange.receive("test_police", data, "push")
+
+        # When a worker takes them
+        worker = asyncio.create_task(work(exchange, queue, stop, consumer="test", idle_ms=60_000))
+        await _drain(exchange, worker)
+        stop.set()
+        done = await worker
+        backlog = await queue.backlog()
+    finally:
+        stop.set()
+        await queue.close()
+        await engine.dispose()
+
+    # Then all 50 are stored by one call of the writer, and acknowledged
+    assert done == 50
+    assert writer.calls == 1
+    assert backlog.length == 0
+
+
+class Killed(BaseException):
+    """The process dying (out of memory, SIGKILL) while it processes a document."""
+
+
+async def test_a_document_that_kills_its_process_spends_no_attempt_of_its_batch(
+    exchange: Exchange, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a document whose processing kills the process, redelivered with two new ones
+    async def dying(session: Any, documents: Any) -> list[int]:
+        if any(r.source_record_id == "R3" for _, records, _ in documents for r in records):
+            raise Killed
+        return await store_many(session, documents)
+
+    monkeypatch.setattr("hub.exchange.batches.store_many", dying)
+    exchange.max_attempts = 3
+    ids = []
+    for n in (1, 2, 3):
+        data = document(f"p-{n}", [(f"R{n}", f"苏A0000{n}", "2", VIN, "A")])
+        ids.append((await exchange.receive("test_police", data, "push")).id)
+    async with exchange.sessions() as session, session.begin():
+        row = await session.get(ExchangeMessage, ids[2])
+        assert row is not None
+        row.attempts = 1  # it killed a process before
+
+    # When the batch is delivered until nothing kills the process
+    kills = 0
+    while True:
+        try:
+            outcome = await exchange.process_many(ids)
+        except Killed:
+            kills += 1
+            assert [(await letter(exchange, m)).attempts for m in ids[:2]] == [0, 0]
+            continue
+        break
+
+    # Then the one tried before went alone, first, each time: it used up its own attempts
+    # and is a dead letter; the two others lost none and are processed
+    assert kills == 2
+    assert outcome == {ids[0]: PROCESSED, ids[1]: PROCESSED, ids[2]: FAILED}
+    assert [(await letter(exchange, m)).attempts for m in ids] == [1, 1, 3]
+    assert await registrations(exchange) == [("R1", "苏A00001", "A"), ("R2", "苏A00002", "A")]

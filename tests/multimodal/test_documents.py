@@ -206,7 +206,10 @@ def test_every_schema_component_is_documented_in_chinese_then_english(kind: str)
 def test_code_lists_in_the_schemas_are_the_canonical_enums() -> None:
     waybill, status_event = schema(WAYBILL_SCHEMA), schema(STATUS_EVENT_SCHEMA)
 
-    assert waybill.types["TransportModeType"].enumeration == [m.value for m in TransportMode]
+    rec19 = ["1", "2", "3", "4", "5", "7", "8", "9"]
+    assert (
+        waybill.types["TransportModeType"].enumeration == [m.value for m in TransportMode] + rec19
+    )
     assert waybill.types["PlateColorType"].enumeration == [c.value for c in PlateColor]
     assert waybill.types["DangerousGoodsClassType"].enumeration == [
         c.value for c in DangerousGoodsClass
@@ -272,6 +275,34 @@ def test_the_suzhou_waybill_goes_by_road_then_rail_in_two_containers() -> None:
         "20261126108831",
     )
     assert (rail.carrier_uscc, rail.handover_point, rail.vehicle_plate) == (None, None, None)
+
+
+def test_a_waybill_with_recommendation_19_numeric_modes_is_read_and_written_with_letters() -> None:
+    # Given the Suzhou waybill as a sender using UN/CEFACT Rec 19's numeric codes writes it
+    numeric = (
+        SUZHOU.read_bytes()
+        .replace(b"<Mode>ROAD<", b"<Mode>3<")
+        .replace(b"<Mode>RAIL<", b"<Mode>2<")
+    )
+    assert numeric != SUZHOU.read_bytes()
+
+    # When it is read, and written back
+    (consignment,) = waybills_from_xml(numeric)
+    written = waybills_to_xml([consignment], HEADER)
+
+    # Then the legs are the same modes as with letters, and the hub writes the letters
+    assert consignment == suzhou()
+    assert [leg.mode for leg in consignment.legs] == [TransportMode.ROAD, TransportMode.RAIL]
+    assert b"<Mode>ROAD</Mode>" in written
+    assert b"<Mode>3</Mode>" not in written
+
+
+def test_every_recommendation_19_code_names_one_mode() -> None:
+    codes = {"1": "SEA", "2": "RAIL", "3": "ROAD", "4": "AIR", "5": "MAIL", "7": "FIXED"}
+    codes |= {"8": "INLAND_WATER", "9": "NOT_KNOWN"}
+    assert {code: TransportMode(code).value for code in codes} == codes
+    with pytest.raises(ValueError, match="'6' is not a valid TransportMode"):
+        TransportMode("6")
 
 
 def test_the_nanjing_waybill_goes_by_river_then_road() -> None:

@@ -11,13 +11,18 @@ from typing import Any
 
 import pytest
 
+from adapters.positioning.mapping import export_vehicle_position
 from hub.canonical.codes import PlateColor
 from hub.canonical.records import VehiclePosition
 from hub.exchange.pipeline import Exchange
+from hub.exchange.protocol import Header
 from hub.exchange.registry import AdapterRegistry
 from hub.multimodal import service
+from hub.positions import repository
+from hub.positions.crossings import GAP
 from hub.positions.intake import Format, Intake
-from tests.multimodal.test_journey import PARK, T0, YARD, _arrange, _documents, _track
+from hub.positions.models import LatestPosition
+from tests.multimodal.test_journey import PARK, PLATE, T0, YARD, _arrange, _documents, _track
 
 
 def _lines(track: list[VehiclePosition]) -> bytes:
@@ -94,3 +99,40 @@ async def test_vehicles_on_no_leg_are_stored_without_events(sessions: Any) -> No
 
     assert (summary.accepted, summary.events) == (len(track), 0)
     assert await _timeline(sessions) == []
+
+
+async def test_fixes_from_documents_and_the_stream_are_one_store(sessions: Any) -> None:
+    # Given a leg's track in three parts: the fixes in the park streamed, the drive sent in a
+    # positioning document, the fixes in the rail yard streamed
+    await _arrange(sessions)
+    track = _track()
+    park, drive, yard = track[:3], track[3:16], track[16:]
+    exchange = Exchange(AdapterRegistry.discover(), sessions)
+    header = Header("vp-drive", "positioning", T0.isoformat())
+
+    # When they come in that order
+    await Intake(sessions, "test", Format.NDJSON).take(_once(_lines(park)))
+    receipt = await exchange.receive_and_process(
+        "positioning", export_vehicle_position(drive, header), "push"
+    )
+    async with sessions() as session:
+        latest_after_document = await session.get(LatestPosition, (PLATE, PlateColor.YELLOW))
+    await Intake(sessions, "test", Format.NDJSON).take(_once(_lines(yard)))
+
+    # Then every fix is in the one store, in time order, whichever way it came; the latest
+    # position follows both; and each crossing is found from a pair of fixes that came two
+    # ways: leaving the park (streamed, then documented), entering the yard (the reverse)
+    vehicle = (PLATE, PlateColor.YELLOW)
+    async with sessions() as session:
+        stored = await repository.tracks(session, [vehicle], T0 - GAP, T0 + 100 * GAP)
+        latest = await session.get(LatestPosition, vehicle)
+    assert receipt.status == "processed"
+    assert [at for at, _, _ in stored[vehicle]] == [p.observed_at for p in track]
+    assert latest_after_document is not None
+    assert latest_after_document.observed_at == drive[-1].observed_at
+    assert latest is not None
+    assert latest.observed_at == yard[-1].observed_at
+    assert [(kind, location, at) for kind, location, at, _ in await _timeline(sessions)] == [
+        ("GATE_OUT", PARK[1], T0 + dt.timedelta(minutes=10)),
+        ("GATE_IN", YARD[1], T0 + dt.timedelta(minutes=140)),
+    ]
