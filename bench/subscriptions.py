@@ -222,7 +222,9 @@ def subscriber_process(
                     arrived = time.time()
                     message = json.loads(raw)
                     if message["type"] != "next":
-                        closed[message["type"]] += 1
+                        codes = {(error.get("extensions") or {}).get("code")
+                                 for error in message.get("payload") or ()}  # fmt: skip
+                        closed[f"{message['type']} {'/'.join(sorted(map(str, codes)))}"] += 1
                         continue
                     remarks = message["payload"]["data"]["consignmentEvents"]["remarks"]
                     number, stamp = remarks.split()
