@@ -206,6 +206,15 @@ def subscriber_process(
     closed: Counter[str] = Counter()
 
     async def connection(batch: list[tuple[int, str]]) -> None:
+        announced: list[bool] = []
+        try:
+            await follow(batch, announced)
+        except (OSError, TimeoutError, websockets.WebSocketException) as exc:
+            closed[f"connection failed: {type(exc).__name__}"] += 1
+            if not announced:  # counted as ready all the same: the run goes on, reports it
+                ready.put(len(batch))
+
+    async def follow(batch: list[tuple[int, str]], announced: list[bool]) -> None:
         async with websockets.connect(
             url, subprotocols=["graphql-transport-ws"], max_queue=None, open_timeout=120
         ) as ws:  # type: ignore[list-item]
@@ -217,6 +226,7 @@ def subscriber_process(
                 await ws.send(json.dumps({"id": str(number), "type": "subscribe",
                     "payload": {"query": FOLLOW, "variables": variables}}))  # fmt: skip
             ready.put(len(batch))
+            announced.append(True)
             try:
                 async for raw in ws:
                     arrived = time.time()
