@@ -20,7 +20,6 @@ from typing import Any
 from graphql import GraphQLError, GraphQLFormattedError
 from starlette.requests import Request
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
-from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.schema.exceptions import CannotGetOperationTypeError
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
@@ -182,8 +181,10 @@ class HubTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             await websocket.send_text(
                 f'{{"id":{json.dumps(operation.id)},"type":"next","payload":{payload}}}'
             )
-        except WebSocketDisconnect as exc:  # as Strawberry's own send reports it
-            raise WebSocketDisconnected from exc
+        except WebSocketDisconnect:
+            # The client left mid-send: the connection's handler ends its operations. Not an
+            # error to log once per subscription of the socket, as Strawberry's send would.
+            return
 
     async def send_message(self, message: Message) -> None:
         websocket = self.context.request
