@@ -73,7 +73,7 @@ READS_AT_ONCE = 4
 """Database reads that a worker's subscriptions make at once (a consignment looked up, missed
 events read); the others wait their turn. Thousands of clients subscribing together — after a
 restart, say — then take at most this many of the pool's connections (20 per worker on
-PostgreSQL), and recording events never waits behind them or times out for want of one."""
+PostgreSQL), and recording events is not starved of connections by them."""
 
 _turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
     weakref.WeakKeyDictionary()
