@@ -127,6 +127,21 @@ def _rss(pid: int) -> int:
     return 0
 
 
+def _cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_of(pids: list[int]) -> float:
+    """CPU seconds the workers have used so far: on a shared machine, what a phase cost them
+    whatever else ran beside it."""
+    return sum(_cpu(pid) for pid in pids)
+
+
 def percentile(values: list[float], share: float) -> float:
     if not values:
         return float("nan")
@@ -191,6 +206,15 @@ def subscriber_process(
     closed: Counter[str] = Counter()
 
     async def connection(batch: list[tuple[int, str]]) -> None:
+        announced: list[bool] = []
+        try:
+            await follow(batch, announced)
+        except (OSError, TimeoutError, websockets.WebSocketException) as exc:
+            closed[f"connection failed: {type(exc).__name__}"] += 1
+            if not announced:  # counted as ready all the same: the run goes on, reports it
+                ready.put(len(batch))
+
+    async def follow(batch: list[tuple[int, str]], announced: list[bool]) -> None:
         async with websockets.connect(
             url, subprotocols=["graphql-transport-ws"], max_queue=None, open_timeout=120
         ) as ws:  # type: ignore[list-item]
@@ -202,12 +226,15 @@ def subscriber_process(
                 await ws.send(json.dumps({"id": str(number), "type": "subscribe",
                     "payload": {"query": FOLLOW, "variables": variables}}))  # fmt: skip
             ready.put(len(batch))
+            announced.append(True)
             try:
                 async for raw in ws:
                     arrived = time.time()
                     message = json.loads(raw)
                     if message["type"] != "next":
-                        closed[message["type"]] += 1
+                        codes = {(error.get("extensions") or {}).get("code")
+                                 for error in message.get("payload") or ()}  # fmt: skip
+                        closed[f"{message['type']} {'/'.join(sorted(map(str, codes)))}"] += 1
                         continue
                     remarks = message["payload"]["data"]["consignmentEvents"]["remarks"]
                     number, stamp = remarks.split()
@@ -272,23 +299,29 @@ async def bench(
     base = f"http://127.0.0.1:{port}"
     limits = httpx.Limits(max_connections=200)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
-        for _ in range(600):
+        ready_by = time.monotonic() + 300  # workers start slowly on a busy machine
+        while True:
             try:
                 if (await http.get("/health/ready")).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
+            if time.monotonic() > ready_by or serve.poll() is not None:
+                raise SystemExit("the hub did not become ready within 5 minutes")
             await asyncio.sleep(0.1)
         answer = await http.post(
             "/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret)
         )
         token = answer.json()["access_token"]
         counts: Counter[int] = Counter()
+        workers = worker_pids(serve)
         print(f"phase 1: {args.rate} events/s for {args.seconds:.0f} s, no subscribers")
-        quiet, _ = await record_events(
+        cpu_before = cpu_of(workers)
+        quiet, quiet_sent = await record_events(
             http, token, args.rate, args.seconds, args.consignments, 0, counts
         )
-        base_rss = {pid: _rss(pid) for pid in worker_pids(serve)}
+        quiet_cpu = cpu_of(workers) - cpu_before
+        base_rss = {pid: _rss(pid) for pid in workers}
 
         context = multiprocessing.get_context("spawn")
         ready, stop, results = context.Queue(), context.Event(), context.Queue()
@@ -310,13 +343,16 @@ async def bench(
             for i in range(0, len(assigned), share)
         ]
         started = time.perf_counter()
+        cpu_before = cpu_of(workers)
         for process in processes:
             process.start()
         subscribed = 0
         while subscribed < len(assigned):
             subscribed += await asyncio.to_thread(ready.get, True, 300)
         await asyncio.sleep(5)  # the last subscribes are answered from the database
-        print(f"{subscribed:,} subscriptions sent in {time.perf_counter() - started:.1f} s")
+        subscribe_cpu = cpu_of(workers) - cpu_before
+        print(f"{subscribed:,} subscriptions sent in {time.perf_counter() - started:.1f} s, "
+              f"{subscribe_cpu / max(1, subscribed) * 1000:.2f} ms of worker CPU each")  # fmt: skip
 
         print(f"phase 2: {args.rate} events/s for {args.seconds:.0f} s, {subscribed:,} subscribers")
         peak: dict[int, int] = dict(base_rss)
@@ -330,10 +366,12 @@ async def bench(
 
         sampler = asyncio.create_task(sample())
         first = int(args.rate * args.seconds)
+        cpu_before = cpu_of(workers)
         busy, sent = await record_events(
             http, token, args.rate, args.seconds, args.consignments, first, Counter()
         )
         await asyncio.sleep(args.drain)  # for the last deliveries
+        busy_cpu = cpu_of(workers) - cpu_before
         sampling = False
         await sampler
         stop.set()
@@ -362,6 +400,9 @@ async def bench(
               f"{rss / 2**20:.0f} MB peak")  # fmt: skip
     print(f"mutation p99         {percentile(quiet, 0.99) * 1000:.0f} ms with 0 subscribers, "
           f"{percentile(busy, 0.99) * 1000:.0f} ms with {subscribed:,}")  # fmt: skip
+    print(f"worker CPU per event {quiet_cpu / max(1, len(quiet_sent)) * 1000:.1f} ms with 0 "
+          f"subscribers, {busy_cpu / max(1, len(sent)) * 1000:.1f} ms with {subscribed:,} "
+          f"(delivery included; load average {os.getloadavg()[0]:.1f})")  # fmt: skip
     if closed:
         print(f"ended early          {dict(closed)}")
 

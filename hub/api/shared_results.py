@@ -6,10 +6,14 @@ object, so the result of one (event, operation, variables, principal) is the sam
 each of them: it is computed for the first and reused by the others, instead of graphql-core
 walking the same fields once per subscriber. The principal is part of the key, so a rule
 that depends on who asks is applied as it would be without the cache.
+
+The ``next`` message's payload is then encoded to JSON once per shared result as well
+(:func:`encoded_payload`): each subscriber's message differs only by its operation id.
 """
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from typing import Any
 
@@ -21,6 +25,7 @@ RESULTS_KEPT = 4096
 over (each entry holds its event, so an id cannot be reused while its entry lives)."""
 
 _results: OrderedDict[tuple[Any, ...], tuple[object, ExecutionResult]] = OrderedDict()
+_payloads: OrderedDict[int, tuple[object, str]] = OrderedDict()
 
 
 def _principal_key(context: Any) -> tuple[Any, ...]:
@@ -54,3 +59,18 @@ class SharedEventResults(StrawberryGraphQLCoreExecutionContext):
             if len(_results) > RESULTS_KEPT:
                 _results.popitem(last=False)
         return result
+
+
+def encoded_payload(data: dict[str, Any]) -> str:
+    """The JSON of a ``next`` payload holding ``data``, encoded once however many subscribers
+    share that result (the same ``data`` object), as Strawberry would encode it."""
+    found = _payloads.get(id(data))
+    if found is not None and found[0] is data:
+        _payloads.move_to_end(id(data))
+        return found[1]
+    text = json.dumps({"data": data}, separators=(",", ":"))
+    # The entry holds ``data``, so its id cannot be reused by another object while it lives.
+    _payloads[id(data)] = (data, text)
+    if len(_payloads) > RESULTS_KEPT:
+        _payloads.popitem(last=False)
+    return text

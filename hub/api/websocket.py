@@ -12,13 +12,14 @@ falls behind its queue's limits is closed with ``SLOW_SUBSCRIBER`` (1013, try ag
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
 
 from graphql import GraphQLError, GraphQLFormattedError
 from starlette.requests import Request
-from starlette.websockets import WebSocket, WebSocketState
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from strawberry.schema.exceptions import CannotGetOperationTypeError
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
@@ -32,6 +33,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 from strawberry.types.execution import ExecutionResult
 
 from hub.api.context import Context
+from hub.api.shared_results import encoded_payload
 from hub.errors import ErrorCode
 from hub.pubsub import Overflowed
 
@@ -156,12 +158,33 @@ class HubTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
                     # Nothing to deliver (not found, forbidden, interrupted): `error` ends it.
                     await self._handle_pre_execution_error(operation, result)
                     return
-                await operation.send_next(result)
+                await self._send_next(operation, result)
         except GraphQLError as error:  # the parser's, raised through the parser cache
             self.schema.process_errors([error])
             await operation.send_operation_message(
                 {"id": operation.id, "type": "error", "payload": [error.formatted]}
             )
+
+    async def _send_next(
+        self, operation: Operation[Context, None], result: ExecutionResult
+    ) -> None:
+        """A ``next`` message whose payload was encoded once for every subscriber that shares
+        the result (``hub.api.shared_results``): only the operation id is this subscriber's."""
+        websocket = self.context.request
+        if result.errors or result.extensions or not isinstance(websocket, WebSocket):
+            await operation.send_next(result)
+            return
+        if operation.completed or websocket.application_state is WebSocketState.DISCONNECTED:
+            return
+        payload = encoded_payload(result.data or {})
+        try:
+            await websocket.send_text(
+                f'{{"id":{json.dumps(operation.id)},"type":"next","payload":{payload}}}'
+            )
+        except WebSocketDisconnect:
+            # The client left mid-send: the connection's handler ends its operations. Not an
+            # error to log once per subscription of the socket, as Strawberry's send would.
+            return
 
     async def send_message(self, message: Message) -> None:
         websocket = self.context.request

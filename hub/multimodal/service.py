@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -693,25 +693,36 @@ def event_message(row: ConsignmentEventRow) -> bytes:
     return json.dumps(values, ensure_ascii=False).encode()
 
 
+PUBLISHED_PER_STATEMENT = 500
+"""Events looked up per statement for publishing (three parameters each, well within both
+databases' limits)."""
+
+
 async def published_events(
     session: AsyncSession, attached: Sequence[tuple[int, ConsignmentEvent]]
 ) -> list[tuple[str, bytes]]:
-    """(channel, message) of each newly attached event, to publish once committed."""
-    messages = []
-    for consignment_id, event in attached:
-        row = await session.scalar(
-            select(ConsignmentEventRow).where(
-                ConsignmentEventRow.consignment_id == consignment_id,
-                ConsignmentEventRow.source == event.source,
-                ConsignmentEventRow.source_event_id == event.source_event_id,
+    """(channel, message) of each newly attached event, to publish once committed: one
+    statement per 500 events, in each consignment's order (its subscribers expect that)."""
+    events = ConsignmentEventRow
+    found: list[tuple[ConsignmentEventRow, str]] = []
+    for start in range(0, len(attached), PUBLISHED_PER_STATEMENT):
+        chunk = attached[start : start + PUBLISHED_PER_STATEMENT]
+        matches = [
+            and_(
+                events.consignment_id == consignment_id,
+                events.source == event.source,
+                events.source_event_id == event.source_event_id,
             )
+            for consignment_id, event in chunk
+        ]
+        rows = await session.execute(
+            select(events, ConsignmentRow.reference)
+            .join(ConsignmentRow, ConsignmentRow.id == events.consignment_id)
+            .where(or_(*matches))
         )
-        reference = await session.scalar(
-            select(ConsignmentRow.reference).where(ConsignmentRow.id == consignment_id)
-        )
-        if row is not None and reference is not None:
-            messages.append((channel(reference), event_message(row)))
-    return messages
+        found += [(row, reference) for row, reference in rows.all()]
+    found.sort(key=lambda item: (item[0].consignment_id, item[0].sequence))
+    return [(channel(reference), event_message(row)) for row, reference in found]
 
 
 async def publish(pubsub: PubSub | None, messages: Sequence[tuple[str, bytes]]) -> None:

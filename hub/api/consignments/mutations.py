@@ -45,7 +45,7 @@ async def _written(
     writer = writer_of(ctx.principal)
     async with ctx.sessions() as session, session.begin():
         row = await work(session, writer)
-    return await load_consignment(ctx, row)
+        return await load_consignment(ctx, row, session)
 
 
 @strawberry.type
@@ -133,8 +133,9 @@ class ConsignmentMutation:
                 session, record, writer, event.leg, dt.datetime.now(dt.UTC)
             )
             messages = await service.published_events(session, [(row.id, recorded)] if new else [])
+            consignment = await load_consignment(ctx, row, session)
         await service.publish(ctx.pubsub, messages)
-        return await load_consignment(ctx, row)
+        return consignment
 
     @strawberry.mutation(
         description=doc(

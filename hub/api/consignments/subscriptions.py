@@ -10,13 +10,17 @@ and the late one is dropped when it comes.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
-from collections.abc import AsyncGenerator
+import weakref
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import asynccontextmanager
 from functools import lru_cache
 from typing import Annotated, Any
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 from hub.api.bilingual import doc
@@ -65,10 +69,32 @@ def _cursor(after: str | None) -> int | None:
     return int(after)
 
 
+READS_AT_ONCE = 4
+"""Database reads that a worker's subscriptions make at once (a consignment looked up, missed
+events read); the others wait their turn. Thousands of clients subscribing together — after a
+restart, say — then take at most this many of the pool's connections (20 per worker on
+PostgreSQL), and recording events is not starved of connections by them."""
+
+_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+@asynccontextmanager
+async def _reading(ctx: Context) -> AsyncIterator[AsyncSession]:
+    """A session for a subscription's read, when its turn comes (see ``READS_AT_ONCE``)."""
+    loop = asyncio.get_running_loop()  # one app per loop: a semaphore belongs to its loop
+    turn = _turns.get(loop)
+    if turn is None:
+        turn = _turns[loop] = asyncio.Semaphore(READS_AT_ONCE)
+    async with turn, (ctx.read_sessions or ctx.sessions)() as session:
+        yield session
+
+
 async def _missed(
     ctx: Context, consignment_id: int, after: int, before: int | None = None
 ) -> list[ConsignmentEvent]:
-    async with (ctx.read_sessions or ctx.sessions)() as session:
+    async with _reading(ctx) as session:
         rows = await service.events_after(session, consignment_id, after, before)
     return [ConsignmentEvent.from_row(row) for row in rows]
 
@@ -111,7 +137,7 @@ class ConsignmentSubscription:
         start = _cursor(after)
         # A session of its own, closed at once: the subscription lives on and holds no
         # connection while it waits.
-        async with (ctx.read_sessions or ctx.sessions)() as session:
+        async with _reading(ctx) as session:
             row = await service.find(session, reference, ctx.principal.reader)  # hidden: not found
             consignment_id, newest = row.id, row.last_event_sequence
         if start is not None and start > newest:

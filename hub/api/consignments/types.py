@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.extensions import FieldExtension
 from strawberry.schema_directive import Location
 from strawberry.types import Info
@@ -196,17 +197,32 @@ async def load_consignments(ctx: Context, rows: Sequence[ConsignmentRow]) -> lis
     """Consignments with their legs, containers and timelines, as this client may see them:
     three statements for a whole page. ``rows`` were read under the consignment rule
     (``hub.multimodal.access.consignment_rule``)."""
-    ids = [row.id for row in rows]
     async with ctx.database() as session:
-        legs = await service.legs_by_consignment(session, ids)
-        events = await service.timelines(session, ids)
-        containers = await service.containers_by_consignment(session, ids)
+        return await _with_relations(ctx, session, rows)
+
+
+async def load_consignment(
+    ctx: Context, row: ConsignmentRow, written: AsyncSession | None = None
+) -> Consignment:
+    """A consignment with its legs, containers and timeline, as this client may see it.
+
+    A mutation passes the session it has ``written`` in, before it commits: read in the same
+    transaction, its answer takes no second connection from the pool, nor that connection's
+    liveness check (three round trips on PostgreSQL)."""
+    if written is None:
+        return (await load_consignments(ctx, [row]))[0]
+    await written.flush()  # the session does not flush by itself
+    return (await _with_relations(ctx, written, [row]))[0]
+
+
+async def _with_relations(
+    ctx: Context, session: AsyncSession, rows: Sequence[ConsignmentRow]
+) -> list[Consignment]:
+    ids = [row.id for row in rows]
+    legs = await service.legs_by_consignment(session, ids)
+    events = await service.timelines(session, ids)
+    containers = await service.containers_by_consignment(session, ids)
     return [_published(ctx, row, legs[row.id], events[row.id], containers[row.id]) for row in rows]
-
-
-async def load_consignment(ctx: Context, row: ConsignmentRow) -> Consignment:
-    """A consignment with its legs, containers and timeline, as this client may see it."""
-    return (await load_consignments(ctx, [row]))[0]
 
 
 def _published(
