@@ -62,7 +62,7 @@ from hub.exchange.pipeline import Exchange
 from hub.exchange.registry import AdapterRegistry
 from hub.exchange.routes import exchange_routes
 from hub.exchange.worker import work
-from hub.health import AnswerOutages, health_routes
+from hub.health import GRAPHQL_RESPONSE, AnswerOutages, health_routes
 from hub.logs import configure as configure_logging
 from hub.metrics import RATE_LIMITED, process_ended
 from hub.opendata.routes import opendata_routes
@@ -145,6 +145,11 @@ class HubGraphQL(GraphQL[Context, None]):
             outage = outage_of(error.original_error)
             if outage is not None:
                 raise outage from error.original_error
+        if result.data is None and result.errors and all(e.path is None for e in result.errors):
+            # A request error: the document did not parse or validate, no field ran. A
+            # client that accepts application/graphql-response+json gets a 400 (GraphQL over
+            # HTTP); one that accepts only application/json gets the 200 it expects.
+            request.state.request_error = True
         return await super().process_result(request, result)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -158,6 +163,11 @@ class HubGraphQL(GraphQL[Context, None]):
                 scope = self._with_document_text(scope)
             request = Request(scope, bounded)
             response = await self._planned(request) or await self.run(request)
+            if getattr(request.state, "request_error", False) and GRAPHQL_RESPONSE in (
+                request.headers.get("accept", "")
+            ):
+                response.status_code = 400
+                response.headers["content-type"] = GRAPHQL_RESPONSE
             if scope["method"] == "GET" and "cache-control" not in response.headers:
                 # Only the planner's open-data answers are public; anything else a GET
                 # answers (errors, myUsage, the console) is for the caller alone.

@@ -156,6 +156,24 @@ async def test_an_undefined_fragment_is_a_validation_error(http: httpx.AsyncClie
     assert answer["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
 
+async def test_a_request_error_is_a_400_for_a_graphql_response_json_client(
+    http: httpx.AsyncClient,
+) -> None:
+    accept = {"Accept": "application/graphql-response+json"}
+
+    invalid = await http.post("/graphql", json={"query": "{ ...Nope }"}, headers=accept)
+    unparsable = await http.post("/graphql", json={"query": "{ vehicle("}, headers=accept)
+    valid = await http.post("/graphql", json={"query": "{ __typename }"}, headers=accept)
+
+    assert invalid.status_code == 400
+    assert invalid.headers["content-type"].startswith("application/graphql-response+json")
+    assert invalid.json()["errors"][0]["message"] == "Unknown fragment 'Nope'."
+    assert unparsable.status_code == 400
+    assert unparsable.json()["errors"][0]["message"].startswith("Syntax Error")
+    assert valid.status_code == 200
+    assert valid.json() == {"data": {"__typename": "Query"}}
+
+
 async def test_a_fragment_cycle_is_a_validation_error(http: httpx.AsyncClient) -> None:
     query = "{ ...A } fragment A on Query { ...B } fragment B on Query { __typename ...A }"
 
