@@ -31,6 +31,8 @@ the command never reaches them."""
 HUB_ERRORS = {
     "HubError", "ConfigError", "SealError", "RegistryError", "NotFound", "BadUserInput",
     "Forbidden", "ServiceUnavailable",
+    # raised below a command that prints their text (hub opendata, hub ingest, hub positions)
+    "InvalidDataset", "BadHeader", "FileNotFoundError",
 }  # fmt: skip
 # What may stay as it is: labels of printed data (``client_id:``) and separators.
 LABEL = re.compile(r"^\s*[a-z_]+:\s*$|^[\s\t/—:,.()-]*$")
@@ -128,6 +130,15 @@ def test_every_error_the_command_can_raise_has_chinese() -> None:
                 and len(node.args) == 2
             ):
                 message = node.args[1]
+            elif (  # a dataset file's problem, which the reader prefixes with file and key
+                isinstance(node, ast.Call)
+                and (
+                    getattr(node.func, "id", None) == "fail"
+                    or getattr(node.func, "attr", "") == "fail"
+                )
+                and node.args
+            ):
+                message = node.args[-1]
             template = None if message is None else error_template(message)
             if template is not None and template not in ERRORS:
                 missing.append(f"{path.relative_to(ROOT)}:{node.lineno}: {template!r}")
