@@ -10,7 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
+
+from sqlalchemy import ColumnElement, Float, Integer, String
+from sqlalchemy.sql import FromClause
+from sqlalchemy.types import TypeEngine
 
 from hub.api.lines.types import PassengerLineFilterInput, PassengerLineOrder
 from hub.api.operators.types import (
@@ -19,23 +23,36 @@ from hub.api.operators.types import (
     PermitFilterInput,
     PermitOrder,
 )
+from hub.api.plan import journey
+from hub.api.plan.selection import Selected
+from hub.api.plan.sqljson import SqlJson
 from hub.api.practitioners.types import PractitionerFilterInput, PractitionerOrder
 from hub.api.text import code_argument, identifier_argument
 from hub.api.vehicles.types import VehicleFilterInput, VehicleOrder
+from hub.auth.principal import Principal
 from hub.canonical import identifiers
 from hub.canonical.codes import (
     BusinessCategory,
+    ConsignmentEventKind,
+    ConsignmentStatus,
     LicenceStatus,
     OperatorStatus,
     PermitKind,
     PlateColor,
     StationKind,
     StationLevel,
+    TransportMode,
     VehicleType,
 )
 from hub.db import Base
 from hub.lines.models import LineStop, PassengerLine
 from hub.lines.repository import LINES_CALLING_AT, LINES_OF_OPERATOR, PASSENGER_LINES
+from hub.multimodal.models import (
+    ConsignmentContainerRow,
+    ConsignmentEventRow,
+    ConsignmentLegRow,
+    ConsignmentRow,
+)
 from hub.operators.models import Operator, Permit
 from hub.operators.repository import OPERATORS, PERMITS, PERMITS_OF_OPERATOR
 from hub.paging import Listing, Relation
@@ -147,6 +164,51 @@ class Through:
 
 
 @dataclass(frozen=True, slots=True)
+class Rows:
+    """A plain list of the rows of a child table that belong to the parent (a consignment's
+    legs), in ``order``. They have no row rule of their own: they are seen with the parent,
+    whose rule the parent's statement applies."""
+
+    type_name: str
+    parent_key: str
+    """The child's column holding the parent's id."""
+    order: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Values:
+    """A plain list of one column of a child table's rows that belong to the parent (a
+    consignment's container numbers), in that column's order; seen with the parent."""
+
+    model: type[Base]
+    parent_key: str
+    column: str
+
+
+@dataclass(frozen=True, slots=True)
+class Elements:
+    """The objects of a JSON array column (a consignment's parties), in the array's order,
+    each read as a row whose columns are its keys, of these SQL types."""
+
+    type_name: str
+    column: str
+    keys: dict[str, type[TypeEngine[Any]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Spelt:
+    """A whole-number column published as a string (an event's cursor)."""
+
+    column: str
+
+
+@dataclass(frozen=True, slots=True)
+class Computed:
+    """A value worked out in Python from what the statement also returns (a consignment's
+    current leg and ETA, from its timeline: ``hub.multimodal.progress``)."""
+
+
+@dataclass(frozen=True, slots=True)
 class ToMany:
     """A Relay connection of related records."""
 
@@ -170,6 +232,11 @@ Field = (
     | Embedded
     | ToOne
     | Through
+    | Rows
+    | Values
+    | Elements
+    | Spelt
+    | Computed
     | ToMany
 )
 
@@ -183,6 +250,14 @@ class TypeEntry:
     fields: dict[str, Field] = field(default_factory=dict)
 
 
+class Finisher(Protocol):
+    """Finishes a planned answer in Python (see ``Lookup.finisher``)."""
+
+    def finish(self, text: str) -> str | None:
+        """The answer's JSON from the statement's ``[answer, facts]``; None: the resolvers
+        answer the request instead."""
+
+
 @dataclass(frozen=True, slots=True)
 class Lookup:
     """A root field answering one record by its natural key.
@@ -193,6 +268,10 @@ class Lookup:
 
     type_name: str
     key: Callable[[dict[str, Any]], dict[str, Any]]
+    facts: Callable[[SqlJson, FromClause], ColumnElement[Any]] | None = None
+    """What Python needs of the record to finish the answer (its ``Computed`` fields)."""
+    finisher: Callable[[Selected, Principal], Finisher | None] | None = None
+    """How a selection of the record is finished from its JSON and ``facts`` (None: as is)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,6 +418,102 @@ TYPES: dict[str, TypeEntry] = {
         TypeEntry(
             "GeoPoint", None, {"latitude": Number("latitude"), "longitude": Number("longitude")}
         ),
+        # A consignment, under its one rule (hub.multimodal.access.consignment_rule); its legs,
+        # containers and events are seen with it. The dangerous-goods details are released
+        # or withheld once the current leg is known (hub.api.plan.journey).
+        TypeEntry(
+            "Consignment",
+            ConsignmentRow,
+            {
+                "reference": Scalar("reference"),
+                "issuedAt": Stamp("issued_at"),
+                "status": Code("status", ConsignmentStatus),
+                "parties": Elements(
+                    "Party", "parties", {"role": String, "name": String, "uscc": String}
+                ),
+                "goods": Elements(
+                    "GoodsLine",
+                    "goods",
+                    {
+                        "description": String,
+                        "packages": Integer,
+                        "packaging": String,
+                        "gross_weight_kg": Float,
+                        "un_number": String,
+                        "hazard_class": String,
+                    },
+                ),
+                "dangerousGoods": Flag("dangerous_goods"),
+                "bookedBy": Scalar("booked_by"),
+                "closedAt": Stamp("closed_at"),
+                "containers": Values(ConsignmentContainerRow, "consignment_id", "container_number"),
+                "legs": Rows("ConsignmentLeg", "consignment_id", ("sequence",)),
+                "timeline": Rows(
+                    "ConsignmentEvent",
+                    "consignment_id",
+                    ("occurred_at", "source", "source_event_id"),
+                ),
+                "currentLeg": Computed(),
+                "eta": Computed(),
+            },
+        ),
+        TypeEntry(
+            "Party",
+            None,
+            {"role": Scalar("role"), "name": Scalar("name"), "uscc": Scalar("uscc")},
+        ),
+        TypeEntry(
+            "GoodsLine",
+            None,
+            {
+                "description": Scalar("description"),
+                "packages": Scalar("packages"),
+                "packaging": Scalar("packaging"),
+                "grossWeightKg": Number("gross_weight_kg"),
+                "unNumber": Scalar("un_number"),
+                "hazardClass": Scalar("hazard_class"),
+            },
+        ),
+        TypeEntry(
+            "ConsignmentLeg",
+            ConsignmentLegRow,
+            {
+                "sequence": Scalar("sequence"),
+                "mode": Code("mode", TransportMode),
+                "carrierName": Scalar("carrier_name"),
+                "carrierUscc": Scalar("carrier_uscc"),
+                "origin": Scalar("origin"),
+                "destination": Scalar("destination"),
+                "handoverPoint": Scalar("handover_point"),
+                "plannedDeparture": Stamp("planned_departure"),
+                "plannedArrival": Stamp("planned_arrival"),
+                "vehiclePlate": Scalar("vehicle_plate"),
+                "vehiclePlateColor": Code("vehicle_plate_color", PlateColor),
+                "vesselMmsi": Scalar("vessel_mmsi"),
+                "railWaybillNumber": Scalar("rail_waybill_number"),
+            },
+        ),
+        TypeEntry(
+            "ConsignmentEvent",
+            ConsignmentEventRow,
+            {
+                "kind": Code("kind", ConsignmentEventKind),
+                "occurredAt": Stamp("occurred_at"),
+                "location": Scalar("location"),
+                "source": Scalar("source"),
+                "sourceEventId": Scalar("source_event_id"),
+                "leg": Scalar("leg"),
+                "containerNumber": Scalar("container_number"),
+                "vehiclePlate": Scalar("vehicle_plate"),
+                "vehiclePlateColor": Code("vehicle_plate_color", PlateColor),
+                "vesselMmsi": Scalar("vessel_mmsi"),
+                "mode": Code("mode", TransportMode),
+                "remarks": Scalar("remarks"),
+                "receivedAt": Stamp("received_at"),
+                "reportedBy": Scalar("reported_by"),
+                "cursor": Spelt("sequence"),
+            },
+        ),
     ]
 }
 
@@ -356,6 +531,11 @@ def _permit_key(args: dict[str, Any]) -> dict[str, Any]:
     return {"number": identifier_argument(identifiers.permit_number, args["number"], "number")}
 
 
+def _consignment_key(args: dict[str, Any]) -> dict[str, Any]:
+    reference = args["reference"]
+    return {"reference": identifier_argument(identifiers.waybill_reference, reference, "reference")}
+
+
 def _station_key(args: dict[str, Any]) -> dict[str, Any]:
     return {"code": code_argument(args["code"], "code")}
 
@@ -365,6 +545,7 @@ ROOTS: dict[str, Lookup | RootList] = {
     "operator": Lookup("Operator", _operator_key),
     "permit": Lookup("Permit", _permit_key),
     "station": Lookup("Station", _station_key),
+    "consignment": Lookup("Consignment", _consignment_key, journey.facts, journey.journey_of),
     "vehicles": RootList("Vehicle", VEHICLES, VehicleFilterInput, VehicleOrder),
     "operators": RootList("Operator", OPERATORS, OperatorFilterInput, OperatorOrder),
     "permits": RootList("Permit", PERMITS, PermitFilterInput, PermitOrder),

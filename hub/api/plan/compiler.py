@@ -80,9 +80,14 @@ def _alias(model: type[Base]) -> FromClause:
 
 
 def object_json(
-    build: Build, type_name: str, selections: tuple[Selected, ...], row: FromClause
+    build: Build,
+    type_name: str,
+    selections: tuple[Selected, ...],
+    row: FromClause,
+    finished: bool = False,
 ) -> ColumnElement[Any]:
-    """An object of ``type_name`` read from the columns of ``row``."""
+    """An object of ``type_name`` read from the columns of ``row``; with ``finished``, its
+    ``Computed`` fields are null, for the root's finisher to fill in."""
     entry = catalog.TYPES.get(type_name)
     if entry is None:
         raise Unplannable(f"the planner has no table for {type_name}")
@@ -94,6 +99,11 @@ def object_json(
         kind = entry.fields.get(selected.name)
         if kind is None:
             raise Unplannable(f"{type_name}.{selected.name} is resolved in Python")
+        if isinstance(kind, catalog.Computed):
+            if not finished:
+                raise Unplannable(f"{type_name}.{selected.name} is worked out at the root only")
+            pairs.append((selected.key, null()))
+            continue
         pairs.append((selected.key, _field(build, type_name, kind, selected, row)))
     return build.sql.object(pairs)
 
@@ -142,6 +152,26 @@ def _field(
         return sql.embed(found)
     if isinstance(kind, catalog.Through):
         return sql.embed(_through(build, kind, selected, row).scalar_subquery())
+    if isinstance(kind, catalog.Spelt):
+        return cast(row.c[kind.column], Text)
+    if isinstance(kind, catalog.Rows):
+        child = _alias(_model(kind.type_name))
+        return sql.children(
+            child, kind.parent_key, kind.order, row,
+            lambda rows: object_json(build, kind.type_name, selected.children, rows),
+        )  # fmt: skip
+    if isinstance(kind, catalog.Values):
+        values = _alias(kind.model)
+        return sql.children(
+            values, kind.parent_key, (kind.column,), row, lambda rows: rows.c[kind.column]
+        )
+    if isinstance(kind, catalog.Elements):
+        elements = sql.elements(row.c[kind.column], kind.keys, row)
+        element = object_json(build, kind.type_name, selected.children, elements)
+        unpacked = select(sql.array(element, elements.c.position)).select_from(elements)
+        return sql.embed(unpacked.correlate(row).scalar_subquery())
+    if isinstance(kind, catalog.Computed):
+        raise Unplannable(f"{type_name}.{selected.name} is worked out at the root only")
     listed = connection(
         build, kind.type_name, kind.relation.listing, kind.filter_input, kind.order_input,
         selected, _of_parent(kind.relation, row), correlate=row,
@@ -475,11 +505,12 @@ def _permitted(build: Build, selections: tuple[Selected, ...]) -> None:
         _permitted(build, selected.children)
 
 
-def root_statement(build: Build, selected: Selected) -> Select[Any]:
-    """The statement of one root field: one row holding its JSON (none: the record is missing)."""
+def root_statement(build: Build, selected: Selected) -> tuple[Select[Any], catalog.Finisher | None]:
+    """The statement of one root field: one row holding its JSON (none: the record is
+    missing), and what finishes that JSON in Python, if anything does."""
     if selected.name == "node":
         node = _node(build, selected, build.arguments(selected)["id"], "id")
-        return select(build.sql.as_text(node)).where(node.is_not(None))
+        return select(build.sql.as_text(node)).where(node.is_not(None)), None
     if selected.name == "nodes":
         ids = build.arguments(selected)["ids"]
         if len(ids) > build.max_size:
@@ -488,7 +519,7 @@ def root_statement(build: Build, selected: Selected) -> Select[Any]:
             build.sql.embed(_node(build, selected, global_id, f"ids[{n}]"))
             for n, global_id in enumerate(ids)
         ]
-        return select(build.sql.as_text(build.sql.list(found)))
+        return select(build.sql.as_text(build.sql.list(found))), None
     root = catalog.ROOTS.get(selected.name)
     if root is None:
         raise Unplannable(f"Query.{selected.name} is resolved in Python")
@@ -496,15 +527,23 @@ def root_statement(build: Build, selected: Selected) -> Select[Any]:
         listed = connection(
             build, root.type_name, root.listing, root.filter_input, root.order_input, selected
         )
-        return listed.with_only_columns(build.sql.as_text(listed.selected_columns[0]))
+        return listed.with_only_columns(build.sql.as_text(listed.selected_columns[0])), None
     model = _model(root.type_name)
     table = _alias(model)
     try:
         key = root.key(build.arguments(selected))
     except BadUserInput as exc:  # the resolver words it
         raise Refer(str(exc)) from None
-    return (
-        select(build.sql.as_text(object_json(build, root.type_name, selected.children, table)))
+    finisher = root.finisher and root.finisher(selected, build.principal)
+    answer = object_json(
+        build, root.type_name, selected.children, table, finished=finisher is not None
+    )
+    if finisher is not None:
+        assert root.facts is not None
+        answer = build.sql.list([answer, root.facts(build.sql, table)])
+    statement = (
+        select(build.sql.as_text(answer))
         .where(*[table.c[column] == value for column, value in key.items()])
         .where(*row_rule(model, table, build.principal))
     )
+    return statement, finisher

@@ -37,6 +37,7 @@ from hub.api.documents import document_hash
 from hub.api.http import parse_json
 from hub.api.limits import DOCUMENT_CACHE_SIZE, refusal_of, validation_errors
 from hub.api.permissions import Policy
+from hub.api.plan.catalog import Finisher
 from hub.api.plan.compiler import Build, Refer, root_statement
 from hub.api.plan.execution import Prepared, StatementFailed, runner_for
 from hub.api.plan.rules import policy_class
@@ -124,6 +125,8 @@ class Ready:
     """A root field's JSON known without a statement (``__typename``), else None."""
     statements: tuple[Prepared, ...]
     """The statement of each root field that needs one, in order."""
+    finishers: tuple[Finisher | None, ...]
+    """What finishes each statement's JSON in Python, if anything does (see ``journey``)."""
     query: str
     operation_name: str | None
     digest: str
@@ -342,6 +345,7 @@ class Planner:
             policy=self.policy,
         )
         statements: list[Prepared] = []
+        finishers: list[Finisher | None] = []
         constants: list[str | None] = []
         try:
             for root in plan.roots:
@@ -349,7 +353,9 @@ class Planner:
                     constants.append('"Query"')
                     continue
                 constants.append(None)
-                statements.append(self.runner.prepare(root_statement(build, root)))
+                statement, finisher = root_statement(build, root)
+                statements.append(self.runner.prepare(statement))
+                finishers.append(finisher)
         except Refer:
             return None
         except Unplannable:
@@ -360,6 +366,7 @@ class Planner:
             keys=tuple(f'"{root.key}":' for root in plan.roots),
             constants=tuple(constants),
             statements=tuple(statements),
+            finishers=tuple(finishers),
             query=query,
             operation_name=name,
             digest=document_hash(query),
@@ -375,10 +382,18 @@ class Planner:
             self.failures += 1
             log.warning("a planned statement failed; the resolvers answer", exc_info=True)
             return None
+        finishers = iter(ready.finishers)
         parts = []
         for key, constant in zip(ready.keys, ready.constants, strict=True):
-            value = constant if constant is not None else next(values)
-            if value is None:  # the record is missing or hidden: NOT_FOUND is worded there
+            if constant is not None:
+                value: str | None = constant
+            else:
+                value, finisher = next(values), next(finishers)
+                if value is not None and finisher is not None:
+                    value = finisher.finish(value)
+            if value is None:
+                # The record is missing or hidden (NOT_FOUND), or the finisher withholds a
+                # field (FORBIDDEN): the resolvers word those errors.
                 return None
             parts.append(key + value)
         return '{"data":{' + ",".join(parts) + "}}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import (
@@ -29,7 +30,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql import FromClause
 from sqlalchemy.sql.expression import ColumnClause
+from sqlalchemy.types import TypeEngine
 
 
 def _base64(text: str) -> str:
@@ -121,7 +124,7 @@ class SqlJson:
     def array(
         self,
         element: ColumnElement[Any],
-        order: ColumnElement[Any],
+        order: ColumnElement[Any] | tuple[ColumnElement[Any], ...],
         where: ColumnElement[bool] | None = None,
     ) -> ColumnElement[Any]:
         """The elements of the rows (passing ``where``) as a JSON array, ``[]`` when none.
@@ -130,7 +133,9 @@ class SqlJson:
         of the ordered subquery it reads, which the caller provides.
         """
         if self.postgres:
-            aggregated: ColumnElement[Any] = func.json_agg(aggregate_order_by(element, order))
+            orders = order if isinstance(order, tuple) else (order,)
+            ordered = aggregate_order_by(element, *orders)
+            aggregated: ColumnElement[Any] = func.json_agg(ordered)
             if where is not None:
                 aggregated = aggregated.filter(where)
             return func.coalesce(aggregated, literal_column("'[]'::json"))
@@ -149,6 +154,46 @@ class SqlJson:
             whole = case((value == func.trunc(value), text(".0")), else_=text(""))
             return cast(cast(value, Text).concat(whole), JSON)
         return func.json(func.hub_float(value))
+
+    def elements(
+        self, array: ColumnElement[Any], keys: dict[str, type[TypeEngine[Any]]], row: FromClause
+    ) -> FromClause:
+        """The objects of a JSON array (a column of ``row``) as rows: ``position`` (the
+        array's order) and a column per key, of its SQL type (null where the key is null)."""
+        if self.postgres:
+            elements = func.json_array_elements(array)
+            each = elements.table_valued("value", with_ordinality="position").render_derived()
+            position = each.c.position
+            columns = [
+                cast(func.json_extract_path_text(each.c.value, text(key)), kind).label(key)
+                for key, kind in keys.items()
+            ]
+        else:
+            each = func.json_each(array).table_valued("key", "value")
+            position = each.c.key
+            columns = [func.json_extract(each.c.value, text(f"$.{key}")).label(key) for key in keys]
+        found = select(position.label("position"), *columns).select_from(each)
+        return found.order_by(position).correlate(row).subquery()
+
+    def children(
+        self,
+        table: FromClause,
+        parent_key: str,
+        order: tuple[str, ...],
+        row: FromClause,
+        element: Callable[[FromClause], ColumnElement[Any]],
+    ) -> ColumnElement[Any]:
+        """A JSON array of the rows of ``table`` (a child table's alias) whose ``parent_key``
+        is ``row``'s id, in ``order``, each written by ``element``: ``[]`` when none."""
+        ordered = (
+            select(table)
+            .where(table.c[parent_key] == row.c.id)
+            .order_by(*(table.c[name] for name in order))
+            .correlate(row)
+            .subquery()
+        )
+        found = select(self.array(element(ordered), tuple(ordered.c[name] for name in order)))
+        return self.embed(found.select_from(ordered).correlate(row).scalar_subquery())
 
     def code_names(
         self, codes: ColumnElement[Any], names: dict[Any, ColumnElement[Any]]

@@ -19,19 +19,29 @@ from hub.logs import FIELDS
 from hub.operators.models import Operator
 from hub.stations.models import Station
 from hub.vehicles.models import Vehicle
+from tests.api.plan.consignments import book_journeys
 from tests.api.plan.differential import assert_same, compare
 from tests.conftest import GraphQLClient
 
 OPERATIONS = Path(__file__).resolve().parents[3] / "graphql" / "operations"
-PLANNED = {"VehicleCheck", "VehicleList", "OperatorOverview", "VehiclePage", "StationLines"}
+PLANNED = {
+    "VehicleCheck",
+    "VehicleList",
+    "OperatorOverview",
+    "VehiclePage",
+    "StationLines",
+    "ConsignmentJourney",
+}
 """Documents every field of which the planner answers (the others go to the resolvers)."""
 
 SMALL = DemoScale(operators=13, vehicles=80, vessels=2, practitioners=10, stations=13)
 
 
 async def seed(sessions: Any) -> dict[str, Any]:
-    """A small demo data center; returns the keys the documents look records up by."""
+    """A small demo data center and three consignments (``book_journeys``); returns the keys
+    the documents look records up by."""
     await load(sessions, generate(SMALL, seed=7, today=today()))
+    [travelling, *_] = await book_journeys(sessions)
     async with sessions() as session:
         # In Nanjing (320100), where the region-limited client may read it.
         nanjing = select(Vehicle).where(Vehicle.region_code.startswith("3201"))
@@ -51,7 +61,7 @@ async def seed(sessions: Any) -> dict[str, Any]:
         "VehiclePage": {"first": 7},
         "OperatorOverview": {"uscc": operator.uscc},
         "StationLines": {"code": station.code},
-        "ConsignmentJourney": {"reference": "NOPE"},
+        "ConsignmentJourney": {"reference": travelling},
     }
 
 
