@@ -1,9 +1,9 @@
 """The open-data response cache: identical open-data requests answered from the cache.
 
 Identical means the same request bytes (a POST body or a GET query string: the document, its
-variables and the operation's name, as sent), the same policy class (tier and scopes; open
-data is the same for everyone of one class) and the same day (validity filters read today's
-date). Only answers the read planner gave are kept: they are read from the data center alone,
+variables and the operation's name, as sent), the same policy class (tier and scopes), the
+same reader as the row rules see it (a carrier reads its own consignments without registry
+access) and the same day (validity filters read today's date). Only answers the read planner gave are kept: they are read from the data center alone,
 with nothing of the caller in them (``myUsage``, say, is resolved in Python, never planned).
 
 An entry is stored with the data version read *before* the database was, and served only
@@ -87,7 +87,12 @@ class ResponseCache:
         (keys reordered, spaces) is an entry of its own, read from the database once.
         """
         scopes = ",".join(sorted(principal.scopes))
-        head = f"{principal.tier.name}|{scopes}|{today().isoformat()}|{method}|"
+        # And by what the row rules read of the caller: an open-data client may still be a
+        # carrier that sees its own consignments (client and credit code), an agency its
+        # own documents. Every anonymous caller has the same reader: they still share.
+        head = (
+            f"{principal.tier.name}|{scopes}|{principal.reader!r}|{today().isoformat()}|{method}|"
+        )
         return "response:" + hashlib.sha256(head.encode() + request).hexdigest()
 
     async def lookup(self, key: str) -> Lookup:
