@@ -3,8 +3,9 @@
 Identical means the same request bytes (a POST body or a GET query string: the document, its
 variables and the operation's name, as sent), the same policy class (tier and scopes), the
 same reader as the row rules see it (a carrier reads its own consignments without registry
-access) and the same day (validity filters read today's date). Only answers the read planner gave are kept: they are read from the data center alone,
-with nothing of the caller in them (``myUsage``, say, is resolved in Python, never planned).
+access) and the same day (validity filters read today's date). Only answers the read
+planner gave are kept: they are read from the data center alone, with nothing of the caller
+in them beyond its reader (``myUsage``, say, is resolved in Python, never planned).
 
 An entry is stored with the data version read *before* the database was, and served only
 while the version is still that one: a write commits, moves the version (``hub.dataversion``),
