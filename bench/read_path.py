@@ -19,11 +19,13 @@ import argparse
 import http.client
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -136,9 +138,31 @@ def costed(
     shared machine throughput follows whatever else runs, CPU per request much less so."""
     pids = descendants(server.pid)
     before = cpu_seconds(pids)
+    # Halfway through, how wrk's connections are spread over the server's processes: a
+    # worker holding most of them answers most requests alone while the other idles.
+    spread: list[list[int]] = []
+    sample = threading.Timer(
+        seconds / 2, lambda: spread.append(connections_per_process(pids, port))
+    )
+    sample.start()
     values = wrk(port, body, token, seconds, connections)
+    sample.join()
     values["cpu_ms"] = (cpu_seconds(pids) - before) * 1000 / max(values["requests"], 1)
+    values["spread"] = spread[0] if spread else []
     return values
+
+
+def connections_per_process(pids: list[int], port: int) -> list[int]:
+    """The established TCP connections to ``port`` each of ``pids`` holds (those holding
+    any), fewest first, as ``ss`` reports them (empty without ``ss``)."""
+    if shutil.which("ss") is None:
+        return []
+    listed = subprocess.run(
+        ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
+        capture_output=True, text=True, check=False,
+    ).stdout  # fmt: skip
+    held = [int(pid) for pid in re.findall(r"pid=(\d+)", listed)]
+    return sorted(n for n in (held.count(pid) for pid in pids) if n)
 
 
 def same_records(token: str, plate: str, color: str) -> None:
@@ -301,7 +325,11 @@ def main() -> None:
                 p50 = ", ".join(f"{r['p50_ms']:.1f}" for r in results)
                 p99 = ", ".join(f"{r['p99_ms']:.1f}" for r in results)
                 cpu = ", ".join(f"{r['cpu_ms']:.2f}" for r in results)
-                print(f"  {name:<13} req/s {rps}; p50 ms {p50}; p99 ms {p99}; CPU ms/req {cpu}")
+                spread = ", ".join("/".join(map(str, r["spread"])) or "?" for r in results)
+                print(
+                    f"  {name:<13} req/s {rps}; p50 ms {p50}; p99 ms {p99}; CPU ms/req {cpu}; "
+                    f"connections per process {spread}"
+                )
             print(f"  ratio hub / PostGraphile (medians): {hub_rps / pg_rps:.2f}")
             hub_cpu = statistics.median(r["cpu_ms"] for r in runs["hub"])
             pg_cpu = statistics.median(r["cpu_ms"] for r in runs["postgraphile"])
