@@ -14,12 +14,14 @@ import json
 import logging
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from hub.canonical import identifiers
 from hub.canonical.codes import (
@@ -483,27 +485,46 @@ async def attach(
     delivered = event.kind is ConsignmentEventKind.DELIVERED
     moved = ConsignmentStatus.DELIVERED if delivered else ConsignmentStatus.IN_TRANSIT
     if status in OPEN and status != moved:
-        await session.execute(
-            update(ConsignmentRow).where(ConsignmentRow.id == consignment_id).values(status=moved)
-        )
+        await session.execute(_MOVE_STATUS, {"cid": consignment_id, "moved": moved})
+        _refresh(session, consignment_id, status=moved)
     return stored
+
+
+_consignments = cast(Table, ConsignmentRow.__table__)
+# Built once (Core, on the table): recording an event runs them every time, and building an
+# ORM statement, its cache key and its identity-map synchronisation cost more CPU than
+# PostgreSQL spends running it. ``_refresh`` keeps a row already loaded in step instead.
+_STEP_SEQUENCE = (
+    update(_consignments)
+    .where(_consignments.c.id == bindparam("cid"))
+    .values(last_event_sequence=_consignments.c.last_event_sequence + bindparam("step"))
+    .returning(_consignments.c.last_event_sequence, _consignments.c.status)
+)
+_MOVE_STATUS = (
+    update(_consignments)
+    .where(_consignments.c.id == bindparam("cid"))
+    .values(status=bindparam("moved"))
+)
+
+
+def _refresh(session: AsyncSession, consignment_id: int, **values: Any) -> None:
+    """Give a consignment row this session has loaded the values just written to it."""
+    row = session.identity_map.get(identity_key(ConsignmentRow, consignment_id))
+    for name, value in values.items() if row is not None else ():
+        set_committed_value(row, name, value)
 
 
 async def _step_sequence(
     session: AsyncSession, consignment_id: int, step: int
 ) -> tuple[int, ConsignmentStatus]:
     """Move a consignment's event counter by ``step``; its new value and the status."""
-    counter = ConsignmentRow.last_event_sequence
     found = (
-        await session.execute(
-            update(ConsignmentRow)
-            .where(ConsignmentRow.id == consignment_id)
-            .values(last_event_sequence=counter + step)
-            .returning(counter, ConsignmentRow.status)
-        )
+        await session.execute(_STEP_SEQUENCE, {"cid": consignment_id, "step": step})
     ).one_or_none()
     assert found is not None, "the consignment was found moments ago in this transaction"
-    return int(found[0]), found[1]
+    sequence, status = int(found[0]), ConsignmentStatus(found[1])
+    _refresh(session, consignment_id, last_event_sequence=sequence)
+    return sequence, status
 
 
 async def events_after(
