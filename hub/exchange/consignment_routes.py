@@ -118,7 +118,7 @@ def consignment_routes(state: dict[str, Any]) -> list[Route]:
                     f"characters, over {SOURCE_MAX}"
                 )
             try:
-                row, _recorded, stored = await service.report(
+                row, stored = await service.report(
                     session, dataclasses.replace(event, source=source), writer, None, now
                 )
             except HubError as exc:

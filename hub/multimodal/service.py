@@ -545,11 +545,11 @@ async def report(
     writer: Writer,
     leg: int | None,
     received_at: dt.datetime,
-) -> tuple[ConsignmentRow, ConsignmentEvent, ConsignmentEventRow | None]:
+) -> tuple[ConsignmentRow, ConsignmentEventRow | None]:
     """A client's report of an event on a consignment it names: checked as input (the same
     rules as the status-event standard) and against what the client may report. Returns the
-    consignment, the event as recorded (its leg's vehicle, vessel and mode filled in) and
-    the stored event if it was new (None if the consignment had it already)."""
+    consignment and the event as stored (its leg's vehicle, vessel and mode filled in), or
+    None if the consignment had it already."""
     event = _checked_event(event)
     if event.source != writer.client_id and not event.source.startswith(f"{writer.client_id}/"):
         raise Forbidden(f"source: {event.source!r}: a client reports under its own client id")
@@ -566,7 +566,7 @@ async def report(
             vehicle_plate_color=own.vehicle_plate_color,
             vessel_mmsi=own.vessel_mmsi,
         )
-    return row, event, await attach(session, row.id, event, received_at, writer.client_id)
+    return row, await attach(session, row.id, event, received_at, writer.client_id)
 
 
 async def close(session: AsyncSession, reference: str, writer: Writer) -> ConsignmentRow:

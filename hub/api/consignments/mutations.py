@@ -135,7 +135,7 @@ class ConsignmentMutation:
             mode=event.mode, remarks=event.remarks,
         )  # fmt: skip
         async with ctx.sessions() as session, session.begin():
-            row, _recorded, stored = await service.report(
+            row, stored = await service.report(
                 session, record, writer, event.leg, dt.datetime.now(dt.UTC)
             )
             consignment = await load_consignment(ctx, row, session, _selected(info))
