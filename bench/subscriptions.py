@@ -12,7 +12,8 @@ redis://127.0.0.1:6379/0, under a key prefix of its own) and rate limits off. Th
    subscribers, timing each request;
 2. starts the subscribers — websocket clients (the ``websockets`` library) in separate
    processes, up to 50 subscriptions per connection, subscriber i following consignment
-   i mod ``--consignments`` from the cursor the first phase left it at;
+   i mod ``--consignments`` from the cursor the first phase left it at, and waits until
+   the workers are idle again (every subscription answered: all of them live);
 3. records events at the same rate again, each stamped (in ``remarks``) with its number and
    the time its request was sent, and prints what the subscribers received: delivered /
    expected, duplicates, latency from the request (p50, p99), the workers' peak memory, and
@@ -140,6 +141,19 @@ def cpu_of(pids: list[int]) -> float:
     """CPU seconds the workers have used so far: on a shared machine, what a phase cost them
     whatever else ran beside it."""
     return sum(_cpu(pid) for pid in pids)
+
+
+async def settled(workers: list[int], idle: float = 0.05, most: float = 600) -> None:
+    """Wait until the workers are idle (under ``idle`` of a core each over a second): the
+    subscriptions sent have been answered (each reads the database once) and are all live,
+    as the target means, before the events start. At most ``most`` seconds."""
+    deadline = time.monotonic() + most
+    while time.monotonic() < deadline:
+        before = cpu_of(workers)
+        await asyncio.sleep(1)
+        if cpu_of(workers) - before < idle * len(workers):
+            return
+    print(f"  the workers were still busy {most:.0f} s after the subscriptions were sent")
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -297,7 +311,9 @@ async def bench(
     serve: subprocess.Popen[bytes],
 ) -> None:  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    limits = httpx.Limits(max_connections=200)
+    # Idle connections are let go before uvicorn closes them (5 s): one reused as the server
+    # closes it fails the request with a ReadError that says nothing about the hub.
+    limits = httpx.Limits(max_connections=200, keepalive_expiry=2)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
         ready_by = time.monotonic() + 300  # workers start slowly on a busy machine
         while True:
@@ -349,9 +365,11 @@ async def bench(
         subscribed = 0
         while subscribed < len(assigned):
             subscribed += await asyncio.to_thread(ready.get, True, 300)
-        await asyncio.sleep(5)  # the last subscribes are answered from the database
+        sent_in = time.perf_counter() - started
+        await settled(workers)  # every subscription answered: all of them live
         subscribe_cpu = cpu_of(workers) - cpu_before
-        print(f"{subscribed:,} subscriptions sent in {time.perf_counter() - started:.1f} s, "
+        print(f"{subscribed:,} subscriptions sent in {sent_in:.1f} s, live after "
+              f"{time.perf_counter() - started:.1f} s, "
               f"{subscribe_cpu / max(1, subscribed) * 1000:.2f} ms of worker CPU each")  # fmt: skip
 
         print(f"phase 2: {args.rate} events/s for {args.seconds:.0f} s, {subscribed:,} subscribers")

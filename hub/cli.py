@@ -382,6 +382,10 @@ async def _open_signing_keys(settings: Settings) -> None:
         await engine.dispose()
 
 
+WORKER_HEALTHCHECK_SECONDS = 30
+"""How long a worker of ``hub serve`` may take to answer uvicorn's health check."""
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -411,6 +415,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             workers=args.workers,
             log_config=None,  # hub.logs has set logging up; uvicorn's loggers write through it
             access_log=False,  # each request is logged once, by hub.request_log
+            # uvicorn kills a worker that has not answered its supervisor's ping within this
+            # time (default 5 s). A worker busy on a machine shared with PostgreSQL and Redis
+            # can be that late without being hung; killed, it drops every websocket it holds.
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         )
     return 0
 

@@ -37,7 +37,6 @@ from hub.auth.scopes import (
     REGISTRY_READ,
 )
 from hub.canonical import identifiers
-from hub.canonical.multimodal import ConsignmentEvent
 from hub.errors import BadUserInput, Forbidden, HubError, NotFound
 from hub.exchange.consignments import (
     consignment_from_xml,
@@ -104,7 +103,7 @@ def consignment_routes(state: dict[str, Any]) -> list[Route]:
 
     async def report(session: AsyncSession, writer: service.Writer, body: bytes) -> Outcome:
         now = dt.datetime.now(dt.UTC)
-        attached: list[tuple[int, ConsignmentEvent]] = []
+        messages: list[tuple[str, bytes]] = []
         for index, event in enumerate(events_from_xml(body), start=1):
             if event.consignment_reference is None:
                 raise BadUserInput(
@@ -119,14 +118,14 @@ def consignment_routes(state: dict[str, Any]) -> list[Route]:
                     f"characters, over {SOURCE_MAX}"
                 )
             try:
-                row, recorded, new = await service.report(
+                row, stored = await service.report(
                     session, dataclasses.replace(event, source=source), writer, None, now
                 )
             except HubError as exc:
                 raise type(exc)(f"Event[{index}]: {exc.message}") from None
-            attached += [(row.id, recorded)] if new else []
-        messages = await service.published_events(session, attached)
-        return {"recorded": len(attached)}, messages
+            if stored is not None:
+                messages.append(service.published(row.reference, stored))
+        return {"recorded": len(messages)}, messages
 
     async def import_(session: AsyncSession, writer: service.Writer, body: bytes) -> Outcome:
         consignment, events = consignment_from_xml(body)

@@ -14,12 +14,14 @@ import json
 import logging
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from hub.canonical import identifiers
 from hub.canonical.codes import (
@@ -436,53 +438,93 @@ async def record(
     """
     if not plausible(event.occurred_at):
         return []  # a feed's typing error: kept in its agency record, on no timeline
-    targets = await concerned(session, event)
     new: list[int] = []
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    for consignment_id in targets:
-        values = {
-            f.name: getattr(event, f.name)
-            for f in dataclasses.fields(event)
-            if f.name != "consignment_reference"
-        }
-        # Taking the next number locks the consignment's row until commit (PostgreSQL; SQLite
-        # has one writer), so its events commit in the order of their numbers.
-        sequence = await _step_sequence(session, consignment_id, +1)
-        statement = (
-            insert(ConsignmentEventRow)
-            .values(
-                consignment_id=consignment_id,
-                sequence=sequence,
-                received_at=received_at,
-                reported_by=reported_by,
-                **values,
-            )
-            .on_conflict_do_nothing(index_elements=["consignment_id", "source", "source_event_id"])
-            .returning(ConsignmentEventRow.id)
-        )
-        if await session.scalar(statement) is None:
-            await _step_sequence(session, consignment_id, -1)  # still ours: no gap is left
-            continue  # the same event again: nothing changes
-        new.append(consignment_id)
-        row = await session.get(ConsignmentRow, consignment_id)
-        if row is not None and row.status in OPEN:
-            delivered = event.kind is ConsignmentEventKind.DELIVERED
-            row.status = ConsignmentStatus.DELIVERED if delivered else ConsignmentStatus.IN_TRANSIT
+    for consignment_id in await concerned(session, event):
+        if await attach(session, consignment_id, event, received_at, reported_by) is not None:
+            new.append(consignment_id)
     return new
 
 
-async def _step_sequence(session: AsyncSession, consignment_id: int, step: int) -> int:
-    """Move a consignment's event counter by ``step``; returns its new value."""
-    counter = ConsignmentRow.last_event_sequence
-    value = await session.scalar(
-        update(ConsignmentRow)
-        .where(ConsignmentRow.id == consignment_id)
-        .values(last_event_sequence=counter + step)
-        .returning(counter)
+async def attach(
+    session: AsyncSession,
+    consignment_id: int,
+    event: ConsignmentEvent,
+    received_at: dt.datetime,
+    reported_by: str,
+) -> ConsignmentEventRow | None:
+    """Attach an event to one consignment (still open to events); the stored event, or None
+    if the consignment had it already. Two statements for a new event: the consignment's
+    counter moved on, the event inserted and returned whole (what is published); a third only
+    when the event changes the consignment's status."""
+    values = {
+        f.name: getattr(event, f.name)
+        for f in dataclasses.fields(event)
+        if f.name != "consignment_reference"
+    }
+    # Taking the next number locks the consignment's row until commit (PostgreSQL; SQLite
+    # has one writer), so its events commit in the order of their numbers.
+    sequence, status = await _step_sequence(session, consignment_id, +1)
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(ConsignmentEventRow)
+        .values(
+            consignment_id=consignment_id,
+            sequence=sequence,
+            received_at=received_at,
+            reported_by=reported_by,
+            **values,
+        )
+        .on_conflict_do_nothing(index_elements=["consignment_id", "source", "source_event_id"])
+        .returning(ConsignmentEventRow)
     )
-    assert value is not None, "the consignment was found moments ago in this transaction"
-    return int(value)
+    stored = await session.scalar(statement)
+    if stored is None:
+        await _step_sequence(session, consignment_id, -1)  # still ours: no gap is left
+        return None  # the same event again: nothing changes
+    delivered = event.kind is ConsignmentEventKind.DELIVERED
+    moved = ConsignmentStatus.DELIVERED if delivered else ConsignmentStatus.IN_TRANSIT
+    if status in OPEN and status != moved:
+        await session.execute(_MOVE_STATUS, {"cid": consignment_id, "moved": moved})
+        _refresh(session, consignment_id, status=moved)
+    return stored
+
+
+_consignments = cast(Table, ConsignmentRow.__table__)
+# Built once (Core, on the table): recording an event runs them every time, and building an
+# ORM statement, its cache key and its identity-map synchronisation cost more CPU than
+# PostgreSQL spends running it. ``_refresh`` keeps a row already loaded in step instead.
+_STEP_SEQUENCE = (
+    update(_consignments)
+    .where(_consignments.c.id == bindparam("cid"))
+    .values(last_event_sequence=_consignments.c.last_event_sequence + bindparam("step"))
+    .returning(_consignments.c.last_event_sequence, _consignments.c.status)
+)
+_MOVE_STATUS = (
+    update(_consignments)
+    .where(_consignments.c.id == bindparam("cid"))
+    .values(status=bindparam("moved"))
+)
+
+
+def _refresh(session: AsyncSession, consignment_id: int, **values: Any) -> None:
+    """Give a consignment row this session has loaded the values just written to it."""
+    row = session.identity_map.get(identity_key(ConsignmentRow, consignment_id))
+    for name, value in values.items() if row is not None else ():
+        set_committed_value(row, name, value)
+
+
+async def _step_sequence(
+    session: AsyncSession, consignment_id: int, step: int
+) -> tuple[int, ConsignmentStatus]:
+    """Move a consignment's event counter by ``step``; its new value and the status."""
+    found = (
+        await session.execute(_STEP_SEQUENCE, {"cid": consignment_id, "step": step})
+    ).one_or_none()
+    assert found is not None, "the consignment was found moments ago in this transaction"
+    sequence, status = int(found[0]), ConsignmentStatus(found[1])
+    _refresh(session, consignment_id, last_event_sequence=sequence)
+    return sequence, status
 
 
 async def events_after(
@@ -503,11 +545,11 @@ async def report(
     writer: Writer,
     leg: int | None,
     received_at: dt.datetime,
-) -> tuple[ConsignmentRow, ConsignmentEvent, bool]:
+) -> tuple[ConsignmentRow, ConsignmentEventRow | None]:
     """A client's report of an event on a consignment it names: checked as input (the same
     rules as the status-event standard) and against what the client may report. Returns the
-    consignment, the event as recorded (its leg's vehicle, vessel and mode filled in) and
-    whether it was new."""
+    consignment and the event as stored (its leg's vehicle, vessel and mode filled in), or
+    None if the consignment had it already."""
     event = _checked_event(event)
     if event.source != writer.client_id and not event.source.startswith(f"{writer.client_id}/"):
         raise Forbidden(f"source: {event.source!r}: a client reports under its own client id")
@@ -524,8 +566,7 @@ async def report(
             vehicle_plate_color=own.vehicle_plate_color,
             vessel_mmsi=own.vessel_mmsi,
         )
-    new = await record(session, event, received_at, writer.client_id)
-    return row, event, bool(new)
+    return row, await attach(session, row.id, event, received_at, writer.client_id)
 
 
 async def close(session: AsyncSession, reference: str, writer: Writer) -> ConsignmentRow:
@@ -691,6 +732,11 @@ def event_message(row: ConsignmentEventRow) -> bytes:
             value = value.value
         values[column.key] = value
     return json.dumps(values, ensure_ascii=False).encode()
+
+
+def published(reference: str, row: ConsignmentEventRow) -> tuple[str, bytes]:
+    """(channel, message) of an event just stored on the consignment ``reference``."""
+    return channel(reference), event_message(row)
 
 
 PUBLISHED_PER_STATEMENT = 500

@@ -364,3 +364,37 @@ def test_identifiers_are_stored_as_their_rules_give_them_so_events_find_them(
     ]
     assert _errors(by_bad_reference)[0][0] == "BAD_USER_INPUT"
     assert "multimodal waybill standard" in _errors(by_bad_reference)[0][1]
+
+
+def test_a_mutation_answers_what_it_selects_through_fragments_as_in_full(
+    settings: Settings,
+) -> None:
+    # Given a consignment with an event, answered with only its status, then the timeline,
+    # the current leg and the goods through a named and an inline fragment
+    slim = """mutation ($e: ConsignmentEventInput!) {
+      recordConsignmentEvent(event: $e) { status } }"""
+    through_fragments = """mutation ($e: ConsignmentEventInput!) {
+      recordConsignmentEvent(event: $e) { ...Journey ... on Consignment { containers } } }
+    fragment Journey on Consignment {
+      currentLeg timeline { kind cursor } goods { unNumber } legs { sequence } }"""
+    with TestClient(create_app(settings)) as client:
+        call = partial(_call, client)
+        forwarder = bearer(client, "consignment:write")
+        call(BOOK, forwarder, w=WAYBILL)
+
+        # When events are recorded with each selection
+        first = call(slim, forwarder, e=_event("GATE_OUT", "f1", 1))
+        second = call(through_fragments, forwarder, e=_event("LOAD", "f2", 1, hour=10))
+        read = call(READ, forwarder, r="JS-2026-100001")
+
+    # Then each answers what it selected, the fragments as a read of the whole consignment does
+    assert first == {"data": {"recordConsignmentEvent": {"status": "IN_TRANSIT"}}}
+    answer = second["data"]["recordConsignmentEvent"]
+    assert answer["timeline"] == [
+        {"kind": "GATE_OUT", "cursor": "1"},
+        {"kind": "LOAD", "cursor": "2"},
+    ]
+    assert answer["currentLeg"] == read["data"]["consignment"]["currentLeg"] == 1
+    assert answer["goods"] == [{"unNumber": "1170"}]
+    assert answer["legs"] == [{"sequence": 1}]
+    assert answer["containers"] == ["CSQU3054383"]

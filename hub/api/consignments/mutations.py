@@ -14,6 +14,7 @@ from typing import Annotated
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
+from strawberry.types.nodes import Selection
 
 from hub.api.bilingual import doc
 from hub.api.consignments.inputs import ConsignmentEventInput, ConsignmentInput, LegInput, zoned
@@ -45,7 +46,12 @@ async def _written(
     writer = writer_of(ctx.principal)
     async with ctx.sessions() as session, session.begin():
         row = await work(session, writer)
-        return await load_consignment(ctx, row, session)
+        return await load_consignment(ctx, row, session, _selected(info))
+
+
+def _selected(info: Info[Context, None]) -> list[Selection]:
+    """The fields the mutation's answer selects on the consignment."""
+    return [s for field in info.selected_fields for s in field.selections]
 
 
 @strawberry.type
@@ -129,11 +135,12 @@ class ConsignmentMutation:
             mode=event.mode, remarks=event.remarks,
         )  # fmt: skip
         async with ctx.sessions() as session, session.begin():
-            row, recorded, new = await service.report(
+            row, stored = await service.report(
                 session, record, writer, event.leg, dt.datetime.now(dt.UTC)
             )
-            messages = await service.published_events(session, [(row.id, recorded)] if new else [])
-            consignment = await load_consignment(ctx, row, session)
+            consignment = await load_consignment(ctx, row, session, _selected(info))
+        # Published once committed, from the row the insert returned: no statement more.
+        messages = [] if stored is None else [service.published(row.reference, stored)]
         await service.publish(ctx.pubsub, messages)
         return consignment
 

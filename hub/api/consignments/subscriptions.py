@@ -135,25 +135,28 @@ class ConsignmentSubscription:
                 f"consignmentEvents: needs scope {REGISTRY_READ} or {CONSIGNMENT_WRITE}"
             )
         start = _cursor(after)
-        # A session of its own, closed at once: the subscription lives on and holds no
-        # connection while it waits.
-        async with _reading(ctx) as session:
-            row = await service.find(session, reference, ctx.principal.reader)  # hidden: not found
-            consignment_id, newest = row.id, row.last_event_sequence
-        if start is not None and start > newest:
-            raise BadUserInput(
-                f"after: consignment {row.reference} has no event {start} yet (its newest is "
-                f"{newest})",
-                field="after",
-            )
-        last = newest if start is None else start
         limits = Limits(ctx.settings.subscriber_queue_events, ctx.settings.subscriber_queue_bytes)
-        # Subscribed before the database is read, so nothing recorded meanwhile slips between.
+        # Subscribed before the database is read, so nothing recorded meanwhile slips between;
+        # then one read, in one session closed at once (the subscription lives on and holds no
+        # connection while it waits): the consignment, and the events missed since ``after``.
         subscription: Subscription = await ctx.pubsub.subscribe(
-            service.channel(row.reference), limits, close_when_behind(ctx.request)
+            service.channel(reference), limits, close_when_behind(ctx.request)
         )
+        last = 0
         try:
-            for event in await _missed(ctx, consignment_id, last):
+            async with _reading(ctx) as session:
+                # Hidden from this client: not found.
+                row = await service.find(session, reference, ctx.principal.reader)
+                if start is not None and start > row.last_event_sequence:
+                    raise BadUserInput(
+                        f"after: consignment {row.reference} has no event {start} yet (its "
+                        f"newest is {row.last_event_sequence})",
+                        field="after",
+                    )
+                last = row.last_event_sequence if start is None else start
+                consignment_id = row.id
+                missed = await service.events_after(session, consignment_id, last)
+            for event in map(ConsignmentEvent.from_row, missed):
                 last = int(event.cursor)
                 yield event
             async for message in subscription:
@@ -161,9 +164,9 @@ class ConsignmentSubscription:
                 if sequence <= last:
                     continue  # delivered already, from the database
                 if sequence > last + 1:  # it overtook others: they are committed, read them
-                    for missed in await _missed(ctx, consignment_id, last, sequence):
-                        last = int(missed.cursor)
-                        yield missed
+                    for missed_event in await _missed(ctx, consignment_id, last, sequence):
+                        last = int(missed_event.cursor)
+                        yield missed_event
                 last = sequence
                 yield event
         except SubscriptionEnded as ended:
