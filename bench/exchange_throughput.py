@@ -198,12 +198,14 @@ async def queued(total: int, workers: int, concurrency: int) -> None:
             assert process.stdout is not None
             await process.stdout.readline()  # "processing queued documents": it is ready
         database = await database_cpu(engine)
+        ready = sum(_process_cpu(process.pid) for process in processes)
         started = time.perf_counter()
         while (left := await _received(engine)) > 0:
             if any(process.returncode is not None for process in processes):
                 raise SystemExit(f"a worker ended with {left} documents left")
             await asyncio.sleep(0.1)
         elapsed = time.perf_counter() - started
+        draining = sum(_process_cpu(process.pid) for process in processes) - ready
         database = await database_cpu(engine) - database
     finally:
         for process in processes:
@@ -230,7 +232,8 @@ async def queued(total: int, workers: int, concurrency: int) -> None:
         f"{workers} worker process(es) on Redis: {len(documents):,} queued documents in "
         f"{elapsed:.1f} s: {len(documents) / elapsed:,.0f} documents/s, "
         f"{records / elapsed:,.0f} records/s ({outcome}; CPU per document: the workers' "
-        f"{hub_cpu / len(documents) * 1000:.2f} ms (start and stop included), PostgreSQL's "
+        f"{draining / len(documents) * 1000:.2f} ms while draining "
+        f"({hub_cpu / len(documents) * 1000:.2f} ms with their start and stop), PostgreSQL's "
         f"{database / len(documents) * 1000:.2f} ms; load average {os.getloadavg()[0]:.1f})"
     )
 

@@ -144,6 +144,8 @@ ZH: dict[str, str] = {
     "hub: wrote {count} files to {folder} (open index.html)": "hub: 已向 {folder} 写出 {count} 个文件（打开 index.html）",
     "no endpoint for {agency}: give --url, set {variable} or --simulate": "{agency} 没有接口地址：请给出 --url、设置 {variable} 或使用 --simulate",
     "{agency} has no feed {feeds}": "{agency} 没有数据源 {feeds}",
+    "documents per transaction (default 200, at most 1000)": "每个事务处理的报文数（默认 200，最多 1000）",
+    "{value!r} is not a whole number from 1 to {most}": "{value!r} 不是 1 到 {most} 之间的整数",
     "pulling from {agency} failed: {reason}": "从 {agency} 拉取失败：{reason}",
     "hub: processing queued documents (Ctrl-C stops)": "hub: 正在处理队列中的报文（Ctrl-C 停止）",
     "hub: processed {count} documents": "hub: 已处理 {count} 份报文",

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, insert
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.agency_records import bulk
 from hub.agency_records import models as m
 from hub.agency_records.identifiers import normalise_row
 from hub.canonical import records as r
@@ -77,7 +78,7 @@ STORAGE: dict[type, Storage] = {
             "certificates",
             m.VesselRegistrationCertificateRow,
             "registration_id",
-            lambda c: dataclasses.asdict(c),
+            lambda c: {f.name: getattr(c, f.name) for f in dataclasses.fields(c)},
         ),
     ),
     r.PortCall: Storage(m.PortCallRow, event=True),
@@ -88,11 +89,7 @@ STORAGE: dict[type, Storage] = {
 """Every canonical record type and its table; a test holds it complete."""
 
 _KEY = ["source", "source_record_id"]
-
-
-def _insert(session: AsyncSession, table: Any) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+_PROVENANCE = ("source", "received_at", "verified_at")
 
 
 BATCH = 500
@@ -154,36 +151,58 @@ class _Copies:
     documents: list[int] = dataclasses.field(default_factory=list)
 
 
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(record_type: type, child_field: str | None) -> tuple[str, ...]:
+    """The fields of a record type stored in its row (its children apart)."""
+    names = _NAMES.get(record_type)
+    if names is None:
+        fields = dataclasses.fields(record_type)
+        names = _NAMES[record_type] = tuple(f.name for f in fields if f.name != child_field)
+    return names
+
+
 async def _store_batch(
     session: AsyncSession, storage: Storage, group: Sequence[tuple[tuple[str, str], _Copies]]
 ) -> set[tuple[str, str]]:
     """Upsert (or insert, events) one multi-row statement; the keys of the rows it wrote."""
     model: Any = storage.model
     child_field = storage.children.field if storage.children else None
+    names = (*_field_names(type(group[0][1].record), child_field), *_PROVENANCE)
     rows = []
     for (agency, _record_id), copies in group:
         record = copies.record
-        values = {
-            f.name: getattr(record, f.name)
-            for f in dataclasses.fields(record)
-            if f.name != child_field
-        }
+        values = {name: getattr(record, name) for name in names[: -len(_PROVENANCE)]}
         values.update(source=agency, received_at=copies.at, verified_at=copies.at)
         rows.append(normalise_row(model, values))
-    # Core, executemany: SQLAlchemy renders one multi-row statement per page of rows
-    # ("insertmanyvalues") from one cached compilation, with RETURNING.
     table = model.__table__
-    statement = _insert(session, table)
-    if storage.event:
-        statement = statement.on_conflict_do_nothing(index_elements=_KEY)
+    if session.get_bind().dialect.name == "postgresql":
+        # Arrays bound to one prepared statement: one round trip, values encoded in C.
+        returned = await bulk.insert(
+            session,
+            table,
+            names,
+            [[row[name] for name in names] for row in rows],
+            conflict=tuple(_KEY),
+            update=not storage.event,
+            returning=("id", "source", "source_record_id"),
+        )
     else:
-        kept = {key: statement.excluded[key] for key in rows[0] if key not in _KEY}
-        kept.pop("received_at")  # when the hub first received it stays as it was
-        statement = statement.on_conflict_do_update(index_elements=_KEY, set_=kept)
-    returned = await session.execute(
-        statement.returning(table.c.id, table.c.source, table.c.source_record_id), rows
-    )
-    ids = {(source, record_id): row_id for row_id, source, record_id in returned.all()}
+        # Core, executemany: SQLAlchemy renders one multi-row statement per page of rows
+        # ("insertmanyvalues") from one cached compilation, with RETURNING.
+        statement = sqlite.insert(table)
+        if storage.event:
+            statement = statement.on_conflict_do_nothing(index_elements=_KEY)
+        else:
+            kept = {key: statement.excluded[key] for key in names if key not in _KEY}
+            kept.pop("received_at")  # when the hub first received it stays as it was
+            statement = statement.on_conflict_do_update(index_elements=_KEY, set_=kept)
+        result = await session.execute(
+            statement.returning(table.c.id, table.c.source, table.c.source_record_id), rows
+        )
+        returned = [tuple(row) for row in result.all()]
+    ids = {(source, record_id): row_id for row_id, source, record_id in returned}
     if storage.children is not None and ids:
         await _replace_children(
             session,
@@ -200,8 +219,7 @@ async def _store_batch(
 async def _replace_children(
     session: AsyncSession, children: Children, parents: Sequence[tuple[int, Iterable[Any]]]
 ) -> None:
-    parent = getattr(children.model, children.parent_key)
-    await session.execute(delete(children.model).where(parent.in_([p for p, _ in parents])))
+    table: Any = children.model.__table__
     rows = [
         normalise_row(
             children.model,
@@ -210,6 +228,13 @@ async def _replace_children(
         for parent_id, items in parents
         for position, item in enumerate(items, 1)
     ]
+    if session.get_bind().dialect.name == "postgresql":
+        await bulk.delete_by(session, table, children.parent_key, [p for p, _ in parents])
+        if rows:
+            names = tuple(rows[0])
+            await bulk.insert(session, table, names, [[row[n] for n in names] for row in rows])
+        return
+    parent = getattr(children.model, children.parent_key)
+    await session.execute(delete(children.model).where(parent.in_([p for p, _ in parents])))
     if rows:
-        table: Any = children.model.__table__
         await session.execute(insert(table), rows)

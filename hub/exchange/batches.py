@@ -2,9 +2,11 @@
 
 Everything a document needs before it is written — admission, validation, mapping — happens in
 memory first (``Exchange._prepare``); then a batch's raw documents, their outcomes and their
-records go to the database together, in multi-row statements (SQLAlchemy Core executemany,
-rendered as pages of multi-row ``INSERT … ON CONFLICT … RETURNING``). What the pipeline
-does per document on its own (``Exchange.process``) goes through ``apply_records`` too.
+records go to the database together, in multi-row statements: on PostgreSQL one statement per
+table per batch, its rows bound as arrays (``hub.agency_records.bulk``); on SQLite SQLAlchemy
+Core executemany, rendered as pages of multi-row ``INSERT … ON CONFLICT … RETURNING``. What
+the pipeline does per document on its own (``Exchange.process``) goes through
+``apply_records`` too.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from hub.agency_records import bulk
 from hub.agency_records.inbox import FAILED, PROCESSED, ExchangeMessage
 from hub.agency_records.store import store_many
 from hub.canonical import identifiers
@@ -53,11 +56,6 @@ class Prepared:
     """Why it is a dead letter: its XSD or its mapping refused it."""
 
 
-def _insert(session: AsyncSession, model: Any) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
-
-
 async def write_batch(
     sessions: async_sessionmaker[AsyncSession], batch: Sequence[Prepared]
 ) -> tuple[dict[int, Written], list[tuple[str, bytes]]]:
@@ -88,35 +86,56 @@ async def write_batch(
             for p in batch
         ]
         table: Any = ExchangeMessage.__table__
-        returned = await session.execute(
-            _insert(session, table)
-            .on_conflict_do_nothing(index_elements=["agency", "message_id"])
-            .returning(table.c.id, table.c.agency, table.c.message_id),
-            rows,
-        )
-        stored = {(agency, m): row_id for row_id, agency, m in returned.all()}
+        stored = await _stored_raw(session, table, rows)
         new = [p for p in batch if (p.agency, p.message_id) in stored]
         applied = [p for p in new if p.error is None]
         counts, messages = await apply_records(
             session, [(p.agency, p.records, now) for p in applied]
         )
         changed = [
-            {"message": stored[(p.agency, p.message_id)], "count": count}
+            (stored[(p.agency, p.message_id)], count)
             for p, count in zip(applied, counts, strict=True)
             if count
         ]
-        if changed:
+        if session.get_bind().dialect.name == "postgresql":
+            await bulk.update_by_id(session, table, ("records",), changed)
+        elif changed:
             await session.execute(
                 update(table)
                 .where(table.c.id == bindparam("message"))
                 .values(records=bindparam("count")),
-                changed,
+                [{"message": message, "count": count} for message, count in changed],
             )
     written = {
         p.index: Written(stored[(p.agency, p.message_id)], FAILED if p.error else PROCESSED)
         for p in new
     }
     return written, messages
+
+
+async def _stored_raw(
+    session: AsyncSession, table: Any, rows: Sequence[dict[str, Any]]
+) -> dict[tuple[str, str], int]:
+    """Insert the raw documents the hub does not have yet; the ids of those it inserted."""
+    if session.get_bind().dialect.name == "postgresql":
+        names = tuple(rows[0])
+        returned = await bulk.insert(
+            session,
+            table,
+            names,
+            [[row[name] for name in names] for row in rows],
+            conflict=("agency", "message_id"),
+            returning=("id", "agency", "message_id"),
+        )
+    else:
+        result = await session.execute(
+            sqlite.insert(table)
+            .on_conflict_do_nothing(index_elements=["agency", "message_id"])
+            .returning(table.c.id, table.c.agency, table.c.message_id),
+            rows,
+        )
+        returned = [tuple(row) for row in result.all()]
+    return {(agency, message): row_id for row_id, agency, message in returned}
 
 
 async def apply_records(

@@ -25,6 +25,7 @@ def register(commands: Any) -> None:
     ingest = commands.add_parser("ingest", help="take in agency documents from files")
     ingest.add_argument("agency", help="agency code, e.g. public_security")
     ingest.add_argument("paths", nargs="+", type=Path, help="XML files or directories of them")
+    _batch_option(ingest)
     ingest.set_defaults(run=_ingest)
 
     exchange = commands.add_parser("exchange", help="the exchange with the other agencies")
@@ -37,8 +38,10 @@ def register(commands: Any) -> None:
     where.add_argument(
         "--simulate", action="store_true", help="pull from the agency's simulator, in-process"
     )
+    _batch_option(pull)
     pull.set_defaults(run=_pull)
     work = actions.add_parser("work", help="process queued documents until interrupted")
+    _batch_option(work)
     work.set_defaults(run=_work, server=True)
     failed = actions.add_parser("failed", help="list the dead letters with their reasons")
     failed.add_argument("--agency")
@@ -48,6 +51,35 @@ def register(commands: Any) -> None:
     retry.set_defaults(run=_retry)
     agencies = actions.add_parser("agencies", help="the installed adapters and their documents")
     agencies.set_defaults(run=_agencies)
+
+
+MAX_BATCH = 1000
+"""The most documents one transaction takes (``--batch``)."""
+
+
+def batch_size(text: str) -> int:
+    """A ``--batch`` value: documents per transaction, 1 to ``MAX_BATCH``."""
+    try:
+        size = int(text)
+    except ValueError:
+        size = 0
+    if not 1 <= size <= MAX_BATCH:
+        raise argparse.ArgumentTypeError(
+            tr("{value!r} is not a whole number from 1 to {most}", value=text, most=MAX_BATCH)
+        )
+    return size
+
+
+def _batch_option(parser: Any) -> None:
+    from hub.exchange.inbound import BATCH
+
+    parser.add_argument(
+        "--batch",
+        type=batch_size,
+        default=BATCH,
+        metavar="N",
+        help=f"documents per transaction (default {BATCH}, at most {MAX_BATCH})",
+    )
 
 
 @asynccontextmanager
@@ -95,7 +127,7 @@ def _ingest(settings: Settings, args: argparse.Namespace) -> int:
         async with _exchange(settings) as exchange:
             exchange.registry[args.agency]  # an unknown agency is refused before any file
             with _bar(len(files), "doc") as bar:
-                return await ingest(exchange, args.agency, files, bar.update)
+                return await ingest(exchange, args.agency, files, bar.update, batch=args.batch)
 
     summary = asyncio.run(run())
     _report(summary.lines())
@@ -135,7 +167,14 @@ def _pull(settings: Settings, args: argparse.Namespace) -> int:
             client = _client(settings, args, exchange)
             with _bar(None, "doc") as bar:
                 try:
-                    return await pull(exchange, args.agency, client, documents, progress=bar.update)
+                    return await pull(
+                        exchange,
+                        args.agency,
+                        client,
+                        documents,
+                        progress=bar.update,
+                        batch=args.batch,
+                    )
                 except httpx.HTTPError as exc:
                     message = tr(
                         "pulling from {agency} failed: {reason}", agency=args.agency, reason=exc
@@ -147,7 +186,7 @@ def _pull(settings: Settings, args: argparse.Namespace) -> int:
     return 1 if summary.failed or summary.refused or summary.waiting else 0
 
 
-def _work(settings: Settings, _args: argparse.Namespace) -> int:
+def _work(settings: Settings, args: argparse.Namespace) -> int:
     from hub.exchange.worker import work
 
     async def run() -> int:
@@ -159,7 +198,7 @@ def _work(settings: Settings, _args: argparse.Namespace) -> int:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, stop.set)
             print(tr("hub: processing queued documents (Ctrl-C stops)"), flush=True)
-            return await work(exchange, exchange.queue, stop)
+            return await work(exchange, exchange.queue, stop, batch=args.batch)
 
     print(tr("hub: processed {count} documents", count=asyncio.run(run())))
     return 0

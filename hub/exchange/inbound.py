@@ -109,20 +109,25 @@ async def ingest(
     agency: str,
     files: list[Path],
     progress: Callable[[int], None] = lambda done: None,
+    *,
+    batch: int = BATCH,
 ) -> Summary:
-    """``hub ingest``: every file through the pipeline; one refused is reported, not fatal."""
+    """``hub ingest``: every file through the pipeline; one refused is reported, not fatal.
+
+    ``batch`` files are taken in per transaction.
+    """
     summary = Summary()
-    for start in range(0, len(files), BATCH):
-        batch: list[tuple[str, bytes, str, str]] = []
-        for file in files[start : start + BATCH]:
+    for start in range(0, len(files), batch):
+        documents: list[tuple[str, bytes, str, str]] = []
+        for file in files[start : start + batch]:
             try:
                 data = file.read_bytes()
             except OSError as exc:
                 summary.refused.append((str(file), f"cannot be read: {exc.strerror or exc}"))
             else:
-                batch.append((agency, data, "file", str(file)))
-        await take_in_many(exchange, batch, summary)
-        progress(len(files[start : start + BATCH]))
+                documents.append((agency, data, "file", str(file)))
+        await take_in_many(exchange, documents, summary)
+        progress(len(files[start : start + batch]))
     return summary
 
 
@@ -155,24 +160,26 @@ async def pull(
     documents: Iterable[str],
     page_size: int = 100,
     progress: Callable[[int], None] = lambda done: None,
+    *,
+    batch: int = BATCH,
 ) -> Summary:
     """``hub exchange pull``: each feed from its saved cursor to its end.
 
     The cursor moves only after a page is processed: a crash re-pulls that page, and the
-    message ids make the repeat harmless.
+    message ids make the repeat harmless. ``batch`` documents are taken in per transaction.
     """
     summary = Summary()
     for document in documents:
         cursor = await _cursor(exchange.sessions, agency, document)
         while True:
             page = await client.pull(document, cursor, page_size)
-            batch = [
+            received = [
                 (agency, data, "pull", f"{document} after {cursor or 'start'} #{number + 1}")
                 for number, data in enumerate(page.documents)
             ]
-            for start in range(0, len(batch), BATCH):
-                await take_in_many(exchange, batch[start : start + BATCH], summary)
-            progress(len(batch))
+            for start in range(0, len(received), batch):
+                await take_in_many(exchange, received[start : start + batch], summary)
+            progress(len(received))
             if page.cursor is not None and page.cursor != cursor:
                 cursor = page.cursor
                 await _save_cursor(exchange.sessions, agency, document, cursor)

@@ -26,6 +26,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from hub.agency_records import bulk
 from hub.agency_records.inbox import FAILED, PROCESSED, RECEIVED, ExchangeMessage
 from hub.canonical.records import Record
 from hub.errors import ServiceUnavailable
@@ -463,7 +464,21 @@ class Exchange:
             )
             records = {a.id: count for a, count in zip(applied, counts, strict=True)}
             now = dt.datetime.now(dt.UTC)
-            if mine:
+            outcomes = [
+                (
+                    a.id,
+                    FAILED if a.error else PROCESSED,
+                    a.error,
+                    records.get(a.id, 0),
+                    None if a.error else now,
+                )
+                for a in mine
+            ]
+            if session.get_bind().dialect.name == "postgresql":
+                await bulk.update_by_id(
+                    session, table, ("status", "error", "records", "processed_at"), outcomes
+                )
+            elif outcomes:
                 await session.execute(
                     update(table)
                     .where(table.c.id == bindparam("message"))
@@ -474,14 +489,10 @@ class Exchange:
                         processed_at=bindparam("done"),
                     ),
                     [
-                        {
-                            "message": a.id,
-                            "outcome": FAILED if a.error else PROCESSED,
-                            "reason": a.error,
-                            "count": records.get(a.id, 0),
-                            "done": None if a.error else now,
-                        }
-                        for a in mine
+                        dict(
+                            zip(("message", "outcome", "reason", "count", "done"), row, strict=True)
+                        )
+                        for row in outcomes
                     ],
                 )
         return {a.id: FAILED if a.error else PROCESSED for a in mine}, events

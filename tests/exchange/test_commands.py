@@ -1,10 +1,12 @@
-"""``hub ingest`` and ``hub exchange failed``: one line per document, whatever it holds."""
+"""``hub ingest`` and ``hub exchange failed``: one line per document, whatever it holds;
+``--batch``: documents per transaction."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -13,6 +15,7 @@ from hub.agency_records.inbox import FAILED, ExchangeMessage
 from hub.cli import main
 from hub.config import Settings
 from hub.db import create_engine, session_factory
+from hub.exchange.pipeline import Exchange
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "adapters/public_security/samples/valid/vehicle-registration-suzhou-nanjing.xml"
@@ -152,3 +155,55 @@ def test_dead_letters_are_listed_one_line_each_whatever_they_hold(
         ["public_security", "vehicle-registration", "m\\n2\\\\", "attempt 1 of 5 failed: 苏A"],
     ]
     assert captured.err.endswith("hub: 2 dead letters\n"), captured.err
+
+
+def test_ingest_takes_as_many_documents_per_transaction_as_batch_says(
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Given five documents, and the batches the pipeline is handed watched
+    for number in range(5):
+        (tmp_path / f"{number}.xml").write_bytes(with_message_id(f"batch-{number}"))
+    monkeypatch.setenv("HUB_DATABASE_URL", settings.database_url)
+    sizes: list[int] = []
+    taken = Exchange.receive_and_process_many
+
+    async def watched(self: Exchange, documents: Any) -> Any:
+        sizes.append(len(documents))
+        return await taken(self, documents)
+
+    monkeypatch.setattr(Exchange, "receive_and_process_many", watched)
+
+    # When they are ingested two per transaction
+    code = main(["ingest", "--batch", "2", "public_security", str(tmp_path)])
+
+    # Then they go in batches of two, and every one is processed
+    assert code == 0, capsys.readouterr()
+    assert sizes == [2, 2, 1]
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "hub: accepted 5, duplicates 0, processed 5, failed 0 (dead letters), "
+        "refused 0 (not stored)"
+    )
+    assert [status for _, status in asyncio.run(_stored(settings))] == ["processed"] * 5
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["ingest", "public_security", "x.xml"], ["exchange", "pull", "rail"], ["exchange", "work"]],
+)
+@pytest.mark.parametrize("value", ["0", "1001", "many"])
+def test_a_batch_outside_1_to_1000_is_refused_naming_the_option(
+    command: list[str], value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # When a command is given a batch size it cannot take
+    with pytest.raises(SystemExit) as stopped:
+        main([*command, "--batch", value])
+
+    # Then nothing runs: argparse's usage error names the option and the range
+    assert stopped.value.code == 2
+    assert (
+        f"argument --batch: {value!r} is not a whole number from 1 to 1000"
+        in capsys.readouterr().err
+    )
