@@ -8,6 +8,7 @@ one vehicle's track is audited with the purpose stated (``hub.api.positions``).
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, exists, select, true
+from sqlalchemy.sql.util import ClauseAdapter
 
 from hub.positions.models import LatestPosition, PositionFix
 from hub.readers import Reader
@@ -20,8 +21,11 @@ def _of_visible_vehicle(
 ) -> ColumnElement[bool]:
     if reader.region is None:
         return true()
-    same = and_(Vehicle.plate == model.plate, Vehicle.plate_color == model.plate_color)
-    return exists(select(Vehicle.id).where(same, vehicle_rule(reader)))
+    # An alias: a statement that joins the vehicles too must not correlate this with them.
+    vehicles = Vehicle.__table__.alias("position_vehicle")
+    rule = ClauseAdapter(vehicles).traverse(vehicle_rule(reader))
+    same = and_(vehicles.c.plate == model.plate, vehicles.c.plate_color == model.plate_color)
+    return exists(select(vehicles.c.id).where(same, rule))
 
 
 def latest_position_rule(reader: Reader) -> ColumnElement[bool]:
