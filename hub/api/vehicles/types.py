@@ -218,7 +218,7 @@ class Vehicle(Node):
                 )
             ),
         ] = 20.0,
-    ) -> VehicleTrack:
+    ) -> VehicleTrack | None:  # null + FORBIDDEN without a stated purpose
         start, end = track_window(from_, to, tolerance_meters)
         async with info.context.database() as session:
             fixes = await positions.track_of(

@@ -76,7 +76,8 @@ async def test_positions_need_the_tracking_scope(anonymous: GraphQLClient, sessi
     assert position["data"]["vehicle"]["position"] is None
     assert _codes(position) == ["FORBIDDEN"]
     assert "position: needs scope tracking:read" in position["errors"][0]["message"]
-    assert near["data"] is None and _codes(near) == ["FORBIDDEN"]
+    assert near["data"] is None
+    assert _codes(near) == ["FORBIDDEN"]
     assert "vehiclesNear: needs scope tracking:read" in near["errors"][0]["message"]
 
 
@@ -168,7 +169,7 @@ async def test_bad_areas_are_refused_naming_the_argument(
         (IN, {}, "region or polygon: give exactly one of them"),
         (IN, {"region": "320100", "polygon": two * 2}, "region or polygon: give exactly one"),
         (IN, {"polygon": two}, "polygon: has 2 vertices; give 3 to 200"),
-        (IN, {"polygon": two + [two[0]]}, "polygon: needs 3 distinct vertices"),
+        (IN, {"polygon": [*two, two[0]]}, "polygon: needs 3 distinct vertices"),
         (IN, {"polygon": [*two, {"latitude": 32, "longitude": 200}]},
          "polygon[2].longitude: 200.0 is outside -180 to 180"),
         (IN, {"region": "999999"}, "region: '999999' province 99 is not in GB/T 2260"),
