@@ -74,7 +74,7 @@ class PositionSubscription:
         subject = to_global_id("Vehicle", found[0].id)
         missing = stated_purpose_missing(ctx.principal)
         document = print_ast(info.operation)
-        variables = dict(info.variable_values)
+        variables = {"plate": number, "plateColor": plate_color.name}  # as looked up
         operation = info.operation.name.value if info.operation.name else None
         outcome = "ok" if missing is None else "denied"
         await record_access(ctx, operation, document, variables, {subject}, outcome)
