@@ -44,6 +44,11 @@ async def fleet(sessions: Any, now: dt.datetime) -> list[Placed]:
     """The demo data center, and every vehicle's latest fix within ~30 km of the centre,
     one of them (the first by plate) 20 minutes old and the rest a minute old."""
     await load(sessions, generate(SMALL, seed=7, today=today()))
+    return await place(sessions, now)
+
+
+async def place(sessions: Any, now: dt.datetime) -> list[Placed]:
+    """A latest fix for every vehicle stored, as :func:`fleet` places them."""
     rng = random.Random(15)
     async with sessions() as session:
         rows = (await session.scalars(select(Vehicle).order_by(Vehicle.plate))).all()
