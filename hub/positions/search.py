@@ -1,10 +1,11 @@
 """Vehicles by where they last were: around a point, inside a polygon, registered in a region.
 
-Each search reads ``position_latest`` through its (latitude, longitude) index by the bounding
-box of the area, with the vehicles' conditions and the row rules (``conditions``: the caller's,
-from ``hub.access``, of both positions and vehicles) in the same statement, and
-then keeps the rows truly inside by the same arithmetic on both databases (haversine for a
-circle, ray casting for a polygon), so SQLite and PostgreSQL give the same answers.
+Each search reads bare columns of ``position_latest`` through its (latitude, longitude) index by
+the bounding box of the area, with the vehicles' conditions and the row rules (``conditions``:
+the caller's, from ``hub.access``, of positions and of vehicles) in the same statement; keeps
+the rows truly inside by the same arithmetic on both databases (haversine for a circle, ray
+casting for a polygon), so SQLite and PostgreSQL give the same answers; and only then loads the
+few vehicles answered, under the same conditions.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, select
+from sqlalchemy import ColumnElement, Select, and_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.canonical.geo import EARTH_RADIUS_M, Point, distance_m
@@ -37,20 +38,49 @@ class Located:
 
 
 Query = Select[Vehicle, LatestPosition]
+Key = tuple[str, str]
+"""(plate, colour code) of a vehicle."""
+SAME_VEHICLE = and_(
+    Vehicle.plate == LatestPosition.plate, Vehicle.plate_color == LatestPosition.plate_color
+)
 
 
 def _query(conditions: Sequence[ColumnElement[bool]]) -> Query:
-    same = and_(
-        Vehicle.plate == LatestPosition.plate, Vehicle.plate_color == LatestPosition.plate_color
-    )
-    return select(Vehicle, LatestPosition).join(Vehicle, same).where(*conditions)
+    return select(Vehicle, LatestPosition).join(Vehicle, SAME_VEHICLE).where(*conditions)
 
 
-def _box(query: Query, south: float, north: float, west: float, east: float) -> Query:
-    return query.where(
-        LatestPosition.latitude.between(south, north),
-        LatestPosition.longitude.between(west, east),
-    )
+async def _candidates(
+    session: AsyncSession,
+    conditions: Sequence[ColumnElement[bool]],
+    box: tuple[float, float, float, float],
+) -> list[tuple[Key, float, float]]:
+    """The vehicles in a bounding box (south, north, west, east) with their coordinates: bare
+    columns, as a box holds many more rows than are answered."""
+    south, north, west, east = box
+    query = (
+        select(LatestPosition.plate, LatestPosition.plate_color, LatestPosition.latitude,
+               LatestPosition.longitude)
+        .join(Vehicle, SAME_VEHICLE)
+        .where(LatestPosition.latitude.between(south, north),
+               LatestPosition.longitude.between(west, east), *conditions)
+    )  # fmt: skip
+    return [
+        ((plate, color.value), latitude, longitude)
+        for plate, color, latitude, longitude in (await session.execute(query)).all()
+    ]
+
+
+async def _rows(
+    session: AsyncSession, keys: Sequence[Key], conditions: Sequence[ColumnElement[bool]]
+) -> dict[Key, tuple[Vehicle, LatestPosition]]:
+    """The vehicles and latest positions of the few keys chosen."""
+    if not keys:
+        return {}
+    query = _query([tuple_(Vehicle.plate, Vehicle.plate_color).in_(list(keys)), *conditions])
+    return {
+        (vehicle.plate, vehicle.plate_color.value): (vehicle, position)
+        for vehicle, position in (await session.execute(query)).all()
+    }
 
 
 async def near(
@@ -61,23 +91,20 @@ async def near(
     limit: int = MAX_RESULTS,
 ) -> list[Located]:
     """The vehicles whose latest position is within ``radius_m`` of ``point``, nearest first
-    (ties by plate)."""
+    (ties by plate and colour)."""
     latitude, longitude = point
     reach_lat = math.degrees(radius_m / EARTH_RADIUS_M)
     # Longitude degrees shrink towards the poles: widen by the box's most poleward latitude.
     widest = min(math.cos(math.radians(min(abs(latitude) + reach_lat, 89.9))), 1.0)
     reach_lon = min(reach_lat / widest, 180.0)
-    query = _box(
-        _query(conditions),
-        latitude - reach_lat, latitude + reach_lat, longitude - reach_lon, longitude + reach_lon,
-    )  # fmt: skip
-    found = []
-    for vehicle, position in (await session.execute(query)).all():
-        metres = distance_m(point, (position.latitude, position.longitude))
-        if metres <= radius_m:
-            found.append(Located(vehicle, position, metres))
-    found.sort(key=lambda f: (f.distance_m, f.vehicle.plate, f.vehicle.plate_color.value))
-    return found[:limit]
+    box = (latitude - reach_lat, latitude + reach_lat, longitude - reach_lon, longitude + reach_lon)
+    ranked = sorted(
+        (metres, key)
+        for key, lat, lon in await _candidates(session, conditions, box)
+        if (metres := distance_m(point, (lat, lon))) <= radius_m
+    )[:limit]
+    rows = await _rows(session, [key for _, key in ranked], conditions)
+    return [Located(*rows[key], metres) for metres, key in ranked if key in rows]
 
 
 def contains(polygon: Sequence[Point], point: Point) -> bool:
@@ -97,20 +124,17 @@ async def inside(
     conditions: Sequence[ColumnElement[bool]] = (),
     limit: int = MAX_RESULTS,
 ) -> list[Located]:
-    """The vehicles whose latest position is inside ``polygon``, by plate."""
+    """The vehicles whose latest position is inside ``polygon``, by plate and colour."""
     latitudes = [p[0] for p in polygon]
     longitudes = [p[1] for p in polygon]
-    query = _box(
-        _query(conditions),
-        min(latitudes), max(latitudes), min(longitudes), max(longitudes),
-    )  # fmt: skip
-    found = [
-        Located(vehicle, position)
-        for vehicle, position in (await session.execute(query)).all()
-        if contains(polygon, (position.latitude, position.longitude))
-    ]
-    found.sort(key=lambda f: (f.vehicle.plate, f.vehicle.plate_color.value))
-    return found[:limit]
+    box = (min(latitudes), max(latitudes), min(longitudes), max(longitudes))
+    chosen = sorted(
+        key
+        for key, lat, lon in await _candidates(session, conditions, box)
+        if contains(polygon, (lat, lon))
+    )[:limit]
+    rows = await _rows(session, chosen, conditions)
+    return [Located(*rows[key]) for key in chosen if key in rows]
 
 
 async def registered_in(
