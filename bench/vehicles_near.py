@@ -1,6 +1,6 @@
 """vehiclesNear over 100,000 vehicles' latest positions, on PostgreSQL: p50 / p99 per query.
 
-    python bench/vehicles_near.py [--vehicles 100000] [--queries 500]
+    python bench/vehicles_near.py [--vehicles 100000] [--queries 500] [--reuse]
 
 Loads a demo data center of ``--vehicles`` vehicles into a fresh PostgreSQL database
 (HUB_BENCH_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/hub_bench_near) and a
@@ -13,7 +13,7 @@ then asks for the vehicles near random points of the fleet's area, nearest first
    in-process: token check, parse, validate, resolvers, JSON.
 
 Per query: wall-clock p50 / p99, and CPU (this process plus the PostgreSQL backends).
-Loading is not timed.
+Loading is not timed; ``--reuse`` skips it, asking the database loaded by an earlier run.
 """
 
 from __future__ import annotations
@@ -92,25 +92,18 @@ async def _timed(meter: Any, label: str, queries: list[Any], ask: Any) -> None:
     )
 
 
-async def run(count: int, queries: int) -> None:
-    url = os.environ.get("HUB_BENCH_DATABASE_URL", DEFAULT_URL)
+async def _load(engine: Any, url: str, count: int) -> None:
+    """A fresh database with ``count`` vehicles, each with a latest position."""
     data = generate(
         DemoScale(operators=max(13, count // 10), vehicles=count, vessels=1, practitioners=13,
                   stations=13),
         today=NOW.date(),
     )  # fmt: skip
+    rng = random.Random(809)
     await fresh_database(url)
-    settings = Settings(
-        database_url=url,
-        rate_limits=False,
-        exchange_worker=False,
-        key_encryption_key=decode_kek(BENCH_KEK, "BENCH_KEK"),
-    )
-    engine = create_engine(settings)
     await upgrade(engine)
     sessions = session_factory(engine)
     await load(sessions, data)
-    rng = random.Random(809)
     fixes = [
         Fix(v["plate"], PlateColor(v["plate_color"]), NOW, *_place(rng), 40.0, 0, 0, 0)
         for v in data.tables["vehicles"]
@@ -122,11 +115,26 @@ async def run(count: int, queries: int) -> None:
             await repository.store(session, fixes[start : start + 10_000], NOW)
     async with engine.begin() as connection:
         await connection.execute(text("ANALYZE"))
+
+
+async def run(count: int, queries: int, reuse: bool) -> None:
+    url = os.environ.get("HUB_BENCH_DATABASE_URL", DEFAULT_URL)
+    settings = Settings(
+        database_url=url,
+        rate_limits=False,
+        exchange_worker=False,
+        key_encryption_key=decode_kek(BENCH_KEK, "BENCH_KEK"),
+    )
+    engine = create_engine(settings)
+    sessions = session_factory(engine)
+    if not reuse:
+        await _load(engine, url, count)
     async with sessions() as session:
         stored = await session.scalar(select(text("count(*)")).select_from(LatestPosition))
     print(f"{stored:,} latest positions; load average {os.getloadavg()}")
 
     meter = create_engine(settings)
+    rng = random.Random(15)
     points = [_place(rng) for _ in range(queries)]
     unbound = Reader(registry=True)
     nanjing = Reader(region="320100", registry=True)
@@ -175,8 +183,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--vehicles", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=500)
+    parser.add_argument("--reuse", action="store_true", help="the database of an earlier run")
     args = parser.parse_args()
-    asyncio.run(run(args.vehicles, args.queries))
+    asyncio.run(run(args.vehicles, args.queries, args.reuse))
 
 
 if __name__ == "__main__":
