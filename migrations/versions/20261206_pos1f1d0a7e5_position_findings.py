@@ -37,13 +37,9 @@ def upgrade() -> None:
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_position_findings")),
     )  # fmt: skip
-    op.create_index(
-        "ix_position_findings_vehicle", "position_findings", ["plate", "plate_color"]
-    )
+    op.create_index("ix_position_findings_vehicle", "position_findings", ["plate", "plate_color"])
     op.create_index("ix_position_findings_received_at", "position_findings", ["received_at"])
-    op.create_index(
-        "ix_position_latest_latitude", "position_latest", ["latitude", "longitude"]
-    )
+    op.create_index("ix_position_latest_latitude", "position_latest", ["latitude", "longitude"])
 
 
 def downgrade() -> None:
