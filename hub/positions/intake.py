@@ -200,16 +200,16 @@ class Intake:
 
     async def _store(self, taken: list[Fix], rejected: list[tuple[int, str, str]]) -> None:
         received_at = self.clock()
-        async with self.sessions() as session, session.begin():
-            if taken:
+        fixes: list[Fix] = []
+        flagged: list[plausibility.Flagged] = []
+        if taken:
+            async with self.sessions() as session, session.begin():
                 vehicles = {(fix.plate, fix.color) for fix in taken}
                 previous = await repository.previous(session, vehicles)
                 fixes, flagged = plausibility.screen(taken, previous, received_at)
                 await repository.ensure_partitions(
                     session, {fix.observed_at.date() for fix in fixes}
                 )
-            else:
-                fixes, flagged = [], []
         async with self.sessions() as session, session.begin():
             watched = await crossings.watched_vehicles(session, {fix.plate for fix in fixes})
             if watched:

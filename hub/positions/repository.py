@@ -40,7 +40,7 @@ from hub.positions.models import (
     PositionFinding,
     PositionFix,
 )
-from hub.positions.plausibility import Flagged, Previous
+from hub.positions.plausibility import Flagged, Previous, screen
 from hub.positions.tracks import TrackFix as Fixed
 from hub.vehicles.models import Vehicle
 
@@ -308,6 +308,23 @@ async def record_findings(
         )
         for f in flagged
     )  # fmt: skip
+
+
+async def store_plausible(
+    session: AsyncSession, source: str, fixes: Sequence[tuple[Fix, dt.datetime]]
+) -> int:
+    """``store_received`` for the fixes that can be true; those that cannot are kept as
+    findings of ``source`` instead (``hub.positions.plausibility``). Returns how many were new."""
+    if not fixes:
+        return 0
+    now = max(at for _, at in fixes)
+    received = {(f.plate, f.color, f.observed_at): at for f, at in fixes}
+    previous_fixes = await previous(session, {(f.plate, f.color) for f, _ in fixes})
+    accepted, flagged = screen([f for f, _ in fixes], previous_fixes, now)
+    await record_findings(session, source, flagged, now)
+    return await store_received(
+        session, [(f, received[(f.plate, f.color, f.observed_at)]) for f in accepted]
+    )
 
 
 async def dead_letter(

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from hub.canonical.codes import PlateColor
+from hub.positions import repository
 from hub.positions.intake import Format, Intake
 from hub.positions.lines import Fix
 from hub.positions.models import LatestPosition, PositionFinding, PositionFix
@@ -103,3 +104,20 @@ async def test_impossible_fixes_are_findings_never_positions(sessions: Any) -> N
     assert {f.subject for f in found} == {"苏A00001 (yellow)"}
     assert any("not stored: outside_china" in f.detail for f in found)
     assert elsewhere == []  # a Suzhou reader: the vehicle is not registered there
+
+
+async def test_fixes_from_documents_are_screened_the_same_way(sessions: Any) -> None:
+    good, wild = _fix(0), _fix(1, lat=40.0)  # 885 km in a minute
+    async with sessions() as session:
+        await repository.ensure_partitions(session, {good.observed_at.date()})
+        await session.commit()
+        new = await repository.store_plausible(session, "positioning", [(good, NOW), (wild, NOW)])
+        await session.commit()
+        stored = (await session.scalars(select(PositionFix.latitude))).all()
+        kept = (await session.scalars(select(PositionFinding))).all()
+
+    assert new == 1
+    assert stored == [good.latitude]
+    assert [(k.latitude, k.reason, k.source) for k in kept] == [
+        (40.0, "impossible_speed", "positioning")
+    ]
