@@ -24,6 +24,8 @@ from hub.multimodal.access import consignment_rule
 from hub.multimodal.models import ConsignmentRow
 from hub.operators.access import operator_rule, permit_rule
 from hub.operators.models import Operator, Permit
+from hub.positions.access import latest_position_rule, position_fix_rule
+from hub.positions.models import LatestPosition, PositionFix
 from hub.practitioners.access import practitioner_rule, qualification_rule
 from hub.practitioners.models import Practitioner, QualificationCertificate
 from hub.readers import Reader
@@ -48,6 +50,8 @@ RULES: dict[type[Base], Rule] = {
     PassengerLine: line_rule,
     DangerousGoods: dangerous_goods_rule,
     ConsignmentRow: consignment_rule,
+    LatestPosition: latest_position_rule,
+    PositionFix: position_fix_rule,
     **AGENCY_RULES,
 }
 

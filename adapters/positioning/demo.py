@@ -112,15 +112,16 @@ def leg_track(
 
 
 def _background(subjects: DemoSubjects, busy: set[Vehicle]) -> list[VehiclePosition]:
-    """About twenty demo vehicles driving between logistics parks for a few hours of the demo
-    day, their fixes near any journey place left out. Trailers carry no terminal."""
+    """About twenty demo vehicles driving between logistics parks for a few hours of the day
+    before the demo's day, their fixes near any journey place left out. Trailers carry no
+    terminal. The day before: whenever the demo is loaded, its fixes have happened (a fix in
+    the future is not a position but a quality finding, ``hub.positions.plausibility``)."""
     fleet = (Vehicle(plate, PlateColor(colour)) for plate, colour, *_ in subjects.vehicles)
     candidates = [v for v in fleet if not v.plate.endswith("挂") and v not in busy]
     rng = random.Random(f"{subjects.seed}:positioning-demo")
     chosen = rng.sample(candidates, min(BACKGROUND_VEHICLES, len(candidates)))
-    start = dt.datetime.combine(
-        dt.date.fromisoformat(subjects.today), dt.time(8, 0), tzinfo=simulator.CHINA
-    )
+    day = dt.date.fromisoformat(subjects.today) - dt.timedelta(days=1)
+    start = dt.datetime.combine(day, dt.time(8, 0), tzinfo=simulator.CHINA)
     end = start + dt.timedelta(hours=BACKGROUND_HOURS)
     places = list(subjects.places.values())
     positions: list[VehiclePosition] = []

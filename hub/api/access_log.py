@@ -39,7 +39,6 @@ class RecordPersonalDataAccess(SchemaExtension):
         trail = getattr(context, "audit", None)
         if not isinstance(trail, AuditTrail) or not trail.touched:
             return
-        principal = context.principal
         result = execution.result
         if trail.denied or trail.refused:
             outcome = "denied"
@@ -47,25 +46,46 @@ class RecordPersonalDataAccess(SchemaExtension):
             outcome = "error"
         else:
             outcome = "ok"
-        record = AuditRecord(
-            client_id=principal.client_id or "anonymous",
-            agency=principal.agency or "-",
-            purpose=None if principal.purpose is None else principal.purpose.code,
-            purpose_reference=None if principal.purpose is None else principal.purpose.reference,
-            operation_name=(execution.operation_name or "")[:TEXT_LENGTH] or None,
-            document=execution.query or "",
-            variables=dict(execution.variables or {}),
-            subjects=tuple(sorted(trail.returned | trail.denied)),
-            outcome=outcome,
-            at=dt.datetime.now(dt.UTC),
+        await record_access(
+            context,
+            execution.operation_name,
+            execution.query or "",
+            dict(execution.variables or {}),
+            trail.returned | trail.denied,
+            outcome,
         )
-        async with context.sessions() as session, session.begin():
-            await append(session, record)
-        AUDIT_APPENDS.labels(outcome).inc()
-        if context.checkpointer is not None:
-            # Before the answer leaves: a cut of this entry is then named by `hub audit verify`.
-            # A failed write fails the request, as a failed append does.
-            await context.checkpointer.write_if_moved()
+
+
+async def record_access(
+    context: Context,
+    operation_name: str | None,
+    document: str,
+    variables: dict[str, Any],
+    subjects: set[str],
+    outcome: str,
+) -> None:
+    """Append one entry to the audit log, in a transaction of its own (also used by the
+    subscriptions that follow a vehicle, which are audited as they start)."""
+    principal = context.principal
+    record = AuditRecord(
+        client_id=principal.client_id or "anonymous",
+        agency=principal.agency or "-",
+        purpose=None if principal.purpose is None else principal.purpose.code,
+        purpose_reference=None if principal.purpose is None else principal.purpose.reference,
+        operation_name=(operation_name or "")[:TEXT_LENGTH] or None,
+        document=document,
+        variables=variables,
+        subjects=tuple(sorted(subjects)),
+        outcome=outcome,
+        at=dt.datetime.now(dt.UTC),
+    )
+    async with context.sessions() as session, session.begin():
+        await append(session, record)
+    AUDIT_APPENDS.labels(outcome).inc()
+    if context.checkpointer is not None:
+        # Before the answer leaves: a cut of this entry is then named by `hub audit verify`.
+        # A failed write fails the request, as a failed append does.
+        await context.checkpointer.write_if_moved()
 
 
 @strawberry.type(

@@ -19,7 +19,7 @@ from strawberry.types import Info
 
 from hub.api.bilingual import doc
 from hub.auth.principal import PURPOSE_HEADER, Principal
-from hub.auth.scopes import OPEN_DATA, PII_READ, REGISTRY_READ
+from hub.auth.scopes import OPEN_DATA, PII_READ, REGISTRY_READ, TRACKING_READ
 from hub.errors import Forbidden
 
 
@@ -54,10 +54,24 @@ class PersonalData:
     kind: str
 
 
+@strawberry.schema_directive(
+    locations=[Location.FIELD_DEFINITION],
+    description=doc(
+        "跟踪单车：须在 X-Purpose-Of-Use 请求头中声明使用目的，每次读取均留痕（同个人信息）。",
+        "Following one vehicle: needs a purpose stated in the X-Purpose-Of-Use header, and "
+        "every read is audited, as personal data is.",
+    ),
+)
+class FollowsVehicle:
+    pass
+
+
 OPEN = RequiresScopes(any_of=[REGISTRY_READ, OPEN_DATA])
 """Open data: de-identified, for every client and anonymous callers."""
 REGISTRY = RequiresScopes(any_of=[REGISTRY_READ])
 """The data center beyond open data: registered partner and internal clients."""
+TRACKING = RequiresScopes(any_of=[TRACKING_READ])
+"""Vehicles' positions and tracks."""
 
 
 def mask_name(value: str) -> str:
@@ -133,6 +147,40 @@ class PersonalField(FieldExtension):
             raise Forbidden(f"{info.field_name}: personal data needs {missing}")
         trail.returned.add(subject)
         return value
+
+
+def stated_purpose_missing(principal: Principal) -> str | None:
+    """Why a client may not follow one vehicle, if it may not: it stated no purpose."""
+    if principal.purpose is None:
+        return f"a stated purpose of use (the {PURPOSE_HEADER} header)"
+    return None
+
+
+class FollowedField(FieldExtension):
+    """Releases one vehicle's track only with a stated purpose; audited either way."""
+
+    async def resolve_async(
+        self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any
+    ) -> Any:
+        subject = source.subject_id()
+        trail: AuditTrail = info.context.audit
+        missing = stated_purpose_missing(info.context.principal)
+        if missing is not None:
+            trail.denied.add(subject)
+            raise Forbidden(f"{info.field_name}: following a vehicle needs {missing}")
+        value = await next_(source, info, **kwargs)
+        trail.returned.add(subject)
+        return value
+
+
+def followed(zh: str, en: str) -> Any:
+    """A field that follows one vehicle (its track): scope tracking:read, a stated purpose,
+    audited."""
+    return strawberry.field(
+        description=doc(zh, en),
+        directives=[TRACKING, FollowsVehicle()],
+        extensions=[FollowedField()],
+    )
 
 
 def personal_input(kind: str, zh: str, en: str) -> Any:

@@ -27,6 +27,8 @@ from hub.api.introspection import AnswerIntrospection, Introspection
 from hub.api.limits import DOCUMENT_CACHE_SIZE, DocumentSize, OneOperation, TierLimits
 from hub.api.lookups import NODE_TYPES, DataCenterQuery
 from hub.api.permissions import EnforcePolicy, Policy
+from hub.api.positions.queries import PositionQuery
+from hub.api.positions.subscriptions import PositionSubscription
 from hub.api.quality.types import QualityQuery
 from hub.api.shared_results import SharedEventResults
 from hub.api.usage import CountUsage, UsageQuery
@@ -84,7 +86,13 @@ class CloseRequestSession(SchemaExtension):
 
 @strawberry.type(description=doc("查询入口。", "The root of all queries."))
 class Query(
-    DataCenterQuery, AccessLogQuery, QualityQuery, InboxQuery, ConsignmentQuery, UsageQuery
+    DataCenterQuery,
+    AccessLogQuery,
+    QualityQuery,
+    InboxQuery,
+    ConsignmentQuery,
+    UsageQuery,
+    PositionQuery,
 ):
     pass
 
@@ -97,7 +105,7 @@ class Mutation(ConsignmentMutation):
 @strawberry.type(
     description=doc("订阅入口（graphql-transport-ws）。", "The root of all subscriptions.")
 )
-class Subscription(ConsignmentSubscription):
+class Subscription(ConsignmentSubscription, PositionSubscription):
     pass
 
 

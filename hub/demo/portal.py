@@ -1,6 +1,6 @@
 """The demo's portal client: what GraphiQL uses to look at the demo, journeys included.
 
-`hub demo` registers it (internal tier; registry, enforcement and consignment scopes; no
+`hub demo` registers it (internal tier; registry, enforcement, consignment and tracking scopes; no
 personal data), with no secret anyone knows: `hub demo-token` has the hub itself issue it a
 token, as the token endpoint would, for whoever runs the hub on this machine.
 """
@@ -21,7 +21,7 @@ from hub.sealing import key_encryption_key
 
 AGENCY = "demo_portal"
 NAME = "演示门户 / demo portal"
-SCOPES = "registry:read enforcement:read consignment:write"
+SCOPES = "registry:read enforcement:read consignment:write tracking:read"
 
 
 async def register(session: AsyncSession) -> str:

@@ -161,7 +161,7 @@ async def apply_records(
         await serialise(session, watched)
     counts = await store_many(session, documents)
     if positions:
-        await _in_position_store(session, [(p, at) for _, p, at in positions])
+        await _in_position_store(session, positions)
     events = [
         (agency, event, at)
         for agency, records, at in documents
@@ -185,17 +185,19 @@ async def apply_records(
 
 
 async def _in_position_store(
-    session: AsyncSession, positions: Sequence[tuple[VehiclePosition, dt.datetime]]
+    session: AsyncSession, positions: Sequence[tuple[str, VehiclePosition, dt.datetime]]
 ) -> None:
     """Road positions of documents also go where the stream's go (``position_fixes``).
 
     One store of fixes: the latest positions, the tracks and the gate events read every fix,
     whichever way it came. A fix of a vehicle and instant stored already changes nothing. A
     plate that breaks its rule stays only in the document's record, where the quality report
-    names it: a fix is stored under a vehicle, and such a plate names none.
+    names it: a fix is stored under a vehicle, and such a plate names none. A fix that cannot
+    be true (in the future, before 2000, outside China, impossibly fast) is kept as a finding
+    of its agency, as the stream's are, not as a position.
     """
-    fixes: list[tuple[Fix, dt.datetime]] = []
-    for position, at in positions:
+    fixes: dict[str, list[tuple[Fix, dt.datetime]]] = {}
+    for agency, position, at in positions:
         try:
             plate = identifiers.plate(position.plate)
         except identifiers.InvalidIdentifier:
@@ -211,8 +213,9 @@ async def _in_position_store(
             altitude_m=0,  # documents carry neither: the stream's defaults
             alarm_flags=0,
         )
-        fixes.append((fix, at))
-    await positions_store.store_received(session, fixes)
+        fixes.setdefault(agency, []).append((fix, at))
+    for agency, received in fixes.items():
+        await positions_store.store_plausible(session, agency, received)
 
 
 async def _day_partitions(session: AsyncSession, positions: Sequence[VehiclePosition]) -> None:

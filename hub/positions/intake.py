@@ -3,7 +3,8 @@
 Lines are parsed as they arrive (a chunked request body or a file, never read whole); every
 ``batch_size`` good lines are one transaction: the fixes stored (a fix of a vehicle and
 instant already stored is a duplicate and changes nothing), the latest positions kept
-current, the refused lines dead-lettered with their line numbers, and for vehicles on
+current, the refused lines dead-lettered with their line numbers, the fixes that cannot be
+true (``hub.positions.plausibility``) kept as quality findings instead, and for vehicles on
 consignment road legs the gate-in and gate-out events derived (``hub.positions.crossings``)
 and attached. A batch that fails leaves the batches before it committed: sending the whole
 stream again is safe, since nothing is stored twice.
@@ -24,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.canonical.geo import Point
 from hub.multimodal import service as multimodal
-from hub.positions import crossings, repository
+from hub.positions import crossings, live, plausibility, repository
 from hub.positions.crossings import GAP, Vehicle
 from hub.positions.fences import FenceFinder
 from hub.positions.lines import MAX_LINE, BadLine, CsvLines, Fix, Rejected, from_json
@@ -55,6 +56,8 @@ class Summary:
     accepted: int = 0
     duplicates: int = 0
     rejected: int = 0
+    implausible: int = 0
+    """Well-formed fixes that cannot be true: kept as quality findings, not as positions."""
     events: int = 0
     rejections: list[Rejected] = field(default_factory=list)
 
@@ -64,6 +67,7 @@ class Summary:
             "accepted": self.accepted,
             "duplicates": self.duplicates,
             "rejected": self.rejected,
+            "implausible": self.implausible,
             "events": self.events,
             "rejections": [{"line": r.line, "reason": r.reason} for r in self.rejections],
         }
@@ -194,10 +198,15 @@ class Intake:
             storing, self._storing = self._storing, None
             await storing
 
-    async def _store(self, fixes: list[Fix], rejected: list[tuple[int, str, str]]) -> None:
+    async def _store(self, taken: list[Fix], rejected: list[tuple[int, str, str]]) -> None:
         received_at = self.clock()
-        if fixes:
+        fixes: list[Fix] = []
+        flagged: list[plausibility.Flagged] = []
+        if taken:
             async with self.sessions() as session, session.begin():
+                vehicles = {(fix.plate, fix.color) for fix in taken}
+                previous = await repository.previous(session, vehicles)
+                fixes, flagged = plausibility.screen(taken, previous, received_at)
                 await repository.ensure_partitions(
                     session, {fix.observed_at.date() for fix in fixes}
                 )
@@ -209,9 +218,12 @@ class Intake:
             await repository.dead_letter(
                 session, self.summary.intake, self.source, rejected, received_at
             )
+            await repository.record_findings(session, self.source, flagged, received_at)
             messages = await self._events(session, fixes, watched, received_at) if watched else []
         self.summary.accepted += new
         self.summary.duplicates += len(fixes) - new
+        self.summary.implausible += len(flagged)
+        messages += live.messages(fixes)
         if messages and self.publish is not None:
             await self.publish(messages)
 

@@ -42,9 +42,14 @@ class PositionFix(_Location, Base):
 
 
 class LatestPosition(_Location, Base):
-    """车辆最新位置: each vehicle's newest fix, kept current by every batch of the intake."""
+    """车辆最新位置: each vehicle's newest fix, kept current by every batch of the intake.
+
+    Indexed by latitude then longitude: a search around a point or inside a polygon reads the
+    band of latitudes its bounding box spans, checking longitudes in the index.
+    """
 
     __tablename__ = "position_latest"
+    __table_args__ = (Index("ix_position_latest_latitude", "latitude", "longitude"),)
 
     plate: Mapped[str] = mapped_column(String(10), primary_key=True)
     plate_color: Mapped[PlateColor] = mapped_column(Code(PlateColor), primary_key=True)
@@ -63,4 +68,27 @@ class PositionDeadLetter(Base):
     line: Mapped[int] = mapped_column(comment="行号 / line number, from 1")
     reason: Mapped[str] = mapped_column(String(500))
     text: Mapped[str] = mapped_column(String(600), comment="该行（截断）/ the line, cut short")
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class PositionFinding(Base):
+    """A well-formed fix that cannot be true (``hub.positions.plausibility``), kept as received
+    for the data-quality report instead of being stored as a position."""
+
+    __tablename__ = "position_findings"
+    __table_args__ = (
+        Index("ix_position_findings_vehicle", "plate", "plate_color"),
+        Index("ix_position_findings_received_at", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plate: Mapped[str] = mapped_column(String(10))
+    plate_color: Mapped[PlateColor] = mapped_column(Code(PlateColor))
+    observed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    latitude: Mapped[float]
+    longitude: Mapped[float]
+    speed_kmh: Mapped[float]
+    reason: Mapped[str] = mapped_column(String(20), comment="原因 / future, before_2000, …")
+    detail: Mapped[str] = mapped_column(String(300))
+    source: Mapped[str] = mapped_column(String(64), comment="来源 / client agency or file name")
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

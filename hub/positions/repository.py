@@ -23,6 +23,7 @@ from sqlalchemy import (
     literal,
     select,
     text,
+    tuple_,
 )
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -32,7 +33,14 @@ from sqlalchemy.orm import InstrumentedAttribute
 from hub.canonical.codes import PlateColor
 from hub.filters import region_condition, region_prefix
 from hub.positions.lines import Fix
-from hub.positions.models import LatestPosition, PositionDeadLetter, PositionFix
+from hub.positions.models import (
+    LatestPosition,
+    PositionDeadLetter,
+    PositionFinding,
+    PositionFix,
+)
+from hub.positions.plausibility import Flagged, Previous, screen
+from hub.positions.tracks import TrackFix as Fixed
 from hub.vehicles.models import Vehicle
 
 COLUMNS = (
@@ -212,6 +220,41 @@ async def tracks(
     return found
 
 
+async def latest_of(
+    session: AsyncSession, keys: Sequence[tuple[str, PlateColor]], rule: ColumnElement[bool]
+) -> list[LatestPosition]:
+    """The latest positions of these vehicles (plate, colour) that ``rule`` allows."""
+    wanted = [(plate, color.value) for plate, color in keys]
+    query = select(LatestPosition).where(
+        tuple_(LatestPosition.plate, LatestPosition.plate_color).in_(wanted), rule
+    )
+    return list((await session.scalars(query)).all())
+
+
+MAX_TRACK_FIXES = 100_000
+"""Fixes read for one track at most: a week of a fix every 10 s is 60,480."""
+
+
+async def track_of(
+    session: AsyncSession,
+    plate: str,
+    color: PlateColor,
+    start: dt.datetime,
+    end: dt.datetime,
+    rule: ColumnElement[bool],
+) -> list[Fixed]:
+    """One vehicle's stored fixes from ``start`` to ``end`` inclusive, in time order."""
+    query = (
+        select(PositionFix.observed_at, PositionFix.latitude, PositionFix.longitude,
+               PositionFix.speed_kmh)
+        .where(PositionFix.plate == plate, PositionFix.plate_color == color,
+               PositionFix.observed_at.between(start, end), rule)
+        .order_by(PositionFix.observed_at)
+        .limit(MAX_TRACK_FIXES)
+    )  # fmt: skip
+    return [Fixed(*row) for row in (await session.execute(query)).all()]
+
+
 def latest_in_region(region: str) -> Select[Any]:
     """The latest positions of the vehicles registered in a region (a division code)."""
     return (
@@ -268,6 +311,55 @@ async def latest(session: AsyncSession, region: str) -> list[Latest]:
     return [Latest(*row) for row in rows]
 
 
+async def previous(
+    session: AsyncSession, vehicles: Iterable[tuple[str, PlateColor]]
+) -> dict[tuple[str, PlateColor], Previous]:
+    """The stored latest fix (time, latitude, longitude) of each of these vehicles that has one."""
+    wanted = set(vehicles)
+    found: dict[tuple[str, PlateColor], Previous] = {}
+    for plates in among(session, LatestPosition.plate, (plate for plate, _ in wanted)):
+        query = select(
+            LatestPosition.plate, LatestPosition.plate_color, LatestPosition.observed_at,
+            LatestPosition.latitude, LatestPosition.longitude,
+        ).where(plates)  # fmt: skip
+        for plate, color, at, latitude, longitude in (await session.execute(query)).all():
+            if (plate, color) in wanted:
+                found[(plate, color)] = (at, latitude, longitude)
+    return found
+
+
+async def record_findings(
+    session: AsyncSession, source: str, flagged: Sequence[Flagged], received_at: dt.datetime
+) -> None:
+    """Keep the fixes that cannot be true, as received, with why."""
+    session.add_all(
+        PositionFinding(
+            plate=f.fix.plate, plate_color=f.fix.color, observed_at=f.fix.observed_at,
+            latitude=f.fix.latitude, longitude=f.fix.longitude, speed_kmh=f.fix.speed_kmh,
+            reason=f.reason.value, detail=f.detail[:300], source=source[:64],
+            received_at=received_at,
+        )
+        for f in flagged
+    )  # fmt: skip
+
+
+async def store_plausible(
+    session: AsyncSession, source: str, fixes: Sequence[tuple[Fix, dt.datetime]]
+) -> int:
+    """``store_received`` for the fixes that can be true; those that cannot are kept as
+    findings of ``source`` instead (``hub.positions.plausibility``). Returns how many were new."""
+    if not fixes:
+        return 0
+    now = max(at for _, at in fixes)
+    received = {(f.plate, f.color, f.observed_at): at for f, at in fixes}
+    previous_fixes = await previous(session, {(f.plate, f.color) for f, _ in fixes})
+    accepted, flagged = screen([f for f, _ in fixes], previous_fixes, now)
+    await record_findings(session, source, flagged, now)
+    return await store_received(
+        session, [(f, received[(f.plate, f.color, f.observed_at)]) for f in accepted]
+    )
+
+
 async def dead_letter(
     session: AsyncSession,
     intake: str,
@@ -295,13 +387,14 @@ async def dead_letters(session: AsyncSession, intake: str) -> list[PositionDeadL
 async def prune(session: AsyncSession, before: dt.date) -> int:
     """Remove the fixes of the UTC days before ``before``; returns how many days had some.
 
-    The lines dead-lettered before then go too.
+    The lines dead-lettered and the findings recorded before then go too.
 
     On PostgreSQL each such day's partition is dropped whole; on SQLite the rows are deleted.
     The latest positions stay: a vehicle that stopped reporting is still where it was last seen.
     """
     cutoff = dt.datetime.combine(before, dt.time(), tzinfo=dt.UTC)
     await session.execute(delete(PositionDeadLetter).where(PositionDeadLetter.received_at < cutoff))
+    await session.execute(delete(PositionFinding).where(PositionFinding.received_at < cutoff))
     if session.get_bind().dialect.name == "postgresql":
         query = text(
             "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "

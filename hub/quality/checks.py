@@ -38,6 +38,7 @@ from hub.canonical.codes import (
     RegistrationStatus,
 )
 from hub.operators.models import Operator
+from hub.positions.models import PositionFinding
 from hub.readers import Reader
 from hub.vehicles.models import Vehicle
 from hub.vessels.models import Vessel
@@ -53,6 +54,7 @@ class FindingKind(Enum):
     DANGEROUS_GOODS_WITHOUT_LIABILITY = "dangerous_goods_without_liability"
     IDENTIFIER_MISMATCH = "identifier_mismatch"
     INVALID_IDENTIFIER = "invalid_identifier"
+    IMPLAUSIBLE_POSITION = "implausible_position"
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,6 +306,44 @@ async def invalid_identifiers(session: AsyncSession, on: dt.date, reader: Reader
     return findings
 
 
+POSITION_DAYS = 7
+"""Implausible fixes are reported for the week before the day asked about."""
+POSITIONS_SHOWN = 1000
+"""At most this many, newest first: a broken terminal repeats its fault every few seconds."""
+
+
+async def implausible_positions(
+    session: AsyncSession, on: dt.date, reader: Reader
+) -> list[Finding]:
+    """Fixes a positioning platform sent that cannot be true (``hub.positions.plausibility``):
+    kept here, never stored as positions. A region-bound reader sees those of its region's
+    vehicles."""
+    since = dt.datetime.combine(on - dt.timedelta(days=POSITION_DAYS), dt.time(), dt.UTC)
+    until = dt.datetime.combine(on + dt.timedelta(days=1), dt.time(), dt.UTC)
+    query = (
+        select(PositionFinding)
+        .where(PositionFinding.received_at >= since, PositionFinding.received_at < until)
+        .order_by(PositionFinding.received_at.desc(), PositionFinding.id.desc())
+        .limit(POSITIONS_SHOWN)
+    )
+    if reader.region is not None:
+        query = query.join(
+            Vehicle,
+            and_(Vehicle.plate == PositionFinding.plate,
+                 Vehicle.plate_color == PositionFinding.plate_color),
+        ).where(rule_for(Vehicle, reader))  # fmt: skip
+    return [
+        Finding(
+            FindingKind.IMPLAUSIBLE_POSITION,
+            _plate(row.plate, row.plate_color),
+            f"fix of {row.observed_at.isoformat()} at lat {row.latitude}, lon {row.longitude} "
+            f"not stored: {row.reason}: {row.detail}",
+            row.source,
+        )
+        for row in (await session.scalars(query)).all()
+    ]
+
+
 # Child rows (the vehicles of an accident, the containers of a waybill) carry no provenance of
 # their own: their agency is their parent's.
 _PARENTS: dict[type, tuple[Any, Any]] = {
@@ -330,6 +370,7 @@ CHECKS: dict[FindingKind, Check] = {
     FindingKind.DANGEROUS_GOODS_WITHOUT_LIABILITY: dangerous_goods_without_liability,
     FindingKind.IDENTIFIER_MISMATCH: identifier_mismatches,
     FindingKind.INVALID_IDENTIFIER: invalid_identifiers,
+    FindingKind.IMPLAUSIBLE_POSITION: implausible_positions,
 }
 
 

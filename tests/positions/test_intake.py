@@ -198,7 +198,7 @@ async def test_the_latest_position_is_each_vehicles_newest_fix_whatever_the_orde
 ) -> None:
     async with running(settings) as http:
         auth = NDJSON | await headers(http)
-        await http.post("/positions", content=ndjson(fix(minute=5, lat=32.5)), headers=auth)
+        await http.post("/positions", content=ndjson(fix(minute=5, lat=32.05)), headers=auth)
         await http.post(
             "/positions", content=ndjson(fix(minute=1), fix(minute=3), fix("苏A00002", 2, alarm=5)),
             headers=auth,
@@ -210,7 +210,7 @@ async def test_the_latest_position_is_each_vehicles_newest_fix_whatever_the_orde
             count = await session.scalar(select(func.count()).select_from(PositionFix))
         assert count == 4
         assert [(r.plate, r.observed_at, r.latitude, r.alarm_flags) for r in rows] == [
-            ("苏A00001", (T0 + dt.timedelta(minutes=5)).astimezone(dt.UTC), 32.5, 0),
+            ("苏A00001", (T0 + dt.timedelta(minutes=5)).astimezone(dt.UTC), 32.05, 0),
             ("苏A00002", (T0 + dt.timedelta(minutes=2)).astimezone(dt.UTC), 32.04, 5),
         ]
 

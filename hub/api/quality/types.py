@@ -49,6 +49,11 @@ KIND_LABELS = {
         "来源报送的标识不符合编码规则。",
         "An identifier a source sent breaks its rule.",
     ),
+    FindingKind.IMPLAUSIBLE_POSITION: (
+        "定位不可能为真（未来或 2000 年前的时间、中国境外、不可能的速度），未作为位置存储。",
+        "A position fix that cannot be true (a time in the future or before 2000, outside "
+        "China, an impossible speed), not stored as a position.",
+    ),
 }
 
 strawberry.enum(

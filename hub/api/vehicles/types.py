@@ -35,12 +35,22 @@ from hub.api.common import (
 )
 from hub.api.context import Context
 from hub.api.enums import LicenceStatus, PlateColor, SortDirection, Validity, VehicleType
-from hub.api.permissions import OPEN
+from hub.api.permissions import OPEN, TRACKING, followed
+from hub.api.positions.types import (
+    TrackPoint,
+    TrackStop,
+    VehiclePosition,
+    VehicleTrack,
+    track_window,
+)
 from hub.api.relay import Connection, Node
 from hub.api.text import search_argument
 from hub.filters import today, validity_of
 from hub.lines.models import PassengerLine as LineRow
 from hub.operators.models import Operator as OperatorRow
+from hub.positions import repository as positions
+from hub.positions import tracks
+from hub.positions.models import LatestPosition, PositionFix
 from hub.vehicles.models import Vehicle as VehicleRow
 from hub.vehicles.repository import VehicleFilter
 
@@ -166,6 +176,60 @@ class Vehicle(Node):
             "vehicle_accidents", AccidentRow, records.accidents_of_vehicles, lambda pair: pair[0]
         ).load((self.plate, self.plate_color))
         return [Accident.from_row(row) for _key, row in pairs[: records.LIMIT]]
+
+    @strawberry.field(
+        description=doc(
+            "最新位置（卫星定位），无定位时为空。", "Latest satellite position; null if none."
+        ),
+        directives=[TRACKING],
+    )
+    async def position(self, info: Info[Context, None]) -> VehiclePosition | None:
+        row = await info.context.by_key(
+            "latest_position",
+            LatestPosition,
+            positions.latest_of,
+            lambda r: (r.plate, r.plate_color),
+        ).load((self.plate, self.plate_color))
+        return None if row is None else VehiclePosition.from_row(row)
+
+    @followed(
+        "一段时间内的轨迹（至多 7 天），经抽稀并标出停车点；须声明使用目的，每次读取均留痕。",
+        "Its track over a period (7 days at most), simplified, with stops; needs a stated "
+        "purpose of use, and every read is audited.",
+    )
+    async def track(
+        self,
+        info: Info[Context, None],
+        from_: Annotated[
+            dt.datetime,
+            strawberry.argument(
+                name="from", description=doc("开始时间（含）。", "From, inclusive.")
+            ),
+        ],
+        to: Annotated[
+            dt.datetime, strawberry.argument(description=doc("结束时间（含）。", "To, inclusive."))
+        ],
+        tolerance_meters: Annotated[
+            float,
+            strawberry.argument(
+                description=doc(
+                    "抽稀容差（米，0 至 10000，0 为不抽稀）。",
+                    "Simplification tolerance in metres, 0 to 10,000 (0 keeps every fix).",
+                )
+            ),
+        ] = 20.0,
+    ) -> VehicleTrack | None:  # null + FORBIDDEN without a stated purpose
+        start, end = track_window(from_, to, tolerance_meters)
+        async with info.context.database() as session:
+            fixes = await positions.track_of(
+                session, self.plate, self.plate_color, start, end, info.context.rule(PositionFix)
+            )
+        return VehicleTrack(
+            points=[TrackPoint.of(fix) for fix in tracks.simplify(fixes, tolerance_meters)],
+            stops=[TrackStop.of(stop) for stop in tracks.stops(fixes)],
+            fix_count=len(fixes),
+            tolerance_meters=tolerance_meters,
+        )
 
     @classmethod
     def from_row(cls, row: VehicleRow) -> Vehicle:

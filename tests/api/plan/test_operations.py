@@ -3,6 +3,7 @@ for several principals on both database backends."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from hub.stations.models import Station
 from hub.vehicles.models import Vehicle
 from tests.api.plan.consignments import book_journeys
 from tests.api.plan.differential import assert_same, compare
+from tests.api.positions.fleet import place
 from tests.conftest import GraphQLClient
 
 OPERATIONS = Path(__file__).resolve().parents[3] / "graphql" / "operations"
@@ -42,6 +44,7 @@ async def seed(sessions: Any) -> dict[str, Any]:
     the documents look records up by."""
     await load(sessions, generate(SMALL, seed=7, today=today()))
     [travelling, *_] = await book_journeys(sessions)
+    await place(sessions, dt.datetime.now(dt.UTC))  # positions, for the enforcement documents
     async with sessions() as session:
         # In Nanjing (320100), where the region-limited client may read it.
         nanjing = select(Vehicle).where(Vehicle.region_code.startswith("3201"))
@@ -57,6 +60,11 @@ async def seed(sessions: Any) -> dict[str, Any]:
         assert station is not None
     return {
         "VehicleCheck": {"plate": vehicle.plate, "plateColor": vehicle.plate_color.name},
+        "VehicleCheckWithPosition": {
+            "plate": vehicle.plate,
+            "plateColor": vehicle.plate_color.name,
+        },
+        "NearbyVehicles": {"latitude": 32.05, "longitude": 118.78, "radiusMeters": 50_000},
         "VehicleList": {"first": 7},
         "VehiclePage": {"first": 7},
         "OperatorOverview": {"uscc": operator.uscc},
@@ -66,9 +74,12 @@ async def seed(sessions: Any) -> dict[str, Any]:
 
 
 async def principals(anonymous: GraphQLClient) -> dict[str, dict[str, str]]:
-    """Anonymous, region-limited, pii:read with and without purpose, internal."""
+    """Anonymous, region-limited, pii:read with and without purpose, internal, tracking."""
     made = {
         "region-limited": await anonymous.as_client("registry:read", region="320100"),
+        "tracking, region-limited": await anonymous.as_client(
+            "registry:read tracking:read", region="320100"
+        ),
         "pii without purpose": await anonymous.as_client("registry:read pii:read", purpose=None),
         "pii with purpose": await anonymous.as_client("registry:read pii:read"),
         "internal": await anonymous.as_client(),

@@ -1,0 +1,1 @@
+"""Positions and tracks of vehicles in GraphQL."""
