@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from hub.alerts import commands as alerts_commands
 from hub.config import LOG_FORMATS, Settings
 from hub.errors import HubError
 from hub.exchange import commands as exchange_commands
@@ -95,7 +96,8 @@ def _parser() -> argparse.ArgumentParser:
     _client_commands(commands)
     exchange_commands.register(commands)
     quality_commands.register(commands)
-    positions_commands.register(commands)
+    positions_commands.register(commands, observe=alerts_commands.on_fixes)
+    alerts_commands.register(commands)
     opendata_commands.register(commands)
 
     keys = commands.add_parser("keys", help="token signing keys")
