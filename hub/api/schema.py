@@ -17,6 +17,9 @@ from strawberry.schema.types.base_scalars import DateDefinition, DateTimeDefinit
 from strawberry.types import ExecutionContext
 
 from hub.api.access_log import AccessLogQuery, RecordPersonalDataAccess
+from hub.api.alerts.mutations import AlertMutation
+from hub.api.alerts.queries import AlertQuery
+from hub.api.alerts.subscriptions import AlertSubscription
 from hub.api.bilingual import doc
 from hub.api.consignments.mutations import ConsignmentMutation
 from hub.api.consignments.queries import ConsignmentQuery
@@ -84,20 +87,26 @@ class CloseRequestSession(SchemaExtension):
 
 @strawberry.type(description=doc("查询入口。", "The root of all queries."))
 class Query(
-    DataCenterQuery, AccessLogQuery, QualityQuery, InboxQuery, ConsignmentQuery, UsageQuery
+    DataCenterQuery,
+    AccessLogQuery,
+    QualityQuery,
+    InboxQuery,
+    ConsignmentQuery,
+    UsageQuery,
+    AlertQuery,
 ):
     pass
 
 
 @strawberry.type(description=doc("变更入口。", "The root of all mutations."))
-class Mutation(ConsignmentMutation):
+class Mutation(ConsignmentMutation, AlertMutation):
     pass
 
 
 @strawberry.type(
     description=doc("订阅入口（graphql-transport-ws）。", "The root of all subscriptions.")
 )
-class Subscription(ConsignmentSubscription):
+class Subscription(ConsignmentSubscription, AlertSubscription):
     pass
 
 

@@ -151,9 +151,7 @@ async def apply_records(
             raised += await alerts.on_fixes(session, [fix for fix, _ in stored], latest)
     applied = [record for _, records, _ in documents for record in records]
     if applied:
-        raised += await alerts.on_records(
-            session, applied, max(at for _, _, at in documents)
-        )
+        raised += await alerts.on_records(session, applied, max(at for _, _, at in documents))
     events = [
         (agency, event, at)
         for agency, records, at in documents
