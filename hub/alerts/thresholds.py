@@ -62,8 +62,10 @@ class Thresholds:
         return self.values[kind].get("enabled", 1.0) == 1.0
 
 
-def load(path: Path = PATH) -> Thresholds:
-    """Read and check the thresholds file; :class:`ThresholdError` names what is wrong where."""
+def load(path: Path | None = None) -> Thresholds:
+    """Read and check the thresholds file (by default ``PATH``); :class:`ThresholdError` names
+    what is wrong where."""
+    path = path or PATH
     values: dict[AlertKind, dict[str, float]] = {kind: {} for kind in AlertKind}
     versions: set[str] = set()
     with path.open(encoding="utf-8", newline="") as handle:
