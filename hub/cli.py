@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import datetime as dt
 import json
 import os
 import sys
@@ -436,6 +437,7 @@ def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
 
 def _demo(settings: Settings, args: argparse.Namespace) -> int:
     from hub.dataversion import writer
+    from hub.demo import alerts as demo_alerts
     from hub.demo import journeys, portal
     from hub.demo.generator import DemoScale, generate, subjects
     from hub.demo.loader import is_empty, load
@@ -475,6 +477,9 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
                 ),
             )  # fmt: skip
             await journeys.report(sessions, planned)
+            planted = await demo_alerts.plant(
+                sessions, dt.datetime.now(dt.UTC).replace(microsecond=0)
+            )
             async with sessions() as session, session.begin():
                 await portal.register(session)
         loaded = ", ".join(f"{count:,} {table}" for table, count in summary.counts.items())
@@ -483,6 +488,8 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
         booked = ", ".join(c.reference for c in planned.consignments)
         booked = booked or tr("none at this scale")
         print(tr("hub: booked the demo journeys (一单到底): {references}", references=booked))
+        alerts = ", ".join(f"{count} {kind}" for kind, count in planted.items())
+        print(tr("hub: planted one alert of each kind: {counts}", counts=alerts))
         print(tr("hub: `hub demo-token` gives GraphiQL a token of the demo portal"))
         return 0
 
