@@ -253,7 +253,7 @@ def main() -> None:
         deadline = time.monotonic() + 60
         while True:
             try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code < 500:
+                if httpx.get(f"http://127.0.0.1:{port}/health/live", timeout=1).status_code < 500:
                     break
             except httpx.HTTPError:
                 pass

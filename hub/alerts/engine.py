@@ -17,9 +17,10 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from dataclasses import replace
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,7 +40,6 @@ EVIDENCE_KEPT = 20
 """Evidence ids kept on an alert (the first ones); ``evidence_count`` counts them all."""
 PROVINCE = "320000"
 """The region of an alert on a vehicle the registry does not know (an out-of-province one)."""
-_ROWS = 500  # rows per multi-row statement, under SQLite's variable limit
 
 VehicleKey = tuple[str, PlateColor]
 AlertKey = tuple[str, PlateColor, AlertKind]
@@ -59,23 +59,30 @@ async def facts_of(
     wanted = set(vehicles)
     found: dict[VehicleKey, Facts] = {}
     blacklisted: set[VehicleKey] = set()
+    lines: dict[int, list[list[float]]] = {}
     plates = {plate for plate, _ in wanted}
     for condition in among(session, Vehicle.plate, plates):
         query = select(
             Vehicle.plate, Vehicle.plate_color, Vehicle.id, Vehicle.operator_id,
             Vehicle.region_code, Vehicle.vehicle_type, Vehicle.dangerous_goods,
-            Vehicle.business_kind, Vehicle.permitted_area, PassengerLine.route,
-        ).outerjoin(PassengerLine, PassengerLine.id == Vehicle.line_id)  # fmt: skip
-        query = query.where(condition)
+            Vehicle.business_kind, Vehicle.permitted_area, Vehicle.line_id,
+        ).where(condition)  # fmt: skip
         for row in (await session.execute(query)).all():
             key = (row.plate, row.plate_color)
             if key in wanted:
                 found[key] = Facts(
                     vehicle_id=row.id, operator_id=row.operator_id, region_code=row.region_code,
                     vehicle_type=row.vehicle_type.value, dangerous_goods=row.dangerous_goods,
-                    business_kind=row.business_kind, route=row.route,
-                    permitted_area=row.permitted_area,
+                    business_kind=row.business_kind, permitted_area=row.permitted_area,
+                    line_id=row.line_id,
                 )  # fmt: skip
+    # Each line's route once, however many of its buses report in the batch.
+    line_ids = {facts.line_id for facts in found.values() if facts.line_id is not None}
+    if line_ids:
+        routes = select(PassengerLine.id, PassengerLine.route).where(
+            PassengerLine.id.in_(sorted(line_ids))
+        )
+        lines = {line_id: route for line_id, route in (await session.execute(routes)).all()}
     for condition in among(session, BlacklistRow.plate, plates):
         listed = select(BlacklistRow.plate, BlacklistRow.plate_color).where(
             condition, BlacklistRow.lifted_on.is_(None)
@@ -84,14 +91,11 @@ async def facts_of(
     result = {}
     for key in wanted:
         facts = found.get(key, Facts())
-        if key in blacklisted:
-            facts = Facts(**{**_fields(facts), "blacklisted": True})
+        route = None if facts.line_id is None else lines.get(facts.line_id)
+        if route is not None or key in blacklisted:
+            facts = replace(facts, route=route, blacklisted=key in blacklisted)
         result[key] = facts
     return result
-
-
-def _fields(facts: Facts) -> dict[str, Any]:
-    return {name: getattr(facts, name) for name in Facts.__slots__}
 
 
 async def _states(session: AsyncSession, vehicles: set[VehicleKey]) -> dict[VehicleKey, State]:
@@ -115,6 +119,9 @@ def _insert(session: AsyncSession, table: Any) -> Any:
 
 
 async def _save_states(session: AsyncSession, states: dict[VehicleKey, State]) -> None:
+    """Upsert the states (one statement, run for many rows: compiled once, cached)."""
+    if not states:
+        return
     rows = [
         {
             "plate": plate, "plate_color": color, "observed_at": s.observed_at,
@@ -124,16 +131,16 @@ async def _save_states(session: AsyncSession, states: dict[VehicleKey, State]) -
         }
         for (plate, color), s in sorted(states.items(), key=lambda item: item[0][0])
     ]  # fmt: skip
-    for start in range(0, len(rows), _ROWS):
-        statement = _insert(session, AlertVehicleState).values(rows[start : start + _ROWS])
-        changed = {name: statement.excluded[name] for name in list(rows[0])[2:]}
-        await session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["plate", "plate_color"],
-                set_=changed,
-                where=AlertVehicleState.observed_at < statement.excluded.observed_at,
-            )
-        )
+    statement = _insert(session, AlertVehicleState)
+    changed = {name: statement.excluded[name] for name in list(rows[0])[2:]}
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["plate", "plate_color"],
+            set_=changed,
+            where=AlertVehicleState.observed_at < statement.excluded.observed_at,
+        ),
+        rows,
+    )
 
 
 async def on_fixes(
@@ -175,93 +182,121 @@ async def raise_alerts(
 ) -> list[tuple[str, bytes]]:
     """Open an alert per (vehicle, kind) found, or extend the open one; messages of the new.
 
-    Evidence already on the open alert is not counted twice (a sweep finds the same overdue
-    review each time it runs).
+    A few statements per batch whatever it found: the open alerts of its vehicles read (and
+    locked, on PostgreSQL), the new ones inserted together, the extended ones updated
+    together. Evidence already on the open alert is not counted twice (a sweep finds the same
+    overdue review each time it runs).
     """
     if not findings:
         return []
+    keys = sorted(findings, key=lambda k: (k[0], k[1].value, k[2].value))
     opened = await _open_alerts(session, {(plate, color) for plate, color, _ in findings})
-    raised: list[AlertRow] = []
-    for key in sorted(findings, key=lambda k: (k[0], k[1].value, k[2].value)):
-        found = sorted(findings[key], key=lambda f: f.at)
-        row = opened.get(key)
-        if row is None:
-            row = await _open(session, key, found, facts.get(key[:2], Facts()), now)
-            if row is not None:
-                raised.append(row)
-                continue
-            row = (await _open_alerts(session, {key[:2]})).get(key)  # another worker's, just now
-            if row is None:
-                continue
-        _extend(row, found)
-    await session.flush()
+    fresh = [key for key in keys if key not in opened]
+    raised: list[dict[str, Any]] = []
+    if fresh:
+        values = [_new(key, findings[key], facts.get(key[:2], Facts()), now) for key in fresh]
+        statement = (
+            _insert(session, AlertRow)
+            .on_conflict_do_nothing(
+                index_elements=["plate", "plate_color", "kind"], index_where=NOT_CLOSED
+            )
+            .returning(*AlertRow.__table__.c)
+        )
+        raised = [dict(row._mapping) for row in (await session.execute(statement, values)).all()]
+        made = {(row["plate"], row["plate_color"], row["kind"]) for row in raised}
+        lost = [key for key in fresh if key not in made]  # another worker's, opened just now
+        if lost:
+            opened |= await _open_alerts(session, {key[:2] for key in lost})
+    changes = [
+        change
+        for key in keys
+        if key in opened and (change := _extended(opened[key], findings[key])) is not None
+    ]
+    if changes:
+        table = cast(Table, AlertRow.__table__)  # Core: many rows by key, no ORM objects
+        await session.execute(
+            update(table)
+            .where(table.c.id == bindparam("alert_id"))
+            .values(
+                evidence=bindparam("new_evidence"), evidence_count=bindparam("new_count"),
+                started_at=bindparam("new_start"), ended_at=bindparam("new_end"),
+                latitude=bindparam("new_latitude"), longitude=bindparam("new_longitude"),
+            ),
+            changes,
+        )  # fmt: skip
     return [(CHANNEL, message(row)) for row in raised]
+
+
+_OPEN = (
+    AlertRow.id, AlertRow.plate, AlertRow.plate_color, AlertRow.kind, AlertRow.evidence,
+    AlertRow.evidence_count, AlertRow.started_at, AlertRow.ended_at, AlertRow.latitude,
+    AlertRow.longitude,
+)  # fmt: skip
 
 
 async def _open_alerts(
     session: AsyncSession, vehicles: set[VehicleKey]
-) -> dict[AlertKey, AlertRow]:
-    found: dict[AlertKey, AlertRow] = {}
+) -> dict[AlertKey, dict[str, Any]]:
+    found: dict[AlertKey, dict[str, Any]] = {}
     for condition in among(session, AlertRow.plate, {plate for plate, _ in vehicles}):
-        query = select(AlertRow).where(condition, AlertRow.status != AlertStatus.CLOSED)
+        query = select(*_OPEN).where(condition, AlertRow.status != AlertStatus.CLOSED)
         if session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update()
-        for row in (await session.scalars(query)).all():
+        for row in (await session.execute(query)).all():
             if (row.plate, row.plate_color) in vehicles:
-                found[(row.plate, row.plate_color, row.kind)] = row
+                found[(row.plate, row.plate_color, row.kind)] = dict(row._mapping)
     return found
 
 
-async def _open(
-    session: AsyncSession, key: AlertKey, found: list[Finding], facts: Facts, now: dt.datetime
-) -> AlertRow | None:
-    """Insert a new open alert; None when another transaction opened one meanwhile."""
+def _new(key: AlertKey, found: list[Finding], facts: Facts, now: dt.datetime) -> dict[str, Any]:
+    """The columns of a new open alert."""
     plate, color, kind = key
+    found = sorted(found, key=lambda f: f.at)
     evidence = list(dict.fromkeys(f.evidence for f in found))
     last = found[-1]
-    values = {
+    return {
         "kind": kind, "status": AlertStatus.OPEN, "plate": plate, "plate_color": color,
         "vehicle_id": facts.vehicle_id, "operator_id": facts.operator_id,
         "region_code": facts.region_code, "started_at": found[0].at, "ended_at": last.at,
         "latitude": last.latitude, "longitude": last.longitude,
         "evidence": evidence[:EVIDENCE_KEPT], "evidence_count": len(evidence), "raised_at": now,
+        "acknowledged_at": None, "acknowledged_by": None, "closed_at": None, "closed_by": None,
+        "disposition": None,
     }  # fmt: skip
-    statement = (
-        _insert(session, AlertRow)
-        .values(values)
-        .on_conflict_do_nothing(
-            index_elements=["plate", "plate_color", "kind"], index_where=NOT_CLOSED
-        )
-        .returning(AlertRow.id)
-    )
-    new_id = await session.scalar(statement)
-    if new_id is None:
-        return None
-    return await session.get_one(AlertRow, new_id)
 
 
-def _extend(row: AlertRow, found: list[Finding]) -> None:
-    kept = set(row.evidence)
-    new = [f for f in found if f.evidence not in kept]
+def _extended(row: dict[str, Any], found: list[Finding]) -> dict[str, Any] | None:
+    """The parameters that extend an open alert by new evidence; None if none is new."""
+    kept = set(row["evidence"])
+    new = sorted((f for f in found if f.evidence not in kept), key=lambda f: f.at)
     if not new:
-        return
+        return None
     fresh = list(dict.fromkeys(f.evidence for f in new))
-    row.evidence = (row.evidence + fresh)[:EVIDENCE_KEPT]
-    row.evidence_count += len(fresh)
     last = new[-1]
-    if last.at >= row.ended_at:
-        row.ended_at, row.latitude, row.longitude = last.at, last.latitude, last.longitude
-    row.started_at = min(row.started_at, new[0].at)
+    later = last.at >= row["ended_at"]
+    return {
+        "alert_id": row["id"],
+        "new_evidence": (row["evidence"] + fresh)[:EVIDENCE_KEPT],
+        "new_count": row["evidence_count"] + len(fresh),
+        "new_start": min(row["started_at"], new[0].at),
+        "new_end": last.at if later else row["ended_at"],
+        "new_latitude": last.latitude if later else row["latitude"],
+        "new_longitude": last.longitude if later else row["longitude"],
+    }
 
 
-def message(row: AlertRow) -> bytes:
-    """An alert as published: its columns as JSON (times ISO 8601)."""
+def columns_of(row: AlertRow) -> dict[str, Any]:
+    """A stored alert's columns by name."""
+    return {column.key: getattr(row, column.key) for column in AlertRow.__table__.columns}
 
-    def value(name: str) -> Any:
-        raw = getattr(row, name)
+
+def message(values: dict[str, Any]) -> bytes:
+    """An alert as published: its columns as JSON (times ISO 8601, codes as codes)."""
+
+    def value(raw: Any) -> Any:
         if isinstance(raw, dt.datetime):
             return raw.isoformat()
         return getattr(raw, "value", raw)
 
     names = [column.key for column in AlertRow.__table__.columns]
-    return json.dumps({name: value(name) for name in names}, ensure_ascii=False).encode()
+    return json.dumps({name: value(values[name]) for name in names}, ensure_ascii=False).encode()

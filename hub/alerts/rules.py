@@ -37,6 +37,7 @@ class Facts:
     vehicle_type: str | None = None
     dangerous_goods: bool = False
     business_kind: PermitKind | None = None
+    line_id: int | None = None
     route: list[list[float]] | None = None
     permitted_area: list[list[float]] | None = None
     blacklisted: bool = False

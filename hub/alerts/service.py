@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.alerts.access import alert_rule
-from hub.alerts.engine import CHANNEL, message
+from hub.alerts.engine import CHANNEL, columns_of, message
 from hub.alerts.models import AlertRow
 from hub.canonical.codes import AlertStatus
 from hub.errors import BadUserInput, NotFound
@@ -54,7 +54,7 @@ async def acknowledge(
         raise _refuse(row, "acknowledged")
     row.status, row.acknowledged_at, row.acknowledged_by = AlertStatus.ACKNOWLEDGED, now, actor
     await session.flush()
-    return row, (CHANNEL, message(row))
+    return row, (CHANNEL, message(columns_of(row)))
 
 
 async def close(
@@ -77,4 +77,4 @@ async def close(
         raise _refuse(row, "closed")
     row.status, row.closed_at, row.closed_by, row.disposition = AlertStatus.CLOSED, now, actor, text
     await session.flush()
-    return row, (CHANNEL, message(row))
+    return row, (CHANNEL, message(columns_of(row)))
