@@ -101,8 +101,12 @@ async def facts_of(
 async def _states(session: AsyncSession, vehicles: set[VehicleKey]) -> dict[VehicleKey, State]:
     found: dict[VehicleKey, State] = {}
     table = AlertVehicleState
+    columns = (
+        table.plate, table.plate_color, table.observed_at, table.latitude, table.longitude,
+        table.driving_since, table.stopped_since, table.speeding_since, table.in_jiangsu,
+    )  # fmt: skip
     for condition in among(session, table.plate, {plate for plate, _ in vehicles}):
-        for row in (await session.scalars(select(table).where(condition))).all():
+        for row in (await session.execute(select(*columns).where(condition))).all():
             key = (row.plate, row.plate_color)
             if key in vehicles:
                 found[key] = State(
@@ -152,7 +156,7 @@ async def on_fixes(
     nothing and changes no state: the intake's quality report is where it shows.
     """
     taken = sorted(
-        (observed(fix) for fix in fixes if plausible(observed(fix), now) is None),
+        (seen for seen in map(observed, fixes) if plausible(seen, now) is None),
         key=lambda fix: fix.observed_at,
     )
     if not taken:

@@ -138,7 +138,8 @@ def evaluate(
             broke(AlertKind.POSITION_DRIFT)
             return found, state  # a fix that cannot be where it says judges nothing else
 
-    here = in_jiangsu(fix.latitude, fix.longitude)
+    # Whether a 苏 vehicle is in Jiangsu matters to no rule: the boundary is looked at for others.
+    here = fix.plate.startswith("苏") or in_jiangsu(fix.latitude, fix.longitude)
     moving_night = fix.speed_kmh > limits(AlertKind.NIGHT_BAN, "moving_kmh")
     if facts.blacklisted:
         broke(AlertKind.BLACKLISTED)
