@@ -93,18 +93,22 @@ async def _chunks(body: bytes) -> AsyncIterator[bytes]:
 async def _in_process(settings: Settings, body: bytes, fixes: int, rules: bool) -> None:
     engine = create_engine(settings)
     sessions = session_factory(engine)
+    probe = create_engine(settings)  # its own backend: the intake's is counted, not excluded
     try:
-        database = await database_cpu(engine)
+        async with sessions() as session:  # the intake's backend, there before it is measured
+            await session.execute(text("SELECT 1"))
+        database = await database_cpu(probe)
         started, cpu = time.perf_counter(), time.process_time()
         intake = Intake(sessions, "bench", Format.NDJSON, observe=hooks.on_fixes if rules else None)
         summary = await intake.take(_chunks(body))
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-        database = await database_cpu(engine) - database
+        database = await database_cpu(probe) - database
         async with sessions() as session:
             alerts = await session.scalar(text("SELECT count(*) FROM alerts"))
             extended = await session.scalar(text("SELECT sum(evidence_count) FROM alerts"))
     finally:
         await engine.dispose()
+        await probe.dispose()
     assert summary.accepted == fixes, summary.as_json()
     label = "every rule on every fix" if rules else "intake without the rules"
     print(f"{label:>26}: {fixes:,} fixes in {elapsed:.2f} s = {fixes / elapsed:,.0f} fixes/s; "
@@ -250,7 +254,7 @@ def main() -> None:
         env=with_key_encryption_key(env),
     )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 300  # workers build the schema: slow on a loaded machine
         while True:
             try:
                 if httpx.get(f"http://127.0.0.1:{port}/health/live", timeout=1).status_code < 500:

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import String, Table, bindparam, select, type_coerce, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -42,6 +44,7 @@ PROVINCE = "320000"
 """The region of an alert on a vehicle the registry does not know (an out-of-province one)."""
 
 VehicleKey = tuple[str, PlateColor]
+_COLORS = {color.value: color for color in PlateColor}
 AlertKey = tuple[str, PlateColor, AlertKind]
 
 
@@ -57,6 +60,7 @@ async def facts_of(
 ) -> dict[VehicleKey, Facts]:
     """The registry's facts of these vehicles (those it does not know get the defaults)."""
     wanted = set(vehicles)
+    core = await session.connection()  # rows as tuples: no ORM loading of thousands a batch
     found: dict[VehicleKey, Facts] = {}
     blacklisted: set[VehicleKey] = set()
     lines: dict[int, list[list[float]]] = {}
@@ -67,7 +71,7 @@ async def facts_of(
             Vehicle.region_code, Vehicle.vehicle_type, Vehicle.dangerous_goods,
             Vehicle.business_kind, Vehicle.permitted_area, Vehicle.line_id,
         ).where(condition)  # fmt: skip
-        for row in (await session.execute(query)).all():
+        for row in (await core.execute(query)).all():
             key = (row.plate, row.plate_color)
             if key in wanted:
                 found[key] = Facts(
@@ -82,12 +86,12 @@ async def facts_of(
         routes = select(PassengerLine.id, PassengerLine.route).where(
             PassengerLine.id.in_(sorted(line_ids))
         )
-        lines = {line_id: route for line_id, route in (await session.execute(routes)).all()}
+        lines = {line_id: route for line_id, route in (await core.execute(routes)).all()}
     for condition in among(session, BlacklistRow.plate, plates):
         listed = select(BlacklistRow.plate, BlacklistRow.plate_color).where(
             condition, BlacklistRow.lifted_on.is_(None)
         )
-        blacklisted |= {(plate, color) for plate, color in (await session.execute(listed)).all()}
+        blacklisted |= {(plate, color) for plate, color in (await core.execute(listed)).all()}
     result = {}
     for key in wanted:
         facts = found.get(key, Facts())
@@ -100,20 +104,65 @@ async def facts_of(
 
 async def _states(session: AsyncSession, vehicles: set[VehicleKey]) -> dict[VehicleKey, State]:
     found: dict[VehicleKey, State] = {}
+    core = await session.connection()
     table = AlertVehicleState
     columns = (
-        table.plate, table.plate_color, table.observed_at, table.latitude, table.longitude,
-        table.driving_since, table.stopped_since, table.speeding_since, table.in_jiangsu,
+        table.plate, type_coerce(table.plate_color, String()),  # the code: no enum per row
+        table.observed_at, table.latitude, table.longitude, table.driving_since,
+        table.stopped_since, table.speeding_since, table.in_jiangsu,
     )  # fmt: skip
     for condition in among(session, table.plate, {plate for plate, _ in vehicles}):
-        for row in (await session.execute(select(*columns).where(condition))).all():
-            key = (row.plate, row.plate_color)
+        for row in (await core.execute(select(*columns).where(condition))).all():
+            key = (row[0], _COLORS[row[1]])
             if key in vehicles:
-                found[key] = State(
-                    row.observed_at, row.latitude, row.longitude, row.driving_since,
-                    row.stopped_since, row.speeding_since, row.in_jiangsu,
-                )  # fmt: skip
+                found[key] = State(*row[2:])
     return found
+
+
+FACTS_SECONDS = 60.0
+"""How long a worker trusts the registry facts it read of a vehicle (type, line, area,
+blacklist): a vehicle reporting every 30 s is looked up twice a minute, not once a fix. A
+blacklist entry applied by this worker is seen at once; one applied by another, within this."""
+_FACTS_KEPT = 1_000_000
+
+
+class FactsCache:
+    """The facts of the vehicles a worker has seen, each for ``FACTS_SECONDS``."""
+
+    def __init__(self, seconds: float = FACTS_SECONDS) -> None:
+        self.seconds = seconds
+        self._kept: dict[VehicleKey, tuple[float, Facts]] = {}
+
+    async def __call__(
+        self, session: AsyncSession, vehicles: set[VehicleKey]
+    ) -> dict[VehicleKey, Facts]:
+        now = time.monotonic()
+        kept = self._kept
+        missing = {key for key in vehicles if (entry := kept.get(key)) is None or entry[0] < now}
+        if missing:
+            if len(kept) > _FACTS_KEPT:  # a bound on memory whatever the fleet
+                kept.clear()
+            until = now + self.seconds
+            for key, facts in (await facts_of(session, missing)).items():
+                kept[key] = (until, facts)
+        return {key: kept[key][1] for key in vehicles}
+
+    def forget(self, vehicles: Iterable[VehicleKey]) -> None:
+        """Read these vehicles' facts again next time (they changed here)."""
+        for key in vehicles:
+            self._kept.pop(key, None)
+
+
+_caches: weakref.WeakKeyDictionary[Any, FactsCache] = weakref.WeakKeyDictionary()
+
+
+def facts_cache(session: AsyncSession) -> FactsCache:
+    """The facts cache of the database this session works on (one per engine: per worker)."""
+    bind = session.get_bind()
+    cache = _caches.get(bind)
+    if cache is None:
+        cache = _caches[bind] = FactsCache()
+    return cache
 
 
 def _insert(session: AsyncSession, table: Any) -> Any:
@@ -162,7 +211,7 @@ async def on_fixes(
     if not taken:
         return []
     vehicles = {(fix.plate, fix.color) for fix in taken}
-    facts = await facts_of(session, vehicles)
+    facts = await facts_cache(session)(session, vehicles)
     states = await _states(session, vehicles)
     changed: dict[VehicleKey, State] = {}
     findings: dict[AlertKey, list[Finding]] = defaultdict(list)
@@ -242,11 +291,12 @@ async def _open_alerts(
     session: AsyncSession, vehicles: set[VehicleKey]
 ) -> dict[AlertKey, dict[str, Any]]:
     found: dict[AlertKey, dict[str, Any]] = {}
+    core = await session.connection()
     for condition in among(session, AlertRow.plate, {plate for plate, _ in vehicles}):
         query = select(*_OPEN).where(condition, AlertRow.status != AlertStatus.CLOSED)
         if session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update()
-        for row in (await session.execute(query)).all():
+        for row in (await core.execute(query)).all():
             if (row.plate, row.plate_color) in vehicles:
                 found[(row.plate, row.plate_color, row.kind)] = dict(row._mapping)
     return found

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.agency_records.models import BlacklistRow, TrafficViolationRow
-from hub.alerts.engine import AlertKey, VehicleKey, facts_of, raise_alerts
+from hub.alerts.engine import AlertKey, VehicleKey, facts_cache, facts_of, raise_alerts
 from hub.alerts.rules import BEIJING, Finding, Observed
 from hub.alerts.thresholds import Thresholds
 from hub.canonical import records
@@ -143,11 +143,9 @@ async def on_records(
     violations = {r.plate for r in applied if isinstance(r, records.TrafficViolation)}
     if violations and limits.enabled(AlertKind.VIOLATION_UNHANDLED):
         await _unhandled(session, limits, now, found, violations)
-    listed = {
-        (r.plate, r.plate_color)
-        for r in applied
-        if isinstance(r, records.BlacklistEntry) and r.lifted_on is None
-    }
+    entries = [r for r in applied if isinstance(r, records.BlacklistEntry)]
+    facts_cache(session).forget((r.plate, r.plate_color) for r in entries)  # listed or lifted
+    listed = {(r.plate, r.plate_color) for r in entries if r.lifted_on is None}
     if listed and limits.enabled(AlertKind.BLACKLISTED):
         await _listed(session, listed, found)
     return await _raise(session, found, now)
