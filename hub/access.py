@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import ColumnElement
 
 from hub.agency_records.access import RULES as AGENCY_RULES
+from hub.alerts.access import alert_rule
+from hub.alerts.models import AlertRow
 from hub.cargo.access import dangerous_goods_rule
 from hub.cargo.models import DangerousGoods
 from hub.db import Base
@@ -52,6 +54,7 @@ RULES: dict[type[Base], Rule] = {
     ConsignmentRow: consignment_rule,
     LatestPosition: latest_position_rule,
     PositionFix: position_fix_rule,
+    AlertRow: alert_rule,
     **AGENCY_RULES,
 }
 

@@ -28,6 +28,9 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
+from hub.alerts.sweeper import run as sweep_alerts
+from hub.alerts.thresholds import ThresholdError
+from hub.alerts.thresholds import standard as alert_thresholds
 from hub.api.console import console_page, console_routes
 from hub.api.context import Context
 from hub.api.documents import TrustedDocuments, document_hash
@@ -58,6 +61,7 @@ from hub.config import Settings
 from hub.dataversion import data_version, versioned_sessions
 from hub.db import check_connection, create_engine, session_factory
 from hub.docsite import docs_routes
+from hub.errors import ConfigError
 from hub.exchange.pipeline import Exchange
 from hub.exchange.registry import AdapterRegistry
 from hub.exchange.routes import exchange_routes
@@ -398,7 +402,12 @@ def create_app(
         stop = asyncio.Event()
         worker: asyncio.Task[int] | None = None
         checkpointing: asyncio.Task[None] | None = None
+        sweeping: asyncio.Task[None] | None = None
         try:
+            try:
+                alert_thresholds()  # read once, here: a broken file stops the start, named
+            except ThresholdError as exc:
+                raise ConfigError(str(exc)) from None
             count_statements(engine)
             prepare_engine(engine)
             await check_connection(engine)
@@ -439,6 +448,7 @@ def create_app(
             )
             if settings.exchange_worker:
                 worker = asyncio.create_task(work(state["exchange"], queue, stop))
+                sweeping = asyncio.create_task(sweep_alerts(sessions, pubsub, stop))
             checkpointing = asyncio.create_task(
                 checkpointer.run(stop, settings.audit_checkpoint_seconds)
             )
@@ -457,6 +467,8 @@ def create_app(
                 await worker
             if checkpointing is not None:
                 await checkpointing
+            if sweeping is not None:
+                await sweeping
             if "planner" in state:
                 await state["planner"].close()
             await queue.close()

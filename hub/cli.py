@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import datetime as dt
 import json
 import os
 import sys
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from hub.alerts import commands as alerts_commands
 from hub.config import LOG_FORMATS, Settings
 from hub.errors import HubError
 from hub.exchange import commands as exchange_commands
@@ -95,7 +97,8 @@ def _parser() -> argparse.ArgumentParser:
     _client_commands(commands)
     exchange_commands.register(commands)
     quality_commands.register(commands)
-    positions_commands.register(commands)
+    positions_commands.register(commands, observe=alerts_commands.on_fixes)
+    alerts_commands.register(commands)
     opendata_commands.register(commands)
 
     keys = commands.add_parser("keys", help="token signing keys")
@@ -442,6 +445,7 @@ def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
 
 def _demo(settings: Settings, args: argparse.Namespace) -> int:
     from hub.dataversion import writer
+    from hub.demo import alerts as demo_alerts
     from hub.demo import journeys, portal
     from hub.demo.generator import DemoScale, generate, subjects
     from hub.demo.loader import is_empty, load
@@ -481,6 +485,9 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
                 ),
             )  # fmt: skip
             await journeys.report(sessions, planned)
+            planted = await demo_alerts.plant(
+                sessions, dt.datetime.now(dt.UTC).replace(microsecond=0)
+            )
             async with sessions() as session, session.begin():
                 await portal.register(session)
         loaded = ", ".join(f"{count:,} {table}" for table, count in summary.counts.items())
@@ -489,6 +496,8 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
         booked = ", ".join(c.reference for c in planned.consignments)
         booked = booked or tr("none at this scale")
         print(tr("hub: booked the demo journeys (一单到底): {references}", references=booked))
+        alerts = ", ".join(f"{count} {kind}" for kind, count in planted.items())
+        print(tr("hub: planted one alert of each kind: {counts}", counts=alerts))
         print(tr("hub: `hub demo-token` gives GraphiQL a token of the demo portal"))
         return 0
 

@@ -2,6 +2,7 @@
 
 from hub.agency_records import models as agency_records
 from hub.agency_records.inbox import ExchangeMessage, FeedCursor
+from hub.alerts.models import AlertRow, AlertVehicleState
 from hub.audit.models import AuditEntry, AuditHead, AuditSubject
 from hub.auth.models import OAuthClient, SigningKey
 from hub.cargo.models import DangerousGoods
@@ -18,6 +19,8 @@ from hub.vessels.models import Vessel, VesselCertificate
 metadata = Base.metadata
 
 __all__ = [
+    "AlertRow",
+    "AlertVehicleState",
     "AuditEntry",
     "AuditHead",
     "AuditSubject",

@@ -11,6 +11,8 @@ from hub.canonical.codes import (
     LABELS,
     TITLES,
     AccidentResponsibility,
+    AlertKind,
+    AlertStatus,
     BusinessCategory,
     BusinessStatus,
     ConsignmentEventKind,
@@ -75,6 +77,8 @@ for _value, (_zh, _en) in zip(
 
 __all__ = [
     "AccidentResponsibility",
+    "AlertKind",
+    "AlertStatus",
     "BusinessCategory",
     "BusinessStatus",
     "ConsignmentEventKind",

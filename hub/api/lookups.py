@@ -9,7 +9,9 @@ from strawberry.types import Info
 
 from hub.agency_records import models as agency_rows
 from hub.agency_records.inbox import ExchangeMessage as ExchangeMessageRow
+from hub.alerts.models import AlertRow
 from hub.api.agencies import types as agencies
+from hub.api.alerts.types import Alert
 from hub.api.bilingual import doc
 from hub.api.cargo.types import (
     DangerousGoods,
@@ -100,6 +102,7 @@ NODE_TYPES: dict[str, tuple[type[Base], Any]] = {
     "VesselRegistration": (agency_rows.VesselRegistrationRow, agencies.VesselRegistration),
     "PortCall": (agency_rows.PortCallRow, agencies.PortCall),
     "ExchangeMessage": (ExchangeMessageRow, ExchangeMessage),
+    "Alert": (AlertRow, Alert),
 }
 
 

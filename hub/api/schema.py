@@ -17,6 +17,9 @@ from strawberry.schema.types.base_scalars import DateDefinition, DateTimeDefinit
 from strawberry.types import ExecutionContext
 
 from hub.api.access_log import AccessLogQuery, RecordPersonalDataAccess
+from hub.api.alerts.mutations import AlertMutation
+from hub.api.alerts.queries import AlertQuery
+from hub.api.alerts.subscriptions import AlertSubscription
 from hub.api.bilingual import doc
 from hub.api.consignments.mutations import ConsignmentMutation
 from hub.api.consignments.queries import ConsignmentQuery
@@ -93,19 +96,20 @@ class Query(
     ConsignmentQuery,
     UsageQuery,
     PositionQuery,
+    AlertQuery,
 ):
     pass
 
 
 @strawberry.type(description=doc("变更入口。", "The root of all mutations."))
-class Mutation(ConsignmentMutation):
+class Mutation(ConsignmentMutation, AlertMutation):
     pass
 
 
 @strawberry.type(
     description=doc("订阅入口（graphql-transport-ws）。", "The root of all subscriptions.")
 )
-class Subscription(ConsignmentSubscription, PositionSubscription):
+class Subscription(ConsignmentSubscription, PositionSubscription, AlertSubscription):
     pass
 
 

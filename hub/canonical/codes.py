@@ -274,6 +274,32 @@ class ConsignmentStatus(Enum):
     CLOSED = "CLOSED"
 
 
+class AlertKind(Enum):
+    """告警类型 / Alert kind."""
+
+    OVER_SPEED = "OVER_SPEED"
+    FATIGUE = "FATIGUE"
+    NIGHT_BAN = "NIGHT_BAN"
+    OFF_ROUTE = "OFF_ROUTE"
+    CHARTER_OUT_OF_AREA = "CHARTER_OUT_OF_AREA"
+    TRAINING_CAR_OUT_OF_AREA = "TRAINING_CAR_OUT_OF_AREA"
+    OUT_OF_PROVINCE_ENTRY = "OUT_OF_PROVINCE_ENTRY"
+    TERMINAL_OFFLINE = "TERMINAL_OFFLINE"
+    POSITION_DRIFT = "POSITION_DRIFT"
+    BLACKLISTED = "BLACKLISTED"
+    ANNUAL_REVIEW_OVERDUE = "ANNUAL_REVIEW_OVERDUE"
+    MAINTENANCE_OVERDUE = "MAINTENANCE_OVERDUE"
+    VIOLATION_UNHANDLED = "VIOLATION_UNHANDLED"
+
+
+class AlertStatus(Enum):
+    """告警状态 / Alert status."""
+
+    OPEN = "OPEN"
+    ACKNOWLEDGED = "ACKNOWLEDGED"
+    CLOSED = "CLOSED"
+
+
 REGIONS: Final[dict[str, Label]] = {
     "320000": ("江苏省", "Jiangsu Province"),
     "320100": ("南京市", "Nanjing"),
@@ -555,6 +581,22 @@ LABELS: Final[dict[Enum, Label]] = {
     ConsignmentStatus.IN_TRANSIT: ("运输中", "In transit"),
     ConsignmentStatus.DELIVERED: ("已交付", "Delivered"),
     ConsignmentStatus.CLOSED: ("已结单", "Closed"),
+    AlertKind.OVER_SPEED: ("超速", "Over speed"),
+    AlertKind.FATIGUE: ("疲劳驾驶", "Fatigue"),
+    AlertKind.NIGHT_BAN: ("夜间禁行", "Night ban"),
+    AlertKind.OFF_ROUTE: ("偏离班线", "Off route"),
+    AlertKind.CHARTER_OUT_OF_AREA: ("包车越区", "Charter out of area"),
+    AlertKind.TRAINING_CAR_OUT_OF_AREA: ("教练车越区", "Training car out of area"),
+    AlertKind.OUT_OF_PROVINCE_ENTRY: ("外省车辆入苏", "Out of province entry"),
+    AlertKind.TERMINAL_OFFLINE: ("终端离线", "Terminal offline"),
+    AlertKind.POSITION_DRIFT: ("定位漂移", "Position drift"),
+    AlertKind.BLACKLISTED: ("黑名单车辆", "Blacklisted"),
+    AlertKind.ANNUAL_REVIEW_OVERDUE: ("年审逾期", "Annual review overdue"),
+    AlertKind.MAINTENANCE_OVERDUE: ("二级维护逾期", "Maintenance overdue"),
+    AlertKind.VIOLATION_UNHANDLED: ("违法逾期未处理", "Violation unhandled"),
+    AlertStatus.OPEN: ("待处理", "Open"),
+    AlertStatus.ACKNOWLEDGED: ("已确认", "Acknowledged"),
+    AlertStatus.CLOSED: ("已关闭", "Closed"),
 }
 """Every enum member → (Chinese, English) label."""
 
@@ -583,5 +625,7 @@ TITLES: Final[dict[type[Enum], Label]] = {
     TransportMode: ("运输方式", "Transport mode"),
     ConsignmentEventKind: ("多式联运状态事件类型", "Consignment event kind"),
     ConsignmentStatus: ("运单状态", "Consignment status"),
+    AlertKind: ("告警类型", "Alert kind"),
+    AlertStatus: ("告警状态", "Alert status"),
 }
 """Every enum → (Chinese, English) title of its code list."""

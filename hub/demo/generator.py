@@ -80,6 +80,14 @@ class DemoData:
     tables: dict[str, list[dict[str, Any]]]
 
 
+def city_area(city: str, half: float = 0.5) -> list[list[float]]:
+    """A square ring (GeoJSON order) of ±``half`` degrees around a city's centre."""
+    centre = names.CITIES[city]
+    west, east = centre.longitude - half, centre.longitude + half
+    south, north = centre.latitude - half, centre.latitude + half
+    return [[west, south], [east, south], [east, north], [west, north], [west, south]]
+
+
 def generate(scale: DemoScale, *, seed: int = 2026, today: dt.date) -> DemoData:
     """The demo data center at ``scale``; every date is relative to ``today``."""
     return _Generator(scale, seed, today).run()
@@ -545,8 +553,22 @@ class _Generator:
                     "certificate_status": self._licence(op.status),
                     "next_annual_review": today + dt.timedelta(days=review),
                     "next_secondary_maintenance": today + dt.timedelta(days=upkeep),
+                    **self._business(op, kind, on_line=bool(on_line)),
                 }
                 self._add("vehicles", "VH", row)
+
+    def _business(self, op: _Operator, kind: VehicleType, *, on_line: bool) -> dict[str, Any]:
+        """What a vehicle is licensed for and, for a charter bus, the area it may run in (its
+        city and around: ±0.5°). Drawn from nothing random, so the rest of the demo stays as
+        it was."""
+        if kind.name.endswith("BUS"):
+            if on_line:
+                return {"business_kind": PermitKind.PASSENGER_LINE, "permitted_area": None}
+            return {"business_kind": PermitKind.CHARTER, "permitted_area": city_area(op.city)}
+        kind_of = (
+            PermitKind.DANGEROUS_GOODS if op.kind == "dangerous" else PermitKind.GENERAL_FREIGHT
+        )
+        return {"business_kind": kind_of, "permitted_area": None}
 
     def _plate(self, letter: str, kind: VehicleType) -> tuple[str, PlateColor]:
         """GA 36: 苏, the city's letter, 5 characters; trailers 4 and 挂; new energy D/F and 5."""

@@ -21,7 +21,7 @@ from hub.sealing import key_encryption_key
 
 AGENCY = "demo_portal"
 NAME = "演示门户 / demo portal"
-SCOPES = "registry:read enforcement:read consignment:write tracking:read"
+SCOPES = "registry:read enforcement:read enforcement:write consignment:write tracking:read"
 
 
 async def register(session: AsyncSession) -> str:

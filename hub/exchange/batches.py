@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from hub.agency_records import bulk
 from hub.agency_records.inbox import FAILED, PROCESSED, ExchangeMessage
 from hub.agency_records.store import store_many
+from hub.alerts import hooks as alerts
 from hub.canonical import identifiers
 from hub.canonical.records import Record, VehiclePosition
 from hub.exchange.geofence import fence_events, serialise, watched_vehicles
@@ -145,7 +146,8 @@ async def apply_records(
     they concern.
 
     Returns the rows each document made new or changed, and the (channel, message) of each
-    consignment event newly attached, to publish once committed. Rail and maritime events, and
+    consignment event newly attached and of each alert raised (``hub.alerts``: the rules run
+    on the road positions and the records), to publish once committed. Rail and maritime events, and
     road positions at stations and ports, also move the consignments they concern (一单到底).
     """
     positions = [
@@ -160,8 +162,15 @@ async def apply_records(
     if watched:
         await serialise(session, watched)
     counts = await store_many(session, documents)
+    raised: list[tuple[str, bytes]] = []
     if positions:
-        await _in_position_store(session, positions)
+        stored = await _in_position_store(session, positions)
+        latest = max(at for _, at in stored) if stored else None
+        if latest is not None:
+            raised += await alerts.on_fixes(session, [fix for fix, _ in stored], latest)
+    applied = [record for _, records, _ in documents for record in records]
+    if applied:
+        raised += await alerts.on_records(session, applied, max(at for _, _, at in documents))
     events = [
         (agency, event, at)
         for agency, records, at in documents
@@ -181,12 +190,12 @@ async def apply_records(
         if id(event) in relevant:
             new = await multimodal.record(session, event, at, agency)
             attached += [(consignment, event) for consignment in new]
-    return counts, await multimodal.published_events(session, attached)
+    return counts, await multimodal.published_events(session, attached) + raised
 
 
 async def _in_position_store(
     session: AsyncSession, positions: Sequence[tuple[str, VehiclePosition, dt.datetime]]
-) -> None:
+) -> list[tuple[Fix, dt.datetime]]:
     """Road positions of documents also go where the stream's go (``position_fixes``).
 
     One store of fixes: the latest positions, the tracks and the gate events read every fix,
@@ -214,8 +223,10 @@ async def _in_position_store(
             alarm_flags=0,
         )
         fixes.setdefault(agency, []).append((fix, at))
+    stored: list[tuple[Fix, dt.datetime]] = []
     for agency, received in fixes.items():
-        await positions_store.store_plausible(session, agency, received)
+        stored += await positions_store.store_plausible(session, agency, received)
+    return stored
 
 
 async def _day_partitions(session: AsyncSession, positions: Sequence[VehiclePosition]) -> None:

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from hub.alerts import hooks as alerts
 from hub.exchange.http import client_with, error
 from hub.multimodal import service as multimodal
 from hub.positions.fences import FenceFinder
@@ -49,8 +50,9 @@ def position_routes(state: dict[str, Any]) -> list[Route]:
             await multimodal.publish(state["pubsub"], messages)
 
         intake = Intake(
-            state["sessions"], principal.client_id or AGENCY, form, finder=finder, publish=publish
-        )
+            state["sessions"], principal.client_id or AGENCY, form, finder=finder,
+            publish=publish, observe=alerts.on_fixes,
+        )  # fmt: skip
         try:
             summary = await intake.take(request.stream())
         except BadHeader as exc:

@@ -17,8 +17,9 @@ SUFFIXES = {".csv": "csv", ".ndjson": "ndjson", ".jsonl": "ndjson"}
 _READ = 1 << 20
 
 
-def register(commands: Any) -> None:
-    """Add ``hub positions`` to the parser."""
+def register(commands: Any, observe: Any = None) -> None:
+    """Add ``hub positions`` to the parser; ``observe`` sees each batch of fixes stored
+    (``hub.positions.intake.Observer``: the alert engine, given by ``hub.cli``)."""
     positions = commands.add_parser("positions", help="road vehicle positions in bulk (JT/T 809)")
     actions = positions.add_subparsers(required=True, metavar="ACTION")
     take = actions.add_parser(
@@ -28,7 +29,7 @@ def register(commands: Any) -> None:
     take.add_argument(
         "--format", choices=("ndjson", "csv"), help="how the lines are written (default: suffix)"
     )
-    take.set_defaults(run=_import)
+    take.set_defaults(run=_import, observe=observe)
     prune = actions.add_parser("prune", help="remove the fixes of days long past")
     prune.add_argument(
         "--keep-days", type=int, required=True,
@@ -59,7 +60,8 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
         await ensure_ready(settings)
         try:
             async with writer(settings) as sessions:
-                return await Intake(sessions, path.name[:64], Format(form)).take(_chunks(path))
+                intake = Intake(sessions, path.name[:64], Format(form), observe=args.observe)
+                return await intake.take(_chunks(path))
         except BadHeader as exc:
             raise HubError(f"{path}: {exc}") from None
 

@@ -16,7 +16,7 @@ import asyncio
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import AsyncIterable, Callable
+from collections.abc import AsyncIterable, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -35,6 +35,11 @@ AGENCY = "positioning"
 BATCH_SIZE = 10_000
 SHOWN_REJECTIONS = 100
 """Refused lines named in a summary (all of them are dead-lettered)."""
+
+
+Observer = Callable[[AsyncSession, Sequence[Fix], dt.datetime], Awaitable[list[tuple[str, bytes]]]]
+"""Called with each batch's new fixes inside its transaction (the alert engine): returns the
+(channel, message) pairs to publish once the batch commits."""
 
 
 class Format(Enum):
@@ -84,6 +89,7 @@ class Intake:
         *,
         finder: FenceFinder | None = None,
         publish: Callable[[list[tuple[str, bytes]]], Any] | None = None,
+        observe: Observer | None = None,
         batch_size: int = BATCH_SIZE,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
@@ -92,6 +98,7 @@ class Intake:
         self.form = form
         self.finder = finder or FenceFinder()
         self.publish = publish
+        self.observe = observe
         self.batch_size = batch_size
         self.clock = clock
         self.summary = Summary(intake=uuid.uuid4().hex)
@@ -220,6 +227,8 @@ class Intake:
             )
             await repository.record_findings(session, self.source, flagged, received_at)
             messages = await self._events(session, fixes, watched, received_at) if watched else []
+            if self.observe is not None:
+                messages += await self.observe(session, fixes, received_at)
         self.summary.accepted += new
         self.summary.duplicates += len(fixes) - new
         self.summary.implausible += len(flagged)

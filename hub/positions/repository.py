@@ -345,19 +345,20 @@ async def record_findings(
 
 async def store_plausible(
     session: AsyncSession, source: str, fixes: Sequence[tuple[Fix, dt.datetime]]
-) -> int:
+) -> list[tuple[Fix, dt.datetime]]:
     """``store_received`` for the fixes that can be true; those that cannot are kept as
-    findings of ``source`` instead (``hub.positions.plausibility``). Returns how many were new."""
+    findings of ``source`` instead (``hub.positions.plausibility``). Returns the fixes that
+    were taken (with when each was received), for the alert rules to evaluate."""
     if not fixes:
-        return 0
+        return []
     now = max(at for _, at in fixes)
     received = {(f.plate, f.color, f.observed_at): at for f, at in fixes}
     previous_fixes = await previous(session, {(f.plate, f.color) for f, _ in fixes})
     accepted, flagged = screen([f for f, _ in fixes], previous_fixes, now)
     await record_findings(session, source, flagged, now)
-    return await store_received(
-        session, [(f, received[(f.plate, f.color, f.observed_at)]) for f in accepted]
-    )
+    taken = [(f, received[(f.plate, f.color, f.observed_at)]) for f in accepted]
+    await store_received(session, taken)
+    return taken
 
 
 async def dead_letter(

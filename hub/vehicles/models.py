@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.canonical.codes import LicenceStatus, PlateColor, VehicleType
+from hub.canonical.codes import LicenceStatus, PermitKind, PlateColor, VehicleType
 from hub.db import Base, Code, Provenance
 
 
@@ -34,3 +34,11 @@ class Vehicle(Provenance, Base):
     certificate_status: Mapped[LicenceStatus] = mapped_column(Code(LicenceStatus))
     next_annual_review: Mapped[dt.date] = mapped_column(Date, index=True)
     next_secondary_maintenance: Mapped[dt.date] = mapped_column(Date)
+    business_kind: Mapped[PermitKind | None] = mapped_column(
+        Code(PermitKind), comment="经营类别 / what it is licensed for: line, charter, training…"
+    )
+    # Where a charter bus or a training car may operate: a ring of [longitude, latitude]
+    # pairs (GeoJSON order), WGS-84. None: not bound to an area.
+    permitted_area: Mapped[list[list[float]] | None] = mapped_column(
+        JSON, comment="许可经营区域 / permitted area (charter, training)"
+    )

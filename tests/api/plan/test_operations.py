@@ -70,6 +70,11 @@ async def seed(sessions: Any) -> dict[str, Any]:
         "OperatorOverview": {"uscc": operator.uscc},
         "StationLines": {"code": station.code},
         "ConsignmentJourney": {"reference": travelling},
+        "OpenAlerts": {"region": "320100", "first": 5},
+        "NearbyBlacklisted": {"latitude": 32.06, "longitude": 118.79, "radiusKm": 5.0},
+        # An alert that is not there: the two paths answer the same NOT_FOUND, changing nothing.
+        "AcknowledgeAlert": {"id": "QWxlcnQ6OTk5OTk5"},
+        "CloseAlert": {"id": "QWxlcnQ6OTk5OTk5", "disposition": "已现场处置"},
     }
 
 

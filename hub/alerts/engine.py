@@ -1,0 +1,356 @@
+"""The alert engine: the rules run on each batch of fixes and records as it is stored.
+
+Called inside the batch's transaction (the position intake, the exchange's record
+application, the sweep), so an alert commits with the evidence that raised it, or not at all.
+For a batch it reads the facts of the batch's vehicles (registry, line route, blacklist) and
+their states in a few statements, runs every rule on every fix in Python, then writes the
+changed states and the alerts: a new one per (vehicle, kind) without an open one, the open one
+extended otherwise. The database's partial unique index holds "one open alert per vehicle and
+kind" when two workers raise the same alert at once: the second finds the first and extends it.
+
+Returns the (channel, message) of every alert raised, to publish once the batch commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+import weakref
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import Any, cast
+
+from sqlalchemy import String, Table, bindparam, select, type_coerce, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.agency_records.models import BlacklistRow
+from hub.alerts.models import NOT_CLOSED, AlertRow, AlertVehicleState
+from hub.alerts.rules import Facts, Finding, Observed, State, evaluate, plausible
+from hub.alerts.thresholds import Thresholds
+from hub.canonical.codes import AlertKind, AlertStatus, PlateColor
+from hub.lines.models import PassengerLine
+from hub.positions.lines import Fix
+from hub.positions.repository import among
+from hub.vehicles.models import Vehicle
+
+CHANNEL = "alerts"
+"""The pub/sub channel of raised and handled alerts: subscribers filter by region and kind."""
+EVIDENCE_KEPT = 20
+"""Evidence ids kept on an alert (the first ones); ``evidence_count`` counts them all."""
+PROVINCE = "320000"
+"""The region of an alert on a vehicle the registry does not know (an out-of-province one)."""
+
+VehicleKey = tuple[str, PlateColor]
+_COLORS = {color.value: color for color in PlateColor}
+AlertKey = tuple[str, PlateColor, AlertKind]
+
+
+def observed(fix: Fix) -> Observed:
+    """A stored fix as the rules read it."""
+    return Observed(
+        fix.plate, fix.color, fix.observed_at, fix.latitude, fix.longitude, fix.speed_kmh
+    )
+
+
+async def facts_of(
+    session: AsyncSession, vehicles: Iterable[VehicleKey]
+) -> dict[VehicleKey, Facts]:
+    """The registry's facts of these vehicles (those it does not know get the defaults)."""
+    wanted = set(vehicles)
+    core = await session.connection()  # rows as tuples: no ORM loading of thousands a batch
+    found: dict[VehicleKey, Facts] = {}
+    blacklisted: set[VehicleKey] = set()
+    lines: dict[int, list[list[float]]] = {}
+    plates = {plate for plate, _ in wanted}
+    for condition in among(session, Vehicle.plate, plates):
+        query = select(
+            Vehicle.plate, Vehicle.plate_color, Vehicle.id, Vehicle.operator_id,
+            Vehicle.region_code, Vehicle.vehicle_type, Vehicle.dangerous_goods,
+            Vehicle.business_kind, Vehicle.permitted_area, Vehicle.line_id,
+        ).where(condition)  # fmt: skip
+        for row in (await core.execute(query)).all():
+            key = (row.plate, row.plate_color)
+            if key in wanted:
+                found[key] = Facts(
+                    vehicle_id=row.id, operator_id=row.operator_id, region_code=row.region_code,
+                    vehicle_type=row.vehicle_type.value, dangerous_goods=row.dangerous_goods,
+                    business_kind=row.business_kind, permitted_area=row.permitted_area,
+                    line_id=row.line_id,
+                )  # fmt: skip
+    # Each line's route once, however many of its buses report in the batch.
+    line_ids = {facts.line_id for facts in found.values() if facts.line_id is not None}
+    if line_ids:
+        routes = select(PassengerLine.id, PassengerLine.route).where(
+            PassengerLine.id.in_(sorted(line_ids))
+        )
+        lines = {line_id: route for line_id, route in (await core.execute(routes)).all()}
+    for condition in among(session, BlacklistRow.plate, plates):
+        listed = select(BlacklistRow.plate, BlacklistRow.plate_color).where(
+            condition, BlacklistRow.lifted_on.is_(None)
+        )
+        blacklisted |= {(plate, color) for plate, color in (await core.execute(listed)).all()}
+    result = {}
+    for key in wanted:
+        facts = found.get(key, Facts())
+        route = None if facts.line_id is None else lines.get(facts.line_id)
+        if route is not None or key in blacklisted:
+            facts = replace(facts, route=route, blacklisted=key in blacklisted)
+        result[key] = facts
+    return result
+
+
+async def _states(session: AsyncSession, vehicles: set[VehicleKey]) -> dict[VehicleKey, State]:
+    found: dict[VehicleKey, State] = {}
+    core = await session.connection()
+    table = AlertVehicleState
+    columns = (
+        table.plate, type_coerce(table.plate_color, String()),  # the code: no enum per row
+        table.observed_at, table.latitude, table.longitude, table.driving_since,
+        table.stopped_since, table.speeding_since, table.in_jiangsu,
+    )  # fmt: skip
+    for condition in among(session, table.plate, {plate for plate, _ in vehicles}):
+        for row in (await core.execute(select(*columns).where(condition))).all():
+            key = (row[0], _COLORS[row[1]])
+            if key in vehicles:
+                found[key] = State(*row[2:])
+    return found
+
+
+FACTS_SECONDS = 60.0
+"""How long a worker trusts the registry facts it read of a vehicle (type, line, area,
+blacklist): a vehicle reporting every 30 s is looked up twice a minute, not once a fix. A
+blacklist entry applied by this worker is seen at once; one applied by another, within this."""
+_FACTS_KEPT = 1_000_000
+
+
+class FactsCache:
+    """The facts of the vehicles a worker has seen, each for ``FACTS_SECONDS``."""
+
+    def __init__(self, seconds: float = FACTS_SECONDS) -> None:
+        self.seconds = seconds
+        self._kept: dict[VehicleKey, tuple[float, Facts]] = {}
+
+    async def __call__(
+        self, session: AsyncSession, vehicles: set[VehicleKey]
+    ) -> dict[VehicleKey, Facts]:
+        now = time.monotonic()
+        kept = self._kept
+        missing = {key for key in vehicles if (entry := kept.get(key)) is None or entry[0] < now}
+        if missing:
+            if len(kept) > _FACTS_KEPT:  # a bound on memory whatever the fleet
+                kept.clear()
+            until = now + self.seconds
+            for key, facts in (await facts_of(session, missing)).items():
+                kept[key] = (until, facts)
+        return {key: kept[key][1] for key in vehicles}
+
+    def forget(self, vehicles: Iterable[VehicleKey]) -> None:
+        """Read these vehicles' facts again next time (they changed here)."""
+        for key in vehicles:
+            self._kept.pop(key, None)
+
+
+_caches: weakref.WeakKeyDictionary[Any, FactsCache] = weakref.WeakKeyDictionary()
+
+
+def facts_cache(session: AsyncSession) -> FactsCache:
+    """The facts cache of the database this session works on (one per engine: per worker)."""
+    bind = session.get_bind()
+    cache = _caches.get(bind)
+    if cache is None:
+        cache = _caches[bind] = FactsCache()
+    return cache
+
+
+def _insert(session: AsyncSession, table: Any) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+async def _save_states(session: AsyncSession, states: dict[VehicleKey, State]) -> None:
+    """Upsert the states (one statement, run for many rows: compiled once, cached)."""
+    if not states:
+        return
+    rows = [
+        {
+            "plate": plate, "plate_color": color, "observed_at": s.observed_at,
+            "latitude": s.latitude, "longitude": s.longitude, "driving_since": s.driving_since,
+            "stopped_since": s.stopped_since, "speeding_since": s.speeding_since,
+            "in_jiangsu": s.in_jiangsu,
+        }
+        for (plate, color), s in sorted(states.items(), key=lambda item: item[0][0])
+    ]  # fmt: skip
+    statement = _insert(session, AlertVehicleState)
+    changed = {name: statement.excluded[name] for name in list(rows[0])[2:]}
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["plate", "plate_color"],
+            set_=changed,
+            where=AlertVehicleState.observed_at < statement.excluded.observed_at,
+        ),
+        rows,
+    )
+
+
+async def on_fixes(
+    session: AsyncSession, fixes: Sequence[Fix], limits: Thresholds, now: dt.datetime
+) -> list[tuple[str, bytes]]:
+    """Every rule on every fix of a batch just stored; the messages of the alerts raised.
+
+    A fix that cannot be taken at its word (before 2000, in the future, outside China) raises
+    nothing and changes no state: the intake's quality report is where it shows.
+    """
+    taken = sorted(
+        (seen for seen in map(observed, fixes) if plausible(seen, now) is None),
+        key=lambda fix: fix.observed_at,
+    )
+    if not taken:
+        return []
+    vehicles = {(fix.plate, fix.color) for fix in taken}
+    facts = await facts_cache(session)(session, vehicles)
+    states = await _states(session, vehicles)
+    changed: dict[VehicleKey, State] = {}
+    findings: dict[AlertKey, list[Finding]] = defaultdict(list)
+    for fix in taken:
+        key = (fix.plate, fix.color)
+        before = states.get(key)
+        found, after = evaluate(fix, facts[key], before, limits)
+        if after is not before:
+            states[key] = changed[key] = after
+        for finding in found:
+            findings[(fix.plate, fix.color, finding.kind)].append(finding)
+    await _save_states(session, changed)
+    return await raise_alerts(session, findings, facts, now)
+
+
+async def raise_alerts(
+    session: AsyncSession,
+    findings: dict[AlertKey, list[Finding]],
+    facts: dict[VehicleKey, Facts],
+    now: dt.datetime,
+) -> list[tuple[str, bytes]]:
+    """Open an alert per (vehicle, kind) found, or extend the open one; messages of the new.
+
+    A few statements per batch whatever it found: the open alerts of its vehicles read (and
+    locked, on PostgreSQL), the new ones inserted together, the extended ones updated
+    together. Evidence already on the open alert is not counted twice (a sweep finds the same
+    overdue review each time it runs).
+    """
+    if not findings:
+        return []
+    keys = sorted(findings, key=lambda k: (k[0], k[1].value, k[2].value))
+    opened = await _open_alerts(session, {(plate, color) for plate, color, _ in findings})
+    fresh = [key for key in keys if key not in opened]
+    raised: list[dict[str, Any]] = []
+    if fresh:
+        values = [_new(key, findings[key], facts.get(key[:2], Facts()), now) for key in fresh]
+        statement = (
+            _insert(session, AlertRow)
+            .on_conflict_do_nothing(
+                index_elements=["plate", "plate_color", "kind"], index_where=NOT_CLOSED
+            )
+            .returning(*AlertRow.__table__.c)
+        )
+        raised = [dict(row._mapping) for row in (await session.execute(statement, values)).all()]
+        made = {(row["plate"], row["plate_color"], row["kind"]) for row in raised}
+        lost = [key for key in fresh if key not in made]  # another worker's, opened just now
+        if lost:
+            opened |= await _open_alerts(session, {key[:2] for key in lost})
+    changes = [
+        change
+        for key in keys
+        if key in opened and (change := _extended(opened[key], findings[key])) is not None
+    ]
+    if changes:
+        table = cast(Table, AlertRow.__table__)  # Core: many rows by key, no ORM objects
+        await session.execute(
+            update(table)
+            .where(table.c.id == bindparam("alert_id"))
+            .values(
+                evidence=bindparam("new_evidence"), evidence_count=bindparam("new_count"),
+                started_at=bindparam("new_start"), ended_at=bindparam("new_end"),
+                latitude=bindparam("new_latitude"), longitude=bindparam("new_longitude"),
+            ),
+            changes,
+        )  # fmt: skip
+    return [(CHANNEL, message(row)) for row in raised]
+
+
+_OPEN = (
+    AlertRow.id, AlertRow.plate, AlertRow.plate_color, AlertRow.kind, AlertRow.evidence,
+    AlertRow.evidence_count, AlertRow.started_at, AlertRow.ended_at, AlertRow.latitude,
+    AlertRow.longitude,
+)  # fmt: skip
+
+
+async def _open_alerts(
+    session: AsyncSession, vehicles: set[VehicleKey]
+) -> dict[AlertKey, dict[str, Any]]:
+    found: dict[AlertKey, dict[str, Any]] = {}
+    core = await session.connection()
+    for condition in among(session, AlertRow.plate, {plate for plate, _ in vehicles}):
+        query = select(*_OPEN).where(condition, AlertRow.status != AlertStatus.CLOSED)
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        for row in (await core.execute(query)).all():
+            if (row.plate, row.plate_color) in vehicles:
+                found[(row.plate, row.plate_color, row.kind)] = dict(row._mapping)
+    return found
+
+
+def _new(key: AlertKey, found: list[Finding], facts: Facts, now: dt.datetime) -> dict[str, Any]:
+    """The columns of a new open alert."""
+    plate, color, kind = key
+    found = sorted(found, key=lambda f: f.at)
+    evidence = list(dict.fromkeys(f.evidence for f in found))
+    last = found[-1]
+    return {
+        "kind": kind, "status": AlertStatus.OPEN, "plate": plate, "plate_color": color,
+        "vehicle_id": facts.vehicle_id, "operator_id": facts.operator_id,
+        "region_code": facts.region_code, "started_at": found[0].at, "ended_at": last.at,
+        "latitude": last.latitude, "longitude": last.longitude,
+        "evidence": evidence[:EVIDENCE_KEPT], "evidence_count": len(evidence), "raised_at": now,
+        "acknowledged_at": None, "acknowledged_by": None, "closed_at": None, "closed_by": None,
+        "disposition": None,
+    }  # fmt: skip
+
+
+def _extended(row: dict[str, Any], found: list[Finding]) -> dict[str, Any] | None:
+    """The parameters that extend an open alert by new evidence; None if none is new."""
+    kept = set(row["evidence"])
+    new = sorted((f for f in found if f.evidence not in kept), key=lambda f: f.at)
+    if not new:
+        return None
+    fresh = list(dict.fromkeys(f.evidence for f in new))
+    last = new[-1]
+    later = last.at >= row["ended_at"]
+    return {
+        "alert_id": row["id"],
+        "new_evidence": (row["evidence"] + fresh)[:EVIDENCE_KEPT],
+        "new_count": row["evidence_count"] + len(fresh),
+        "new_start": min(row["started_at"], new[0].at),
+        "new_end": last.at if later else row["ended_at"],
+        "new_latitude": last.latitude if later else row["latitude"],
+        "new_longitude": last.longitude if later else row["longitude"],
+    }
+
+
+def columns_of(row: AlertRow) -> dict[str, Any]:
+    """A stored alert's columns by name."""
+    return {column.key: getattr(row, column.key) for column in AlertRow.__table__.columns}
+
+
+def message(values: dict[str, Any]) -> bytes:
+    """An alert as published: its columns as JSON (times ISO 8601, codes as codes)."""
+
+    def value(raw: Any) -> Any:
+        if isinstance(raw, dt.datetime):
+            return raw.isoformat()
+        return getattr(raw, "value", raw)
+
+    names = [column.key for column in AlertRow.__table__.columns]
+    return json.dumps({name: value(values[name]) for name in names}, ensure_ascii=False).encode()

@@ -1,0 +1,92 @@
+"""Alerts live: every alert raised, acknowledged or closed in a region, over graphql-transport-ws.
+
+The engine and the mutations publish each alert on the ``alerts`` channel once its transaction
+commits, from whichever process raised it; each worker listens once and fans the messages out
+(``hub.pubsub``), and each subscription keeps those of its kinds and region that the
+subscriber's own region rule lets it see (``hub.alerts.access``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from hub.alerts.access import alert_visible
+from hub.alerts.engine import CHANNEL
+from hub.api.alerts.types import Alert, decoded
+from hub.api.bilingual import doc
+from hub.api.common import region_argument
+from hub.api.context import Context
+from hub.api.enums import AlertKind
+from hub.api.websocket import close_when_behind
+from hub.auth.scopes import ENFORCEMENT_READ, ENFORCEMENT_WRITE
+from hub.errors import Forbidden, SubscriptionInterrupted
+from hub.filters import region_prefix
+from hub.pubsub import Limits, Subscription, SubscriptionEnded
+
+
+@strawberry.type
+class AlertSubscription:
+    @strawberry.subscription(
+        description=doc(
+            "实时接收本区划内告警的生成、确认与关闭（可按类型筛选）；连接中断时以 "
+            "SUBSCRIPTION_INTERRUPTED 结束，此后请用 alerts 查询补齐。",
+            "Alerts of a region as they are raised, acknowledged and closed (of some kinds, if "
+            "given). If the stream is cut it ends with SUBSCRIPTION_INTERRUPTED: catch up with "
+            "the alerts query.",
+        )
+    )
+    async def alerts(
+        self,
+        info: Info[Context, None],
+        region: Annotated[
+            str | None,
+            strawberry.argument(
+                description=doc(
+                    "行政区划代码（省、市或县）；缺省为调用方可见的全部。",
+                    "Division code (province, city, county); by default all the caller sees.",
+                )
+            ),
+        ] = None,
+        kinds: Annotated[
+            list[AlertKind] | None,
+            strawberry.argument(description=doc("告警类型（任一）。", "Kinds (any of them).")),
+        ] = None,
+    ) -> AsyncGenerator[Alert, None]:
+        ctx = info.context
+        code = region_argument(region, "region")
+        if ctx.pubsub is None:
+            raise Forbidden("alerts: subscriptions are not available here")
+        if not {ENFORCEMENT_READ, ENFORCEMENT_WRITE} & ctx.principal.scopes:
+            raise Forbidden(f"alerts: needs scope {ENFORCEMENT_READ} or {ENFORCEMENT_WRITE}")
+        reader = ctx.principal.reader
+        prefix = "" if code is None else region_prefix(code)
+        wanted = None if not kinds else {kind.value for kind in kinds}
+        limits = Limits(ctx.settings.subscriber_queue_events, ctx.settings.subscriber_queue_bytes)
+        subscription: Subscription = await ctx.pubsub.subscribe(
+            CHANNEL, limits, close_when_behind(ctx.request)
+        )
+        last = ""
+        try:
+            async for message in subscription:
+                values = decoded(message)
+                if wanted is not None and values["kind"] not in wanted:
+                    continue
+                if not values["region_code"].startswith(prefix):
+                    continue
+                if not alert_visible(reader, values["region_code"]):
+                    continue
+                alert = Alert.of(values)
+                last = alert.id()
+                yield alert
+        except SubscriptionEnded as ended:
+            raise SubscriptionInterrupted(
+                f"{ended}: query alerts to catch up (the last one delivered is in "
+                "extensions.after)",
+                after=last,
+            ) from None
+        finally:
+            await subscription.aclose()

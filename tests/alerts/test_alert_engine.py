@@ -1,0 +1,215 @@
+"""The alert engine as fixes and records arrive, on SQLite and PostgreSQL: alerts raised once
+per vehicle and kind, extended by repeated evidence, held to that by the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from hub.agency_records.models import TrafficViolationRow
+from hub.alerts.engine import CHANNEL
+from hub.alerts.hooks import on_fixes
+from hub.alerts.models import AlertRow, AlertVehicleState
+from hub.alerts.sweep import sweep
+from hub.alerts.thresholds import standard
+from hub.canonical.codes import AlertKind, AlertStatus, PlateColor, VehicleType
+from hub.canonical.records import TrafficViolation
+from hub.exchange.batches import apply_records
+from hub.positions.intake import Format, Intake
+from hub.positions.models import LatestPosition
+from tests.support import operator, vehicle
+
+NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
+T0 = NOW - dt.timedelta(hours=1)
+TANKER = "苏A00001"
+
+
+def line(
+    plate: str, seconds: float, speed: float, lat: float = 32.04, lon: float = 118.78
+) -> bytes:
+    record = {
+        "plate": plate, "color": "2", "time": (T0 + dt.timedelta(seconds=seconds)).isoformat(),
+        "lon": lon, "lat": lat, "speed": speed, "direction": 90,
+    }  # fmt: skip
+    return json.dumps(record, ensure_ascii=False).encode() + b"\n"
+
+
+async def _once(body: bytes) -> AsyncIterator[bytes]:
+    yield body
+
+
+async def seed(sessions: Any, **tanker: Any) -> None:
+    async with sessions() as session, session.begin():
+        session.add(operator(1))
+        await session.flush()
+        session.add(
+            vehicle(
+                1, 1, plate=TANKER, vehicle_type=VehicleType.HEAVY_TANK_TRUCK,
+                dangerous_goods=True, **tanker,
+            )
+        )  # fmt: skip
+
+
+async def take(sessions: Any, body: bytes) -> list[tuple[str, bytes]]:
+    """Take a stream through the intake with the engine on; the messages it published."""
+    published: list[tuple[str, bytes]] = []
+
+    async def publish(messages: list[tuple[str, bytes]]) -> None:
+        published.extend(messages)
+
+    intake = Intake(sessions, "test", Format.NDJSON, publish=publish, observe=on_fixes)
+    await intake.take(_once(body))
+    return published
+
+
+async def alerts(sessions: Any) -> list[AlertRow]:
+    async with sessions() as session:
+        return list((await session.scalars(select(AlertRow).order_by(AlertRow.id))).all())
+
+
+async def test_speeding_raises_one_alert_that_later_evidence_extends(sessions: Any) -> None:
+    await seed(sessions)
+
+    first = await take(sessions, b"".join(line(TANKER, s, 85) for s in (0, 20, 40)))
+    again = await take(sessions, b"".join(line(TANKER, s, 88) for s in (60, 80)))
+
+    [alert] = await alerts(sessions)
+    assert (alert.kind, alert.status, alert.plate, alert.plate_color) == (
+        AlertKind.OVER_SPEED, AlertStatus.OPEN, TANKER, PlateColor.YELLOW,
+    )  # fmt: skip
+    assert (alert.vehicle_id, alert.operator_id, alert.region_code) == (1, 1, "320102")
+    assert alert.started_at == T0 + dt.timedelta(seconds=40)
+    assert alert.ended_at == T0 + dt.timedelta(seconds=80)
+    assert alert.evidence_count == 3
+    assert alert.evidence[0] == f"fix:{TANKER}:2:{T0 + dt.timedelta(seconds=40):%Y-%m-%dT%H:%M:%SZ}"
+    assert [channel for channel, _ in first] == [CHANNEL], "published once, when raised"
+    assert json.loads(first[0][1])["kind"] == "OVER_SPEED"
+    assert again == [], "extending an alert publishes nothing"
+
+
+async def test_the_database_holds_one_open_alert_per_vehicle_and_kind(sessions: Any) -> None:
+    await seed(sessions)
+    await take(sessions, b"".join(line(TANKER, s, 85) for s in (0, 20, 40)))
+    [alert] = await alerts(sessions)
+    copy = {c.key: getattr(alert, c.key) for c in AlertRow.__table__.c if c.key != "id"}
+
+    with pytest.raises(IntegrityError):
+        async with sessions() as session, session.begin():
+            session.add(AlertRow(**copy))
+
+    async with sessions() as session, session.begin():
+        row = await session.get_one(AlertRow, alert.id)
+        row.status = AlertStatus.CLOSED
+    await take(sessions, b"".join(line(TANKER, s, 85) for s in (60, 80, 100)))
+    assert [(a.status, a.kind) for a in await alerts(sessions)] == [
+        (AlertStatus.CLOSED, AlertKind.OVER_SPEED),
+        (AlertStatus.OPEN, AlertKind.OVER_SPEED),
+    ], "once closed, new evidence opens a new alert"
+
+
+async def test_an_implausible_fix_raises_nothing_and_changes_no_state(sessions: Any) -> None:
+    await seed(sessions)
+    future = dt.timedelta(days=2).total_seconds()
+
+    await take(sessions, b"".join(line(TANKER, future + s, 120) for s in (0, 20, 40, 60)))
+
+    assert await alerts(sessions) == []
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(AlertVehicleState)) == 0
+
+
+async def test_an_unregistered_out_of_province_tanker_entering_jiangsu(sessions: Any) -> None:
+    plate = "鲁Q12345"
+    body = line(plate, 0, 70, lat=35.30, lon=118.35) + line(plate, 2400, 70, lat=34.30, lon=118.35)
+
+    await take(sessions, body)
+
+    [alert] = await alerts(sessions)
+    assert (alert.kind, alert.vehicle_id, alert.region_code) == (
+        AlertKind.OUT_OF_PROVINCE_ENTRY, None, "320000",
+    )  # fmt: skip
+
+
+async def test_the_sweep_raises_the_time_based_kinds_once(sessions: Any) -> None:
+    overdue = NOW.date() - dt.timedelta(days=10)
+    await seed(sessions, next_annual_review=overdue, next_secondary_maintenance=overdue)
+    await take(sessions, line(TANKER, 0, 50))  # an hour ago, silent since
+    async with sessions() as session, session.begin():
+        session.add(
+            TrafficViolationRow(
+                plate=TANKER, plate_color=PlateColor.YELLOW,
+                occurred_at=NOW - dt.timedelta(days=20), place="G2 京沪高速", code="1352",
+                description="超速 20% 以上", fine_yuan=200, points=6, processed=False,
+                source="public_security", source_record_id="V1", received_at=NOW,
+            )
+        )  # fmt: skip
+
+    async with sessions() as session, session.begin():
+        raised = await sweep(session, standard(), NOW)
+    async with sessions() as session, session.begin():
+        again = await sweep(session, standard(), NOW)
+
+    kinds = sorted(alert.kind.value for alert in await alerts(sessions))
+    assert kinds == [
+        "ANNUAL_REVIEW_OVERDUE", "MAINTENANCE_OVERDUE", "TERMINAL_OFFLINE", "VIOLATION_UNHANDLED",
+    ]  # fmt: skip
+    assert len(raised) == 4
+    assert again == []
+    assert all(alert.evidence_count == 1 for alert in await alerts(sessions))
+
+
+async def test_a_violation_applied_past_its_deadline_raises_at_once(sessions: Any) -> None:
+    await seed(sessions)
+    violation = TrafficViolation(
+        source_record_id="V9", plate=TANKER, plate_color=PlateColor.YELLOW,
+        occurred_at=NOW - dt.timedelta(days=30), place="S38", code="1352",
+        description="超速", fine_yuan=200, points=6, processed=False,
+    )  # fmt: skip
+    fresh = TrafficViolation(
+        source_record_id="V10", plate="苏A00002", plate_color=PlateColor.YELLOW,
+        occurred_at=NOW - dt.timedelta(days=1), place="S38", code="1352",
+        description="超速", fine_yuan=200, points=6, processed=False,
+    )  # fmt: skip
+
+    async with sessions() as session, session.begin():
+        _, messages = await apply_records(session, [("public_security", [violation, fresh], NOW)])
+
+    [alert] = await alerts(sessions)
+    assert alert.kind is AlertKind.VIOLATION_UNHANDLED
+    assert alert.plate == TANKER
+    async with sessions() as session:
+        [violation_id] = (await session.scalars(select(TrafficViolationRow.id).where(
+            TrafficViolationRow.source_record_id == "V9"))).all()  # fmt: skip
+    assert alert.evidence == [f"violation:{violation_id}"]
+    assert [channel for channel, _ in messages] == [CHANNEL]
+
+
+async def test_a_vehicle_put_on_the_blacklist_is_flagged_where_it_was_last_seen(
+    sessions: Any,
+) -> None:
+    from hub.canonical.records import BlacklistEntry
+
+    await seed(sessions)
+    await take(sessions, line(TANKER, 0, 50))
+    entry = BlacklistEntry(
+        source_record_id="B1", plate=TANKER, plate_color=PlateColor.YELLOW, reason="非法营运",
+        listed_on=NOW.date(), lifted_on=None,
+    )  # fmt: skip
+
+    async with sessions() as session, session.begin():
+        await apply_records(session, [("public_security", [entry], NOW)])
+    await take(sessions, line(TANKER, 60, 50))
+
+    [alert] = await alerts(sessions)
+    assert alert.kind is AlertKind.BLACKLISTED
+    assert (alert.latitude, alert.longitude) == (32.04, 118.78)
+    assert alert.evidence_count == 3, "the last fix, the list entry, the next fix"
+    async with sessions() as session:
+        latest = await session.get_one(LatestPosition, (TANKER, PlateColor.YELLOW))
+    assert latest.observed_at == T0 + dt.timedelta(seconds=60)
