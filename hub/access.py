@@ -18,6 +18,8 @@ from hub.agency_records.access import RULES as AGENCY_RULES
 from hub.cargo.access import dangerous_goods_rule
 from hub.cargo.models import DangerousGoods
 from hub.db import Base
+from hub.enforcement.access import case_rule, draw_rule, inspection_rule
+from hub.enforcement.models import CaseRow, InspectionDrawRow, InspectionRow
 from hub.lines.access import line_rule
 from hub.lines.models import PassengerLine
 from hub.multimodal.access import consignment_rule
@@ -48,6 +50,9 @@ RULES: dict[type[Base], Rule] = {
     PassengerLine: line_rule,
     DangerousGoods: dangerous_goods_rule,
     ConsignmentRow: consignment_rule,
+    InspectionRow: inspection_rule,
+    CaseRow: case_rule,
+    InspectionDrawRow: draw_rule,
     **AGENCY_RULES,
 }
 

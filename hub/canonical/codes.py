@@ -274,6 +274,29 @@ class ConsignmentStatus(Enum):
     CLOSED = "CLOSED"
 
 
+class InspectionKind(Enum):
+    """企业安全检查类别 / Inspection kind."""
+
+    ROUTINE = "R"
+    RANDOM_DRAW = "D"
+    FOLLOW_UP = "F"
+
+
+class InspectionItemResult(Enum):
+    """检查项目结果 / Inspection item result."""
+
+    PASS = "P"
+    FAIL = "F"
+    NOT_APPLICABLE = "N"
+
+
+class InspectionResult(Enum):
+    """检查结论 / Inspection result."""
+
+    PASSED = "P"
+    HAZARDS_FOUND = "H"
+
+
 REGIONS: Final[dict[str, Label]] = {
     "320000": ("江苏省", "Jiangsu Province"),
     "320100": ("南京市", "Nanjing"),
@@ -420,6 +443,23 @@ PURPOSES_OF_USE: Final[dict[str, Label]] = {
 """个人信息使用目的 / Purpose of use of personal data: code → labels."""
 
 
+INSPECTION_ITEMS: Final[dict[str, Label]] = {
+    "SI01": ("安全生产责任制建立和落实", "Safety responsibility system set up and applied"),
+    "SI02": ("安全生产管理机构和专职安全管理人员配备", "Safety management body and full-time safety staff"),
+    "SI03": ("安全生产费用提取和使用", "Safety funds set aside and spent"),
+    "SI04": ("从业人员安全教育培训", "Safety training of staff"),
+    "SI05": ("驾驶员从业资格和聘用管理", "Drivers' qualifications and hiring"),
+    "SI06": ("车辆技术管理和二级维护", "Vehicle technical management and secondary maintenance"),
+    "SI07": ("卫星定位动态监控", "Satellite positioning and dynamic monitoring"),
+    "SI08": ("危险货物运输装卸和押运管理", "Dangerous goods loading and escort management"),
+    "SI09": ("安全隐患排查治理", "Hazard identification and correction"),
+    "SI10": ("应急预案和演练", "Emergency plans and drills"),
+    "SI11": ("事故报告和处理", "Accident reporting and handling"),
+    "SI12": ("场站消防和安全设施", "Fire safety and safety equipment of premises"),
+}
+"""企业安全检查项目 / Enterprise safety inspection items: code → labels."""
+
+
 LABELS: Final[dict[Enum, Label]] = {
     PlateColor.BLUE: ("蓝色", "Blue"),
     PlateColor.YELLOW: ("黄色", "Yellow"),
@@ -555,6 +595,14 @@ LABELS: Final[dict[Enum, Label]] = {
     ConsignmentStatus.IN_TRANSIT: ("运输中", "In transit"),
     ConsignmentStatus.DELIVERED: ("已交付", "Delivered"),
     ConsignmentStatus.CLOSED: ("已结单", "Closed"),
+    InspectionKind.ROUTINE: ("日常检查", "Routine"),
+    InspectionKind.RANDOM_DRAW: ("双随机抽查", "Random draw"),
+    InspectionKind.FOLLOW_UP: ("复查", "Follow up"),
+    InspectionItemResult.PASS: ("符合", "Pass"),
+    InspectionItemResult.FAIL: ("不符合（存在隐患）", "Fail"),
+    InspectionItemResult.NOT_APPLICABLE: ("不适用", "Not applicable"),
+    InspectionResult.PASSED: ("合格", "Passed"),
+    InspectionResult.HAZARDS_FOUND: ("发现隐患", "Hazards found"),
 }
 """Every enum member → (Chinese, English) label."""
 
@@ -583,5 +631,8 @@ TITLES: Final[dict[type[Enum], Label]] = {
     TransportMode: ("运输方式", "Transport mode"),
     ConsignmentEventKind: ("多式联运状态事件类型", "Consignment event kind"),
     ConsignmentStatus: ("运单状态", "Consignment status"),
+    InspectionKind: ("企业安全检查类别", "Inspection kind"),
+    InspectionItemResult: ("检查项目结果", "Inspection item result"),
+    InspectionResult: ("检查结论", "Inspection result"),
 }
 """Every enum → (Chinese, English) title of its code list."""
