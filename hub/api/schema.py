@@ -21,6 +21,8 @@ from hub.api.bilingual import doc
 from hub.api.consignments.mutations import ConsignmentMutation
 from hub.api.consignments.queries import ConsignmentQuery
 from hub.api.consignments.subscriptions import ConsignmentSubscription
+from hub.api.enforcement.mutations import EnforcementMutation
+from hub.api.enforcement.queries import EnforcementQuery
 from hub.api.errors import MaskUnexpectedErrors, add_code, is_unexpected, log
 from hub.api.inbox.types import InboxQuery
 from hub.api.introspection import AnswerIntrospection, Introspection
@@ -84,13 +86,19 @@ class CloseRequestSession(SchemaExtension):
 
 @strawberry.type(description=doc("查询入口。", "The root of all queries."))
 class Query(
-    DataCenterQuery, AccessLogQuery, QualityQuery, InboxQuery, ConsignmentQuery, UsageQuery
+    DataCenterQuery,
+    AccessLogQuery,
+    QualityQuery,
+    InboxQuery,
+    ConsignmentQuery,
+    UsageQuery,
+    EnforcementQuery,
 ):
     pass
 
 
 @strawberry.type(description=doc("变更入口。", "The root of all mutations."))
-class Mutation(ConsignmentMutation):
+class Mutation(ConsignmentMutation, EnforcementMutation):
     pass
 
 

@@ -14,6 +14,8 @@ PII_READ = "pii:read"
 """Read personal data — only with a stated purpose of use, and every read is audited."""
 ENFORCEMENT_READ = "enforcement:read"
 """Read enforcement cases and dangerous-goods details of consignments on the road."""
+ENFORCEMENT_WRITE = "enforcement:write"
+"""Record inspections, cases, on-site records and evidence, and make random draws."""
 OPEN_DATA = "opendata"
 """The open-data API: de-identified values only."""
 CONSIGNMENT_WRITE = "consignment:write"
@@ -29,6 +31,8 @@ SCOPES: dict[str, str] = {
     REGISTRY_READ: "读取行业数据中心（非个人信息）/ read the data center, non-personal fields",
     PII_READ: "读取个人信息，须声明使用目的并留痕 / read personal data: stated purpose, audited",
     ENFORCEMENT_READ: "读取执法信息 / read enforcement information",
+    ENFORCEMENT_WRITE: "记录检查、案件、现场笔录和证据，进行双随机抽取 / record inspections, "
+    "cases, on-site records and evidence; make random draws",
     OPEN_DATA: "开放数据（脱敏）/ open data, de-identified",
     AUDIT_READ: "查询个人信息访问记录 / read the personal-data access log",
     METRICS_READ: "读取运行指标 / scrape the operational metrics (/metrics)",

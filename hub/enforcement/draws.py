@@ -21,9 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.canonical.codes import BusinessCategory, OperatorStatus
 from hub.enforcement.inspections import MIN_INSPECTORS
 from hub.enforcement.models import EnforcementOfficer, InspectionDrawRow
-from hub.errors import BadUserInput
-from hub.filters import region_condition
+from hub.errors import BadUserInput, Forbidden
+from hub.filters import region_condition, region_prefix
 from hub.operators.models import Operator
+from hub.readers import Reader
 
 MAX_OPERATORS = 200
 SEED_BITS = 63
@@ -65,9 +66,15 @@ def reproduces(row: InspectionDrawRow) -> bool:
 
 
 async def make_draw(
-    session: AsyncSession, request: DrawRequest, client_id: str, now: dt.datetime
+    session: AsyncSession, request: DrawRequest, reader: Reader, client_id: str, now: dt.datetime
 ) -> InspectionDrawRow:
-    """Draw, and record the draw with its seed and candidate pools."""
+    """Draw within the reader's region, and record the draw with its seed and candidates."""
+    if reader.region is not None and not request.region_code.startswith(
+        region_prefix(reader.region)
+    ):
+        raise Forbidden(
+            f"draw.region: {request.region_code} is outside your region {reader.region}"
+        )
     if not 1 <= request.operator_count <= MAX_OPERATORS:
         raise BadUserInput(
             f"operatorCount: from 1 to {MAX_OPERATORS}, got {request.operator_count}",
@@ -75,8 +82,7 @@ async def make_draw(
         )
     if not MIN_INSPECTORS <= request.officers_per_operator <= 5:
         raise BadUserInput(
-            f"officersPerOperator: from {MIN_INSPECTORS} to 5, "
-            f"got {request.officers_per_operator}",
+            f"officersPerOperator: from {MIN_INSPECTORS} to 5, got {request.officers_per_operator}",
             field="officersPerOperator",
         )
     code = request.category.value
