@@ -142,12 +142,19 @@ async def test_a_clean_inspection_passes_and_needs_no_rectification(
     assert fetched["data"]["inspection"]["items"][7] == {"code": "SI08", "result": "NOT_APPLICABLE"}
 
 
+PASS_1 = {"code": "SI01", "result": "PASS"}
 BAD = [
     ({"items": checklist()[:-1]}, "items: the checklist lacks SI12 (every item is answered)"),
-    ({"items": [*checklist(), {"code": "SI01", "result": "PASS"}]}, "items[12].code: SI01 is given twice"),
-    ({"items": [{"code": "XX99", "result": "PASS"}, *checklist()[1:]]}, "items[0].code: 'XX99' is not an inspection item"),
+    ({"items": [*checklist(), PASS_1]}, "items[12].code: SI01 is given twice"),
+    (
+        {"items": [{"code": "XX99", "result": "PASS"}, *checklist()[1:]]},
+        "items[0].code: 'XX99' is not an inspection item",
+    ),
     ({"items": checklist({"SI03": " "})}, "items[2].hazard: a failed item names the hazard found"),
-    ({"items": [{"code": "SI01", "result": "PASS", "hazard": "x"}, *checklist()[1:]]}, "items[0].hazard: only a failed item has a hazard"),
+    (
+        {"items": [PASS_1 | {"hazard": "x"}, *checklist()[1:]]},
+        "items[0].hazard: only a failed item has a hazard",
+    ),
     ({"items": checklist({"SI03": "费用未提取"})}, "rectificationDeadline: hazards were found"),
     ({"rectificationDeadline": "2030-01-01"}, "rectificationDeadline: no hazard was found"),
     ({"inspectors": ["JS0301"]}, "inspectors: at least 2 officers inspect, 1 named"),
@@ -156,7 +163,7 @@ BAD = [
     ({"inspectedAt": "2026-01-01T08:00:00"}, "inspectedAt: give a time zone"),
     ({"inspectedAt": "2099-01-01T08:00:00+08:00"}, "lies in the future"),
     ({"operatorUscc": "123"}, "inspection.operatorUscc"),
-]  # fmt: skip
+]
 
 
 async def test_bad_inspections_are_refused_naming_the_problem_and_leave_nothing(
