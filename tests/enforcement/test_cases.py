@@ -60,6 +60,16 @@ async def _record(officer: GraphQLClient, uscc: str) -> int:
     return int(recorded["data"]["recordOnSite"]["recordId"])
 
 
+def xmllint(path: Path) -> subprocess.CompletedProcess[str]:
+    """``xmllint --schema`` of the case-file XSD on a document (libxml2's own validator)."""
+    command = shutil.which("xmllint")
+    assert command is not None, "xmllint is missing: apt-get install libxml2-utils"
+    return subprocess.run(
+        [command, "--noout", "--schema", str(XSD_PATH), str(path)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
 def _files(root: Path) -> list[Path]:
     return [p for p in (root / "evidence").rglob("*") if p.is_file()] if root.exists() else []
 
@@ -181,12 +191,7 @@ async def test_the_case_file_lists_records_evidence_hashes_and_inspections_and_i
     path = tmp_path / "case-file.xml"
     path.write_bytes(answer.content)
     xmlschema.XMLSchema(str(XSD_PATH)).validate(str(path))
-    xmllint = shutil.which("xmllint")
-    assert xmllint is not None, "apt-get install libxml2-utils"
-    checked = subprocess.run(
-        [xmllint, "--noout", "--schema", str(XSD_PATH), str(path)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+    checked = xmllint(path)
     assert checked.returncode == 0, checked.stderr
     ns = {"c": NAMESPACE}
     root = etree.fromstring(answer.content)
@@ -206,8 +211,5 @@ async def test_the_case_file_lists_records_evidence_hashes_and_inspections_and_i
     broken = answer.content.replace(hashlib.sha256(JPEG).hexdigest().encode(), b"not-a-hash")
     path.write_bytes(broken)
     assert not xmlschema.XMLSchema(str(XSD_PATH)).is_valid(str(path))
-    refused = subprocess.run(
-        [xmllint, "--noout", "--schema", str(XSD_PATH), str(path)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+    refused = xmllint(path)
     assert refused.returncode != 0
