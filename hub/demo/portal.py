@@ -21,7 +21,7 @@ from hub.sealing import key_encryption_key
 
 AGENCY = "demo_portal"
 NAME = "演示门户 / demo portal"
-SCOPES = "registry:read enforcement:read consignment:write"
+SCOPES = "registry:read enforcement:read enforcement:write consignment:write"
 
 
 async def register(session: AsyncSession) -> str:

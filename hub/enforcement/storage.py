@@ -13,6 +13,8 @@ import uuid
 from pathlib import Path
 from typing import Protocol
 
+from hub.config import Settings
+
 
 class Upload(Protocol):
     """A file being received: written piece by piece, then kept or discarded."""
@@ -90,3 +92,15 @@ class LocalStore:
         if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
             raise ValueError(f"{sha256!r} is not a SHA-256 in hex")
         return self.root / sha256[:2] / sha256[2:4] / sha256
+
+
+def local_store(settings: Settings) -> LocalStore:
+    """The hub's evidence store: ``evidence/`` under the data directory."""
+    return LocalStore(settings.data_dir / "evidence")
+
+
+def put(store: EvidenceStore, content: bytes) -> str:
+    """Store ``content`` whole (the demo's photo); returns its SHA-256."""
+    upload = store.begin()
+    upload.write(content)
+    return upload.keep()

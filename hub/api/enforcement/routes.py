@@ -31,7 +31,7 @@ from hub.enforcement.access import case_rule
 from hub.enforcement.casefile import MEDIA_TYPE, case_file
 from hub.enforcement.media import SNIFF_BYTES, sniff
 from hub.enforcement.models import CaseRow, EvidenceFileRow, OnSiteRecordRow
-from hub.enforcement.storage import EvidenceStore, LocalStore, Upload
+from hub.enforcement.storage import EvidenceStore, Upload, local_store
 from hub.errors import NotFound
 
 FIELD = "file"
@@ -173,7 +173,7 @@ async def _receive(request: Request, store: EvidenceStore, limit: int) -> _Recei
 
 def enforcement_routes(state: dict[str, Any], settings: Settings) -> list[Route]:
     """The evidence and case-file routes, on the app's backends in ``state``."""
-    store = LocalStore(settings.data_dir / "evidence")
+    store = local_store(settings)
 
     async def upload(request: Request) -> Response:
         principal = await client_with(state["gate"], request, ENFORCEMENT_WRITE)
