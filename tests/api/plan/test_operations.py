@@ -52,6 +52,24 @@ async def seed(sessions: Any) -> dict[str, Any]:
         "OperatorOverview": {"uscc": operator.uscc},
         "StationLines": {"code": station.code},
         "ConsignmentJourney": {"reference": "NOPE"},
+        # Mutations (never planned): refused alike for every principal here, none of which
+        # holds enforcement:write; tests/enforcement/test_operations.py runs them for real.
+        "RecordInspection": {
+            "inspection": {
+                "operatorUscc": operator.uscc,
+                "inspectedAt": "2026-11-02T09:00:00+08:00",
+                "inspectors": ["JS030001", "JS030002"],
+                "items": [],
+            }
+        },
+        "RecordFollowUp": {
+            "followUp": {
+                "inspectionId": "SW5zcGVjdGlvbjox",
+                "inspectedAt": "2026-11-02T09:00:00+08:00",
+                "inspectors": ["JS030001", "JS030002"],
+                "items": [],
+            }
+        },
     }
 
 
