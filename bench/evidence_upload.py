@@ -107,12 +107,14 @@ async def run(files: int, megabytes: int) -> None:
                              "{ openEnforcementCase(case: $c) { number } }",
                     "variables": {"c": case}})  # fmt: skip
                 assert opened.json().get("data"), opened.text
+                on_site = {
+                    "caseNumber": "BENCH-1", "place": "基准", "officers": ["B1", "B2"],
+                    "recordedAt": dt.datetime.now(dt.UTC).isoformat(), "findings": "基准",
+                }  # fmt: skip
                 recorded = await http.post("/graphql", headers=auth, json={
                     "query": "mutation ($r: OnSiteRecordInput!) "
                              "{ recordOnSite(record: $r) { recordId } }",
-                    "variables": {"r": {"caseNumber": "BENCH-1", "place": "基准",
-                                        "recordedAt": dt.datetime.now(dt.UTC).isoformat(),
-                                        "officers": ["B1", "B2"], "findings": "基准"}}})  # fmt: skip
+                    "variables": {"r": on_site}})  # fmt: skip
                 assert recorded.json().get("data"), recorded.text
                 record = recorded.json()["data"]["recordOnSite"]["recordId"]
                 headers = auth | {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
