@@ -157,7 +157,7 @@ def _case(
     rows["onsite_records"].append({
         "id": record_id, "case_id": case_id, "recorded_at": at + dt.timedelta(minutes=30),
         "place": f"{operator['name']}停车场", "officers": officers,
-        "findings": "抽查 5 辆营运货车，2 辆二级维护记录缺失，1 辆卫星定位终端离线。",
+        "findings": "抽查 5 辆营运车辆，2 辆二级维护记录缺失，1 辆卫星定位终端离线。",
         "recorded_by": DEMO_CLIENT,
     })  # fmt: skip
     rows["evidence_files"].append({
