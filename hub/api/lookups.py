@@ -19,7 +19,8 @@ from hub.api.cargo.types import (
 )
 from hub.api.common import FILTER_DESCRIPTION, ORDER_DESCRIPTION
 from hub.api.context import Context
-from hub.api.enforcement.types import EnforcementCase, Inspection, InspectionDraw
+from hub.api.enforcement.draws import InspectionDraw
+from hub.api.enforcement.types import EnforcementCase, Inspection
 from hub.api.enums import PlateColor
 from hub.api.inbox.types import ExchangeMessage
 from hub.api.lines.types import (

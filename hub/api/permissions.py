@@ -19,7 +19,7 @@ from strawberry.types import Info
 
 from hub.api.bilingual import doc
 from hub.auth.principal import PURPOSE_HEADER, Principal
-from hub.auth.scopes import OPEN_DATA, PII_READ, REGISTRY_READ
+from hub.auth.scopes import ENFORCEMENT_READ, OPEN_DATA, PII_READ, REGISTRY_READ
 from hub.errors import Forbidden
 
 
@@ -58,6 +58,8 @@ OPEN = RequiresScopes(any_of=[REGISTRY_READ, OPEN_DATA])
 """Open data: de-identified, for every client and anonymous callers."""
 REGISTRY = RequiresScopes(any_of=[REGISTRY_READ])
 """The data center beyond open data: registered partner and internal clients."""
+ENFORCEMENT = RequiresScopes(any_of=[ENFORCEMENT_READ])
+"""Enforcement records (inspections, cases, draws): enforcement clients, within their region."""
 
 
 def mask_name(value: str) -> str:

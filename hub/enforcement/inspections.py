@@ -32,7 +32,7 @@ from hub.enforcement.models import (
     InspectionRow,
 )
 from hub.errors import BadUserInput, NotFound
-from hub.filters import CHINA
+from hub.filters import CHINA, region_prefix
 from hub.operators.access import operator_rule
 from hub.operators.models import Operator
 from hub.readers import Reader
@@ -241,8 +241,10 @@ async def record_inspection(
         kind = InspectionKind.RANDOM_DRAW
     if entry.case_id is not None:
         case = await session.get(CaseRow, entry.case_id)
-        if case is None or case.region_code != operator.region_code:
-            raise BadUserInput("caseId: no case of the operator's region has it", field="caseId")
+        if case is None or not operator.region_code.startswith(region_prefix(case.region_code)):
+            raise BadUserInput(
+                "caseNumber: the case is not one of the operator's region", field="caseNumber"
+            )
     row = InspectionRow(
         kind=kind,
         operator_id=operator.id,

@@ -115,6 +115,7 @@ async def test_evidence_is_stored_by_its_hash_and_refused_whole_when_too_big_or_
 
     refused = [
         (JPEG * 8, "big.jpg", "image/jpeg", 413, "larger than the limit of 16384 bytes"),
+        (JPEG * 40, "huge.jpg", "image/jpeg", 413, "larger than the limit of 16384 bytes"),
         (b"plain text, not a photo" * 4, "a.jpg", "image/jpeg", 415, "not a photo or video"),
         (JPEG, "a.txt", "text/plain", 415, "declared text/plain"),
         (b"\xff\xd8", "short.jpg", "image/jpeg", 415, "not a photo or video"),
@@ -177,6 +178,15 @@ async def test_the_case_file_lists_records_evidence_hashes_and_inspections_and_i
                "items": checklist({"SI06": "二级维护记录缺失"})}},
     )  # fmt: skip
     assert inspected["data"]["recordInspection"]["case"] == {"number": CASE}
+    elsewhere = await officer(
+        "mutation ($i: InspectionInput!) { recordInspection(inspection: $i) { id } }",
+        {"i": {"operatorUscc": codes["op2"], "inspectedAt": _now(1), "caseNumber": CASE,
+               "inspectors": ["JS0301", "JS0303"], "items": checklist()}},
+    )  # fmt: skip
+    assert (
+        "caseNumber: the case is not one of the operator's region"
+        in (elsewhere["errors"][0]["message"])
+    )
     await officer(
         "mutation ($f: FollowUpInput!) { recordFollowUp(followUp: $f) { id } }",
         {"f": {"inspectionId": inspected["data"]["recordInspection"]["id"],

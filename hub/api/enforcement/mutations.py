@@ -16,6 +16,7 @@ from strawberry.types import Info
 
 from hub.api.bilingual import doc
 from hub.api.context import Context
+from hub.api.enforcement.draws import InspectionDraw
 from hub.api.enforcement.inputs import (
     EnforcementCaseInput,
     FollowUpInput,
@@ -23,13 +24,7 @@ from hub.api.enforcement.inputs import (
     InspectionInput,
     OnSiteRecordInput,
 )
-from hub.api.enforcement.types import (
-    EnforcementCase,
-    Inspection,
-    InspectionDraw,
-    OnSiteRecord,
-    on_site_record,
-)
+from hub.api.enforcement.types import EnforcementCase, Inspection, OnSiteRecord, on_site_record
 from hub.api.permissions import RequiresScopes
 from hub.audit.log import AuditRecord, append
 from hub.auth.principal import Principal

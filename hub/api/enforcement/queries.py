@@ -9,17 +9,20 @@ from strawberry.types import Info
 
 from hub.api.bilingual import doc
 from hub.api.context import Context
+from hub.api.enforcement.draws import (
+    InspectionDraw,
+    InspectionDrawConnection,
+    InspectionDrawFilterInput,
+    InspectionDrawOrder,
+)
 from hub.api.enforcement.inputs import node_key
 from hub.api.enforcement.types import (
     EnforcementCase,
     EnforcementCaseConnection,
+    EnforcementCaseFilterInput,
     EnforcementCaseOrder,
-    EnforcementRegionFilterInput,
     Inspection,
     InspectionConnection,
-    InspectionDraw,
-    InspectionDrawConnection,
-    InspectionDrawOrder,
     InspectionFilterInput,
     InspectionOrder,
 )
@@ -69,7 +72,7 @@ class EnforcementQuery:
         EnforcementCaseConnection,
         CASES,
         EnforcementCase.from_row,
-        EnforcementRegionFilterInput,
+        EnforcementCaseFilterInput,
         EnforcementCaseOrder,
         doc("执法案件。", "Enforcement cases."),
     )
@@ -88,7 +91,7 @@ class EnforcementQuery:
         InspectionDrawConnection,
         DRAWS,
         InspectionDraw.from_row,
-        EnforcementRegionFilterInput,
+        InspectionDrawFilterInput,
         InspectionDrawOrder,
         doc("双随机抽取。", "Random inspection draws."),
     )
