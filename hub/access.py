@@ -20,6 +20,8 @@ from hub.alerts.models import AlertRow
 from hub.cargo.access import dangerous_goods_rule
 from hub.cargo.models import DangerousGoods
 from hub.db import Base
+from hub.enforcement.access import case_rule, draw_rule, inspection_rule
+from hub.enforcement.models import CaseRow, InspectionDrawRow, InspectionRow
 from hub.lines.access import line_rule
 from hub.lines.models import PassengerLine
 from hub.multimodal.access import consignment_rule
@@ -55,6 +57,9 @@ RULES: dict[type[Base], Rule] = {
     LatestPosition: latest_position_rule,
     PositionFix: position_fix_rule,
     AlertRow: alert_rule,
+    InspectionRow: inspection_rule,
+    CaseRow: case_rule,
+    InspectionDrawRow: draw_rule,
     **AGENCY_RULES,
 }
 

@@ -34,6 +34,7 @@ from hub.alerts.thresholds import standard as alert_thresholds
 from hub.api.console import console_page, console_routes
 from hub.api.context import Context
 from hub.api.documents import TrustedDocuments, document_hash
+from hub.api.enforcement.routes import enforcement_routes
 from hub.api.http import (
     MAX_JSON_DEPTH,
     QueriesOnlyOverGet,
@@ -516,6 +517,7 @@ def create_app(
             Route("/.well-known/jwks.json", jwks),
             Route("/.well-known/oauth-authorization-server", metadata),
             *exchange_routes(state),
+            *enforcement_routes(state, settings),
             *health_routes(state, redis=settings.redis_url is not None),
             Route("/metrics", metrics_endpoint(state)),
             *console_routes(lambda: sdl_of(graphql_app.schema)),

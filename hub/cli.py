@@ -447,8 +447,10 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
     from hub.dataversion import writer
     from hub.demo import alerts as demo_alerts
     from hub.demo import journeys, portal
+    from hub.demo.enforcement import DEMO_PHOTO
     from hub.demo.generator import DemoScale, generate, subjects
     from hub.demo.loader import is_empty, load
+    from hub.enforcement.storage import local_store, put
     from hub.exchange.inbound import feed_demo
     from hub.exchange.pipeline import Exchange
     from hub.exchange.protocol import DemoSubjects
@@ -472,6 +474,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
                 )
             data = generate(DemoScale.times(args.scale), seed=args.seed, today=today())
             summary = await load(sessions, data, progress=sys.stderr.isatty())
+            put(local_store(settings), DEMO_PHOTO)  # the on-site records' photo evidence
             planned = journeys.journeys(data, today())
             await journeys.book(sessions, planned)
             fed = await feed_demo(

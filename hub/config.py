@@ -70,6 +70,8 @@ class Settings:
     audit_checkpoint_path: Path | None = None
     """Where the audit chain's signed checkpoints go; default ``<data dir>/audit-checkpoints``."""
     audit_checkpoint_seconds: int = 10
+    evidence_max_bytes: int = 104_857_600
+    """The largest evidence file (photo, video) an upload may carry; larger ones are 413."""
 
     @property
     def audit_checkpoints(self) -> Path:
@@ -149,6 +151,9 @@ class Settings:
             key_encryption_key_file=Path(kek_file) if kek_file else None,
             audit_checkpoint_path=Path(checkpoints) if checkpoints else None,
             audit_checkpoint_seconds=_int(env, "HUB_AUDIT_CHECKPOINT_SECONDS", 10, 1, 3600),
+            evidence_max_bytes=_int(
+                env, "HUB_EVIDENCE_MAX_BYTES", 104_857_600, 1024, 2_147_483_647
+            ),
             redis_publish_connections=_int(env, "HUB_REDIS_PUBLISH_CONNECTIONS", 20, 1, 1000),
             subscriber_queue_events=_int(env, "HUB_SUBSCRIBER_QUEUE_EVENTS", 100, 1, 100_000),
             subscriber_queue_bytes=_int(

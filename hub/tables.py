@@ -7,6 +7,7 @@ from hub.audit.models import AuditEntry, AuditHead, AuditSubject
 from hub.auth.models import OAuthClient, SigningKey
 from hub.cargo.models import DangerousGoods
 from hub.db import Base
+from hub.enforcement import models as enforcement
 from hub.lines.models import LineStop, PassengerLine
 from hub.multimodal import models as multimodal
 from hub.operators.models import Operator, Permit
@@ -43,6 +44,7 @@ __all__ = [
     "Vessel",
     "VesselCertificate",
     "agency_records",
+    "enforcement",
     "metadata",
     "multimodal",
 ]

@@ -21,6 +21,8 @@ from hub.api.cargo.types import (
 )
 from hub.api.common import FILTER_DESCRIPTION, ORDER_DESCRIPTION
 from hub.api.context import Context
+from hub.api.enforcement.draws import InspectionDraw
+from hub.api.enforcement.types import EnforcementCase, Inspection
 from hub.api.enums import PlateColor
 from hub.api.inbox.types import ExchangeMessage
 from hub.api.lines.types import (
@@ -63,6 +65,7 @@ from hub.canonical import identifiers
 from hub.cargo.models import DangerousGoods as DangerousGoodsRow
 from hub.cargo.repository import DANGEROUS_GOODS, dangerous_goods_by_un_number
 from hub.db import Base
+from hub.enforcement.models import CaseRow, InspectionDrawRow, InspectionRow
 from hub.errors import BadUserInput, NotFound
 from hub.lines.models import PassengerLine as LineRow
 from hub.lines.repository import PASSENGER_LINES, lines_by_code
@@ -103,6 +106,9 @@ NODE_TYPES: dict[str, tuple[type[Base], Any]] = {
     "PortCall": (agency_rows.PortCallRow, agencies.PortCall),
     "ExchangeMessage": (ExchangeMessageRow, ExchangeMessage),
     "Alert": (AlertRow, Alert),
+    "Inspection": (InspectionRow, Inspection),
+    "EnforcementCase": (CaseRow, EnforcementCase),
+    "InspectionDraw": (InspectionDrawRow, InspectionDraw),
 }
 
 

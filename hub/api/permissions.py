@@ -19,7 +19,7 @@ from strawberry.types import Info
 
 from hub.api.bilingual import doc
 from hub.auth.principal import PURPOSE_HEADER, Principal
-from hub.auth.scopes import OPEN_DATA, PII_READ, REGISTRY_READ, TRACKING_READ
+from hub.auth.scopes import ENFORCEMENT_READ, OPEN_DATA, PII_READ, REGISTRY_READ, TRACKING_READ
 from hub.errors import Forbidden
 
 
@@ -72,6 +72,8 @@ REGISTRY = RequiresScopes(any_of=[REGISTRY_READ])
 """The data center beyond open data: registered partner and internal clients."""
 TRACKING = RequiresScopes(any_of=[TRACKING_READ])
 """Vehicles' positions and tracks."""
+ENFORCEMENT = RequiresScopes(any_of=[ENFORCEMENT_READ])
+"""Enforcement records (inspections, cases, draws): enforcement clients, within their region."""
 
 
 def mask_name(value: str) -> str:

@@ -24,6 +24,8 @@ from hub.api.bilingual import doc
 from hub.api.consignments.mutations import ConsignmentMutation
 from hub.api.consignments.queries import ConsignmentQuery
 from hub.api.consignments.subscriptions import ConsignmentSubscription
+from hub.api.enforcement.mutations import EnforcementMutation
+from hub.api.enforcement.queries import EnforcementQuery
 from hub.api.errors import MaskUnexpectedErrors, add_code, is_unexpected, log
 from hub.api.inbox.types import InboxQuery
 from hub.api.introspection import AnswerIntrospection, Introspection
@@ -97,12 +99,13 @@ class Query(
     UsageQuery,
     PositionQuery,
     AlertQuery,
+    EnforcementQuery,
 ):
     pass
 
 
 @strawberry.type(description=doc("变更入口。", "The root of all mutations."))
-class Mutation(ConsignmentMutation, AlertMutation):
+class Mutation(ConsignmentMutation, AlertMutation, EnforcementMutation):
     pass
 
 

@@ -5,11 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hub.auth.purposes import PURPOSE_HEADER, Purpose
-from hub.auth.scopes import OPEN_DATA, PII_READ, REGISTRY_READ
+from hub.auth.scopes import (
+    ENFORCEMENT_READ,
+    ENFORCEMENT_WRITE,
+    OPEN_DATA,
+    PII_READ,
+    REGISTRY_READ,
+)
 from hub.auth.tiers import TIERS, Tier
 from hub.readers import Reader
 
 __all__ = ["ANONYMOUS", "PURPOSE_HEADER", "Principal", "Purpose"]
+
+ENFORCEMENT_SCOPES = frozenset({ENFORCEMENT_READ, ENFORCEMENT_WRITE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +59,10 @@ class Principal:
     @property
     def row_region(self) -> str | None:
         """The region a registry client is bound to; open data is the same for everyone."""
-        return self.region if self.reads_registry else None
+        # Enforcement records are never open data: a client that reads or writes them is bound
+        # to its region whether or not it also reads the registry.
+        bound = self.reads_registry or bool(self.scopes & ENFORCEMENT_SCOPES)
+        return self.region if bound else None
 
     @property
     def reader(self) -> Reader:

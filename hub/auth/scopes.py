@@ -17,7 +17,8 @@ ENFORCEMENT_READ = "enforcement:read"
 TRACKING_READ = "tracking:read"
 """Read vehicles' positions and tracks; following one vehicle also needs a stated purpose."""
 ENFORCEMENT_WRITE = "enforcement:write"
-"""Officers' apps (运政通): acknowledge and close alerts of their region."""
+"""Officers' apps (运政通): acknowledge and close alerts; record inspections, cases, on-site
+records and evidence, and make random draws — within their region."""
 OPEN_DATA = "opendata"
 """The open-data API: de-identified values only."""
 CONSIGNMENT_WRITE = "consignment:write"
@@ -35,7 +36,8 @@ SCOPES: dict[str, str] = {
     ENFORCEMENT_READ: "读取执法信息 / read enforcement information",
     TRACKING_READ: "读取车辆位置与轨迹，跟踪单车须声明使用目的并留痕 / read vehicle positions "
     "and tracks: following one vehicle needs a stated purpose, audited",
-    ENFORCEMENT_WRITE: "处置告警（确认、关闭）/ acknowledge and close alerts",
+    ENFORCEMENT_WRITE: "处置告警，记录检查、案件、现场笔录和证据，双随机抽取 / acknowledge and close "
+    "alerts; record inspections, cases, on-site records and evidence; make random draws",
     OPEN_DATA: "开放数据（脱敏）/ open data, de-identified",
     AUDIT_READ: "查询个人信息访问记录 / read the personal-data access log",
     METRICS_READ: "读取运行指标 / scrape the operational metrics (/metrics)",

@@ -298,6 +298,27 @@ class AlertStatus(Enum):
     OPEN = "OPEN"
     ACKNOWLEDGED = "ACKNOWLEDGED"
     CLOSED = "CLOSED"
+class InspectionKind(Enum):
+    """企业安全检查类别 / Inspection kind."""
+
+    ROUTINE = "R"
+    RANDOM_DRAW = "D"
+    FOLLOW_UP = "F"
+
+
+class InspectionItemResult(Enum):
+    """检查项目结果 / Inspection item result."""
+
+    PASS = "P"
+    FAIL = "F"
+    NOT_APPLICABLE = "N"
+
+
+class InspectionResult(Enum):
+    """检查结论 / Inspection result."""
+
+    PASSED = "P"
+    HAZARDS_FOUND = "H"
 
 
 REGIONS: Final[dict[str, Label]] = {
@@ -444,6 +465,23 @@ PURPOSES_OF_USE: Final[dict[str, Label]] = {
     "SYSTEM_TESTING": ("系统联调测试（非生产数据）", "System testing (no production data)"),
 }
 """个人信息使用目的 / Purpose of use of personal data: code → labels."""
+
+
+INSPECTION_ITEMS: Final[dict[str, Label]] = {
+    "SI01": ("安全生产责任制建立和落实", "Safety responsibility system set up and applied"),
+    "SI02": ("安全生产管理机构和专职安全管理人员配备", "Safety management body and full-time safety staff"),
+    "SI03": ("安全生产费用提取和使用", "Safety funds set aside and spent"),
+    "SI04": ("从业人员安全教育培训", "Safety training of staff"),
+    "SI05": ("驾驶员从业资格和聘用管理", "Drivers' qualifications and hiring"),
+    "SI06": ("车辆技术管理和二级维护", "Vehicle technical management and secondary maintenance"),
+    "SI07": ("卫星定位动态监控", "Satellite positioning and dynamic monitoring"),
+    "SI08": ("危险货物运输装卸和押运管理", "Dangerous goods loading and escort management"),
+    "SI09": ("安全隐患排查治理", "Hazard identification and correction"),
+    "SI10": ("应急预案和演练", "Emergency plans and drills"),
+    "SI11": ("事故报告和处理", "Accident reporting and handling"),
+    "SI12": ("场站消防和安全设施", "Fire safety and safety equipment of premises"),
+}
+"""企业安全检查项目 / Enterprise safety inspection items: code → labels."""
 
 
 LABELS: Final[dict[Enum, Label]] = {
@@ -597,6 +635,14 @@ LABELS: Final[dict[Enum, Label]] = {
     AlertStatus.OPEN: ("待处理", "Open"),
     AlertStatus.ACKNOWLEDGED: ("已确认", "Acknowledged"),
     AlertStatus.CLOSED: ("已关闭", "Closed"),
+    InspectionKind.ROUTINE: ("日常检查", "Routine"),
+    InspectionKind.RANDOM_DRAW: ("双随机抽查", "Random draw"),
+    InspectionKind.FOLLOW_UP: ("复查", "Follow up"),
+    InspectionItemResult.PASS: ("符合", "Pass"),
+    InspectionItemResult.FAIL: ("不符合（存在隐患）", "Fail"),
+    InspectionItemResult.NOT_APPLICABLE: ("不适用", "Not applicable"),
+    InspectionResult.PASSED: ("合格", "Passed"),
+    InspectionResult.HAZARDS_FOUND: ("发现隐患", "Hazards found"),
 }
 """Every enum member → (Chinese, English) label."""
 
@@ -627,5 +673,8 @@ TITLES: Final[dict[type[Enum], Label]] = {
     ConsignmentStatus: ("运单状态", "Consignment status"),
     AlertKind: ("告警类型", "Alert kind"),
     AlertStatus: ("告警状态", "Alert status"),
+    InspectionKind: ("企业安全检查类别", "Inspection kind"),
+    InspectionItemResult: ("检查项目结果", "Inspection item result"),
+    InspectionResult: ("检查结论", "Inspection result"),
 }
 """Every enum → (Chinese, English) title of its code list."""

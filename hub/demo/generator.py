@@ -34,7 +34,7 @@ from hub.canonical.codes import (
     VesselCertificateKind,
 )
 from hub.canonical.identifiers import vin_check_digit
-from hub.demo import names
+from hub.demo import enforcement, names
 
 Row = dict[str, Any]
 T = TypeVar("T")
@@ -45,8 +45,9 @@ TABLES = (
     *("operators", "permits", "stations", "passenger_lines", "line_stops", "vehicles"),
     *("vessels", "vessel_certificates", "practitioners", "qualification_certificates"),
     "dangerous_goods",
+    *enforcement.TABLES,
 )
-"""Table names in foreign-key order: a table only refers to tables before it."""
+"""Table names in foreign-key order: a table only refers to tables before it (or itself)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +180,7 @@ class _Generator:
     def __init__(self, scale: DemoScale, seed: int, today: dt.date) -> None:
         self.scale = scale
         self.rng = random.Random(seed)
+        self.seed = seed
         self.today = today
         self.midnight = dt.datetime.combine(today, dt.time(), dt.UTC)
         self.tables: dict[str, list[Row]] = {name: [] for name in TABLES}
@@ -220,6 +222,7 @@ class _Generator:
                 "packing_group": None if group is None else PackingGroup(group),
             }
             self._add("dangerous_goods", "DG", row, DANGEROUS_GOODS_SOURCE)
+        self.tables.update(enforcement.generate(self.tables, self.seed, self.today, self._person))
         return DemoData(self.tables)
 
     # -- shared pieces ------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from tqdm import tqdm
 from hub.cargo.models import DangerousGoods
 from hub.db import Base
 from hub.demo.generator import DemoData
+from hub.enforcement import models as enforcement
 from hub.lines.models import LineStop, PassengerLine
 from hub.operators.models import Operator, Permit
 from hub.practitioners.models import Practitioner, QualificationCertificate
@@ -33,6 +34,13 @@ MODELS: dict[str, type[Base]] = {
         Practitioner,
         QualificationCertificate,
         DangerousGoods,
+        enforcement.EnforcementOfficer,
+        enforcement.InspectionDrawRow,
+        enforcement.CaseRow,
+        enforcement.InspectionRow,
+        enforcement.InspectionItemRow,
+        enforcement.OnSiteRecordRow,
+        enforcement.EvidenceFileRow,
     )
 }
 """The model of every table the demo fills, by table name."""

@@ -63,7 +63,10 @@ def test_rows_hold_exactly_the_model_columns_in_foreign_key_order(data: DemoData
         assert all(set(row) == columns for row in data.tables[table]), table
         for key in model.__table__.foreign_keys:
             referred = key.column.table.name
-            assert TABLES.index(referred) < position, f"{table} refers to {referred} after it"
+            # a table may refer to itself (a follow-up to the inspection it follows up)
+            assert referred == table or TABLES.index(referred) < position, (
+                f"{table} refers to {referred} after it"
+            )
 
 
 def test_foreign_keys_point_at_existing_rows(data: DemoData) -> None:
@@ -113,6 +116,10 @@ def test_identifiers_pass_their_validators(
     assert [validator(value) for value in values] == values
 
 
+CITY_LEVEL = {"enforcement_officers", "inspection_draws"}
+"""Held by a city: its enforcement detachment's officers, and the draws it makes over the city."""
+
+
 def test_codes_name_jiangsu_counties_and_every_city_has_operators_and_stations(
     data: DemoData,
 ) -> None:
@@ -120,6 +127,8 @@ def test_codes_name_jiangsu_counties_and_every_city_has_operators_and_stations(
         for row in rows:
             if "region_code" in row:
                 assert row["region_code"] in REGIONS, table
+                if table in CITY_LEVEL:
+                    continue
                 assert not row["region_code"].endswith("00"), f"{table}: not a county"
     assert data.tables["operators"][0]["uscc"][2:8] == data.tables["operators"][0]["region_code"]
     for table in ("operators", "stations"):

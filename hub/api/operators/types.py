@@ -21,6 +21,12 @@ from hub.api.common import (
     region_argument,
 )
 from hub.api.context import Context
+from hub.api.enforcement.types import Inspection as InspectionType
+from hub.api.enforcement.types import (
+    InspectionConnection,
+    InspectionFilterInput,
+    InspectionOrder,
+)
 from hub.api.enums import (
     BusinessCategory,
     LicenceStatus,
@@ -48,6 +54,7 @@ from hub.api.stations.types import Station, StationConnection, StationFilterInpu
 from hub.api.text import search_argument
 from hub.api.vehicles.types import Vehicle, VehicleConnection, VehicleFilterInput, VehicleOrder
 from hub.api.vessels.types import Vessel, VesselConnection, VesselFilterInput, VesselOrder
+from hub.enforcement.repository import INSPECTIONS_OF_OPERATOR
 from hub.filters import today, validity_of
 from hub.lines.repository import LINES_OF_OPERATOR, LINES_OF_PERMIT
 from hub.operators.models import Operator as OperatorRow
@@ -215,6 +222,19 @@ class Operator(Node):
         PassengerLineOrder,
         doc("经营的客运班线。", "Passenger lines it runs."),
     )
+
+    inspections = connection_field(
+        InspectionConnection,
+        INSPECTIONS_OF_OPERATOR,
+        InspectionType.from_row,
+        InspectionFilterInput,
+        InspectionOrder,
+        doc(
+            "对本业户的企业安全检查（须 enforcement:read）。",
+            "Safety inspections of it (needs enforcement:read).",
+        ),
+        nullable=True,
+    )  # null, with FORBIDDEN, for clients without enforcement:read
 
     @strawberry.field(
         description=doc("市场监管登记信息（最新）。", "Business registration, latest.")

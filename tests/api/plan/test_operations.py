@@ -75,6 +75,24 @@ async def seed(sessions: Any) -> dict[str, Any]:
         # An alert that is not there: the two paths answer the same NOT_FOUND, changing nothing.
         "AcknowledgeAlert": {"id": "QWxlcnQ6OTk5OTk5"},
         "CloseAlert": {"id": "QWxlcnQ6OTk5OTk5", "disposition": "已现场处置"},
+        # Mutations (never planned): refused alike for every principal here, none of which
+        # holds enforcement:write; tests/enforcement/test_operations.py runs them for real.
+        "RecordInspection": {
+            "inspection": {
+                "operatorUscc": operator.uscc,
+                "inspectedAt": "2026-11-02T09:00:00+08:00",
+                "inspectors": ["JS030001", "JS030002"],
+                "items": [],
+            }
+        },
+        "RecordFollowUp": {
+            "followUp": {
+                "inspectionId": "SW5zcGVjdGlvbjox",
+                "inspectedAt": "2026-11-02T09:00:00+08:00",
+                "inspectors": ["JS030001", "JS030002"],
+                "items": [],
+            }
+        },
     }
 
 

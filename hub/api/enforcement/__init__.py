@@ -1,0 +1,1 @@
+"""GraphQL of enforcement records: inspections, cases, on-site records, random draws."""
