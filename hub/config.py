@@ -70,6 +70,8 @@ class Settings:
     audit_checkpoint_path: Path | None = None
     """Where the audit chain's signed checkpoints go; default ``<data dir>/audit-checkpoints``."""
     audit_checkpoint_seconds: int = 10
+    credit_rules_dir: Path | None = None
+    """Where the credit rule files are; default ``standards/credit`` of the hub's sources."""
 
     @property
     def audit_checkpoints(self) -> Path:
@@ -149,6 +151,7 @@ class Settings:
             key_encryption_key_file=Path(kek_file) if kek_file else None,
             audit_checkpoint_path=Path(checkpoints) if checkpoints else None,
             audit_checkpoint_seconds=_int(env, "HUB_AUDIT_CHECKPOINT_SECONDS", 10, 1, 3600),
+            credit_rules_dir=Path(rules) if (rules := env.get("HUB_CREDIT_RULES_DIR", "")) else None,
             redis_publish_connections=_int(env, "HUB_REDIS_PUBLISH_CONNECTIONS", 20, 1, 1000),
             subscriber_queue_events=_int(env, "HUB_SUBSCRIBER_QUEUE_EVENTS", 100, 1, 100_000),
             subscriber_queue_bytes=_int(

@@ -5,6 +5,7 @@ from hub.agency_records.inbox import ExchangeMessage, FeedCursor
 from hub.audit.models import AuditEntry, AuditHead, AuditSubject
 from hub.auth.models import OAuthClient, SigningKey
 from hub.cargo.models import DangerousGoods
+from hub.credit import models as credit
 from hub.db import Base
 from hub.lines.models import LineStop, PassengerLine
 from hub.multimodal import models as multimodal
@@ -40,6 +41,7 @@ __all__ = [
     "Vessel",
     "VesselCertificate",
     "agency_records",
+    "credit",
     "metadata",
     "multimodal",
 ]

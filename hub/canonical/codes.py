@@ -274,6 +274,51 @@ class ConsignmentStatus(Enum):
     CLOSED = "CLOSED"
 
 
+class CreditSubjectKind(Enum):
+    """信用主体类别 / Credit subject kind."""
+
+    OPERATOR = "OPERATOR"
+    PRACTITIONER = "PRACTITIONER"
+
+
+class CreditEventKind(Enum):
+    """信用事件类别 / Credit event kind."""
+
+    TRAFFIC_VIOLATION = "TRAFFIC_VIOLATION"
+    ACCIDENT_FULL = "ACCIDENT_FULL"
+    ACCIDENT_MAIN = "ACCIDENT_MAIN"
+    ACCIDENT_EQUAL = "ACCIDENT_EQUAL"
+    ACCIDENT_SECONDARY = "ACCIDENT_SECONDARY"
+    PENALTY = "PENALTY"
+    COMPLAINT_SUBSTANTIATED = "COMPLAINT_SUBSTANTIATED"
+    COMMENDATION = "COMMENDATION"
+    INSPECTION_FAILED = "INSPECTION_FAILED"
+
+
+class ComplaintStatus(Enum):
+    """投诉办理状态 / Complaint handling status."""
+
+    ACCEPTED = "ACCEPTED"
+    ASSIGNED = "ASSIGNED"
+    ANSWERED = "ANSWERED"
+    CLOSED = "CLOSED"
+
+
+class CreditListKind(Enum):
+    """信用名单类别 / Credit list kind."""
+
+    WATCH = "WATCH"
+    BLACK = "BLACK"
+
+
+class ObjectionStatus(Enum):
+    """信用异议状态 / Credit objection status."""
+
+    PENDING = "PENDING"
+    UPHELD = "UPHELD"
+    REJECTED = "REJECTED"
+
+
 REGIONS: Final[dict[str, Label]] = {
     "320000": ("江苏省", "Jiangsu Province"),
     "320100": ("南京市", "Nanjing"),
@@ -555,6 +600,26 @@ LABELS: Final[dict[Enum, Label]] = {
     ConsignmentStatus.IN_TRANSIT: ("运输中", "In transit"),
     ConsignmentStatus.DELIVERED: ("已交付", "Delivered"),
     ConsignmentStatus.CLOSED: ("已结单", "Closed"),
+    CreditSubjectKind.OPERATOR: ("业户", "Operator"),
+    CreditSubjectKind.PRACTITIONER: ("从业人员", "Practitioner"),
+    CreditEventKind.TRAFFIC_VIOLATION: ("交通违法", "Traffic violation"),
+    CreditEventKind.ACCIDENT_FULL: ("事故全部责任", "Accident full"),
+    CreditEventKind.ACCIDENT_MAIN: ("事故主要责任", "Accident main"),
+    CreditEventKind.ACCIDENT_EQUAL: ("事故同等责任", "Accident equal"),
+    CreditEventKind.ACCIDENT_SECONDARY: ("事故次要责任", "Accident secondary"),
+    CreditEventKind.PENALTY: ("行政处罚", "Penalty"),
+    CreditEventKind.COMPLAINT_SUBSTANTIATED: ("有效投诉", "Complaint substantiated"),
+    CreditEventKind.COMMENDATION: ("表彰奖励", "Commendation"),
+    CreditEventKind.INSPECTION_FAILED: ("检查不合格", "Inspection failed"),
+    ComplaintStatus.ACCEPTED: ("已受理", "Accepted"),
+    ComplaintStatus.ASSIGNED: ("已分派", "Assigned"),
+    ComplaintStatus.ANSWERED: ("已答复", "Answered"),
+    ComplaintStatus.CLOSED: ("已办结", "Closed"),
+    CreditListKind.WATCH: ("重点关注名单（红名单）", "Watch"),
+    CreditListKind.BLACK: ("失信名单（黑名单）", "Black"),
+    ObjectionStatus.PENDING: ("待复核", "Pending"),
+    ObjectionStatus.UPHELD: ("异议成立", "Upheld"),
+    ObjectionStatus.REJECTED: ("异议不成立", "Rejected"),
 }
 """Every enum member → (Chinese, English) label."""
 
@@ -583,5 +648,10 @@ TITLES: Final[dict[type[Enum], Label]] = {
     TransportMode: ("运输方式", "Transport mode"),
     ConsignmentEventKind: ("多式联运状态事件类型", "Consignment event kind"),
     ConsignmentStatus: ("运单状态", "Consignment status"),
+    CreditSubjectKind: ("信用主体类别", "Credit subject kind"),
+    CreditEventKind: ("信用事件类别", "Credit event kind"),
+    ComplaintStatus: ("投诉办理状态", "Complaint handling status"),
+    CreditListKind: ("信用名单类别", "Credit list kind"),
+    ObjectionStatus: ("信用异议状态", "Credit objection status"),
 }
 """Every enum → (Chinese, English) title of its code list."""
