@@ -151,7 +151,9 @@ class Settings:
             key_encryption_key_file=Path(kek_file) if kek_file else None,
             audit_checkpoint_path=Path(checkpoints) if checkpoints else None,
             audit_checkpoint_seconds=_int(env, "HUB_AUDIT_CHECKPOINT_SECONDS", 10, 1, 3600),
-            credit_rules_dir=Path(rules) if (rules := env.get("HUB_CREDIT_RULES_DIR", "")) else None,
+            credit_rules_dir=Path(rules)
+            if (rules := env.get("HUB_CREDIT_RULES_DIR", ""))
+            else None,
             redis_publish_connections=_int(env, "HUB_REDIS_PUBLISH_CONNECTIONS", 20, 1, 1000),
             subscriber_queue_events=_int(env, "HUB_SUBSCRIBER_QUEUE_EVENTS", 100, 1, 100_000),
             subscriber_queue_bytes=_int(

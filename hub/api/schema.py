@@ -21,6 +21,9 @@ from hub.api.bilingual import doc
 from hub.api.consignments.mutations import ConsignmentMutation
 from hub.api.consignments.queries import ConsignmentQuery
 from hub.api.consignments.subscriptions import ConsignmentSubscription
+from hub.api.credit.mutations import CreditMutation
+from hub.api.credit.queries import CreditQuery
+from hub.api.credit.subscriptions import CreditSubscription
 from hub.api.errors import MaskUnexpectedErrors, add_code, is_unexpected, log
 from hub.api.inbox.types import InboxQuery
 from hub.api.introspection import AnswerIntrospection, Introspection
@@ -84,20 +87,26 @@ class CloseRequestSession(SchemaExtension):
 
 @strawberry.type(description=doc("查询入口。", "The root of all queries."))
 class Query(
-    DataCenterQuery, AccessLogQuery, QualityQuery, InboxQuery, ConsignmentQuery, UsageQuery
+    DataCenterQuery,
+    AccessLogQuery,
+    QualityQuery,
+    InboxQuery,
+    ConsignmentQuery,
+    UsageQuery,
+    CreditQuery,
 ):
     pass
 
 
 @strawberry.type(description=doc("变更入口。", "The root of all mutations."))
-class Mutation(ConsignmentMutation):
+class Mutation(ConsignmentMutation, CreditMutation):
     pass
 
 
 @strawberry.type(
     description=doc("订阅入口（graphql-transport-ws）。", "The root of all subscriptions.")
 )
-class Subscription(ConsignmentSubscription):
+class Subscription(ConsignmentSubscription, CreditSubscription):
     pass
 
 

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "cred1a2b3c4d"
 down_revision: str | None = "7b1d2e3f4a5c"
 branch_labels: str | Sequence[str] | None = None
