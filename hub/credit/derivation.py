@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -118,7 +118,7 @@ async def traffic_violations(session: AsyncSession) -> list[Derived]:
             f"{v.plate} {v.description}（{v.place}）",
             _local_day(v.occurred_at),
         )
-        for v, uscc in rows.tuples()
+        for v, uscc in rows
     ]
 
 
@@ -146,7 +146,7 @@ async def accidents(session: AsyncSession) -> list[Derived]:
             f"{accident.place}：死亡 {accident.deaths} 人，受伤 {accident.injuries} 人",
             _local_day(accident.occurred_at),
         )
-        for accident, vehicle, uscc in rows.tuples()
+        for accident, vehicle, uscc in rows
     ]
 
 
@@ -220,13 +220,12 @@ async def collect(
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     key = ["source_kind", "source_record_id", "subject_kind", "subject_key", "kind"]
-    new = 0
+    await session.flush()  # the caller's pending rows are sources too
+    before = await session.scalar(select(func.count()).select_from(table)) or 0
     for name in sources or list(SOURCES):
         rows = [derived.row(name, at) for derived in await SOURCES[name](session)]
         for start in range(0, len(rows), BATCH):
             statement = insert(table).on_conflict_do_nothing(index_elements=key)
-            result = await session.execute(
-                statement.returning(table.c.id), rows[start : start + BATCH]
-            )
-            new += len(result.all())
-    return new
+            await session.execute(statement, rows[start : start + BATCH])
+    after = await session.scalar(select(func.count()).select_from(table)) or 0
+    return after - before

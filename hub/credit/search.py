@@ -38,11 +38,11 @@ async def search(session: AsyncSession, query: str, people: bool) -> list[Found]
     operators = select(Operator.uscc, Operator.name)
     found: list[Found] = []
     rows = await session.execute(operators.where(Operator.uscc == text))
-    found += [Found(CreditSubjectKind.OPERATOR, k, n) for k, n in rows.tuples()]
+    found += [Found(CreditSubjectKind.OPERATOR, k, n) for k, n in rows]
     rows = await session.execute(
         operators.join(Vehicle, Vehicle.operator_id == Operator.id).where(Vehicle.plate == text)
     )
-    found += [Found(CreditSubjectKind.OPERATOR, k, n) for k, n in rows.tuples()]
+    found += [Found(CreditSubjectKind.OPERATOR, k, n) for k, n in rows]
     if people:
         held = await session.execute(
             select(Practitioner.id_number, Practitioner.name, Practitioner.id)
@@ -52,7 +52,7 @@ async def search(session: AsyncSession, query: str, people: bool) -> list[Found]
             )
             .where(QualificationCertificate.number == text)
         )
-        found += [Found(CreditSubjectKind.PRACTITIONER, k, n, i) for k, n, i in held.tuples()]
+        found += [Found(CreditSubjectKind.PRACTITIONER, k, n, i) for k, n, i in held]
     if not found:
         pattern = query.strip()
         rows = await session.execute(
@@ -60,7 +60,7 @@ async def search(session: AsyncSession, query: str, people: bool) -> list[Found]
             .order_by(Operator.name, Operator.uscc)
             .limit(LIMIT)
         )
-        found += [Found(CreditSubjectKind.OPERATOR, k, n) for k, n in rows.tuples()]
+        found += [Found(CreditSubjectKind.OPERATOR, k, n) for k, n in rows]
         if people:
             named = await session.execute(
                 select(Practitioner.id_number, Practitioner.name, Practitioner.id)
@@ -68,6 +68,6 @@ async def search(session: AsyncSession, query: str, people: bool) -> list[Found]
                 .order_by(Practitioner.id)
                 .limit(LIMIT)
             )
-            found += [Found(CreditSubjectKind.PRACTITIONER, k, n, i) for k, n, i in named.tuples()]
+            found += [Found(CreditSubjectKind.PRACTITIONER, k, n, i) for k, n, i in named]
     unique = {(f.kind, f.key): f for f in found}
     return list(unique.values())[:LIMIT]

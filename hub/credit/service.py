@@ -111,7 +111,7 @@ async def grade_of(
     rows = await events_of(session, kind, key)
     by_id = {row.id: row for row in rows}
     if found is not None:
-        row, version = found.tuple()
+        row, version = found
         rules = _rules_of_text(version.rule_set, version.text)
         deductions = tuple(
             Deduction(d["event"], by_id[d["event"]].kind, d["points"], d["capped"])
@@ -139,7 +139,7 @@ async def _subjects(session: AsyncSession, kind: CreditSubjectKind) -> dict[str,
         rows = await session.execute(select(Operator.uscc, Operator.name))
     else:
         rows = await session.execute(select(Practitioner.id_number, Practitioner.name))
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 async def grade_all(
@@ -309,7 +309,7 @@ async def changes_after(
         .order_by(ListChangeRow.id)
         .limit(limit)
     )
-    return [row.tuple() for row in rows]
+    return [(change, entry) for change, entry in rows]
 
 
 def change_message(change: ListChangeRow, entry: ListEntryRow) -> bytes:
