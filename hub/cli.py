@@ -433,8 +433,9 @@ def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    from hub.credit import rules as credit_rules
     from hub.dataversion import writer
-    from hub.demo import journeys, portal
+    from hub.demo import credit, journeys, portal
     from hub.demo.generator import DemoScale, generate, subjects
     from hub.demo.loader import is_empty, load
     from hub.exchange.inbound import feed_demo
@@ -475,12 +476,26 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
             await journeys.report(sessions, planned)
             async with sessions() as session, session.begin():
                 await portal.register(session)
+            collected, graded = await credit.grade(
+                sessions, credit_rules.load(settings.credit_rules_dir), today(), args.seed
+            )
         loaded = ", ".join(f"{count:,} {table}" for table, count in summary.counts.items())
         print(tr("hub: loaded demo data: {counts}", counts=loaded))
         print(tr("hub: fed the agencies' demo documents: {summary}", summary=fed.lines()[0]))
         booked = ", ".join(c.reference for c in planned.consignments)
         booked = booked or tr("none at this scale")
         print(tr("hub: booked the demo journeys (一单到底): {references}", references=booked))
+        grades = ", ".join(f"{n} {g}" for g, n in sorted(graded.by_grade.items()))
+        print(
+            tr(
+                "hub: graded {graded} operators and drivers from {events} credit events "
+                "({grades}); {listed} listed",
+                graded=graded.graded,
+                events=collected,
+                grades=grades,
+                listed=graded.listed,
+            )
+        )
         print(tr("hub: `hub demo-token` gives GraphiQL a token of the demo portal"))
         return 0
 

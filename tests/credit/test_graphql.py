@@ -13,7 +13,7 @@ from hub.credit.grading import Period
 from hub.credit.models import PenaltyRow
 from hub.credit.rules import load
 from hub.credit.service import grade_all
-from tests.conftest import GraphQLClient
+from tests.conftest import GraphQLClient, fetch_token, register_client
 from tests.support import NOW, operator, provenance, vehicle
 
 YEAR = str(dt.date.today().year)
@@ -105,7 +105,8 @@ async def test_an_operators_grade_is_computed_from_its_events_and_explained(
     assert "errors" not in answer, answer
     credit = answer["data"]["operator"]["credit"]
     assert (credit["score"], credit["grade"], credit["gradedAt"]) == (54, "B", None)
-    assert credit["ruleSet"]["id"] == "operator-road" and len(credit["ruleSet"]["digest"]) == 64
+    assert credit["ruleSet"]["id"] == "operator-road"
+    assert len(credit["ruleSet"]["digest"]) == 64
     kinds = sorted((d["rule"]["eventKind"], d["points"]) for d in credit["deductions"])
     assert kinds == [
         ("ACCIDENT_MAIN", -15),
@@ -129,12 +130,15 @@ async def test_a_grading_run_lists_the_low_and_the_registry_shows_sanctions(
     bad, good = await _arrange(sessions)
     async with sessions() as session, session.begin():
         summary, changes = await grade_all(session, load(), Period.parse(YEAR), NOW)
-    assert summary.graded == 2 and summary.listed == 1 and len(changes) == 1
+    assert summary.graded == 2
+    assert summary.listed == 1
+    assert len(changes) == 1
 
     answer = await anonymous(CREDIT, {"u": bad, "p": YEAR})
 
     operator_ = answer["data"]["operator"]
-    assert operator_["credit"]["gradedAt"] is not None and operator_["credit"]["score"] == 54
+    assert operator_["credit"]["gradedAt"] is not None
+    assert operator_["credit"]["score"] == 54
     measures = [s["measure"] for s in operator_["creditSanctions"]]
     assert measures == ["PERMIT_APPLICATION_FLAGGED", "NO_COMMENDATION"]
     assert operator_["creditSanctions"][0]["entry"]["list"] == "BLACK"
@@ -145,8 +149,10 @@ async def test_a_grading_run_lists_the_low_and_the_registry_shows_sanctions(
     )
     found = {r["creditCode"]: r for r in search["data"]["creditSearch"]}
     assert set(found) == {bad, good}
-    assert found[bad]["grade"]["grade"] == "B" and found[bad]["lists"] == [{"list": "BLACK"}]
-    assert len(found[bad]["evidence"]) == 5 and found[good]["evidence"] == []
+    assert found[bad]["grade"]["grade"] == "B"
+    assert found[bad]["lists"] == [{"list": "BLACK"}]
+    assert len(found[bad]["evidence"]) == 5
+    assert found[good]["evidence"] == []
 
 
 async def test_a_complaint_is_handled_and_counts_only_when_substantiated(
@@ -163,7 +169,8 @@ async def test_a_complaint_is_handled_and_counts_only_when_substantiated(
     submitted = await anonymous(SUBMIT, {"c": complaint})
 
     made = submitted["data"]["submitComplaint"]
-    assert made["status"] == "ACCEPTED" and made["overdue"] is False
+    assert made["status"] == "ACCEPTED"
+    assert made["overdue"] is False
     reference = made["reference"]
     steps = [
         ('assignComplaint(reference: $r, handler: "南京市运管处")', "ASSIGNED"),
@@ -175,8 +182,8 @@ async def test_a_complaint_is_handled_and_counts_only_when_substantiated(
             f"mutation ($r: String!) {{ {call} {{ status }} }}", {"r": reference}
         )
         assert answer["data"], answer
-        assert list(answer["data"].values())[0]["status"] == status
-    again = await reviewer('mutation { closeComplaint(reference: "%s") { status } }' % reference)
+        assert next(iter(answer["data"].values()))["status"] == status
+    again = await reviewer(f'mutation {{ closeComplaint(reference: "{reference}") {{ status }} }}')
     assert "is CLOSED: only a complaint ANSWERED can become CLOSED" in again["errors"][0]["message"]
     credit = await anonymous(CREDIT, {"u": good, "p": YEAR})
     deductions = credit["data"]["operator"]["credit"]["deductions"]
@@ -197,10 +204,12 @@ async def test_bad_complaints_are_400_and_a_flood_is_429_with_the_reason(
     long = await anonymous.post(SUBMIT, {"c": {**base, "content": "长" * 2001}})
     nobody = await anonymous.post(SUBMIT, {"c": {**base, "against": {}, "content": "x"}})
 
-    assert empty.status_code == 400 and "content: must not be empty" in empty.text
+    assert empty.status_code == 400
+    assert "content: must not be empty" in empty.text
     assert long.status_code == 400
     assert "content: 2001 characters, at most 2000 are accepted" in long.text
-    assert nobody.status_code == 400 and "name exactly one of operatorUscc" in nobody.text
+    assert nobody.status_code == 400
+    assert "name exactly one of operatorUscc" in nobody.text
     codes = []  # the three refused ones count against the quota of 5 too
     for _ in range(3):
         response = await anonymous.post(SUBMIT, {"c": {**base, "content": "车辆脏乱"}})
@@ -222,7 +231,6 @@ async def test_an_objection_to_someone_elses_record_is_not_found_and_upheld_repa
         for d in before["data"]["operator"]["credit"]["deductions"]
         if d["rule"]["eventKind"] == "PENALTY"
     )
-    from tests.conftest import fetch_token, register_client
 
     async def acting_for(uscc: str) -> GraphQLClient:
         client_id, secret = await register_client(anonymous.http, "credit:object", uscc=uscc)
@@ -231,7 +239,10 @@ async def test_an_objection_to_someone_elses_record_is_not_found_and_upheld_repa
 
     other, own = await acting_for(good), await acting_for(bad)
     reviewer = await anonymous.as_client("credit:review registry:read")
-    objection = 'mutation ($e: Int) { fileCreditObjection(eventId: $e, reason: "处罚已撤销") { id status } }'
+    objection = (
+        'mutation ($e: Int) { fileCreditObjection(eventId: $e, reason: "处罚已撤销") '
+        "{ id status } }"
+    )
 
     refused = await other(objection, {"e": penalty})
     filed = await own(objection, {"e": penalty})
@@ -240,7 +251,8 @@ async def test_an_objection_to_someone_elses_record_is_not_found_and_upheld_repa
     assert refused["errors"][0]["message"] == f"eventId: no credit event {penalty} of yours"
     assert filed["data"]["fileCreditObjection"]["status"] == "PENDING"
     decided = await reviewer(
-        'mutation ($i: Int!) { decideCreditObjection(id: $i, upheld: true, note: "复议撤销") { status } }',
+        'mutation ($i: Int!) { decideCreditObjection(id: $i, upheld: true, note: "复议撤销") '
+        "{ status } }",
         {"i": filed["data"]["fileCreditObjection"]["id"]},
     )
     assert decided["data"]["decideCreditObjection"]["status"] == "UPHELD"
@@ -253,4 +265,5 @@ async def test_an_objection_to_someone_elses_record_is_not_found_and_upheld_repa
         for d in after["data"]["operator"]["credit"]["deductions"]
         if d["rule"]["eventKind"] == "PENALTY"
     ]
-    assert len(penalties) == 2 and penalty not in {d["event"]["id"] for d in penalties}
+    assert len(penalties) == 2
+    assert penalty not in {d["event"]["id"] for d in penalties}
