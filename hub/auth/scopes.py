@@ -6,6 +6,7 @@ import re
 
 AGENCIES = (
     "public_security", "safety", "commerce", "insurance", "rail", "maritime", "positioning",
+    "hotline",
 )  # fmt: skip
 
 REGISTRY_READ = "registry:read"

@@ -18,7 +18,12 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.agency_records.models import AccidentRow, AccidentVehicleRow, TrafficViolationRow
+from hub.agency_records.models import (
+    AccidentRow,
+    AccidentVehicleRow,
+    HotlineComplaintRow,
+    TrafficViolationRow,
+)
 from hub.canonical.codes import (
     AccidentResponsibility,
     ComplaintStatus,
@@ -188,6 +193,39 @@ async def complaints(session: AsyncSession) -> list[Derived]:
         )
         for c in rows
     ]
+
+
+@source("hotline_complaints")
+async def hotline_complaints(session: AsyncSession) -> list[Derived]:
+    """A 12328 ticket closed as substantiated counts against the operator it names, else the
+    operator of the vehicle it names."""
+    tickets = HotlineComplaintRow
+    rows = await session.execute(
+        select(tickets, Operator.uscc)
+        .outerjoin(
+            Vehicle,
+            (Vehicle.plate == tickets.plate) & (Vehicle.plate_color == tickets.plate_color),
+        )
+        .outerjoin(Operator, Operator.id == Vehicle.operator_id)
+        .where(tickets.substantiated.is_(True), tickets.closed_on.is_not(None))
+    )
+    derived = []
+    for ticket, owner in rows:
+        subject, closed = ticket.operator_uscc or owner, ticket.closed_on
+        if subject is None or closed is None:
+            continue  # about no operator of the data center
+        derived.append(
+            Derived(
+                CreditSubjectKind.OPERATOR,
+                subject,
+                CreditEventKind.COMPLAINT_SUBSTANTIATED,
+                ticket.source_record_id,
+                f"12328 {ticket.handled_by}",
+                f"12328 {ticket.category}：{ticket.content}",
+                closed,
+            )
+        )
+    return derived
 
 
 @source("commendations")

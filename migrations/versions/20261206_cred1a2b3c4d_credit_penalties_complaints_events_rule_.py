@@ -1,8 +1,8 @@
-"""credit: penalties, complaints, events, rule versions, grades, lists, objections
+"""credit: penalties, complaints, events, rule versions, grades, lists, objections, 12328 tickets
 
 Revision ID: cred1a2b3c4d
 Revises: 7b1d2e3f4a5c
-Create Date: 2026-12-06 03:48:09.110060
+Create Date: 2026-12-06 04:08:59.606521
 """
 
 from collections.abc import Sequence
@@ -222,6 +222,55 @@ def upgrade() -> None:
         ),
     )
     op.create_table(
+        "hotline_complaints",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("filed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("operator_uscc", sa.String(length=40), nullable=True),
+        sa.Column("plate", sa.String(length=40), nullable=True),
+        sa.Column("plate_color", sa.String(length=1), nullable=True),
+        sa.Column("category", sa.String(length=40), nullable=False),
+        sa.Column("content", sa.Text(), nullable=False),
+        sa.Column("handled_by", sa.String(length=200), nullable=False),
+        sa.Column("substantiated", sa.Boolean(), nullable=True),
+        sa.Column("closed_on", sa.Date(), nullable=True),
+        sa.Column(
+            "source",
+            sa.String(length=64),
+            nullable=False,
+            comment="来源系统或机构 / source system or agency",
+        ),
+        sa.Column(
+            "source_record_id",
+            sa.String(length=128),
+            nullable=False,
+            comment="来源记录标识 / record id at the source",
+        ),
+        sa.Column(
+            "received_at",
+            sa.DateTime(timezone=True),
+            nullable=False,
+            comment="接收时间 / when the hub received it",
+        ),
+        sa.Column(
+            "verified_at",
+            sa.DateTime(timezone=True),
+            nullable=True,
+            comment="最近核验时间 / when it was last verified against the source",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_hotline_complaints")),
+        sa.UniqueConstraint(
+            "source", "source_record_id", name=op.f("uq_hotline_complaints_source_source_record_id")
+        ),
+    )
+    with op.batch_alter_table("hotline_complaints", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_hotline_complaints_operator_uscc"), ["operator_uscc"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_hotline_complaints_plate"), ["plate", "plate_color"], unique=False
+        )
+
+    op.create_table(
         "credit_grades",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("subject_kind", sa.String(length=12), nullable=False),
@@ -306,6 +355,11 @@ def downgrade() -> None:
 
     op.drop_table("credit_list_changes")
     op.drop_table("credit_grades")
+    with op.batch_alter_table("hotline_complaints", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_hotline_complaints_plate"))
+        batch_op.drop_index(batch_op.f("ix_hotline_complaints_operator_uscc"))
+
+    op.drop_table("hotline_complaints")
     op.drop_table("credit_rule_versions")
     with op.batch_alter_table("credit_penalties", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_credit_penalties_subject_key"))
