@@ -27,6 +27,7 @@ from hub.credit.models import (
 from hub.credit.rules import RuleBook, RuleSet, parse
 from hub.operators.models import Operator
 from hub.practitioners.models import Practitioner
+from hub.pubsub import PubSub
 
 LIST_CHANNEL = "credit:lists"
 """The pub/sub channel list changes are published on (``creditListChanges``)."""
@@ -310,6 +311,13 @@ async def changes_after(
         .limit(limit)
     )
     return [(change, entry) for change, entry in rows]
+
+
+async def publish_changes(pubsub: PubSub | None, changes: Sequence[int]) -> None:
+    """Tell subscribers, once committed, that list changes were made: the newest cursor is
+    enough, as a subscription reads every change after its own from the database."""
+    if pubsub is not None and changes:
+        await pubsub.publish(LIST_CHANNEL, str(max(changes)).encode())
 
 
 def change_message(change: ListChangeRow, entry: ListEntryRow) -> bytes:

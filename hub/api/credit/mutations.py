@@ -15,7 +15,6 @@ from strawberry.types import Info
 
 from hub.api.bilingual import doc
 from hub.api.context import Context
-from hub.api.credit.subscriptions import publish_changes
 from hub.api.credit.types import Complaint, CreditObjection
 from hub.api.enums import PlateColor
 from hub.api.permissions import PersonalData, RequiresScopes
@@ -23,6 +22,7 @@ from hub.api.text import identifier_argument
 from hub.auth.scopes import CREDIT_OBJECT, CREDIT_REVIEW
 from hub.canonical import identifiers
 from hub.credit import complaints, objections
+from hub.credit.service import publish_changes
 from hub.errors import BadUserInput, RateLimited
 from hub.ratelimit import Quota
 
@@ -246,5 +246,5 @@ class CreditMutation:
                 session, id, upheld, note, ctx.principal.client_id or "", dt.datetime.now(dt.UTC)
             )
             objection = CreditObjection.from_row(row)
-        await publish_changes(ctx, changes)
+        await publish_changes(ctx.pubsub, changes)
         return objection

@@ -9,7 +9,7 @@ only wakes the subscription; the change is read from the database, so none is sk
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator
 from typing import Annotated
 
 import strawberry
@@ -37,12 +37,6 @@ class CreditListChange:
     )
     changed_at: dt.datetime = strawberry.field(description=doc("变动时间。", "When."))
     entry: CreditListEntry = strawberry.field(description=doc("名单记录。", "The entry."))
-
-
-async def publish_changes(ctx: Context, changes: Sequence[int]) -> None:
-    """Tell subscribers that list changes were committed (the newest cursor is enough)."""
-    if ctx.pubsub is not None and changes:
-        await ctx.pubsub.publish(LIST_CHANNEL, str(max(changes)).encode())
 
 
 def _cursor(after: str | None) -> int | None:
