@@ -75,6 +75,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo_token.set_defaults(run=_demo_token)
 
+    credit = commands.add_parser("credit", help="industry credit: collect events and grade")
+    credit_commands = credit.add_subparsers(required=True, metavar="ACTION")
+    grade = credit_commands.add_parser(
+        "grade", help="collect new credit events, grade every subject for a period, list the low"
+    )
+    grade.add_argument("--period", help="assessment period, a year (default this year)")
+    grade.set_defaults(run=_credit_grade)
+
     schema = commands.add_parser("schema", help="the GraphQL schema as SDL")
     schema_commands = schema.add_subparsers(required=True, metavar="ACTION")
     export = schema_commands.add_parser("export", help="write the SDL")
@@ -500,6 +508,50 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
         return 0
 
     return asyncio.run(run())
+
+
+def _credit_grade(settings: Settings, args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from hub.credit import rules
+    from hub.credit.derivation import collect
+    from hub.credit.grading import Period
+    from hub.credit.service import grade_all, publish_changes
+    from hub.filters import today
+    from hub.pubsub import create_pubsub
+
+    book = rules.load(settings.credit_rules_dir)
+    period = Period.parse(args.period or str(today().year), "--period")
+    at = dt.datetime.now(dt.UTC)
+
+    async def work(session: Any) -> Any:
+        collected = await collect(session, at)
+        return collected, *await grade_all(session, book, period, at)
+
+    asyncio.run(ensure_ready(settings))
+    collected, summary, changes = asyncio.run(_in_transaction(settings, work))
+
+    async def publish() -> None:
+        # Live subscribers (creditListChanges) hear of the run through the shared pub/sub.
+        pubsub = create_pubsub(settings)
+        try:
+            await publish_changes(pubsub, changes)
+        finally:
+            await pubsub.close()
+
+    asyncio.run(publish())
+    grades = ", ".join(f"{n} {g}" for g, n in sorted(summary.by_grade.items()))
+    print(
+        tr(
+            "hub: graded {graded} operators and drivers from {events} credit events "
+            "({grades}); {listed} listed",
+            graded=summary.graded,
+            events=collected,
+            grades=grades,
+            listed=summary.listed,
+        )
+    )
+    return 0
 
 
 def _demo_token(settings: Settings, _args: argparse.Namespace) -> int:
