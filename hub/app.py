@@ -59,6 +59,7 @@ from hub.auth.server import INTROSPECTION_PATH, REVOCATION_PATH, TOKEN_PATH, OAu
 from hub.auth.tokens import InvalidToken, Revocations
 from hub.cache import Cache, create_cache
 from hub.config import Settings
+from hub.credit import rules as credit_rules
 from hub.dataversion import data_version, versioned_sessions
 from hub.db import check_connection, create_engine, session_factory
 from hub.docsite import docs_routes
@@ -112,6 +113,8 @@ class HubGraphQL(GraphQL[Context, None]):
             checkpointer=self.state["checkpointer"],
             cache=self.state["cache"],
             versions=self.state["versions"],
+            credit_rules=self.state["credit_rules"],
+            limiter=self.state["limiter"],
             principal=principal,
             policy=self.schema.policy,  # type: ignore[attr-defined]
             request=request,
@@ -395,6 +398,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # A rule file that does not validate stops the start, naming its file and line.
+        state["credit_rules"] = credit_rules.load(settings.credit_rules_dir)
         engine = create_engine(settings)
         cache: Cache = create_cache(settings)
         limiter = create_rate_limiter(settings, clock)

@@ -77,6 +77,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo_token.set_defaults(run=_demo_token)
 
+    credit = commands.add_parser("credit", help="industry credit: collect events and grade")
+    credit_commands = credit.add_subparsers(required=True, metavar="ACTION")
+    grade = credit_commands.add_parser(
+        "grade", help="collect new credit events, grade every subject for a period, list the low"
+    )
+    grade.add_argument("--period", help="assessment period, a year (default this year)")
+    grade.set_defaults(run=_credit_grade)
+
     schema = commands.add_parser("schema", help="the GraphQL schema as SDL")
     schema_commands = schema.add_subparsers(required=True, metavar="ACTION")
     export = schema_commands.add_parser("export", help="write the SDL")
@@ -444,9 +452,10 @@ def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    from hub.credit import rules as credit_rules
     from hub.dataversion import writer
     from hub.demo import alerts as demo_alerts
-    from hub.demo import journeys, portal
+    from hub.demo import credit, journeys, portal
     from hub.demo.enforcement import DEMO_PHOTO
     from hub.demo.generator import DemoScale, generate, subjects
     from hub.demo.loader import is_empty, load
@@ -493,6 +502,9 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
             )
             async with sessions() as session, session.begin():
                 await portal.register(session)
+            collected, graded = await credit.grade(
+                sessions, credit_rules.load(settings.credit_rules_dir), today(), args.seed
+            )
         loaded = ", ".join(f"{count:,} {table}" for table, count in summary.counts.items())
         print(tr("hub: loaded demo data: {counts}", counts=loaded))
         print(tr("hub: fed the agencies' demo documents: {summary}", summary=fed.lines()[0]))
@@ -501,10 +513,65 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
         print(tr("hub: booked the demo journeys (一单到底): {references}", references=booked))
         alerts = ", ".join(f"{count} {kind}" for kind, count in planted.items())
         print(tr("hub: planted one alert of each kind: {counts}", counts=alerts))
+        grades = ", ".join(f"{n} {g}" for g, n in sorted(graded.by_grade.items()))
+        print(
+            tr(
+                "hub: graded {graded} operators and drivers from {events} credit events "
+                "({grades}); {listed} listed",
+                graded=graded.graded,
+                events=collected,
+                grades=grades,
+                listed=graded.listed,
+            )
+        )
         print(tr("hub: `hub demo-token` gives GraphiQL a token of the demo portal"))
         return 0
 
     return asyncio.run(run())
+
+
+def _credit_grade(settings: Settings, args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from hub.credit import rules
+    from hub.credit.derivation import collect
+    from hub.credit.grading import Period
+    from hub.credit.service import grade_all, publish_changes
+    from hub.filters import today
+    from hub.pubsub import create_pubsub
+
+    book = rules.load(settings.credit_rules_dir)
+    period = Period.parse(args.period or str(today().year), "--period")
+    at = dt.datetime.now(dt.UTC)
+
+    async def work(session: Any) -> Any:
+        collected = await collect(session, at)
+        return collected, *await grade_all(session, book, period, at)
+
+    asyncio.run(ensure_ready(settings))
+    collected, summary, changes = asyncio.run(_in_transaction(settings, work))
+
+    async def publish() -> None:
+        # Live subscribers (creditListChanges) hear of the run through the shared pub/sub.
+        pubsub = create_pubsub(settings)
+        try:
+            await publish_changes(pubsub, changes)
+        finally:
+            await pubsub.close()
+
+    asyncio.run(publish())
+    grades = ", ".join(f"{n} {g}" for g, n in sorted(summary.by_grade.items()))
+    print(
+        tr(
+            "hub: graded {graded} operators and drivers from {events} credit events "
+            "({grades}); {listed} listed",
+            graded=summary.graded,
+            events=collected,
+            grades=grades,
+            listed=summary.listed,
+        )
+    )
+    return 0
 
 
 def _demo_token(settings: Settings, _args: argparse.Namespace) -> int:

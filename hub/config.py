@@ -72,6 +72,8 @@ class Settings:
     audit_checkpoint_seconds: int = 10
     evidence_max_bytes: int = 104_857_600
     """The largest evidence file (photo, video) an upload may carry; larger ones are 413."""
+    credit_rules_dir: Path | None = None
+    """Where the credit rule files are; default ``standards/credit`` of the hub's sources."""
 
     @property
     def audit_checkpoints(self) -> Path:
@@ -154,6 +156,9 @@ class Settings:
             evidence_max_bytes=_int(
                 env, "HUB_EVIDENCE_MAX_BYTES", 104_857_600, 1024, 2_147_483_647
             ),
+            credit_rules_dir=Path(rules)
+            if (rules := env.get("HUB_CREDIT_RULES_DIR", ""))
+            else None,
             redis_publish_connections=_int(env, "HUB_REDIS_PUBLISH_CONNECTIONS", 20, 1, 1000),
             subscriber_queue_events=_int(env, "HUB_SUBSCRIBER_QUEUE_EVENTS", 100, 1, 100_000),
             subscriber_queue_bytes=_int(

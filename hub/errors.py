@@ -18,6 +18,7 @@ class ErrorCode(Enum):
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     SUBSCRIPTION_INTERRUPTED = "SUBSCRIPTION_INTERRUPTED"
     TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS"
+    RATE_LIMITED = "RATE_LIMITED"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
@@ -48,6 +49,16 @@ class Forbidden(HubError):
     """The client may not see this: the message says which scope or statement is missing."""
 
     code = ErrorCode.FORBIDDEN
+
+
+class RateLimited(HubError):
+    """Too many of one operation from one source; ``retry_after`` is in seconds."""
+
+    code = ErrorCode.RATE_LIMITED
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class QueryTooComplex(HubError):

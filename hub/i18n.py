@@ -136,6 +136,9 @@ ZH: dict[str, str] = {
     "hub: booked the demo journeys (一单到底): {references}": "hub: 已预订演示联运（一单到底）：{references}",
     "none at this scale": "此规模下无",
     "hub: planted one alert of each kind: {counts}": "hub: 已为每类告警各布设一例：{counts}",
+    "hub: graded {graded} operators and drivers from {events} credit events "
+    "({grades}); {listed} listed": "hub: 已根据 {events} 条信用事件评定 {graded} 家业户和驾驶员"
+    "（{grades}）；{listed} 个列入名单",
     "hub: `hub demo-token` gives GraphiQL a token of the demo portal": "hub: `hub demo-token` 可为 GraphiQL 提供演示门户的令牌",
     "hub: {path} is out of date: run `hub schema export`": "hub: {path} 已过期：请运行 `hub schema export`",
     "hub: wrote {path}": "hub: 已写出 {path}",

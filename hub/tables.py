@@ -6,6 +6,7 @@ from hub.alerts.models import AlertRow, AlertVehicleState
 from hub.audit.models import AuditEntry, AuditHead, AuditSubject
 from hub.auth.models import OAuthClient, SigningKey
 from hub.cargo.models import DangerousGoods
+from hub.credit import models as credit
 from hub.db import Base
 from hub.enforcement import models as enforcement
 from hub.lines.models import LineStop, PassengerLine
@@ -44,6 +45,7 @@ __all__ = [
     "Vessel",
     "VesselCertificate",
     "agency_records",
+    "credit",
     "enforcement",
     "metadata",
     "multimodal",

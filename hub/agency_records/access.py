@@ -103,6 +103,17 @@ def insurance_claim_rule(reader: Reader) -> ColumnElement[bool]:
     )
 
 
+complaint_of_vehicle = _of_vehicle(m.HotlineComplaintRow.plate, m.HotlineComplaintRow.plate_color)
+complaint_of_operator = _of_operator(m.HotlineComplaintRow.operator_uscc)
+
+
+def hotline_complaint_rule(reader: Reader) -> ColumnElement[bool]:
+    """Complaints about a vehicle or an operator the reader may see."""
+    if reader.region is None:
+        return true()
+    return or_(complaint_of_vehicle(reader), complaint_of_operator(reader))
+
+
 def exchange_message_rule(reader: Reader) -> ColumnElement[bool]:
     """Its own agency's documents; every agency's for the authority's unbound clients."""
     if reader.every_agency:
@@ -131,6 +142,7 @@ RULES: dict[type[Base], Rule] = {
     m.AisPositionRow: _of_vessel(m.AisPositionRow.mmsi),
     m.VehiclePositionRow: _of_vehicle(m.VehiclePositionRow.plate, m.VehiclePositionRow.plate_color),
     m.ShippingListingRow: _province_wide,
+    m.HotlineComplaintRow: hotline_complaint_rule,
     ExchangeMessage: exchange_message_rule,
 }
 """The row rule of every record type this package stores."""

@@ -69,6 +69,8 @@ COLUMNS: tuple[IdentifierColumn, ...] = (
     IdentifierColumn(m.PortCallRow, "mmsi", identifiers.mmsi, "mmsi"),
     IdentifierColumn(m.AisPositionRow, "mmsi", identifiers.mmsi, "mmsi"),
     IdentifierColumn(m.VehiclePositionRow, "plate", identifiers.plate, "plate"),
+    IdentifierColumn(m.HotlineComplaintRow, "operator_uscc", identifiers.uscc, "operatorUscc"),
+    IdentifierColumn(m.HotlineComplaintRow, "plate", identifiers.plate, "plate"),
 )  # fmt: skip
 
 _BY_MODEL: dict[type[Base], tuple[IdentifierColumn, ...]] = {}

@@ -311,3 +311,21 @@ class ShippingListingRow(Provenance, Base):
     cargo: Mapped[str] = mapped_column(String(200))
     tonnage: Mapped[int]
     valid_until: Mapped[dt.date] = mapped_column(Date)
+
+
+class HotlineComplaintRow(Provenance, Base):
+    """12328 投诉工单 (the transport service hotline); the content may name people."""
+
+    __tablename__ = "hotline_complaints"
+    __constraints__ = (Index(None, "plate", "plate_color"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    operator_uscc: Mapped[str | None] = mapped_column(String(ID), index=True)
+    plate: Mapped[str | None] = mapped_column(String(ID))
+    plate_color: Mapped[PlateColor | None] = mapped_column(Code(PlateColor))
+    category: Mapped[str] = mapped_column(String(40))
+    content: Mapped[str] = mapped_column(Text)
+    handled_by: Mapped[str] = mapped_column(String(200))
+    substantiated: Mapped[bool | None]
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)

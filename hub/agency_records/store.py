@@ -85,6 +85,7 @@ STORAGE: dict[type, Storage] = {
     r.AisPosition: Storage(m.AisPositionRow, event=True),
     r.ShippingListing: Storage(m.ShippingListingRow),
     r.VehiclePosition: Storage(m.VehiclePositionRow, event=True),
+    r.HotlineComplaint: Storage(m.HotlineComplaintRow),
 }
 """Every canonical record type and its table; a test holds it complete."""
 

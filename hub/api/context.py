@@ -25,10 +25,12 @@ from hub.audit.checkpoints import Checkpointer
 from hub.auth.principal import ANONYMOUS, Principal
 from hub.cache import Cache
 from hub.config import Settings
+from hub.credit.rules import RuleBook
 from hub.dataversion import DataVersion
 from hub.db import Base
 from hub.paging import Page, Relation, Sort, Window, count_by, fetch_pages
 from hub.pubsub import PubSub
+from hub.ratelimit import RateLimiter
 
 R = TypeVar("R", bound=Base)
 K = TypeVar("K", bound=Hashable)
@@ -57,6 +59,10 @@ class Context:
     """Writes the audit chain's head outside the database after each append (hub.audit)."""
     connection_params: dict[str, Any] | None = None
     """The payload of a websocket's connection_init (graphql-transport-ws)."""
+    credit_rules: RuleBook | None = None
+    """The credit rule files in force, checked at start-up (hub.credit.rules)."""
+    limiter: RateLimiter | None = None
+    """The app's rate limiter, for operations with a quota of their own (submitComplaint)."""
     cost: int = 0
     """The operation's estimated cost, once the tier limits measured it (counted in usage)."""
     _session: AsyncSession | None = None

@@ -24,6 +24,9 @@ from hub.api.bilingual import doc
 from hub.api.consignments.mutations import ConsignmentMutation
 from hub.api.consignments.queries import ConsignmentQuery
 from hub.api.consignments.subscriptions import ConsignmentSubscription
+from hub.api.credit.mutations import CreditMutation
+from hub.api.credit.queries import CreditQuery
+from hub.api.credit.subscriptions import CreditSubscription
 from hub.api.enforcement.mutations import EnforcementMutation
 from hub.api.enforcement.queries import EnforcementQuery
 from hub.api.errors import MaskUnexpectedErrors, add_code, is_unexpected, log
@@ -100,19 +103,22 @@ class Query(
     PositionQuery,
     AlertQuery,
     EnforcementQuery,
+    CreditQuery,
 ):
     pass
 
 
 @strawberry.type(description=doc("变更入口。", "The root of all mutations."))
-class Mutation(ConsignmentMutation, AlertMutation, EnforcementMutation):
+class Mutation(ConsignmentMutation, AlertMutation, EnforcementMutation, CreditMutation):
     pass
 
 
 @strawberry.type(
     description=doc("订阅入口（graphql-transport-ws）。", "The root of all subscriptions.")
 )
-class Subscription(ConsignmentSubscription, PositionSubscription, AlertSubscription):
+class Subscription(
+    ConsignmentSubscription, PositionSubscription, AlertSubscription, CreditSubscription
+):
     pass
 
 

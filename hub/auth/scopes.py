@@ -6,6 +6,7 @@ import re
 
 AGENCIES = (
     "public_security", "safety", "commerce", "insurance", "rail", "maritime", "positioning",
+    "hotline",
 )  # fmt: skip
 
 REGISTRY_READ = "registry:read"
@@ -27,6 +28,10 @@ CONSIGNMENT_IMPORT = "consignment:import"
 """Trusted systems only: import whole consignments with their events, sources as recorded."""
 AUDIT_READ = "audit:read"
 """Oversight: who read a person's data, when and why."""
+CREDIT_REVIEW = "credit:review"
+"""Credit staff: handle complaints, decide objections, run and read the credit lists."""
+CREDIT_OBJECT = "credit:object"
+"""An operator's own client (registered for its credit code): object to its credit records."""
 METRICS_READ = "metrics:read"
 """Operations: scrape ``/metrics`` (counts and timings, no personal data)."""
 
@@ -43,6 +48,9 @@ SCOPES: dict[str, str] = {
     METRICS_READ: "读取运行指标 / scrape the operational metrics (/metrics)",
     CONSIGNMENT_WRITE: "登记和报送多式联运运单 / book consignments and report their events",
     CONSIGNMENT_IMPORT: "导入整单及其事件（可信系统）/ import whole consignments (trusted systems)",
+    CREDIT_REVIEW: "办理投诉、复核信用异议、管理信用名单 / handle complaints, review objections, "
+    "manage the credit lists",
+    CREDIT_OBJECT: "对本单位的信用记录提出异议 / object to one's own credit records",
     **{
         f"exchange:{agency}:write": f"向本平台报送 {agency} 数据 / push {agency} documents"
         for agency in AGENCIES

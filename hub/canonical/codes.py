@@ -319,6 +319,49 @@ class InspectionResult(Enum):
 
     PASSED = "P"
     HAZARDS_FOUND = "H"
+class CreditSubjectKind(Enum):
+    """信用主体类别 / Credit subject kind."""
+
+    OPERATOR = "OPERATOR"
+    PRACTITIONER = "PRACTITIONER"
+
+
+class CreditEventKind(Enum):
+    """信用事件类别 / Credit event kind."""
+
+    TRAFFIC_VIOLATION = "TRAFFIC_VIOLATION"
+    ACCIDENT_FULL = "ACCIDENT_FULL"
+    ACCIDENT_MAIN = "ACCIDENT_MAIN"
+    ACCIDENT_EQUAL = "ACCIDENT_EQUAL"
+    ACCIDENT_SECONDARY = "ACCIDENT_SECONDARY"
+    PENALTY = "PENALTY"
+    COMPLAINT_SUBSTANTIATED = "COMPLAINT_SUBSTANTIATED"
+    COMMENDATION = "COMMENDATION"
+    INSPECTION_FAILED = "INSPECTION_FAILED"
+
+
+class ComplaintStatus(Enum):
+    """投诉办理状态 / Complaint handling status."""
+
+    ACCEPTED = "ACCEPTED"
+    ASSIGNED = "ASSIGNED"
+    ANSWERED = "ANSWERED"
+    CLOSED = "CLOSED"
+
+
+class CreditListKind(Enum):
+    """信用名单类别 / Credit list kind."""
+
+    WATCH = "WATCH"
+    BLACK = "BLACK"
+
+
+class ObjectionStatus(Enum):
+    """信用异议状态 / Credit objection status."""
+
+    PENDING = "PENDING"
+    UPHELD = "UPHELD"
+    REJECTED = "REJECTED"
 
 
 REGIONS: Final[dict[str, Label]] = {
@@ -643,6 +686,26 @@ LABELS: Final[dict[Enum, Label]] = {
     InspectionItemResult.NOT_APPLICABLE: ("不适用", "Not applicable"),
     InspectionResult.PASSED: ("合格", "Passed"),
     InspectionResult.HAZARDS_FOUND: ("发现隐患", "Hazards found"),
+    CreditSubjectKind.OPERATOR: ("业户", "Operator"),
+    CreditSubjectKind.PRACTITIONER: ("从业人员", "Practitioner"),
+    CreditEventKind.TRAFFIC_VIOLATION: ("交通违法", "Traffic violation"),
+    CreditEventKind.ACCIDENT_FULL: ("事故全部责任", "Accident full"),
+    CreditEventKind.ACCIDENT_MAIN: ("事故主要责任", "Accident main"),
+    CreditEventKind.ACCIDENT_EQUAL: ("事故同等责任", "Accident equal"),
+    CreditEventKind.ACCIDENT_SECONDARY: ("事故次要责任", "Accident secondary"),
+    CreditEventKind.PENALTY: ("行政处罚", "Penalty"),
+    CreditEventKind.COMPLAINT_SUBSTANTIATED: ("有效投诉", "Complaint substantiated"),
+    CreditEventKind.COMMENDATION: ("表彰奖励", "Commendation"),
+    CreditEventKind.INSPECTION_FAILED: ("检查不合格", "Inspection failed"),
+    ComplaintStatus.ACCEPTED: ("已受理", "Accepted"),
+    ComplaintStatus.ASSIGNED: ("已分派", "Assigned"),
+    ComplaintStatus.ANSWERED: ("已答复", "Answered"),
+    ComplaintStatus.CLOSED: ("已办结", "Closed"),
+    CreditListKind.WATCH: ("重点关注名单（红名单）", "Watch"),
+    CreditListKind.BLACK: ("失信名单（黑名单）", "Black"),
+    ObjectionStatus.PENDING: ("待复核", "Pending"),
+    ObjectionStatus.UPHELD: ("异议成立", "Upheld"),
+    ObjectionStatus.REJECTED: ("异议不成立", "Rejected"),
 }
 """Every enum member → (Chinese, English) label."""
 
@@ -676,5 +739,10 @@ TITLES: Final[dict[type[Enum], Label]] = {
     InspectionKind: ("企业安全检查类别", "Inspection kind"),
     InspectionItemResult: ("检查项目结果", "Inspection item result"),
     InspectionResult: ("检查结论", "Inspection result"),
+    CreditSubjectKind: ("信用主体类别", "Credit subject kind"),
+    CreditEventKind: ("信用事件类别", "Credit event kind"),
+    ComplaintStatus: ("投诉办理状态", "Complaint handling status"),
+    CreditListKind: ("信用名单类别", "Credit list kind"),
+    ObjectionStatus: ("信用异议状态", "Credit objection status"),
 }
 """Every enum → (Chinese, English) title of its code list."""

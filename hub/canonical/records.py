@@ -289,10 +289,26 @@ class ShippingListing:
     valid_until: dt.date
 
 
+@dataclass(frozen=True, slots=True)
+class HotlineComplaint:
+    """12328 投诉工单: a complaint taken by the transport service hotline, and its outcome."""
+
+    source_record_id: str
+    filed_at: dt.datetime
+    operator_uscc: str | None
+    plate: str | None
+    plate_color: PlateColor | None
+    category: str
+    content: str
+    handled_by: str
+    substantiated: bool | None  # None: not concluded yet
+    closed_on: dt.date | None
+
+
 Record = (
     VehicleRegistration | DrivingLicence | TrafficViolation | BlacklistEntry | Accident
     | SafetyInspection | BusinessRegistration | InsurancePolicy | InsuranceClaim | RailWaybill
     | ContainerEvent | VesselRegistration | PortCall | AisPosition | ShippingListing
-    | VehiclePosition
+    | VehiclePosition | HotlineComplaint
 )  # fmt: skip
 """Every canonical record an adapter may produce."""

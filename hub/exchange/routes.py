@@ -14,6 +14,7 @@ from hub.agency_records.export import MAX_EXPORT, export_records, record_types_o
 from hub.auth.scopes import REGISTRY_READ
 from hub.errors import NotFound
 from hub.exchange.consignment_routes import consignment_routes
+from hub.exchange.credit_routes import credit_routes
 from hub.exchange.http import client_with, error, read_limited
 from hub.exchange.pipeline import Exchange
 from hub.exchange.position_routes import position_routes
@@ -91,6 +92,7 @@ def exchange_routes(state: dict[str, Any]) -> list[Route]:
     return [
         # The multimodal standard's routes first: /exchange/{agency}/{document} would take them.
         *consignment_routes(state),
+        *credit_routes(state),
         *position_routes(state),
         Route("/exchange/{agency}/{document}", push, methods=["POST"]),
         Route("/exchange/{agency}/{document}", export, methods=["GET"]),

@@ -18,6 +18,8 @@ import pytest
 import adapters
 import adapters.commerce.client
 import adapters.commerce.simulator
+import adapters.hotline.client
+import adapters.hotline.simulator
 import adapters.insurance.client
 import adapters.insurance.simulator
 import adapters.maritime.client
@@ -37,6 +39,7 @@ from hub.canonical.records import (
     BusinessRegistration,
     ContainerEvent,
     DrivingLicence,
+    HotlineComplaint,
     InsuranceClaim,
     InsurancePolicy,
     PortCall,
@@ -94,6 +97,15 @@ class AgencyCase:
 
 
 AGENCIES = (
+    AgencyCase(
+        agency="hotline",
+        adapter=adapters.hotline.adapter,
+        simulator=adapters.hotline.simulator,
+        client=adapters.hotline.client.client,
+        documents={"complaint": HotlineComplaint},
+        code_lists={"PlateColorCode": "plate_color"},
+        invalid_samples=("bad-plate", "bad-plate-color", "no-time-zone"),
+    ),
     AgencyCase(
         agency="commerce",
         adapter=adapters.commerce.adapter,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -21,6 +22,13 @@ from hub.api.common import (
     region_argument,
 )
 from hub.api.context import Context
+from hub.api.credit.types import (
+    PERIOD_DESCRIPTION,
+    CreditGrade,
+    CreditSanction,
+    credit_grade,
+    sanctions_of,
+)
 from hub.api.enforcement.types import Inspection as InspectionType
 from hub.api.enforcement.types import (
     InspectionConnection,
@@ -54,6 +62,8 @@ from hub.api.stations.types import Station, StationConnection, StationFilterInpu
 from hub.api.text import search_argument
 from hub.api.vehicles.types import Vehicle, VehicleConnection, VehicleFilterInput, VehicleOrder
 from hub.api.vessels.types import Vessel, VesselConnection, VesselFilterInput, VesselOrder
+from hub.canonical.codes import CreditSubjectKind
+from hub.credit.service import active_entries
 from hub.enforcement.repository import INSPECTIONS_OF_OPERATOR
 from hub.filters import today, validity_of
 from hub.lines.repository import LINES_OF_OPERATOR, LINES_OF_PERMIT
@@ -273,6 +283,31 @@ class Operator(Node):
             lambda r: r.insured_uscc,
         ).load(self.uscc)
         return [InsurancePolicy.from_row(row) for row in rows[: records.LIMIT]]
+
+    @strawberry.field(
+        description=doc(
+            "信用等级及其依据（按事件逐项说明）。", "Credit grade for a period, with its evidence."
+        )
+    )
+    async def credit(
+        self,
+        info: Info[Context, None],
+        period: Annotated[str, strawberry.argument(description=PERIOD_DESCRIPTION)],
+    ) -> CreditGrade:
+        return await credit_grade(info, CreditSubjectKind.OPERATOR, self.uscc, period)
+
+    @strawberry.field(
+        description=doc(
+            "现行的联合惩戒措施（如失信名单上的业户其许可申请被标记）。",
+            "Joint sanctions in force (a blacklisted operator's permit applications flagged).",
+        )
+    )
+    async def credit_sanctions(self, info: Info[Context, None]) -> list[CreditSanction]:
+        async with info.context.database() as session:
+            entries = await active_entries(
+                session, CreditSubjectKind.OPERATOR, [self.uscc], today()
+            )
+        return sanctions_of(entries)
 
     @classmethod
     def from_row(cls, row: OperatorRow) -> Operator:

@@ -19,11 +19,19 @@ from hub.api.common import (
     region_argument,
 )
 from hub.api.context import Context
+from hub.api.credit.types import (
+    PERIOD_DESCRIPTION,
+    PERSONAL_RECORD,
+    CreditGrade,
+    PersonalRecord,
+    credit_grade,
+)
 from hub.api.enums import LicenceStatus, QualificationKind, SortDirection, Validity
 from hub.api.lists import connection_field
 from hub.api.permissions import REGISTRY, personal, personal_input
 from hub.api.relay import Connection, Node
 from hub.api.text import search_argument
+from hub.canonical.codes import CreditSubjectKind
 from hub.filters import today, validity_of
 from hub.operators.models import Operator as OperatorRow
 from hub.practitioners.models import Practitioner as PractitionerRow
@@ -148,6 +156,24 @@ class Practitioner(Node):
         QualificationOrder,
         doc("从业资格证。", "Qualification certificates."),
     )
+
+    @strawberry.field(
+        description=doc(
+            "诚信考核等级及其依据；属个人信息：须 pii:read 并声明使用目的，留痕。",
+            "Integrity grade for a period with its evidence; personal data: pii:read and a "
+            "stated purpose, audited.",
+        ),
+        directives=PERSONAL_RECORD,
+        extensions=[PersonalRecord()],
+    )
+    async def credit(
+        self,
+        info: Info[Context, None],
+        period: Annotated[str, strawberry.argument(description=PERIOD_DESCRIPTION)],
+    ) -> CreditGrade | None:
+        return await credit_grade(
+            info, CreditSubjectKind.PRACTITIONER, self.id_number or "", period
+        )
 
     @classmethod
     def from_row(cls, row: PractitionerRow) -> Practitioner:

@@ -1,0 +1,111 @@
+"""Demo credit: penalties, commendations and complaints for some demo operators and drivers,
+then every credit event collected and every operator and driver graded for this year.
+
+Chosen by a seeded random generator so a demo is the same every time; a few subjects get
+enough penalties to end up on the watch and black lists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from hub.canonical.codes import ComplaintStatus, CreditSubjectKind
+from hub.credit.derivation import collect
+from hub.credit.grading import Period
+from hub.credit.models import CommendationRow, ComplaintRow, PenaltyRow
+from hub.credit.rules import RuleBook
+from hub.credit.service import RunSummary, grade_all
+from hub.operators.models import Operator
+from hub.practitioners.models import Practitioner
+
+AUTHORITY = "江苏省交通运输综合行政执法监督局"
+
+
+async def seed_decisions(session: AsyncSession, today: dt.date, seed: int) -> None:
+    """Penalties, commendations and closed complaints for about a tenth of the subjects."""
+    rng = random.Random(seed)
+    start = today.replace(month=1, day=1)
+    span = max((today - start).days, 1)
+    operators = list((await session.scalars(select(Operator.uscc).order_by(Operator.id))).all())
+    drivers = list(
+        (await session.scalars(select(Practitioner.id_number).order_by(Practitioner.id))).all()
+    )
+    received = dt.datetime.combine(today, dt.time(1), tzinfo=dt.UTC)
+    serial = 0
+    subjects = [(CreditSubjectKind.OPERATOR, key) for key in operators]
+    subjects += [(CreditSubjectKind.PRACTITIONER, key) for key in drivers]
+    for kind, key in subjects:
+        roll = rng.random()
+        penalties = 4 if roll < 0.02 else 2 if roll < 0.06 else 1 if roll < 0.12 else 0
+        for _ in range(penalties):
+            serial += 1
+            day = start + dt.timedelta(days=rng.randrange(span))
+            session.add(
+                PenaltyRow(
+                    decision_number=f"苏交执罚〔{today.year}〕{serial:05d}号",
+                    subject_kind=kind,
+                    subject_key=key,
+                    authority=AUTHORITY,
+                    decided_on=day,
+                    provision="《中华人民共和国道路运输条例》",
+                    facts="超限超载运输",
+                    fine_yuan=rng.choice([2000, 5000, 10000]),
+                    source="demo",
+                    source_record_id=f"penalty-{serial}",
+                    received_at=received,
+                )
+            )
+        if rng.random() < 0.05:
+            serial += 1
+            session.add(
+                CommendationRow(
+                    subject_kind=kind,
+                    subject_key=key,
+                    authority="江苏省交通运输厅",
+                    awarded_on=start + dt.timedelta(days=rng.randrange(span)),
+                    title="诚信经营示范单位",
+                    source="demo",
+                    source_record_id=f"commendation-{serial}",
+                    received_at=received,
+                )
+            )
+        if rng.random() < 0.08:
+            serial += 1
+            day = start + dt.timedelta(days=rng.randrange(span))
+            accepted = dt.datetime.combine(day, dt.time(2), tzinfo=dt.UTC)
+            session.add(
+                ComplaintRow(
+                    reference=f"TS{day:%Y%m%d}{serial:08X}",
+                    subject_kind=kind,
+                    subject_key=key,
+                    content="服务态度恶劣",
+                    occurred_on=day,
+                    contact_name=None,
+                    contact_phone=None,
+                    submitted_by="12328",
+                    status=ComplaintStatus.CLOSED,
+                    accepted_at=accepted,
+                    assign_due=day + dt.timedelta(days=1),
+                    answer_due=day + dt.timedelta(days=7),
+                    handler="12328 交通运输服务监督热线",
+                    answer="已处理",
+                    substantiated=rng.random() < 0.7,
+                    closed_on=day,
+                )
+            )
+
+
+async def grade(
+    sessions: async_sessionmaker[AsyncSession], book: RuleBook, today: dt.date, seed: int
+) -> tuple[int, RunSummary]:
+    """Seed, collect and grade this year; (events collected, run summary)."""
+    at = dt.datetime.combine(today, dt.time(2), tzinfo=dt.UTC)
+    async with sessions() as session, session.begin():
+        await seed_decisions(session, today, seed)
+        collected = await collect(session, at)
+        summary, _changes = await grade_all(session, book, Period.parse(str(today.year)), at)
+    return collected, summary
