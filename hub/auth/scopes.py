@@ -41,8 +41,9 @@ SCOPES: dict[str, str] = {
     ENFORCEMENT_READ: "读取执法信息 / read enforcement information",
     TRACKING_READ: "读取车辆位置与轨迹，跟踪单车须声明使用目的并留痕 / read vehicle positions "
     "and tracks: following one vehicle needs a stated purpose, audited",
-    ENFORCEMENT_WRITE: "处置告警，记录检查、案件、现场笔录和证据，双随机抽取 / acknowledge and close "
-    "alerts; record inspections, cases, on-site records and evidence; make random draws",
+    ENFORCEMENT_WRITE: "处置告警，记录检查、案件、现场笔录和证据，双随机抽取 / "
+    "acknowledge and close alerts; record inspections, cases, on-site records and evidence; "
+    "make random draws",
     OPEN_DATA: "开放数据（脱敏）/ open data, de-identified",
     AUDIT_READ: "查询个人信息访问记录 / read the personal-data access log",
     METRICS_READ: "读取运行指标 / scrape the operational metrics (/metrics)",
