@@ -1,7 +1,7 @@
 """alerts: alert rows, per-vehicle rule state, vehicles' business kind and permitted area
 
 Revision ID: al3e7a9c51b0
-Revises: 7b1d2e3f4a5c
+Revises: pos1f1d0a7e5
 Create Date: 2026-12-06 03:50:01.291092
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "al3e7a9c51b0"
-down_revision: str | None = "7b1d2e3f4a5c"
+down_revision: str | None = "pos1f1d0a7e5"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """credit: penalties, complaints, events, rule versions, grades, lists, objections, 12328 tickets
 
 Revision ID: cred1a2b3c4d
-Revises: 7b1d2e3f4a5c
+Revises: enf1a2b3c4d5
 Create Date: 2026-12-06 04:08:59.606521
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "cred1a2b3c4d"
-down_revision: str | None = "7b1d2e3f4a5c"
+down_revision: str | None = "enf1a2b3c4d5"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """enforcement: inspections, cases, on-site records, evidence, officers, draws
 
 Revision ID: enf1a2b3c4d5
-Revises: 7b1d2e3f4a5c
+Revises: al3e7a9c51b0
 Create Date: 2026-12-06 03:48:49
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "enf1a2b3c4d5"
-down_revision: str | None = "7b1d2e3f4a5c"
+down_revision: str | None = "al3e7a9c51b0"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
