@@ -399,7 +399,9 @@ WORKER_HEALTHCHECK_SECONDS = 30
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
+    from uvicorn.config import STARTUP_FAILURE
 
+    from hub import serving
     from hub.metrics import shared_by_workers
 
     settings = dataclasses.replace(
@@ -417,20 +419,27 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     )
     # Each worker builds its app, and sets up its logging, from the environment.
     os.environ["HUB_LOG_FORMAT"] = settings.log_format
+    config = uvicorn.Config(
+        "hub.app:app_from_env",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=args.workers,
+        log_config=None,  # hub.logs has set logging up; uvicorn's loggers write through it
+        access_log=False,  # each request is logged once, by hub.request_log
+        # uvicorn kills a worker that has not answered its supervisor's ping within this
+        # time (default 5 s). A worker busy on a machine shared with PostgreSQL and Redis
+        # can be that late without being hung; killed, it drops every websocket it holds.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+    )
     with shared_by_workers(args.workers):
-        uvicorn.run(
-            "hub.app:app_from_env",
-            factory=True,
-            host=settings.host,
-            port=settings.port,
-            workers=args.workers,
-            log_config=None,  # hub.logs has set logging up; uvicorn's loggers write through it
-            access_log=False,  # each request is logged once, by hub.request_log
-            # uvicorn kills a worker that has not answered its supervisor's ping within this
-            # time (default 5 s). A worker busy on a machine shared with PostgreSQL and Redis
-            # can be that late without being hung; killed, it drops every websocket it holds.
-            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
-        )
+        if args.workers > 1 and serving.SPREADS:
+            serving.serve(config)
+        else:
+            server = uvicorn.Server(config)
+            server.run()
+            if not server.started:
+                return STARTUP_FAILURE
     return 0
 
 

@@ -212,6 +212,7 @@ ERRORS: dict[str, str] = {
     # hub.db, hub.cache, hub.migrate: connections and schema
     "cannot reach the database at {}: {}": "无法连接数据库 {0}：{1}",
     "cannot reach Redis at {}: {}": "无法连接 Redis {0}：{1}",
+    "cannot listen on {}:{}: {}": "无法在 {0}:{1} 上监听：{2}",
     "the database is not at the newest schema: run `hub migrate`": "数据库不是最新结构：请运行"
     " `hub migrate`",
     # hub.audit
