@@ -258,6 +258,16 @@ never correctness."""
 _WROTE = "hub_wrote"
 
 
+def note_written(session: AsyncSession, table: str) -> None:
+    """Count a write to ``table`` that went to the driver directly, past SQLAlchemy's events.
+
+    The exchange's bulk statements (``hub.agency_records.bulk``) are sent to asyncpg as they
+    are: a session watched for the data version would not see them otherwise.
+    """
+    if table not in UNVERSIONED_TABLES:
+        session.info[_WROTE] = True
+
+
 def _watched(written: Callable[[], Awaitable[None]]) -> type[Session]:
     class WatchedSession(Session):
         """A session that awaits ``written`` after each commit in which it wrote."""

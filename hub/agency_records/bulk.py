@@ -9,7 +9,9 @@ value in Python), this is what makes the exchange's write path cheap per record.
 converted as SQLAlchemy would bind them (each column type's bind processor: code lists to
 their codes, timestamps checked to be aware), so the rows are the same either way.
 
-Runs in the session's transaction, on its connection (``driver``).
+Runs in the session's transaction, on its connection (``driver``); each write is noted on
+the session (``hub.db.note_written``), so that its commit moves the data version as the
+statements SQLAlchemy sends do.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from typing import Any
 
 from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.db import note_written
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +85,9 @@ def insert_statement(
     return statement
 
 
-async def driver(session: AsyncSession) -> Any:
-    """The asyncpg connection under ``session``, inside its transaction."""
+async def driver(session: AsyncSession, table: Table) -> Any:
+    """The asyncpg connection under ``session``, inside its transaction, to write ``table``."""
+    note_written(session, table.name)
     connection = await session.connection()
     raw = (await connection.get_raw_connection()).driver_connection
     if raw is None or not raw.is_in_transaction():
@@ -106,7 +111,7 @@ async def insert(
     """Insert ``rows`` (values in ``names`` order) in one statement; the rows it returned."""
     if not rows:
         return []
-    connection = await driver(session)
+    connection = await driver(session, table)
     spec = columns(table, names, session.get_bind().dialect)
     statement = insert_statement(spec, conflict, update, returning)
     arrays = spec.arrays_of(rows)
@@ -125,7 +130,7 @@ async def update_by_id(
     """Set columns ``names`` of the rows with these (id, value, …), in one statement."""
     if not rows:
         return
-    connection = await driver(session)
+    connection = await driver(session, table)
     spec = columns(table, ("id", *names), session.get_bind().dialect)
     given = ", ".join(f"{name} = given.{name}" for name in names)
     await connection.execute(
@@ -139,7 +144,7 @@ async def delete_by(session: AsyncSession, table: Table, name: str, values: Sequ
     """Delete the rows whose column ``name`` is one of ``values``, in one statement."""
     if not values:
         return
-    connection = await driver(session)
+    connection = await driver(session, table)
     spec = columns(table, (name,), session.get_bind().dialect)
     await connection.execute(
         f"DELETE FROM {table.name} WHERE {name} = ANY($1::{spec.arrays[0]})",

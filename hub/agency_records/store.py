@@ -94,7 +94,7 @@ _PROVENANCE = ("source", "received_at", "verified_at")
 
 
 BATCH = 500
-"""Rows per statement: well under PostgreSQL's and SQLite's bind-parameter limits."""
+"""Rows per statement on SQLite: well under its bind-parameter limit."""
 
 
 async def store(
@@ -131,10 +131,13 @@ async def store_many(session: AsyncSession, documents: Sequence[Document]) -> li
                 copies.documents.append(index)
             copies.record, copies.at = record, at  # within a document, the last copy
     changed = [0] * len(documents)
+    # PostgreSQL takes a table's rows as arrays, whatever their number: one statement each.
+    arrays = session.get_bind().dialect.name == "postgresql"
     for record_type, keyed in by_type.items():
         group = list(keyed.items())
-        for start in range(0, len(group), BATCH):
-            part = group[start : start + BATCH]
+        size = len(group) if arrays else BATCH
+        for start in range(0, len(group), size):
+            part = group[start : start + size]
             stored = await _store_batch(session, STORAGE[record_type], part)
             for key, copies in part:
                 if key in stored:
