@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement
 from hub.agency_records.access import RULES as AGENCY_RULES
 from hub.cargo.access import dangerous_goods_rule
 from hub.cargo.models import DangerousGoods
+from hub.credit.access import RULES as CREDIT_RULES
 from hub.db import Base
 from hub.lines.access import line_rule
 from hub.lines.models import PassengerLine
@@ -49,6 +50,7 @@ RULES: dict[type[Base], Rule] = {
     DangerousGoods: dangerous_goods_rule,
     ConsignmentRow: consignment_rule,
     **AGENCY_RULES,
+    **CREDIT_RULES,
 }
 
 
