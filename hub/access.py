@@ -19,6 +19,7 @@ from hub.alerts.access import alert_rule
 from hub.alerts.models import AlertRow
 from hub.cargo.access import dangerous_goods_rule
 from hub.cargo.models import DangerousGoods
+from hub.credit.access import RULES as CREDIT_RULES
 from hub.db import Base
 from hub.enforcement.access import case_rule, draw_rule, inspection_rule
 from hub.enforcement.models import CaseRow, InspectionDrawRow, InspectionRow
@@ -61,6 +62,7 @@ RULES: dict[type[Base], Rule] = {
     CaseRow: case_rule,
     InspectionDrawRow: draw_rule,
     **AGENCY_RULES,
+    **CREDIT_RULES,
 }
 
 

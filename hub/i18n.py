@@ -16,6 +16,9 @@ from contextlib import contextmanager
 from typing import Any
 
 ZH: dict[str, str] = {
+    "industry credit: collect events and grade": "行业信用：归集信用事件并评定等级",
+    "collect new credit events, grade every subject for a period, list the low": "归集新的信用事件，评定考核周期内所有主体的等级，将低分主体列入名单",
+    "assessment period, a year (default this year)": "考核周期，年份（默认今年）",
     "hub: new tokens are signed with key {kid} (every worker within {seconds} s); older "
     "keys stay published until their tokens expire ({ttl} s)": "hub：新令牌使用密钥 {kid} 签名"
     "（各工作进程 {seconds} 秒内生效）；旧密钥在其令牌到期前仍然公布（{ttl} 秒）",
@@ -179,6 +182,28 @@ ZH: dict[str, str] = {
 """Chinese for every English text of the ``hub`` command."""
 
 ERRORS: dict[str, str] = {
+    # hub.credit: rule files and assessment periods
+    "{}: {} is not an assessment period: give a year, e.g. 2026": "{0}：{1} 不是考核周期：请给出年份，如 2026",
+    "period: {} is not one of {}": "period：{0} 不是 {1} 之一",
+    "base_score: must be positive, not {}": "base_score：须为正数，而非 {0}",
+    "lists: missing table [lists]": "lists：缺少 [lists] 表",
+    "lists: need 0 <= black_below ({}) <= watch_below ({}) <= base_score": "lists：须满足 0 <= black_below（{0}）<= watch_below（{1}）<= base_score",
+    "lists.months: must be positive, not {}": "lists.months：须为正数，而非 {0}",
+    "events: at least one [events.KIND] table is needed": "events：至少需要一个 [events.KIND] 表",
+    "bands: at least one [[bands]] table is needed": "bands：至少需要一个 [[bands]] 表",
+    "bands: no band covers scores {}-{}": "bands：没有等级覆盖 {0}-{1} 分",
+    "{}: missing": "{0}：缺失",
+    "{}: must be {}, not {}": "{0}：须为 {1}，而非 {2}",
+    "{}: must not be empty": "{0}：不能为空",
+    "{}: unknown key (known: {})": "{0}：未知的键（可用：{1}）",
+    "subject: {} is not one of {}": "subject：{0} 不是 {1} 之一",
+    "events.{}: must be a table": "events.{0}：须为表",
+    "events.{}: unknown key {}": "events.{0}：未知的键 {1}",
+    "events.{}: cap {} must have the sign of points {} and be at least as large": "events.{0}：上限 {1} 须与分值 {2} 同号且绝对值不小于它",
+    "band {}: min {} > max {}": "等级 {0}：下限 {1} 大于上限 {2}",
+    "events.{}: unknown event kind (known: {})": "events.{0}：未知的事件类别（可用：{1}）",
+    "band {}: defined twice": "等级 {0}：重复定义",
+    "band {} ({}-{}) overlaps band {} ({}-{}) of line {}": "等级 {0}（{1}-{2}）与第 {6} 行的等级 {3}（{4}-{5}）重叠",
     # hub.config: every HUB_* variable
     "HUB_REDIS_URL: {} is not a Redis URL (redis://host:port/db)": "HUB_REDIS_URL：{0} 不是 Redis"
     " URL（redis://host:port/db）",

@@ -22,6 +22,8 @@ COMMAND_MODULES = [
 API_ONLY = {
     ROOT / "hub" / "api",
     ROOT / "hub" / "multimodal",
+    ROOT / "hub" / "credit" / "complaints.py",
+    ROOT / "hub" / "credit" / "objections.py",
     ROOT / "hub" / "exchange" / "consignment_routes.py",
     ROOT / "hub" / "opendata" / "routes.py",
     ROOT / "hub" / "paging.py",

@@ -16,6 +16,7 @@ from sqlalchemy import and_, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.canonical.codes import CreditListKind, CreditSubjectKind
+from hub.credit.access import credit_event_rule, grade_rule, list_entry_rule
 from hub.credit.grading import Deduction, Fact, Grade, Period, grade
 from hub.credit.models import (
     CreditEventRow,
@@ -28,6 +29,7 @@ from hub.credit.rules import RuleBook, RuleSet, parse
 from hub.operators.models import Operator
 from hub.practitioners.models import Practitioner
 from hub.pubsub import PubSub
+from hub.readers import EVERYONE, Reader
 
 LIST_CHANNEL = "credit:lists"
 """The pub/sub channel list changes are published on (``creditListChanges``)."""
@@ -81,19 +83,28 @@ class Evidence:
 
 
 async def events_of(
-    session: AsyncSession, kind: CreditSubjectKind, key: str
+    session: AsyncSession, kind: CreditSubjectKind, key: str, reader: Reader = EVERYONE
 ) -> list[CreditEventRow]:
-    """Every event of a subject, retractions included, oldest first."""
+    """Every event of a subject the reader may see, retractions included, oldest first."""
     rows = await session.scalars(
         select(CreditEventRow)
-        .where(CreditEventRow.subject_kind == kind, CreditEventRow.subject_key == key)
+        .where(
+            CreditEventRow.subject_kind == kind,
+            CreditEventRow.subject_key == key,
+            credit_event_rule(reader),
+        )
         .order_by(CreditEventRow.valid_from, CreditEventRow.id)
     )
     return list(rows)
 
 
 async def grade_of(
-    session: AsyncSession, book: RuleBook, kind: CreditSubjectKind, key: str, period: Period
+    session: AsyncSession,
+    book: RuleBook,
+    kind: CreditSubjectKind,
+    key: str,
+    period: Period,
+    reader: Reader = EVERYONE,
 ) -> Evidence:
     """A subject's grade for a period: as the latest grading run stored it (under the rule
     version of that run), else computed now from its events under the rules in force."""
@@ -104,12 +115,13 @@ async def grade_of(
             GradeRow.subject_kind == kind,
             GradeRow.subject_key == key,
             GradeRow.period == period.label,
+            grade_rule(reader),
         )
         .order_by(GradeRow.graded_at.desc(), GradeRow.id.desc())
         .limit(1)
     )
     found = stored.first()
-    rows = await events_of(session, kind, key)
+    rows = await events_of(session, kind, key, reader)
     by_id = {row.id: row for row in rows}
     if found is not None:
         row, version = found
@@ -225,9 +237,13 @@ async def grade_all(
 
 
 async def active_entries(
-    session: AsyncSession, kind: CreditSubjectKind, keys: Sequence[str], on: dt.date
+    session: AsyncSession,
+    kind: CreditSubjectKind,
+    keys: Sequence[str],
+    on: dt.date,
+    reader: Reader = EVERYONE,
 ) -> list[ListEntryRow]:
-    """The list entries in force on ``on`` for these subjects."""
+    """The list entries in force on ``on`` for these subjects, as the reader may see them."""
     rows = await session.scalars(
         select(ListEntryRow)
         .where(
@@ -236,6 +252,7 @@ async def active_entries(
             ListEntryRow.listed_on <= on,
             ListEntryRow.exit_on >= on,
             ListEntryRow.removed_on.is_(None),
+            list_entry_rule(reader),
         )
         .order_by(ListEntryRow.listed_on, ListEntryRow.id)
     )

@@ -107,3 +107,15 @@ def test_grading_caps_each_kind_and_explains_every_event() -> None:
 def test_a_period_that_is_not_a_year_is_bad_input() -> None:
     with pytest.raises(BadUserInput, match="period: '2026-13' is not an assessment period"):
         Period.parse("2026-13")
+
+
+def test_hub_credit_grade_grades_and_refuses_a_bad_period(settings: Settings) -> None:
+    from tests.conftest import hub_command
+
+    refused = hub_command(settings, "credit", "grade", "--period", "20x")
+    graded = hub_command(settings, "credit", "grade", "--period", "2026")
+
+    assert refused.returncode != 0
+    assert "--period: '20x' is not an assessment period: give a year" in refused.stderr
+    assert graded.returncode == 0, graded.stderr
+    assert "hub: graded 0 operators and drivers from 0 credit events" in graded.stdout

@@ -21,9 +21,10 @@ from tests.conftest import fetch_token, register_client, running
 AGENCIES = sorted(AdapterRegistry.discover())
 
 
-def test_all_seven_agencies_are_installed() -> None:
+def test_all_eight_agencies_are_installed() -> None:
     assert AGENCIES == [
-        "commerce", "insurance", "maritime", "positioning", "public_security", "rail", "safety",
+        "commerce", "hotline", "insurance", "maritime", "positioning", "public_security", "rail",
+        "safety",
     ]  # fmt: skip
 
 

@@ -81,8 +81,9 @@ class CreditQuery:
         for subject in found:
             grade = await credit_grade(info, subject.kind, subject.key, label)
             async with ctx.database() as session:
-                entries = await active_entries(session, subject.kind, [subject.key], on)
-                rows = await events_of(session, subject.kind, subject.key)
+                reader = ctx.principal.reader
+                entries = await active_entries(session, subject.kind, [subject.key], on, reader)
+                rows = await events_of(session, subject.kind, subject.key, reader)
             retracted = {r.retracts_id for r in rows if r.retracts_id}
             operator = subject.kind is CreditSubjectKind.OPERATOR
             if not operator:

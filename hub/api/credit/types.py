@@ -173,7 +173,7 @@ async def credit_grade(
     book = info.context.credit_rules
     assert book is not None, "the app loads the credit rules at start-up"
     async with info.context.database() as session:
-        evidence = await grade_of(session, book, kind, key, checked)
+        evidence = await grade_of(session, book, kind, key, checked, info.context.principal.reader)
     return CreditGrade.of(evidence)
 
 

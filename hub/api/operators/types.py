@@ -305,7 +305,11 @@ class Operator(Node):
     async def credit_sanctions(self, info: Info[Context, None]) -> list[CreditSanction]:
         async with info.context.database() as session:
             entries = await active_entries(
-                session, CreditSubjectKind.OPERATOR, [self.uscc], today()
+                session,
+                CreditSubjectKind.OPERATOR,
+                [self.uscc],
+                today(),
+                info.context.principal.reader,
             )
         return sanctions_of(entries)
 
