@@ -180,6 +180,21 @@ async def test_no_path_returns_a_row_outside_a_region_bound_clients_region(
             # lookups by natural key, of rows of other regions
             if hidden[target]:
                 checked_lookups += await _lookups(xuzhou, field, args, hidden[target], target)
+        elif parent == "LocatedVehicle":
+            # vehiclesNear and vehiclesIn reach vehicles through their positions
+            tracker = await anonymous.as_client("registry:read tracking:read", region=REGION)
+            for located in (
+                'vehiclesIn(region: "320000", first: 1000)',
+                "vehiclesNear(point: {latitude: 34.26, longitude: 117.19}, "
+                "radiusMeters: 50000, first: 1000)",
+                "vehiclesNear(point: {latitude: 32.06, longitude: 118.80}, "
+                "radiusMeters: 50000, first: 1000)",
+            ):
+                answer = await tracker(f"{{ {located} {{ {field} {{ id }} }} }}")
+                assert "errors" not in answer, answer
+                [found] = answer["data"].values()
+                shown(target, [f[field]["id"] for f in found], located)
+            checked_nested += 1
         else:
             assert parent in visible, f"{parent}.{field}: a path from a type node() cannot reach"
             # nested relations under every Xuzhou parent

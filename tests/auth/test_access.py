@@ -46,6 +46,11 @@ PERSONAL = {
     ("VehicleRegistration", "ownerId"),
     ("BusinessRegistration", "legalRepresentative"),
 }
+TRACKING = {("Vehicle", "position"), ("Vehicle", "track")}
+"""Fields that need tracking:read, which none of these roles holds
+(``tests/api/positions`` tests the clients that hold it)."""
+ARGUMENTS = {("Vehicle", "track"): '(from: "2026-11-24T00:00:00Z", to: "2026-11-25T00:00:00Z")'}
+"""The arguments of fields that need some."""
 ROLES: dict[str, dict[str, Any] | None] = {
     "anonymous": None,
     "open_data": {"scopes": "opendata", "tier": "open"},
@@ -97,7 +102,7 @@ def selection(type_name: str) -> tuple[str, list[tuple[str, str | None]]]:
         named = _named(field.type)
         if isinstance(named, GraphQLObjectType):
             inner = "totalCount" if named.name.endswith("Connection") else "__typename"
-            parts.append(f"{name} {{ {inner} }}")
+            parts.append(f"{name}{ARGUMENTS.get((type_name, name), '')} {{ {inner} }}")
         else:
             parts.append(name)
         fields.append((name, record_type_of(field.type)))
@@ -107,6 +112,8 @@ def selection(type_name: str) -> tuple[str, list[tuple[str, str | None]]]:
 def expected(role: str, type_name: str, field: str, target: str | None) -> str:
     if type_name not in READS[role]:
         return "forbidden record"
+    if (type_name, field) in TRACKING:
+        return "denied"
     if (type_name, field) in PERSONAL:
         return {"pii": "value", "anonymous": "masked", "open_data": "masked"}.get(role, "denied")
     if target is not None and target not in READS[role]:
