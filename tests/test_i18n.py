@@ -22,6 +22,7 @@ COMMAND_MODULES = [
 API_ONLY = {
     ROOT / "hub" / "api",
     ROOT / "hub" / "multimodal",
+    ROOT / "hub" / "enforcement",
     ROOT / "hub" / "exchange" / "consignment_routes.py",
     ROOT / "hub" / "opendata" / "routes.py",
     ROOT / "hub" / "paging.py",
