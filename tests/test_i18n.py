@@ -24,6 +24,7 @@ API_ONLY = {
     ROOT / "hub" / "multimodal",
     ROOT / "hub" / "credit" / "complaints.py",
     ROOT / "hub" / "credit" / "objections.py",
+    ROOT / "hub" / "enforcement",
     ROOT / "hub" / "exchange" / "consignment_routes.py",
     ROOT / "hub" / "opendata" / "routes.py",
     ROOT / "hub" / "paging.py",

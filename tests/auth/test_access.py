@@ -36,6 +36,9 @@ AGENCY_TYPES = {
     "Consignment",
 }  # fmt: skip
 ALL_TYPES = OPEN_TYPES | {"Practitioner", "QualificationCertificate"} | AGENCY_TYPES
+ENFORCEMENT_TYPES = {"Inspection", "EnforcementCase", "InspectionDraw"}
+"""Enforcement records: scope enforcement:read, not registry:read."""
+RECORD_TYPES = ALL_TYPES | ENFORCEMENT_TYPES
 PERSONAL = {
     ("Practitioner", "idNumber"),
     ("Practitioner", "name"),
@@ -58,6 +61,7 @@ ROLES: dict[str, dict[str, Any] | None] = {
     "pii_without_purpose": {"scopes": "registry:read pii:read", "purpose": None},
     "pii": {"scopes": "registry:read pii:read"},
     "oversight": {"scopes": "audit:read"},
+    "enforcement": {"scopes": "enforcement:read", "purpose": None},
 }
 READS = {
     "anonymous": OPEN_TYPES,
@@ -66,6 +70,7 @@ READS = {
     "pii_without_purpose": ALL_TYPES,
     "pii": ALL_TYPES,
     "oversight": set(),
+    "enforcement": ENFORCEMENT_TYPES,
 }
 ID_QUERY = """{
   operators(first: 1) { edges { node { id } } }
@@ -90,7 +95,7 @@ def record_type_of(graphql_type: Any) -> str | None:
     named = _named(graphql_type)
     if isinstance(named, GraphQLObjectType) and named.name.endswith("Connection"):
         return str(_named(named.fields["edges"].type).fields["node"].type.of_type.name)
-    return str(named.name) if named.name in ALL_TYPES else None
+    return str(named.name) if named.name in RECORD_TYPES else None
 
 
 def selection(type_name: str) -> tuple[str, list[tuple[str, str | None]]]:
@@ -126,6 +131,13 @@ AGENCY_ID_QUERY = """{
     registration { id } violations(limit: 1) { id } insurancePolicies { id } } } }
   operators(first: 100) { edges { node { businessRegistration { id } accidents { id } } } }
   vessels(first: 50) { edges { node { registration { id } portCalls(limit: 1) { id } } } }
+}"""
+
+
+ENFORCEMENT_ID_QUERY = """{
+  inspections(first: 1) { edges { node { id } } }
+  enforcementCases(first: 1) { edges { node { id } } }
+  inspectionDraws(first: 1) { edges { node { id } } }
 }"""
 
 
@@ -170,6 +182,11 @@ async def ids(graphql: Any, sessions: Any) -> dict[str, str]:
     result["Accident"] = first_id(operators, "accidents")
     result["VesselRegistration"] = first_id(vessels, "registration")
     result["PortCall"] = first_id(vessels, "portCalls")
+    enforcement = (await graphql(ENFORCEMENT_ID_QUERY))["data"]
+    for type_name, listed in zip(
+        ("Inspection", "EnforcementCase", "InspectionDraw"), enforcement.values(), strict=True
+    ):
+        result[type_name] = listed["edges"][0]["node"]["id"]
     return result
 
 
@@ -207,7 +224,7 @@ async def test_authorization_matrix(anonymous: Any, ids: dict[str, str]) -> None
                     assert ("node", field) not in errors, f"{where}: {errors.get(('node', field))}"
                 checked += 1
     not_nodes = {"QualityFinding", "ExchangeMessage", "Consignment"}  # keyed by their own ids
-    assert set(ids) == ALL_TYPES - not_nodes, "every record type"
+    assert set(ids) == RECORD_TYPES - not_nodes, "every record type"
     assert checked > 700
 
 
@@ -365,7 +382,7 @@ def root_lists() -> list[tuple[str, str]]:
 
 async def test_authorization_matrix_of_root_lists(anonymous: Any) -> None:
     lists = root_lists()
-    assert len(lists) == 11
+    assert len(lists) == 14
     for role, spec in ROLES.items():
         client = anonymous if spec is None else await anonymous.as_client(**spec)
         for name, target in lists:
