@@ -29,8 +29,10 @@ from hub.canonical.codes import (
     ComplaintStatus,
     CreditEventKind,
     CreditSubjectKind,
+    InspectionResult,
 )
 from hub.credit.models import CommendationRow, ComplaintRow, CreditEventRow, PenaltyRow
+from hub.enforcement.models import InspectionRow
 from hub.operators.models import Operator
 from hub.vehicles.models import Vehicle
 
@@ -171,6 +173,34 @@ async def penalties(session: AsyncSession) -> list[Derived]:
         )
         for p in rows
     ]
+
+
+@source("inspections")
+async def inspections(session: AsyncSession) -> list[Derived]:
+    """An enterprise safety inspection (入户检查) that found hazards counts against the operator
+    inspected; so does a follow-up that found them still not rectified."""
+    rows = await session.execute(
+        select(InspectionRow, Operator.uscc)
+        .join(Operator, Operator.id == InspectionRow.operator_id)
+        .where(InspectionRow.result == InspectionResult.HAZARDS_FOUND)
+    )
+    derived = []
+    for inspection, uscc in rows:
+        found = "复查仍存在隐患" if inspection.follow_up_of_id else "入户检查发现隐患"
+        deadline = inspection.rectification_deadline
+        summary = f"{found}，整改期限 {deadline.isoformat()}" if deadline else found
+        derived.append(
+            Derived(
+                CreditSubjectKind.OPERATOR,
+                uscc,
+                CreditEventKind.INSPECTION_FAILED,
+                f"Inspection:{inspection.id}",
+                inspection.recorded_by,
+                summary,
+                _local_day(inspection.inspected_at),
+            )
+        )
+    return derived
 
 
 @source("complaints")
