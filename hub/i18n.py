@@ -138,6 +138,9 @@ ZH: dict[str, str] = {
     "hub: fed the agencies' demo documents: {summary}": "hub: 已送入各单位演示报文：{summary}",
     "hub: booked the demo journeys (一单到底): {references}": "hub: 已预订演示联运（一单到底）：{references}",
     "none at this scale": "此规模下无",
+    "automatic alerts (运政通): sweep, check": "自动告警（运政通）：扫描、检查",
+    "check standards/codes/alert_threshold.csv": "检查 standards/codes/alert_threshold.csv",
+    "raise the time-based alerts (offline terminals, overdue reviews, …)": "生成按时间判定的告警（终端离线、年审逾期等）",
     "hub: planted one alert of each kind: {counts}": "hub: 已为每类告警各布设一例：{counts}",
     "hub: graded {graded} operators and drivers from {events} credit events "
     "({grades}); {listed} listed": "hub: 已根据 {events} 条信用事件评定 {graded} 家业户和驾驶员"
@@ -204,6 +207,10 @@ ERRORS: dict[str, str] = {
     "events.{}: unknown event kind (known: {})": "events.{0}：未知的事件类别（可用：{1}）",
     "band {}: defined twice": "等级 {0}：重复定义",
     "band {} ({}-{}) overlaps band {} ({}-{}) of line {}": "等级 {0}（{1}-{2}）与第 {6} 行的等级 {3}（{4}-{5}）重叠",
+    # hub.alerts
+    "alert {} not found": "告警 {0} 不存在",
+    "disposition: 1-{} characters saying how the alert was handled": "disposition：须为 1–{0}"
+    " 个字符，说明告警如何处置",
     # hub.config: every HUB_* variable
     "HUB_REDIS_URL: {} is not a Redis URL (redis://host:port/db)": "HUB_REDIS_URL：{0} 不是 Redis"
     " URL（redis://host:port/db）",

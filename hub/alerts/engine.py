@@ -202,7 +202,7 @@ async def on_fixes(
     """Every rule on every fix of a batch just stored; the messages of the alerts raised.
 
     A fix that cannot be taken at its word (before 2000, in the future, outside China) raises
-    nothing and changes no state: the intake's quality report is where it shows.
+    nothing and changes no state; it stays stored as received.
     """
     taken = sorted(
         (seen for seen in map(observed, fixes) if plausible(seen, now) is None),

@@ -38,9 +38,13 @@ async def run(
     """Sweep every ``every`` seconds until ``stop`` is set. A sweep that fails (the database
     restarting) is logged and tried again next time: the alerts it missed are still true."""
     while not stop.is_set():
+        # The interval first: a worker starting up (and what loads data into it) has the
+        # database to itself for a while; what the sweep finds is as true a minute later.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), every)
+        if stop.is_set():
+            return
         try:
             await sweep_once(sessions, pubsub)
         except Exception:
             log.exception("the alert sweep failed; trying again in %s s", every)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), every)

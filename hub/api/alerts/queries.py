@@ -108,7 +108,7 @@ class AlertQuery:
         self,
         info: Info[Context, None],
         id: Annotated[strawberry.ID, strawberry.argument(description=doc("全局标识。", "ID."))],
-    ) -> Alert:
+    ) -> Alert | None:
         pk = alert_pk(id)
         row = await info.context.by_id(AlertRow).load(pk)
         if row is None:
