@@ -298,6 +298,8 @@ class AlertStatus(Enum):
     OPEN = "OPEN"
     ACKNOWLEDGED = "ACKNOWLEDGED"
     CLOSED = "CLOSED"
+
+
 class InspectionKind(Enum):
     """企业安全检查类别 / Inspection kind."""
 
@@ -319,6 +321,8 @@ class InspectionResult(Enum):
 
     PASSED = "P"
     HAZARDS_FOUND = "H"
+
+
 class CreditSubjectKind(Enum):
     """信用主体类别 / Credit subject kind."""
 
