@@ -49,10 +49,16 @@ PERSONAL = {
     ("VehicleRegistration", "ownerId"),
     ("BusinessRegistration", "legalRepresentative"),
 }
+PERSONAL_RECORDS = {("Practitioner", "credit")}
+"""A person's whole record: released with pii:read and a purpose, refused (never masked) else."""
 TRACKING = {("Vehicle", "position"), ("Vehicle", "track")}
 """Fields that need tracking:read, which none of these roles holds
 (``tests/api/positions`` tests the clients that hold it)."""
-ARGUMENTS = {("Vehicle", "track"): '(from: "2026-11-24T00:00:00Z", to: "2026-11-25T00:00:00Z")'}
+ARGUMENTS = {
+    ("Vehicle", "track"): '(from: "2026-11-24T00:00:00Z", to: "2026-11-25T00:00:00Z")',
+    ("Operator", "credit"): '(period: "2026")',
+    ("Practitioner", "credit"): '(period: "2026")',
+}
 """The arguments of fields that need some."""
 ROLES: dict[str, dict[str, Any] | None] = {
     "anonymous": None,
@@ -70,7 +76,7 @@ READS = {
     "pii_without_purpose": ALL_TYPES,
     "pii": ALL_TYPES,
     "oversight": set(),
-    "enforcement": ENFORCEMENT_TYPES,
+    "enforcement": ENFORCEMENT_TYPES | {"Alert"},  # alerts: tests/alerts walks their fields
 }
 ID_QUERY = """{
   operators(first: 1) { edges { node { id } } }
@@ -119,6 +125,8 @@ def expected(role: str, type_name: str, field: str, target: str | None) -> str:
         return "forbidden record"
     if (type_name, field) in TRACKING:
         return "denied"
+    if (type_name, field) in PERSONAL_RECORDS:
+        return "value" if role == "pii" else "denied"
     if (type_name, field) in PERSONAL:
         return {"pii": "value", "anonymous": "masked", "open_data": "masked"}.get(role, "denied")
     if target is not None and target not in READS[role]:
@@ -382,7 +390,7 @@ def root_lists() -> list[tuple[str, str]]:
 
 async def test_authorization_matrix_of_root_lists(anonymous: Any) -> None:
     lists = root_lists()
-    assert len(lists) == 15  # alerts among them: none of these roles reads them
+    assert len(lists) == 15
     for role, spec in ROLES.items():
         client = anonymous if spec is None else await anonymous.as_client(**spec)
         for name, target in lists:

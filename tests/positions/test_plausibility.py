@@ -111,12 +111,12 @@ async def test_fixes_from_documents_are_screened_the_same_way(sessions: Any) -> 
     async with sessions() as session:
         await repository.ensure_partitions(session, {good.observed_at.date()})
         await session.commit()
-        new = await repository.store_plausible(session, "positioning", [(good, NOW), (wild, NOW)])
+        taken = await repository.store_plausible(session, "positioning", [(good, NOW), (wild, NOW)])
         await session.commit()
         stored = (await session.scalars(select(PositionFix.latitude))).all()
         kept = (await session.scalars(select(PositionFinding))).all()
 
-    assert new == 1
+    assert taken == [(good, NOW)]  # what the alert rules are given
     assert stored == [good.latitude]
     assert [(k.latitude, k.reason, k.source) for k in kept] == [
         (40.0, "impossible_speed", "positioning")
