@@ -3,8 +3,10 @@ for several principals on both database backends."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ import pytest
 from graphql import OperationDefinitionNode, parse
 from sqlalchemy import select
 
+from hub.config import Settings
 from hub.demo.generator import DemoScale, generate
 from hub.demo.loader import load
 from hub.filters import today
@@ -23,7 +26,7 @@ from hub.vehicles.models import Vehicle
 from tests.api.plan.consignments import book_journeys
 from tests.api.plan.differential import assert_same, compare
 from tests.api.positions.fleet import place
-from tests.conftest import GraphQLClient
+from tests.conftest import GraphQLClient, running
 
 OPERATIONS = Path(__file__).resolve().parents[3] / "graphql" / "operations"
 PLANNED = {
@@ -37,6 +40,14 @@ PLANNED = {
 """Documents every field of which the planner answers (the others go to the resolvers)."""
 
 SMALL = DemoScale(operators=13, vehicles=80, vessels=2, practitioners=10, stations=13)
+
+
+@pytest.fixture
+async def anonymous(settings: Settings) -> AsyncIterator[GraphQLClient]:
+    """Rate limits off: every document twice for each principal is more requests than an
+    anonymous caller's quota allows, and the quota is not what these tests compare."""
+    async with running(dataclasses.replace(settings, rate_limits=False)) as client:
+        yield GraphQLClient(client)
 
 
 async def seed(sessions: Any) -> dict[str, Any]:
