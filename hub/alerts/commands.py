@@ -13,11 +13,13 @@ from hub.config import Settings
 from hub.errors import HubError
 
 
-async def on_fixes(session: Any, fixes: Sequence[Any], received_at: dt.datetime) -> Any:
+async def on_fixes(
+    session: Any, fixes: Sequence[Any], received_at: dt.datetime, drifted: Sequence[Any]
+) -> Any:
     """The alert engine for ``hub positions import``, imported only when a file is taken."""
     from hub.alerts.hooks import on_fixes as evaluate
 
-    return await evaluate(session, fixes, received_at)
+    return await evaluate(session, fixes, received_at, drifted)
 
 
 def register(commands: Any) -> None:

@@ -197,9 +197,17 @@ async def _save_states(session: AsyncSession, states: dict[VehicleKey, State]) -
 
 
 async def on_fixes(
-    session: AsyncSession, fixes: Sequence[Fix], limits: Thresholds, now: dt.datetime
+    session: AsyncSession,
+    fixes: Sequence[Fix],
+    limits: Thresholds,
+    now: dt.datetime,
+    drifted: Sequence[Fix] = (),
 ) -> list[tuple[str, bytes]]:
     """Every rule on every fix of a batch just stored; the messages of the alerts raised.
+
+    ``drifted`` are fixes the intake refused as jumps from their vehicle's previous fix
+    (``hub.positions.plausibility``): each is evidence of POSITION_DRIFT, and judges nothing
+    else, as the fix is not where the vehicle is.
 
     A fix that cannot be taken at its word (before 2000, in the future, outside China) raises
     nothing and changes no state; it stays stored as received.
@@ -208,9 +216,10 @@ async def on_fixes(
         (seen for seen in map(observed, fixes) if plausible(seen, now) is None),
         key=lambda fix: fix.observed_at,
     )
-    if not taken:
+    jumped = [observed(fix) for fix in drifted] if limits.enabled(AlertKind.POSITION_DRIFT) else []
+    if not taken and not jumped:
         return []
-    vehicles = {(fix.plate, fix.color) for fix in taken}
+    vehicles = {(fix.plate, fix.color) for fix in [*taken, *jumped]}
     facts = await facts_cache(session)(session, vehicles)
     states = await _states(session, vehicles)
     changed: dict[VehicleKey, State] = {}
@@ -223,6 +232,12 @@ async def on_fixes(
             states[key] = changed[key] = after
         for finding in found:
             findings[(fix.plate, fix.color, finding.kind)].append(finding)
+    for fix in sorted(jumped, key=lambda seen: seen.observed_at):
+        drift = Finding(
+            AlertKind.POSITION_DRIFT, fix.observed_at, fix.latitude, fix.longitude,
+            f"implausible:{fix.evidence.removeprefix('fix:')}",
+        )  # fmt: skip
+        findings[(fix.plate, fix.color, AlertKind.POSITION_DRIFT)].append(drift)
     await _save_states(session, changed)
     return await raise_alerts(session, findings, facts, now)
 

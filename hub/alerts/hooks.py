@@ -13,10 +13,14 @@ from hub.positions.lines import Fix
 
 
 async def on_fixes(
-    session: AsyncSession, fixes: Sequence[Fix], received_at: dt.datetime
+    session: AsyncSession,
+    fixes: Sequence[Fix],
+    received_at: dt.datetime,
+    drifted: Sequence[Fix] = (),
 ) -> list[tuple[str, bytes]]:
-    """Every rule on a batch of fixes just stored (``hub.positions.intake.Observer``)."""
-    return await engine.on_fixes(session, fixes, standard(), received_at)
+    """Every rule on a batch of fixes just stored, and POSITION_DRIFT on those refused as jumps
+    (``hub.positions.intake.Observer``)."""
+    return await engine.on_fixes(session, fixes, standard(), received_at, drifted)
 
 
 async def on_records(

@@ -164,10 +164,10 @@ async def apply_records(
     counts = await store_many(session, documents)
     raised: list[tuple[str, bytes]] = []
     if positions:
-        stored = await _in_position_store(session, positions)
-        latest = max(at for _, at in stored) if stored else None
-        if latest is not None:
-            raised += await alerts.on_fixes(session, [fix for fix, _ in stored], latest)
+        stored, drifted = await _in_position_store(session, positions)
+        if stored or drifted:
+            latest = max(at for _, _, at in positions)
+            raised += await alerts.on_fixes(session, [fix for fix, _ in stored], latest, drifted)
     applied = [record for _, records, _ in documents for record in records]
     if applied:
         raised += await alerts.on_records(session, applied, max(at for _, _, at in documents))
@@ -195,7 +195,7 @@ async def apply_records(
 
 async def _in_position_store(
     session: AsyncSession, positions: Sequence[tuple[str, VehiclePosition, dt.datetime]]
-) -> list[tuple[Fix, dt.datetime]]:
+) -> tuple[list[tuple[Fix, dt.datetime]], list[Fix]]:
     """Road positions of documents also go where the stream's go (``position_fixes``).
 
     One store of fixes: the latest positions, the tracks and the gate events read every fix,
@@ -224,9 +224,12 @@ async def _in_position_store(
         )
         fixes.setdefault(agency, []).append((fix, at))
     stored: list[tuple[Fix, dt.datetime]] = []
+    drifted: list[Fix] = []
     for agency, received in fixes.items():
-        stored += await positions_store.store_plausible(session, agency, received)
-    return stored
+        taken, jumped = await positions_store.store_plausible(session, agency, received)
+        stored += taken
+        drifted += jumped
+    return stored, drifted
 
 
 async def _day_partitions(session: AsyncSession, positions: Sequence[VehiclePosition]) -> None:

@@ -37,9 +37,12 @@ SHOWN_REJECTIONS = 100
 """Refused lines named in a summary (all of them are dead-lettered)."""
 
 
-Observer = Callable[[AsyncSession, Sequence[Fix], dt.datetime], Awaitable[list[tuple[str, bytes]]]]
-"""Called with each batch's new fixes inside its transaction (the alert engine): returns the
-(channel, message) pairs to publish once the batch commits."""
+Observer = Callable[
+    [AsyncSession, Sequence[Fix], dt.datetime, Sequence[Fix]], Awaitable[list[tuple[str, bytes]]]
+]
+"""Called with each batch's new fixes, and the fixes refused as jumps from their vehicle's
+previous one, inside its transaction (the alert engine): returns the (channel, message) pairs
+to publish once the batch commits."""
 
 
 class Format(Enum):
@@ -228,7 +231,8 @@ class Intake:
             await repository.record_findings(session, self.source, flagged, received_at)
             messages = await self._events(session, fixes, watched, received_at) if watched else []
             if self.observe is not None:
-                messages += await self.observe(session, fixes, received_at)
+                drifted = plausibility.drifted(flagged)
+                messages += await self.observe(session, fixes, received_at, drifted)
         self.summary.accepted += new
         self.summary.duplicates += len(fixes) - new
         self.summary.implausible += len(flagged)

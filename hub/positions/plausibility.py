@@ -38,6 +38,10 @@ class Implausible(Enum):
     BEFORE_2000 = "before_2000"
     OUTSIDE_CHINA = "outside_china"
     IMPOSSIBLE_SPEED = "impossible_speed"
+    IMPOSSIBLE_JUMP = "impossible_jump"
+    """Too far from the vehicle's previous fix for the time between them: a drifting terminal
+    (the alert rules raise POSITION_DRIFT on it, since it says something about the vehicle's
+    terminal, where a fix wrong by itself says nothing about the vehicle)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +87,12 @@ def _jump(fix: Fix, previous: Previous) -> Flagged | None:
         f"{metres / 1000:.1f} km from the fix of {previous[0].isoformat()} in {seconds:g} s "
         f"({kmh:.0f} km/h, over {MAX_SPEED_KMH:g})"
     )
-    return Flagged(fix, Implausible.IMPOSSIBLE_SPEED, detail)
+    return Flagged(fix, Implausible.IMPOSSIBLE_JUMP, detail)
+
+
+def drifted(flagged: Sequence[Flagged]) -> list[Fix]:
+    """The flagged fixes that jumped from their vehicle's previous one."""
+    return [f.fix for f in flagged if f.reason is Implausible.IMPOSSIBLE_JUMP]
 
 
 def screen(

@@ -39,7 +39,7 @@ from hub.positions.models import (
     PositionFinding,
     PositionFix,
 )
-from hub.positions.plausibility import Flagged, Previous, screen
+from hub.positions.plausibility import Flagged, Previous, drifted, screen
 from hub.positions.tracks import TrackFix as Fixed
 from hub.vehicles.models import Vehicle
 
@@ -345,12 +345,12 @@ async def record_findings(
 
 async def store_plausible(
     session: AsyncSession, source: str, fixes: Sequence[tuple[Fix, dt.datetime]]
-) -> list[tuple[Fix, dt.datetime]]:
+) -> tuple[list[tuple[Fix, dt.datetime]], list[Fix]]:
     """``store_received`` for the fixes that can be true; those that cannot are kept as
-    findings of ``source`` instead (``hub.positions.plausibility``). Returns the fixes that
-    were taken (with when each was received), for the alert rules to evaluate."""
+    findings of ``source`` instead (``hub.positions.plausibility``). Returns, for the alert
+    rules, the fixes taken (with when each was received) and those refused as jumps."""
     if not fixes:
-        return []
+        return [], []
     now = max(at for _, at in fixes)
     received = {(f.plate, f.color, f.observed_at): at for f, at in fixes}
     previous_fixes = await previous(session, {(f.plate, f.color) for f, _ in fixes})
@@ -358,7 +358,7 @@ async def store_plausible(
     await record_findings(session, source, flagged, now)
     taken = [(f, received[(f.plate, f.color, f.observed_at)]) for f in accepted]
     await store_received(session, taken)
-    return taken
+    return taken, drifted(flagged)
 
 
 async def dead_letter(

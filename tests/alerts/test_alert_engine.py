@@ -214,3 +214,26 @@ async def test_a_vehicle_put_on_the_blacklist_is_flagged_where_it_was_last_seen(
     async with sessions() as session:
         latest = await session.get_one(LatestPosition, (TANKER, PlateColor.YELLOW))
     assert latest.observed_at == T0 + dt.timedelta(seconds=60)
+
+
+async def test_a_jump_refused_by_the_intake_raises_drift_and_a_lone_bad_fix_raises_nothing(
+    sessions: Any,
+) -> None:
+    await seed(sessions)
+    outside = line(TANKER, 10, 40, lat=51.5, lon=-0.12)  # London: wrong by itself
+    future = line(TANKER, 60 * 60 * 24, 40)  # a day ahead of the clock
+    await take(sessions, line(TANKER, 0, 40) + outside + future)
+    assert await alerts(sessions) == [], "a fix wrong by itself raises no alert"
+
+    # Xuzhou ten seconds after Nanjing: a jump no vehicle makes, so a drifting terminal
+    messages = await take(sessions, line(TANKER, 20, 40, lat=34.26, lon=117.19))
+
+    [alert] = await alerts(sessions)
+    assert alert.kind is AlertKind.POSITION_DRIFT
+    assert alert.evidence == [
+        f"implausible:{TANKER}:2:{T0 + dt.timedelta(seconds=20):%Y-%m-%dT%H:%M:%SZ}"
+    ]
+    assert [channel for channel, _ in messages] == [CHANNEL]
+    async with sessions() as session:
+        latest = (await session.scalars(select(LatestPosition))).one()
+    assert (latest.latitude, latest.longitude) == (32.04, 118.78), "the jump is not a position"
