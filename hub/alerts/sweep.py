@@ -12,16 +12,18 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.agency_records.models import BlacklistRow, TrafficViolationRow
 from hub.alerts.engine import AlertKey, VehicleKey, facts_cache, facts_of, raise_alerts
+from hub.alerts.models import AlertRow
 from hub.alerts.rules import BEIJING, Finding, Observed
 from hub.alerts.thresholds import Thresholds
 from hub.canonical import records
-from hub.canonical.codes import AlertKind, LicenceStatus, PlateColor
+from hub.canonical.codes import AlertKind, AlertStatus, LicenceStatus, PlateColor
 from hub.positions.models import LatestPosition
 from hub.positions.repository import among
 from hub.vehicles.models import Vehicle
@@ -34,6 +36,19 @@ Findings = dict[AlertKey, list[Finding]]
 
 def _fix_id(plate: str, color: PlateColor, at: dt.datetime) -> str:
     return Observed(plate, color, at.astimezone(dt.UTC), 0.0, 0.0, 0.0).evidence
+
+
+def _not_open(kind: AlertKind, plate: Any, color: Any) -> ColumnElement[bool]:
+    """No alert of this kind open for the vehicle. A sweep every minute otherwise re-reads every
+    overdue vehicle of the province and extends its alert with the evidence it already holds
+    (0.8 s of a serving worker's CPU at demo scale 5, 11,000 overdue vehicles): while an alert
+    is open, its vehicle's due date or last fix, and so its evidence, is the same."""
+    return ~exists().where(
+        AlertRow.plate == plate,
+        AlertRow.plate_color == color,
+        AlertRow.kind == kind,
+        AlertRow.status != AlertStatus.CLOSED,
+    )
 
 
 async def _silent(
@@ -58,6 +73,7 @@ async def _silent(
             latest.observed_at < silent_since,
             latest.observed_at >= in_service,
             Vehicle.certificate_status == LicenceStatus.VALID,
+            _not_open(kind, latest.plate, latest.plate_color),
         )
     )  # fmt: skip
     for plate, color, at, latitude, longitude in (await session.execute(query)).all():
@@ -78,7 +94,9 @@ async def _overdue(
             continue
         due_before = today - dt.timedelta(days=limits(kind, "grace_days"))
         query = select(Vehicle.id, Vehicle.plate, Vehicle.plate_color, column).where(
-            column < due_before, Vehicle.certificate_status == LicenceStatus.VALID
+            column < due_before,
+            Vehicle.certificate_status == LicenceStatus.VALID,
+            _not_open(kind, Vehicle.plate, Vehicle.plate_color),
         )
         for vehicle_id, plate, color, due in (await session.execute(query)).all():
             at = dt.datetime.combine(due, dt.time(), tzinfo=BEIJING).astimezone(dt.UTC)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import defaultdict
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -16,7 +17,7 @@ from hub.agency_records.models import TrafficViolationRow
 from hub.alerts.engine import CHANNEL
 from hub.alerts.hooks import on_fixes
 from hub.alerts.models import AlertRow, AlertVehicleState
-from hub.alerts.sweep import sweep
+from hub.alerts.sweep import _overdue, sweep
 from hub.alerts.thresholds import standard
 from hub.canonical.codes import AlertKind, AlertStatus, PlateColor, VehicleType
 from hub.canonical.records import TrafficViolation
@@ -237,3 +238,26 @@ async def test_a_jump_refused_by_the_intake_raises_drift_and_a_lone_bad_fix_rais
     async with sessions() as session:
         latest = (await session.scalars(select(LatestPosition))).one()
     assert (latest.latitude, latest.longitude) == (32.04, 118.78), "the jump is not a position"
+
+
+async def test_the_sweep_skips_vehicles_whose_alert_is_open_and_raises_again_once_closed(
+    sessions: Any,
+) -> None:
+    overdue = NOW.date() - dt.timedelta(days=10)
+    await seed(sessions, next_annual_review=overdue)
+    async with sessions() as session, session.begin():
+        [raised] = await sweep(session, standard(), NOW)
+    async with sessions() as session:
+        found: dict[Any, Any] = defaultdict(list)
+        await _overdue(session, standard(), NOW, found)
+    assert found == {}, "an overdue vehicle with its alert open is not read again"
+
+    async with sessions() as session, session.begin():
+        [alert] = (await session.scalars(select(AlertRow))).all()
+        alert.status = AlertStatus.CLOSED
+    async with sessions() as session, session.begin():
+        reopened = await sweep(session, standard(), NOW)
+
+    assert json.loads(raised[1])["kind"] == "ANNUAL_REVIEW_OVERDUE"
+    assert [json.loads(message)["kind"] for _, message in reopened] == ["ANNUAL_REVIEW_OVERDUE"]
+    assert len(await alerts(sessions)) == 2  # the closed one, and the one raised since
