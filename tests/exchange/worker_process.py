@@ -27,7 +27,9 @@ async def main(mode: str, database_url: str, redis_url: str, files: list[str]) -
     exchange = Exchange(AdapterRegistry([ADAPTER]), session_factory(engine), queue)
     print("started", flush=True)
     if mode == "work":
-        await work(exchange, queue, asyncio.Event(), consumer="doomed", idle_ms=100)
+        # Small batches: the kill must land with some committed and some not, and batches of
+        # the default size (200) can commit all 400 documents between the test's polls.
+        await work(exchange, queue, asyncio.Event(), consumer="doomed", idle_ms=100, batch=10)
     else:
         await ingest(exchange, "test_police", [Path(f) for f in files])
 
