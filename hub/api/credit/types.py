@@ -184,9 +184,6 @@ class PersonalRecord(FieldExtension):
     """A field that releases a person's records (a driver's credit): pii:read and a stated
     purpose, audited as a read of that person, like a personal-data field."""
 
-    def resolve(self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any) -> Any:
-        raise NotImplementedError("resolved asynchronously")
-
     async def resolve_async(
         self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any
     ) -> Any:
