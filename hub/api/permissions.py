@@ -151,6 +151,13 @@ class PersonalField(FieldExtension):
         return value
 
 
+def personal_data_missing(principal: Principal) -> str | None:
+    """What a client lacks to read a person's records, if it lacks anything."""
+    if principal.may_read_personal_data:
+        return None
+    return missing_for_personal_data(principal)
+
+
 def stated_purpose_missing(principal: Principal) -> str | None:
     """Why a client may not follow one vehicle, if it may not: it stated no purpose."""
     if principal.purpose is None:
@@ -158,18 +165,24 @@ def stated_purpose_missing(principal: Principal) -> str | None:
     return None
 
 
-class FollowedField(FieldExtension):
-    """Releases one vehicle's track only with a stated purpose; audited either way."""
+class AuditedRelease(FieldExtension):
+    """Releases a whole record about one subject (a vehicle's track, a driver's credit) only
+    to a client that ``missing`` finds nothing lacking in; the subject is audited as returned
+    or denied either way. Async only, like the fields it guards."""
+
+    def __init__(self, missing: Callable[[Principal], str | None], what: str) -> None:
+        self.missing = missing
+        self.what = what
 
     async def resolve_async(
         self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any
     ) -> Any:
         subject = source.subject_id()
         trail: AuditTrail = info.context.audit
-        missing = stated_purpose_missing(info.context.principal)
-        if missing is not None:
+        lacking = self.missing(info.context.principal)
+        if lacking is not None:
             trail.denied.add(subject)
-            raise Forbidden(f"{info.field_name}: following a vehicle needs {missing}")
+            raise Forbidden(f"{info.field_name}: {self.what} needs {lacking}")
         value = await next_(source, info, **kwargs)
         trail.returned.add(subject)
         return value
@@ -181,7 +194,7 @@ def followed(zh: str, en: str) -> Any:
     return strawberry.field(
         description=doc(zh, en),
         directives=[TRACKING, FollowsVehicle()],
-        extensions=[FollowedField()],
+        extensions=[AuditedRelease(stated_purpose_missing, "following a vehicle")],
     )
 
 

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
 
 import strawberry
-from strawberry.extensions import FieldExtension
 from strawberry.types import Info
 
 from hub.api.bilingual import doc
 from hub.api.context import Context
-from hub.api.permissions import AuditTrail, PersonalData, missing_for_personal_data
+from hub.api.permissions import AuditedRelease, PersonalData, personal_data_missing
 from hub.canonical.codes import (
     ComplaintStatus,
     CreditEventKind,
@@ -23,7 +20,6 @@ from hub.canonical.codes import (
 from hub.credit.grading import Period
 from hub.credit.models import ComplaintRow, CreditEventRow, ListEntryRow, ObjectionRow
 from hub.credit.service import Evidence, grade_of
-from hub.errors import Forbidden
 
 
 @strawberry.type(description=doc("评分规则文件的一个版本。", "One version of a rule file."))
@@ -180,22 +176,10 @@ async def credit_grade(
 PERIOD_DESCRIPTION = doc("考核周期：年份，如 2026。", "Assessment period: a year, e.g. 2026.")
 
 
-class PersonalRecord(FieldExtension):
-    """A field that releases a person's records (a driver's credit): pii:read and a stated
-    purpose, audited as a read of that person, like a personal-data field."""
-
-    async def resolve_async(
-        self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any
-    ) -> Any:
-        principal = info.context.principal
-        trail: AuditTrail = info.context.audit
-        subject = source.subject_id()
-        if not principal.may_read_personal_data:
-            trail.denied.add(subject)
-            missing = missing_for_personal_data(principal)
-            raise Forbidden(f"{info.field_name}: a person's credit record needs {missing}")
-        trail.returned.add(subject)
-        return await next_(source, info, **kwargs)
+def personal_record() -> AuditedRelease:
+    """The gate of a field that releases a person's records (a driver's credit): pii:read and
+    a stated purpose, audited as a read of that person, like a personal-data field."""
+    return AuditedRelease(personal_data_missing, "a person's credit record")
 
 
 PERSONAL_RECORD = [PersonalData(kind="CREDIT_RECORD")]

@@ -23,8 +23,8 @@ from hub.api.credit.types import (
     PERIOD_DESCRIPTION,
     PERSONAL_RECORD,
     CreditGrade,
-    PersonalRecord,
     credit_grade,
+    personal_record,
 )
 from hub.api.enums import LicenceStatus, QualificationKind, SortDirection, Validity
 from hub.api.lists import connection_field
@@ -164,7 +164,7 @@ class Practitioner(Node):
             "stated purpose, audited.",
         ),
         directives=PERSONAL_RECORD,
-        extensions=[PersonalRecord()],
+        extensions=[personal_record()],
     )
     async def credit(
         self,
