@@ -1,8 +1,10 @@
 """Demo credit: penalties, commendations and complaints for some demo operators and drivers,
 then every credit event collected and every operator and driver graded for this year.
 
-Chosen by a seeded random generator so a demo is the same every time; a few subjects get
-enough penalties to end up on the watch and black lists.
+Chosen by a seeded random generator so a demo is the same every time. Most subjects get at
+most one penalty, which no rule file lists anyone for; ``LISTED`` operators and ``LISTED``
+drivers are picked to get enough to end up on each list (the watch list and the black list), so
+a demo shows a few on each, as a province's lists do, rather than a tenth of the industry.
 """
 
 from __future__ import annotations
@@ -23,10 +25,21 @@ from hub.operators.models import Operator
 from hub.practitioners.models import Practitioner
 
 AUTHORITY = "江苏省交通运输综合行政执法监督局"
+LISTED = 3
+"""Subjects of each kind picked for each list."""
+
+# (penalties, substantiated complaints) that put a subject on a list under the rule files in
+# standards/credit/: an operator under 75 is watched (3 x -10: 70) and under 60 blacklisted
+# (4 x -10 and 5 x -2: 50); a driver under 11 is watched (2 x -6: 8) and under 1 blacklisted
+# (4 x -6, capped at -20: 0). They get no commendation, which could lift them off.
+HEAVY = {
+    CreditSubjectKind.OPERATOR: {"watch": (3, 0), "black": (4, 5)},
+    CreditSubjectKind.PRACTITIONER: {"watch": (2, 0), "black": (4, 0)},
+}
 
 
 async def seed_decisions(session: AsyncSession, today: dt.date, seed: int) -> None:
-    """Penalties, commendations and closed complaints for about a tenth of the subjects."""
+    """Penalties, commendations and closed complaints for some of the subjects."""
     rng = random.Random(seed)
     start = today.replace(month=1, day=1)
     span = max((today - start).days, 1)
@@ -38,9 +51,18 @@ async def seed_decisions(session: AsyncSession, today: dt.date, seed: int) -> No
     serial = 0
     subjects = [(CreditSubjectKind.OPERATOR, key) for key in operators]
     subjects += [(CreditSubjectKind.PRACTITIONER, key) for key in drivers]
+    heavy: dict[str, tuple[int, int]] = {}
+    for kind, keys in (
+        (CreditSubjectKind.OPERATOR, operators),
+        (CreditSubjectKind.PRACTITIONER, drivers),
+    ):
+        picked = rng.sample(keys, min(2 * LISTED, len(keys)))
+        for key in picked[:LISTED]:
+            heavy[key] = HEAVY[kind]["watch"]
+        for key in picked[LISTED:]:
+            heavy[key] = HEAVY[kind]["black"]
     for kind, key in subjects:
-        roll = rng.random()
-        penalties = 4 if roll < 0.02 else 2 if roll < 0.06 else 1 if roll < 0.12 else 0
+        penalties, forced = heavy.get(key, (1 if rng.random() < 0.04 else 0, 0))
         for _ in range(penalties):
             serial += 1
             day = start + dt.timedelta(days=rng.randrange(span))
@@ -59,7 +81,7 @@ async def seed_decisions(session: AsyncSession, today: dt.date, seed: int) -> No
                     received_at=received,
                 )
             )
-        if rng.random() < 0.05:
+        if key not in heavy and rng.random() < 0.05:
             serial += 1
             session.add(
                 CommendationRow(
@@ -73,30 +95,35 @@ async def seed_decisions(session: AsyncSession, today: dt.date, seed: int) -> No
                     received_at=received,
                 )
             )
-        if rng.random() < 0.08:
+        complaints = [rng.random() < 0.7] if rng.random() < 0.08 else []
+        for substantiated in [*complaints, *[True] * forced]:
             serial += 1
             day = start + dt.timedelta(days=rng.randrange(span))
-            accepted = dt.datetime.combine(day, dt.time(2), tzinfo=dt.UTC)
-            session.add(
-                ComplaintRow(
-                    reference=f"TS{day:%Y%m%d}{serial:08X}",
-                    subject_kind=kind,
-                    subject_key=key,
-                    content="服务态度恶劣",
-                    occurred_on=day,
-                    contact_name=None,
-                    contact_phone=None,
-                    submitted_by="12328",
-                    status=ComplaintStatus.CLOSED,
-                    accepted_at=accepted,
-                    assign_due=day + dt.timedelta(days=1),
-                    answer_due=day + dt.timedelta(days=7),
-                    handler="12328 交通运输服务监督热线",
-                    answer="已处理",
-                    substantiated=rng.random() < 0.7,
-                    closed_on=day,
-                )
-            )
+            session.add(_complaint(f"TS{day:%Y%m%d}{serial:08X}", kind, key, day, substantiated))
+
+
+def _complaint(
+    reference: str, kind: CreditSubjectKind, key: str, day: dt.date, substantiated: bool
+) -> ComplaintRow:
+    """A 12328 complaint about ``key``, handled and closed the day it came in."""
+    return ComplaintRow(
+        reference=reference,
+        subject_kind=kind,
+        subject_key=key,
+        content="服务态度恶劣",
+        occurred_on=day,
+        contact_name=None,
+        contact_phone=None,
+        submitted_by="12328",
+        status=ComplaintStatus.CLOSED,
+        accepted_at=dt.datetime.combine(day, dt.time(2), tzinfo=dt.UTC),
+        assign_due=day + dt.timedelta(days=1),
+        answer_due=day + dt.timedelta(days=7),
+        handler="12328 交通运输服务监督热线",
+        answer="已处理",
+        substantiated=substantiated,
+        closed_on=day,
+    )
 
 
 async def grade(
