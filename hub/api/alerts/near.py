@@ -7,10 +7,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from hub.alerts.geometry import KM_PER_DEGREE_LAT, KM_PER_DEGREE_LON_AT_EQUATOR
 from hub.errors import BadUserInput
 
-KM_PER_DEGREE_LAT = 110.574
-KM_PER_DEGREE_LON = 111.320
 MAX_RADIUS_KM = 500.0
 
 
@@ -24,7 +23,7 @@ class Near:
 
     @property
     def km_per_degree_lon(self) -> float:
-        return KM_PER_DEGREE_LON * math.cos(math.radians(self.latitude))
+        return KM_PER_DEGREE_LON_AT_EQUATOR * math.cos(math.radians(self.latitude))
 
     def contains(self, latitude: float | None, longitude: float | None) -> bool:
         """Whether a location lies within the radius; an alert with none does not."""

@@ -9,8 +9,9 @@ import strawberry
 from sqlalchemy import ColumnElement, Select, select
 from strawberry.types import Info
 
+from hub.alerts.geometry import KM_PER_DEGREE_LAT
 from hub.alerts.models import AlertRow
-from hub.api.alerts.near import KM_PER_DEGREE_LAT, checked
+from hub.api.alerts.near import checked
 from hub.api.alerts.types import Alert, AlertConnection, AlertFilter, AlertOrder, AlertOrderField
 from hub.api.bilingual import doc
 from hub.api.common import region_argument
