@@ -7,6 +7,7 @@ answered by the resolvers instead. Field names are the GraphQL (camelCase) names
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -26,6 +27,7 @@ from hub.api.operators.types import (
 from hub.api.plan import journey
 from hub.api.plan.selection import Selected
 from hub.api.plan.sqljson import SqlJson
+from hub.api.positions.types import ONLINE_WITHIN
 from hub.api.practitioners.types import PractitionerFilterInput, PractitionerOrder
 from hub.api.text import code_argument, identifier_argument
 from hub.api.vehicles.types import VehicleFilterInput, VehicleOrder
@@ -56,6 +58,7 @@ from hub.multimodal.models import (
 from hub.operators.models import Operator, Permit
 from hub.operators.repository import OPERATORS, PERMITS, PERMITS_OF_OPERATOR
 from hub.paging import Listing, Relation
+from hub.positions.models import LatestPosition
 from hub.practitioners.models import Practitioner
 from hub.practitioners.repository import PRACTITIONERS_OF_EMPLOYER
 from hub.stations.models import Station
@@ -149,6 +152,25 @@ class ToOne:
 
 
 @dataclass(frozen=True, slots=True)
+class ByKey:
+    """A single related record found by columns the parent row shares with it (a vehicle's
+    latest position, by plate and colour), null when absent or outside its row rule."""
+
+    type_name: str
+    keys: tuple[tuple[str, str], ...]
+    """Pairs of (the parent's column, the record's column) that must be equal."""
+
+
+@dataclass(frozen=True, slots=True)
+class Recent:
+    """Whether the timestamp in ``column`` lies less than ``within`` before now, now being
+    when the statement runs (a position's ``online``)."""
+
+    column: str
+    within: dt.timedelta
+
+
+@dataclass(frozen=True, slots=True)
 class Through:
     """A plain list of related records reached through a link table, in the link's order
     (a line's stops): the records the row rule hides are left out, as the loaders do."""
@@ -231,6 +253,8 @@ Field = (
     | GlobalId
     | Embedded
     | ToOne
+    | ByKey
+    | Recent
     | Through
     | Rows
     | Values
@@ -312,6 +336,24 @@ TYPES: dict[str, TypeEntry] = {
                 "annualReviewOverdue": Overdue("next_annual_review"),
                 "operator": ToOne("Operator", "operator_id"),
                 "line": ToOne("PassengerLine", "line_id"),
+                "position": ByKey(
+                    "VehiclePosition", (("plate", "plate"), ("plate_color", "plate_color"))
+                ),
+            },
+        ),
+        # The latest fix of a vehicle, under the positions' row rule. ``ageSeconds`` counts
+        # seconds as the resolvers' clock reads them: left to the resolvers.
+        TypeEntry(
+            "VehiclePosition",
+            LatestPosition,
+            {
+                "observedAt": Stamp("observed_at"),
+                "receivedAt": Stamp("received_at"),
+                "latitude": Number("latitude"),
+                "longitude": Number("longitude"),
+                "speedKmh": Number("speed_kmh"),
+                "direction": Scalar("direction"),
+                "online": Recent("observed_at", ONLINE_WITHIN),
             },
         ),
         TypeEntry(

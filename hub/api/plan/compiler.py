@@ -16,7 +16,19 @@ from typing import Any
 
 from graphql import FragmentDefinitionNode, GraphQLObjectType, GraphQLSchema
 from graphql.execution.values import VariableValues, get_argument_values
-from sqlalchemy import ColumnElement, Select, Text, case, cast, func, literal, null, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Text,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    tuple_,
+)
 from sqlalchemy.sql import FromClause, sqltypes
 from sqlalchemy.sql.util import ClauseAdapter
 
@@ -29,7 +41,7 @@ from hub.api.plan.sqljson import Constant, SqlJson, text
 from hub.api.relay import from_global_id
 from hub.auth.principal import Principal
 from hub.canonical.codes import REGIONS
-from hub.db import Base
+from hub.db import Base, UTCDateTime
 from hub.db import Code as CodeType
 from hub.errors import BadUserInput
 from hub.filters import EXPIRING_DAYS
@@ -150,6 +162,18 @@ def _field(
             .scalar_subquery()
         )
         return sql.embed(found)
+    if isinstance(kind, catalog.ByKey):
+        model = _model(kind.type_name)
+        target = _alias(model)
+        found = (
+            select(object_json(build, kind.type_name, selected.children, target))
+            .where(*[target.c[own] == row.c[parent] for parent, own in kind.keys])
+            .where(*row_rule(model, target, build.principal))
+            .scalar_subquery()
+        )
+        return sql.embed(found)
+    if isinstance(kind, catalog.Recent):
+        return sql.flag(row.c[kind.column] > _before_now(kind.within))
     if isinstance(kind, catalog.Through):
         return sql.embed(_through(build, kind, selected, row).scalar_subquery())
     if isinstance(kind, catalog.Spelt):
@@ -177,6 +201,12 @@ def _field(
         selected, _of_parent(kind.relation, row), correlate=row,
     )  # fmt: skip
     return sql.embed(listed.scalar_subquery())
+
+
+def _before_now(span: dt.timedelta) -> ColumnElement[Any]:
+    """The instant ``span`` before now, read each time the statement runs: a request's
+    statement is built once and run for each repeat of it (``execution`` binds it afresh)."""
+    return bindparam(None, callable_=lambda: dt.datetime.now(dt.UTC) - span, type_=UTCDateTime())
 
 
 def _of_parent(

@@ -43,6 +43,9 @@ FILTERS: dict[str, list[str]] = {
     "Permit": ["{kind: GENERAL_FREIGHT}", "{status: VALID}", "{validity: VALID}"],
     "PassengerLine": ['{region: "320100"}', '{search: "南京"}'],
 }
+NEEDS = {"VehiclePosition": "tracking:read"}
+"""Types a principal needs a scope for: documents select them for principals holding it (and
+now and then for others, who are refused)."""
 RESOLVED_IN_PYTHON = {
     "Vehicle": "tonnage",
     "Operator": "region { code }",
@@ -78,6 +81,11 @@ class Corpus:
         self.fragments: dict[str, str] = {}
         self.variables: dict[str, Any] = {}
         self.definitions: list[str] = []
+        self.scopes: frozenset[str] = frozenset()
+
+    def _readable(self, type_name: str) -> bool:
+        needed = NEEDS.get(type_name)
+        return needed is None or needed in self.scopes or self.random.random() < 0.05
 
     def _directive(self) -> str:
         r = self.random.random()
@@ -108,8 +116,8 @@ class Corpus:
                 inner = " ".join(picked)
             elif isinstance(kind, catalog.Embedded):
                 inner = self._fields(kind.type_name, depth)
-            elif isinstance(kind, catalog.ToOne | catalog.Through):
-                if depth <= 0:
+            elif isinstance(kind, catalog.ToOne | catalog.ByKey | catalog.Through):
+                if depth <= 0 or not self._readable(kind.type_name):
                     continue
                 inner = self._fields(kind.type_name, depth - 1)
             elif isinstance(kind, catalog.ToMany):
@@ -183,9 +191,10 @@ class Corpus:
             parts.append("__typename")
         return f"({', '.join(args)}) {{ {' '.join(parts)} }}"
 
-    def document(self, roots: int = 5) -> Document:
-        """One document of ``roots`` aliased root fields."""
+    def document(self, roots: int = 5, scopes: frozenset[str] = frozenset()) -> Document:
+        """One document of ``roots`` aliased root fields, for a principal of ``scopes``."""
         self.fragments, self.variables, self.definitions = {}, {}, []
+        self.scopes = scopes
         fields = []
         for n in range(roots):
             if self.random.random() < 0.1 and self.pools.ids:
