@@ -17,6 +17,8 @@ from sqlalchemy import ColumnElement, Float, Integer, String
 from sqlalchemy.sql import FromClause
 from sqlalchemy.types import TypeEngine
 
+from hub.alerts.models import AlertRow
+from hub.api.alerts.queries import alert_sort, conditions
 from hub.api.lines.types import PassengerLineFilterInput, PassengerLineOrder
 from hub.api.operators.types import (
     OperatorFilterInput,
@@ -34,6 +36,8 @@ from hub.api.vehicles.types import VehicleFilterInput, VehicleOrder
 from hub.auth.principal import Principal
 from hub.canonical import identifiers
 from hub.canonical.codes import (
+    AlertKind,
+    AlertStatus,
     BusinessCategory,
     ConsignmentEventKind,
     ConsignmentStatus,
@@ -57,7 +61,7 @@ from hub.multimodal.models import (
 )
 from hub.operators.models import Operator, Permit
 from hub.operators.repository import OPERATORS, PERMITS, PERMITS_OF_OPERATOR
-from hub.paging import Listing, Relation
+from hub.paging import Listing, Relation, Sort
 from hub.positions.models import LatestPosition
 from hub.practitioners.models import Practitioner
 from hub.practitioners.repository import PRACTITIONERS_OF_EMPLOYER
@@ -141,6 +145,22 @@ class Embedded:
     """An object published from columns of the same row (a vehicle's certificate)."""
 
     type_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddedWhen:
+    """An object published from columns of the same row, null unless every one of
+    ``columns`` holds a value (an alert's location)."""
+
+    type_name: str
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """A JSON column published as it is stored (an alert's evidence: a list of strings)."""
+
+    column: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +272,8 @@ Field = (
     | Overdue
     | GlobalId
     | Embedded
+    | EmbeddedWhen
+    | Stored
     | ToOne
     | ByKey
     | Recent
@@ -306,6 +328,18 @@ class RootList:
     listing: Listing[Any, Any]
     filter_input: Any
     order_input: Any
+
+
+@dataclass(frozen=True, slots=True)
+class RootPage:
+    """A root connection whose arguments the resolver's own functions turn into an order and
+    the filter's conditions (alerts: their filter does more than a listing's)."""
+
+    type_name: str
+    model: type[Base]
+    listed: Callable[[dict[str, Any]], tuple[Sort, list[ColumnElement[bool]]]]
+    """The order and the conditions (on the model's table), from the arguments as the
+    resolver receives them; BadUserInput as the resolver raises it."""
 
 
 def _validity(prefix: str = "") -> dict[str, Field]:
@@ -460,6 +494,33 @@ TYPES: dict[str, TypeEntry] = {
         TypeEntry(
             "GeoPoint", None, {"latitude": Number("latitude"), "longitude": Number("longitude")}
         ),
+        # An alert, under its one rule (hub.alerts.access.alert_rule), as hub.api.alerts
+        # publishes it.
+        TypeEntry(
+            "Alert",
+            AlertRow,
+            {
+                "id": GlobalId(),
+                "kind": Code("kind", AlertKind),
+                "status": Code("status", AlertStatus),
+                "plate": Scalar("plate"),
+                "plateColor": Code("plate_color", PlateColor),
+                "region": RegionOf("region_code"),
+                "startedAt": Stamp("started_at"),
+                "endedAt": Stamp("ended_at"),
+                "location": EmbeddedWhen("GeoPoint", ("latitude", "longitude")),
+                "evidence": Stored("evidence"),
+                "evidenceCount": Scalar("evidence_count"),
+                "raisedAt": Stamp("raised_at"),
+                "acknowledgedAt": Stamp("acknowledged_at"),
+                "acknowledgedBy": Scalar("acknowledged_by"),
+                "closedAt": Stamp("closed_at"),
+                "closedBy": Scalar("closed_by"),
+                "disposition": Scalar("disposition"),
+                "vehicle": ToOne("Vehicle", "vehicle_id"),
+                "operator": ToOne("Operator", "operator_id"),
+            },
+        ),
         # A consignment, under its one rule (hub.multimodal.access.consignment_rule); its legs,
         # containers and events are seen with it. The dangerous-goods details are released
         # or withheld once the current leg is known (hub.api.plan.journey).
@@ -582,7 +643,12 @@ def _station_key(args: dict[str, Any]) -> dict[str, Any]:
     return {"code": code_argument(args["code"], "code")}
 
 
-ROOTS: dict[str, Lookup | RootList] = {
+def _alerts(arguments: dict[str, Any]) -> tuple[Sort, list[ColumnElement[bool]]]:
+    filter_ = arguments["filter"]
+    return alert_sort(arguments["order_by"]), [] if filter_ is None else conditions(filter_)
+
+
+ROOTS: dict[str, Lookup | RootList | RootPage] = {
     "vehicle": Lookup("Vehicle", _vehicle_key),
     "operator": Lookup("Operator", _operator_key),
     "permit": Lookup("Permit", _permit_key),
@@ -594,4 +660,5 @@ ROOTS: dict[str, Lookup | RootList] = {
     "passengerLines": RootList(
         "PassengerLine", PASSENGER_LINES, PassengerLineFilterInput, PassengerLineOrder
     ),
+    "alerts": RootPage("Alert", AlertRow, _alerts),
 }

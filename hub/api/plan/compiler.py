@@ -20,6 +20,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     Text,
+    and_,
     bindparam,
     case,
     cast,
@@ -31,6 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql import FromClause, sqltypes
 from sqlalchemy.sql.util import ClauseAdapter
+from strawberry.types.arguments import convert_arguments
 
 from hub.api.permissions import Policy
 from hub.api.plan import catalog
@@ -65,6 +67,8 @@ class Build:
     max_size: int
     config: Any
     """Strawberry's schema config: its name converter names input fields."""
+    scalars: Any
+    """Strawberry's scalar registry, to read arguments as resolvers receive them."""
     graphql: GraphQLSchema
     fragments: dict[str, FragmentDefinitionNode]
     policy: Policy
@@ -78,6 +82,16 @@ class Build:
             # or refused: the resolvers' policy check does all three.
             raise Refer(f"{selected.name}: looks up or filters by personal data")
         return values
+
+    def resolver_arguments(self, selected: Selected) -> dict[str, Any]:
+        """The field's arguments as its resolver receives them: Strawberry's inputs and
+        enums, under their Python names."""
+        values = self.arguments(selected)
+        assert selected.definition is not None
+        field = selected.definition.extensions["strawberry-definition"]
+        return convert_arguments(
+            values, field.arguments, scalar_registry=self.scalars, config=self.config
+        )
 
 
 def _model(type_name: str) -> type[Base]:
@@ -152,6 +166,12 @@ def _field(
         return sql.global_id(type_name, row.c.id)
     if isinstance(kind, catalog.Embedded):
         return object_json(build, kind.type_name, selected.children, row)
+    if isinstance(kind, catalog.EmbeddedWhen):
+        present = and_(*[row.c[column].is_not(None) for column in kind.columns])
+        embedded = object_json(build, kind.type_name, selected.children, row)
+        return sql.embed(case((present, embedded), else_=null()))
+    if isinstance(kind, catalog.Stored):
+        return sql.embed(row.c[kind.column])
     if isinstance(kind, catalog.ToOne):
         model = _model(kind.type_name)
         target = _alias(model)
@@ -328,6 +348,8 @@ def _cursor_kind(sort: Sort) -> str:
         return "date"
     if isinstance(type_, sqltypes.Integer):
         return "integer"
+    if isinstance(type_, UTCDateTime):
+        return "datetime"
     raise Unplannable(f"cursors over {sort.name} are made in Python")
 
 
@@ -347,11 +369,31 @@ def connection(
     of_parent: Callable[[FromClause], list[ColumnElement[bool]]] | None = None,
     correlate: FromClause | None = None,
 ) -> Select[Any]:
-    """A one-row SELECT of a connection's JSON: page, page info, cursors and total."""
-    sql = build.sql
-    model = listing.model
+    """A one-row SELECT of the JSON of a connection over a domain's listing."""
     args = build.arguments(selected)
     sort = _sort(listing, args.get("orderBy"))
+    filter_ = _filter(build, filter_input, args.get("filter"))
+    filtered = [] if filter_ is None else listing.conditions(filter_)
+    return page(
+        build, type_name, listing.model, sort, filtered, args, selected, of_parent, correlate
+    )
+
+
+def page(
+    build: Build,
+    type_name: str,
+    model: type[Base],
+    sort: Sort,
+    filtered: list[ColumnElement[bool]],
+    args: dict[str, Any],
+    selected: Selected,
+    of_parent: Callable[[FromClause], list[ColumnElement[bool]]] | None = None,
+    correlate: FromClause | None = None,
+) -> Select[Any]:
+    """A one-row SELECT of a connection's JSON: page, page info, cursors and total, of the
+    rows of ``model`` passing ``filtered`` (conditions on its table) in the order ``sort``.
+    ``args`` are the field's, for its page (``first``, ``after``…)."""
+    sql = build.sql
     kind = _cursor_kind(sort)
     if sort.personal and (args.get("after") is not None or args.get("before") is not None):
         # A cursor over personal data names the row only; paging.py reads its value back.
@@ -370,13 +412,10 @@ def connection(
         raise Refer(str(exc)) from None
     if slice_.size == 0:
         raise Refer("an empty page is answered without a query by the resolver")
-    filter_ = _filter(build, filter_input, args.get("filter"))
 
     def conditions(table: FromClause) -> list[ColumnElement[bool]]:
-        found: list[ColumnElement[bool]] = []
-        if filter_ is not None:
-            adapter = ClauseAdapter(table)
-            found += [adapter.traverse(c) for c in listing.conditions(filter_)]
+        adapter = ClauseAdapter(table)
+        found = [adapter.traverse(c) for c in filtered]
         found += row_rule(model, table, build.principal)
         if of_parent is not None:
             found += of_parent(table)
@@ -553,6 +592,14 @@ def root_statement(build: Build, selected: Selected) -> tuple[Select[Any], catal
     root = catalog.ROOTS.get(selected.name)
     if root is None:
         raise Unplannable(f"Query.{selected.name} is resolved in Python")
+    if isinstance(root, catalog.RootPage):
+        args = build.arguments(selected)
+        try:
+            sort, filtered = root.listed(build.resolver_arguments(selected))
+        except BadUserInput as exc:  # the resolver words it
+            raise Refer(str(exc)) from None
+        paged = page(build, root.type_name, root.model, sort, filtered, args, selected)
+        return paged.with_only_columns(build.sql.as_text(paged.selected_columns[0])), None
     if isinstance(root, catalog.RootList):
         listed = connection(
             build, root.type_name, root.listing, root.filter_input, root.order_input, selected

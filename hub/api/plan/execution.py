@@ -131,7 +131,12 @@ class PostgresRunner(Runner):
             dialect=self.dialect, compile_kwargs={"render_postcompile": True}
         )
         values = compiled.params
-        processors: dict[str, Callable[[Any], Any]] = compiled._bind_processors  # type: ignore[assignment]
+        processors: dict[str, Callable[[Any], Any]] = dict(compiled._bind_processors)  # type: ignore[arg-type]
+        # The values of an expanded IN list (codes of a filter's list) are bound under names
+        # of their own, with processors of their own.
+        expanded = compiled._post_compile_expanded_state
+        if expanded is not None:
+            processors.update(expanded.processors)
         order = compiled.positiontup or []
         parameters = tuple(
             processors[name](values[name]) if name in processors else values[name] for name in order

@@ -340,6 +340,7 @@ class Planner:
             default_size=self.settings.default_page_size,
             max_size=min(self.settings.max_page_size, principal.tier.max_page_size),
             config=self.schema.config,
+            scalars=self.schema.schema_converter.scalar_registry,
             graphql=self.graphql,
             fragments=document.fragments,
             policy=self.policy,

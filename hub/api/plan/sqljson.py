@@ -248,12 +248,15 @@ class SqlJson:
     ) -> ColumnElement[Any]:
         """The keyset cursor of a row, as ``hub.paging.encode_cursor`` makes it.
 
-        ``kind`` is ``text``, ``date`` or ``integer``: how the sort value is written in the
-        cursor's compact JSON ``["NAME:asc",value,id]``, then base64url without padding.
+        ``kind`` is ``text``, ``date``, ``datetime`` (UTC) or ``integer``: how the sort value
+        is written in the cursor's compact JSON ``["NAME:asc",value,id]``, then base64url
+        without padding.
         """
         if self.postgres:
             if kind == "date":
                 written = text('{"date":"').concat(cast(value, Text)).concat(text('"}'))
+            elif kind == "datetime":
+                written = text('{"datetime":"').concat(self.stamp(value)).concat(text('"}'))
             elif kind == "integer":
                 written = cast(value, Text)
             else:
@@ -267,5 +270,11 @@ class SqlJson:
             )
             encoded = func.encode(func.convert_to(payload, text("UTF8")), text("base64"))
             return func.rtrim(func.translate(encoded, literal_column("E'+/\\n'"), text("-_")), "=")
-        shown = func.json_object(text("date"), value) if kind == "date" else value
+        shown: ColumnElement[Any]
+        if kind == "date":
+            shown = func.json_object(text("date"), value)
+        elif kind == "datetime":
+            shown = func.json_object(text("datetime"), self.stamp(value))
+        else:
+            shown = value
         return func.hub_cursor(func.json_array(text(sort_name), shown, key))

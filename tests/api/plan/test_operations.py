@@ -24,6 +24,7 @@ from hub.logs import FIELDS
 from hub.operators.models import Operator
 from hub.stations.models import Station
 from hub.vehicles.models import Vehicle
+from tests.api.plan.alerts import raise_alerts
 from tests.api.plan.consignments import book_journeys
 from tests.api.plan.differential import assert_same, compare
 from tests.api.positions.fleet import place
@@ -38,11 +39,16 @@ PLANNED = {
     "StationLines",
     "ConsignmentJourney",
     "VehicleCheckWithPosition",
+    "OpenAlerts",
+    "NearbyBlacklisted",
 }
 """Documents every field of which the planner answers (the others go to the resolvers)."""
 
 FILLED = {
     "VehicleCheckWithPosition": ("vehicle", "position", "latitude"),
+    # A page of five that has a next one, an alert with its vehicle and operator.
+    "OpenAlerts": ("alerts", "edges", 4, "node", "vehicle", "vehicleType"),
+    "NearbyBlacklisted": ("alerts", "edges", 0, "node", "location", "latitude"),
 }
 """Where a planned document's answer must hold a value for some principal: the seed gives
 these documents data (a position, alerts) and the planner answers with it."""
@@ -63,7 +69,9 @@ async def seed(sessions: Any) -> dict[str, Any]:
     the documents look records up by."""
     await load(sessions, generate(SMALL, seed=7, today=today()))
     [travelling, *_] = await book_journeys(sessions)
-    await place(sessions, dt.datetime.now(dt.UTC))  # positions, for the enforcement documents
+    now = dt.datetime.now(dt.UTC)
+    await raise_alerts(sessions, now)
+    await place(sessions, now)  # positions, for the enforcement documents
     async with sessions() as session:
         # In Nanjing (320100), where the region-limited client may read it.
         nanjing = select(Vehicle).where(Vehicle.region_code.startswith("3201"))
