@@ -342,6 +342,14 @@ class RootPage:
     resolver receives them; BadUserInput as the resolver raises it."""
 
 
+@dataclass(frozen=True, slots=True)
+class Near:
+    """``vehiclesNear``: vehicles by the distance of their latest position from a point
+    (``hub.api.plan.nearby``)."""
+
+    type_name: str = "LocatedVehicle"
+
+
 def _validity(prefix: str = "") -> dict[str, Field]:
     return {
         "validFrom": Scalar(f"{prefix}valid_from"),
@@ -648,7 +656,7 @@ def _alerts(arguments: dict[str, Any]) -> tuple[Sort, list[ColumnElement[bool]]]
     return alert_sort(arguments["order_by"]), [] if filter_ is None else conditions(filter_)
 
 
-ROOTS: dict[str, Lookup | RootList | RootPage] = {
+ROOTS: dict[str, Lookup | RootList | RootPage | Near] = {
     "vehicle": Lookup("Vehicle", _vehicle_key),
     "operator": Lookup("Operator", _operator_key),
     "permit": Lookup("Permit", _permit_key),
@@ -661,4 +669,5 @@ ROOTS: dict[str, Lookup | RootList | RootPage] = {
         "PassengerLine", PASSENGER_LINES, PassengerLineFilterInput, PassengerLineOrder
     ),
     "alerts": RootPage("Alert", AlertRow, _alerts),
+    "vehiclesNear": Near(),
 }

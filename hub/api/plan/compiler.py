@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import FragmentDefinitionNode, GraphQLObjectType, GraphQLSchema
+from graphql import FragmentDefinitionNode, GraphQLSchema
 from graphql.execution.values import VariableValues, get_argument_values
 from sqlalchemy import (
     ColumnElement,
@@ -38,9 +38,7 @@ from hub.api.permissions import Policy
 from hub.api.plan import catalog
 from hub.api.plan.rules import row_rule
 from hub.api.plan.selection import Selected, Unplannable
-from hub.api.plan.selection import select as select_fields
 from hub.api.plan.sqljson import Constant, SqlJson, text
-from hub.api.relay import from_global_id
 from hub.auth.principal import Principal
 from hub.canonical.codes import REGIONS
 from hub.db import Base, UTCDateTime
@@ -94,14 +92,14 @@ class Build:
         )
 
 
-def _model(type_name: str) -> type[Base]:
+def model_of(type_name: str) -> type[Base]:
     model = catalog.TYPES[type_name].model
     if model is None:
         raise Unplannable(f"{type_name} has no table of its own")
     return model
 
 
-def _alias(model: type[Base]) -> FromClause:
+def alias_of(model: type[Base]) -> FromClause:
     return model.__table__.alias()
 
 
@@ -173,8 +171,8 @@ def _field(
     if isinstance(kind, catalog.Stored):
         return sql.embed(row.c[kind.column])
     if isinstance(kind, catalog.ToOne):
-        model = _model(kind.type_name)
-        target = _alias(model)
+        model = model_of(kind.type_name)
+        target = alias_of(model)
         found = (
             select(object_json(build, kind.type_name, selected.children, target))
             .where(target.c.id == row.c[kind.foreign_key])
@@ -183,8 +181,8 @@ def _field(
         )
         return sql.embed(found)
     if isinstance(kind, catalog.ByKey):
-        model = _model(kind.type_name)
-        target = _alias(model)
+        model = model_of(kind.type_name)
+        target = alias_of(model)
         found = (
             select(object_json(build, kind.type_name, selected.children, target))
             .where(*[target.c[own] == row.c[parent] for parent, own in kind.keys])
@@ -199,13 +197,13 @@ def _field(
     if isinstance(kind, catalog.Spelt):
         return cast(row.c[kind.column], Text)
     if isinstance(kind, catalog.Rows):
-        child = _alias(_model(kind.type_name))
+        child = alias_of(model_of(kind.type_name))
         return sql.children(
             child, kind.parent_key, kind.order, row,
             lambda rows: object_json(build, kind.type_name, selected.children, rows),
         )  # fmt: skip
     if isinstance(kind, catalog.Values):
-        values = _alias(kind.model)
+        values = alias_of(kind.model)
         return sql.children(
             values, kind.parent_key, (kind.column,), row, lambda rows: rows.c[kind.column]
         )
@@ -258,9 +256,9 @@ def _through(
 ) -> Select[Any]:
     """A one-row SELECT of the JSON list of records linked to ``row``, in the link's order,
     each under its type's row rule."""
-    model = _model(kind.type_name)
+    model = model_of(kind.type_name)
     link = kind.link.__table__.alias()
-    target = _alias(model)
+    target = alias_of(model)
     linked = (
         select(target, link.c[kind.order].label("link_order"))
         .select_from(link.join(target, target.c.id == link.c[kind.child_key]))
@@ -421,7 +419,7 @@ def page(
             found += of_parent(table)
         return found
 
-    table = _alias(model)
+    table = alias_of(model)
     sort_column = table.c[sort.column.expression.name]
     descending = sort.descending == slice_.forward
     ordering = [c.desc() if descending else c.asc() for c in (sort_column, table.c.id)]
@@ -469,7 +467,7 @@ def page(
         if part.name == "__typename":
             pairs.append((part.key, text(selected.type_name)))
         elif part.name == "totalCount":
-            counting = _alias(model)
+            counting = alias_of(model)
             total = select(func.count()).select_from(counting).where(*conditions(counting))
             if correlate is not None:
                 total = total.correlate(correlate)
@@ -530,97 +528,3 @@ def _edge(
         else:
             raise Unplannable(f"{edges.type_name}.{part.name} is not planned")
     return build.sql.object(pairs)
-
-
-def _node(build: Build, selected: Selected, global_id: str, argument: str) -> ColumnElement[Any]:
-    """The JSON of the record a global ID names, under its type's row rule; NULL if none.
-
-    A forged ID, a type the planner has no table for or the client may not read, or a
-    selection it does not cover: the resolvers answer (and word the error).
-    """
-    try:
-        type_name, pk = from_global_id(global_id, argument)
-    except BadUserInput as exc:
-        raise Refer(str(exc)) from None
-    entry = catalog.TYPES.get(type_name)
-    object_type = build.graphql.get_type(type_name)
-    if entry is None or entry.model is None or not isinstance(object_type, GraphQLObjectType):
-        raise Refer(f"{type_name} nodes are the resolvers'")
-    needed = build.policy.types.get(type_name)
-    if needed is not None and not needed & build.principal.scopes:
-        raise Refer(f"{type_name} is refused to this client")
-    inner = [node.selection_set for node in selected.nodes if node.selection_set is not None]
-    try:
-        children = select_fields(
-            build.graphql, build.fragments, build.variables.coerced, object_type, inner
-        )
-        _permitted(build, children)
-        table = _alias(entry.model)
-        found = (
-            select(object_json(build, type_name, children, table))
-            .where(table.c.id == pk)
-            .where(*row_rule(entry.model, table, build.principal))
-        )
-    except Unplannable as exc:
-        raise Refer(str(exc)) from None
-    return found.scalar_subquery()
-
-
-def _permitted(build: Build, selections: tuple[Selected, ...]) -> None:
-    for selected in selections:
-        needed = build.policy.fields.get((selected.parent_type, selected.name))
-        if needed is not None and not needed & build.principal.scopes:
-            raise Unplannable(f"{selected.parent_type}.{selected.name} is refused")
-        _permitted(build, selected.children)
-
-
-def root_statement(build: Build, selected: Selected) -> tuple[Select[Any], catalog.Finisher | None]:
-    """The statement of one root field: one row holding its JSON (none: the record is
-    missing), and what finishes that JSON in Python, if anything does."""
-    if selected.name == "node":
-        node = _node(build, selected, build.arguments(selected)["id"], "id")
-        return select(build.sql.as_text(node)).where(node.is_not(None)), None
-    if selected.name == "nodes":
-        ids = build.arguments(selected)["ids"]
-        if len(ids) > build.max_size:
-            raise Refer("too many ids: the resolver words it")
-        found = [
-            build.sql.embed(_node(build, selected, global_id, f"ids[{n}]"))
-            for n, global_id in enumerate(ids)
-        ]
-        return select(build.sql.as_text(build.sql.list(found))), None
-    root = catalog.ROOTS.get(selected.name)
-    if root is None:
-        raise Unplannable(f"Query.{selected.name} is resolved in Python")
-    if isinstance(root, catalog.RootPage):
-        args = build.arguments(selected)
-        try:
-            sort, filtered = root.listed(build.resolver_arguments(selected))
-        except BadUserInput as exc:  # the resolver words it
-            raise Refer(str(exc)) from None
-        paged = page(build, root.type_name, root.model, sort, filtered, args, selected)
-        return paged.with_only_columns(build.sql.as_text(paged.selected_columns[0])), None
-    if isinstance(root, catalog.RootList):
-        listed = connection(
-            build, root.type_name, root.listing, root.filter_input, root.order_input, selected
-        )
-        return listed.with_only_columns(build.sql.as_text(listed.selected_columns[0])), None
-    model = _model(root.type_name)
-    table = _alias(model)
-    try:
-        key = root.key(build.arguments(selected))
-    except BadUserInput as exc:  # the resolver words it
-        raise Refer(str(exc)) from None
-    finisher = root.finisher and root.finisher(selected, build.principal)
-    answer = object_json(
-        build, root.type_name, selected.children, table, finished=finisher is not None
-    )
-    if finisher is not None:
-        assert root.facts is not None
-        answer = build.sql.list([answer, root.facts(build.sql, table)])
-    statement = (
-        select(build.sql.as_text(answer))
-        .where(*[table.c[column] == value for column, value in key.items()])
-        .where(*row_rule(model, table, build.principal))
-    )
-    return statement, finisher

@@ -41,6 +41,7 @@ PLANNED = {
     "VehicleCheckWithPosition",
     "OpenAlerts",
     "NearbyBlacklisted",
+    "NearbyVehicles",
 }
 """Documents every field of which the planner answers (the others go to the resolvers)."""
 
@@ -49,6 +50,8 @@ FILLED = {
     # A page of five that has a next one, an alert with its vehicle and operator.
     "OpenAlerts": ("alerts", "edges", 4, "node", "vehicle", "vehicleType"),
     "NearbyBlacklisted": ("alerts", "edges", 0, "node", "location", "latitude"),
+    # Fifty of the eighty vehicles around Nanjing, nearest first, when the region allows.
+    "NearbyVehicles": ("vehiclesNear", 49, "position", "online"),
 }
 """Where a planned document's answer must hold a value for some principal: the seed gives
 these documents data (a position, alerts) and the planner answers with it."""

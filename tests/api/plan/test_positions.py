@@ -8,7 +8,7 @@ import datetime as dt
 import time
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from hub.api.positions.types import ONLINE_WITHIN
 from hub.canonical.codes import PlateColor
@@ -52,3 +52,56 @@ async def test_online_is_worked_out_when_the_request_runs_not_when_it_was_planne
     assert before["data"]["vehicle"]["position"]["online"] is True
     assert_same(after, "VehicleCheckWithPosition once the fix is old")
     assert after.planned.json()["data"]["vehicle"]["position"]["online"] is False
+
+
+NEAR = """query ($point: PointInput!, $radius: Float!, $first: Int!, $filter: VehicleFilterInput) {
+  vehiclesNear(point: $point, radiusMeters: $radius, first: $first, filter: $filter) {
+    __typename distanceMeters vehicle { plate plateColor position { latitude } }
+    position { longitude online }
+  }
+}"""
+
+
+async def test_vehicles_at_one_spot_come_by_plate_and_bad_input_is_the_resolvers(
+    anonymous: GraphQLClient, sessions: Any
+) -> None:
+    await seed(sessions)
+    spot = (32.1, 118.9)
+    async with sessions() as session:
+        # Five vehicles at one spot, three more 55 to 80 m north of it.
+        plates = (await session.scalars(select(LatestPosition.plate).limit(8))).all()
+        for n, plate in enumerate(plates):
+            where = spot if n < 5 else (spot[0] + n * 1e-4, spot[1])
+            await session.execute(
+                update(LatestPosition)
+                .where(LatestPosition.plate == plate)
+                .values(latitude=where[0], longitude=where[1])
+            )
+        await session.commit()
+    client = await anonymous.as_client("registry:read tracking:read")
+    point = {"latitude": spot[0], "longitude": spot[1]}
+    asked = [
+        {"point": point, "radius": 100.0, "first": 7},
+        {"point": point, "radius": 20.0, "first": 1000},
+        {"point": point, "radius": 50_000.0, "first": 20, "filter": {"dangerousGoods": True}},
+        {"point": {"latitude": 95.0, "longitude": 0.0}, "radius": 100.0, "first": 7},
+        {"point": point, "radius": 0.0, "first": 7},
+        {"point": point, "radius": 100.0, "first": 0},
+    ]
+
+    answers = [await compare(anonymous.http, client.headers, NEAR, v) for v in asked]
+
+    for variables, compared in zip(asked, answers, strict=True):
+        assert_same(compared, str(variables))
+    near, nearest, dangerous, *refused = answers
+    assert all(a.answered_by_planner for a in (near, nearest, dangerous))
+    found = near.planned.json()["data"]["vehiclesNear"]
+    at_spot = [v["vehicle"]["plate"] for v in found if v["distanceMeters"] == 0.0]
+    assert len(found) == 7, found
+    assert len(at_spot) == 5, found
+    assert at_spot == sorted(at_spot), "ties by plate"
+    assert len(nearest.planned.json()["data"]["vehiclesNear"]) == 5
+    assert dangerous.planned.json()["data"]["vehiclesNear"], "some dangerous-goods vehicle"
+    for compared in refused:
+        assert not compared.answered_by_planner
+        assert compared.planned.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
