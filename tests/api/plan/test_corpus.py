@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from hub.alerts.models import AlertRow
 from hub.operators.models import Operator, Permit
 from hub.stations.models import Station
 from hub.vehicles.models import Vehicle
@@ -42,6 +43,7 @@ async def pools(sessions: Any, client: GraphQLClient) -> Pools:
                 ("Operator", Operator),
                 ("Permit", Permit),
                 ("Station", Station),
+                ("Alert", AlertRow),
             )
             for pk in (await session.scalars(select(model.id).limit(15))).all()
         ]
