@@ -83,6 +83,17 @@ async def _rows(
     }
 
 
+def box_around(point: Point, radius_m: float) -> tuple[float, float, float, float]:
+    """The bounding box (south, north, west, east) of the circle of ``radius_m`` around
+    ``point``: the rows a search around it reads, before measuring each."""
+    latitude, longitude = point
+    reach_lat = math.degrees(radius_m / EARTH_RADIUS_M)
+    # Longitude degrees shrink towards the poles: widen by the box's most poleward latitude.
+    widest = min(math.cos(math.radians(min(abs(latitude) + reach_lat, 89.9))), 1.0)
+    reach_lon = min(reach_lat / widest, 180.0)
+    return latitude - reach_lat, latitude + reach_lat, longitude - reach_lon, longitude + reach_lon
+
+
 async def near(
     session: AsyncSession,
     point: Point,
@@ -92,12 +103,7 @@ async def near(
 ) -> list[Located]:
     """The vehicles whose latest position is within ``radius_m`` of ``point``, nearest first
     (ties by plate and colour)."""
-    latitude, longitude = point
-    reach_lat = math.degrees(radius_m / EARTH_RADIUS_M)
-    # Longitude degrees shrink towards the poles: widen by the box's most poleward latitude.
-    widest = min(math.cos(math.radians(min(abs(latitude) + reach_lat, 89.9))), 1.0)
-    reach_lon = min(reach_lat / widest, 180.0)
-    box = (latitude - reach_lat, latitude + reach_lat, longitude - reach_lon, longitude + reach_lon)
+    box = box_around(point, radius_m)
     ranked = sorted(
         (metres, key)
         for key, lat, lon in await _candidates(session, conditions, box)

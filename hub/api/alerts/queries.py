@@ -31,7 +31,8 @@ _COLUMNS = {
 }
 
 
-def _sort(order: AlertOrder | None) -> Sort:
+def alert_sort(order: AlertOrder | None) -> Sort:
+    """The order of a list of alerts: newest first unless told otherwise."""
     if order is None:
         return Sort("STARTED_AT", AlertRow.started_at, descending=True)
     descending = order.direction is SortDirection.DESC
@@ -128,7 +129,7 @@ class AlertQuery:
         before: Before = None,
     ) -> AlertConnection:
         ctx = info.context
-        sort = _sort(order_by)
+        sort = alert_sort(order_by)
         slice_ = window(
             sort, first=first, after=after, last=last, before=before,
             default_size=ctx.settings.default_page_size,

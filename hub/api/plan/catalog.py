@@ -7,6 +7,7 @@ answered by the resolvers instead. Field names are the GraphQL (camelCase) names
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -16,6 +17,8 @@ from sqlalchemy import ColumnElement, Float, Integer, String
 from sqlalchemy.sql import FromClause
 from sqlalchemy.types import TypeEngine
 
+from hub.alerts.models import AlertRow
+from hub.api.alerts.queries import alert_sort, conditions
 from hub.api.lines.types import PassengerLineFilterInput, PassengerLineOrder
 from hub.api.operators.types import (
     OperatorFilterInput,
@@ -26,12 +29,15 @@ from hub.api.operators.types import (
 from hub.api.plan import journey
 from hub.api.plan.selection import Selected
 from hub.api.plan.sqljson import SqlJson
+from hub.api.positions.types import ONLINE_WITHIN
 from hub.api.practitioners.types import PractitionerFilterInput, PractitionerOrder
 from hub.api.text import code_argument, identifier_argument
 from hub.api.vehicles.types import VehicleFilterInput, VehicleOrder
 from hub.auth.principal import Principal
 from hub.canonical import identifiers
 from hub.canonical.codes import (
+    AlertKind,
+    AlertStatus,
     BusinessCategory,
     ConsignmentEventKind,
     ConsignmentStatus,
@@ -55,7 +61,8 @@ from hub.multimodal.models import (
 )
 from hub.operators.models import Operator, Permit
 from hub.operators.repository import OPERATORS, PERMITS, PERMITS_OF_OPERATOR
-from hub.paging import Listing, Relation
+from hub.paging import Listing, Relation, Sort
+from hub.positions.models import LatestPosition
 from hub.practitioners.models import Practitioner
 from hub.practitioners.repository import PRACTITIONERS_OF_EMPLOYER
 from hub.stations.models import Station
@@ -141,11 +148,46 @@ class Embedded:
 
 
 @dataclass(frozen=True, slots=True)
+class EmbeddedWhen:
+    """An object published from columns of the same row, null unless every one of
+    ``columns`` holds a value (an alert's location)."""
+
+    type_name: str
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """A JSON column published as it is stored (an alert's evidence: a list of strings)."""
+
+    column: str
+
+
+@dataclass(frozen=True, slots=True)
 class ToOne:
     """A single related record by a foreign key, null when absent or outside the row rule."""
 
     type_name: str
     foreign_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class ByKey:
+    """A single related record found by columns the parent row shares with it (a vehicle's
+    latest position, by plate and colour), null when absent or outside its row rule."""
+
+    type_name: str
+    keys: tuple[tuple[str, str], ...]
+    """Pairs of (the parent's column, the record's column) that must be equal."""
+
+
+@dataclass(frozen=True, slots=True)
+class Recent:
+    """Whether the timestamp in ``column`` lies less than ``within`` before now, now being
+    when the statement runs (a position's ``online``)."""
+
+    column: str
+    within: dt.timedelta
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +272,11 @@ Field = (
     | Overdue
     | GlobalId
     | Embedded
+    | EmbeddedWhen
+    | Stored
     | ToOne
+    | ByKey
+    | Recent
     | Through
     | Rows
     | Values
@@ -284,6 +330,26 @@ class RootList:
     order_input: Any
 
 
+@dataclass(frozen=True, slots=True)
+class RootPage:
+    """A root connection whose arguments the resolver's own functions turn into an order and
+    the filter's conditions (alerts: their filter does more than a listing's)."""
+
+    type_name: str
+    model: type[Base]
+    listed: Callable[[dict[str, Any]], tuple[Sort, list[ColumnElement[bool]]]]
+    """The order and the conditions (on the model's table), from the arguments as the
+    resolver receives them; BadUserInput as the resolver raises it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Near:
+    """``vehiclesNear``: vehicles by the distance of their latest position from a point
+    (``hub.api.plan.nearby``)."""
+
+    type_name: str = "LocatedVehicle"
+
+
 def _validity(prefix: str = "") -> dict[str, Field]:
     return {
         "validFrom": Scalar(f"{prefix}valid_from"),
@@ -312,6 +378,24 @@ TYPES: dict[str, TypeEntry] = {
                 "annualReviewOverdue": Overdue("next_annual_review"),
                 "operator": ToOne("Operator", "operator_id"),
                 "line": ToOne("PassengerLine", "line_id"),
+                "position": ByKey(
+                    "VehiclePosition", (("plate", "plate"), ("plate_color", "plate_color"))
+                ),
+            },
+        ),
+        # The latest fix of a vehicle, under the positions' row rule. ``ageSeconds`` counts
+        # seconds as the resolvers' clock reads them: left to the resolvers.
+        TypeEntry(
+            "VehiclePosition",
+            LatestPosition,
+            {
+                "observedAt": Stamp("observed_at"),
+                "receivedAt": Stamp("received_at"),
+                "latitude": Number("latitude"),
+                "longitude": Number("longitude"),
+                "speedKmh": Number("speed_kmh"),
+                "direction": Scalar("direction"),
+                "online": Recent("observed_at", ONLINE_WITHIN),
             },
         ),
         TypeEntry(
@@ -417,6 +501,33 @@ TYPES: dict[str, TypeEntry] = {
         # A station's location, from its own row.
         TypeEntry(
             "GeoPoint", None, {"latitude": Number("latitude"), "longitude": Number("longitude")}
+        ),
+        # An alert, under its one rule (hub.alerts.access.alert_rule), as hub.api.alerts
+        # publishes it.
+        TypeEntry(
+            "Alert",
+            AlertRow,
+            {
+                "id": GlobalId(),
+                "kind": Code("kind", AlertKind),
+                "status": Code("status", AlertStatus),
+                "plate": Scalar("plate"),
+                "plateColor": Code("plate_color", PlateColor),
+                "region": RegionOf("region_code"),
+                "startedAt": Stamp("started_at"),
+                "endedAt": Stamp("ended_at"),
+                "location": EmbeddedWhen("GeoPoint", ("latitude", "longitude")),
+                "evidence": Stored("evidence"),
+                "evidenceCount": Scalar("evidence_count"),
+                "raisedAt": Stamp("raised_at"),
+                "acknowledgedAt": Stamp("acknowledged_at"),
+                "acknowledgedBy": Scalar("acknowledged_by"),
+                "closedAt": Stamp("closed_at"),
+                "closedBy": Scalar("closed_by"),
+                "disposition": Scalar("disposition"),
+                "vehicle": ToOne("Vehicle", "vehicle_id"),
+                "operator": ToOne("Operator", "operator_id"),
+            },
         ),
         # A consignment, under its one rule (hub.multimodal.access.consignment_rule); its legs,
         # containers and events are seen with it. The dangerous-goods details are released
@@ -540,7 +651,12 @@ def _station_key(args: dict[str, Any]) -> dict[str, Any]:
     return {"code": code_argument(args["code"], "code")}
 
 
-ROOTS: dict[str, Lookup | RootList] = {
+def _alerts(arguments: dict[str, Any]) -> tuple[Sort, list[ColumnElement[bool]]]:
+    filter_ = arguments["filter"]
+    return alert_sort(arguments["order_by"]), [] if filter_ is None else conditions(filter_)
+
+
+ROOTS: dict[str, Lookup | RootList | RootPage | Near] = {
     "vehicle": Lookup("Vehicle", _vehicle_key),
     "operator": Lookup("Operator", _operator_key),
     "permit": Lookup("Permit", _permit_key),
@@ -552,4 +668,6 @@ ROOTS: dict[str, Lookup | RootList] = {
     "passengerLines": RootList(
         "PassengerLine", PASSENGER_LINES, PassengerLineFilterInput, PassengerLineOrder
     ),
+    "alerts": RootPage("Alert", AlertRow, _alerts),
+    "vehiclesNear": Near(),
 }

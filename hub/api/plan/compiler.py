@@ -14,22 +14,34 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import FragmentDefinitionNode, GraphQLObjectType, GraphQLSchema
+from graphql import FragmentDefinitionNode, GraphQLSchema
 from graphql.execution.values import VariableValues, get_argument_values
-from sqlalchemy import ColumnElement, Select, Text, case, cast, func, literal, null, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Text,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    tuple_,
+)
 from sqlalchemy.sql import FromClause, sqltypes
 from sqlalchemy.sql.util import ClauseAdapter
+from strawberry.types.arguments import convert_arguments
 
 from hub.api.permissions import Policy
 from hub.api.plan import catalog
 from hub.api.plan.rules import row_rule
 from hub.api.plan.selection import Selected, Unplannable
-from hub.api.plan.selection import select as select_fields
 from hub.api.plan.sqljson import Constant, SqlJson, text
-from hub.api.relay import from_global_id
 from hub.auth.principal import Principal
 from hub.canonical.codes import REGIONS
-from hub.db import Base
+from hub.db import Base, UTCDateTime
 from hub.db import Code as CodeType
 from hub.errors import BadUserInput
 from hub.filters import EXPIRING_DAYS
@@ -53,6 +65,8 @@ class Build:
     max_size: int
     config: Any
     """Strawberry's schema config: its name converter names input fields."""
+    scalars: Any
+    """Strawberry's scalar registry, to read arguments as resolvers receive them."""
     graphql: GraphQLSchema
     fragments: dict[str, FragmentDefinitionNode]
     policy: Policy
@@ -67,15 +81,25 @@ class Build:
             raise Refer(f"{selected.name}: looks up or filters by personal data")
         return values
 
+    def resolver_arguments(self, selected: Selected) -> dict[str, Any]:
+        """The field's arguments as its resolver receives them: Strawberry's inputs and
+        enums, under their Python names."""
+        values = self.arguments(selected)
+        assert selected.definition is not None
+        field = selected.definition.extensions["strawberry-definition"]
+        return convert_arguments(
+            values, field.arguments, scalar_registry=self.scalars, config=self.config
+        )
 
-def _model(type_name: str) -> type[Base]:
+
+def model_of(type_name: str) -> type[Base]:
     model = catalog.TYPES[type_name].model
     if model is None:
         raise Unplannable(f"{type_name} has no table of its own")
     return model
 
 
-def _alias(model: type[Base]) -> FromClause:
+def alias_of(model: type[Base]) -> FromClause:
     return model.__table__.alias()
 
 
@@ -140,9 +164,15 @@ def _field(
         return sql.global_id(type_name, row.c.id)
     if isinstance(kind, catalog.Embedded):
         return object_json(build, kind.type_name, selected.children, row)
+    if isinstance(kind, catalog.EmbeddedWhen):
+        present = and_(*[row.c[column].is_not(None) for column in kind.columns])
+        embedded = object_json(build, kind.type_name, selected.children, row)
+        return sql.embed(case((present, embedded), else_=null()))
+    if isinstance(kind, catalog.Stored):
+        return sql.embed(row.c[kind.column])
     if isinstance(kind, catalog.ToOne):
-        model = _model(kind.type_name)
-        target = _alias(model)
+        model = model_of(kind.type_name)
+        target = alias_of(model)
         found = (
             select(object_json(build, kind.type_name, selected.children, target))
             .where(target.c.id == row.c[kind.foreign_key])
@@ -150,18 +180,30 @@ def _field(
             .scalar_subquery()
         )
         return sql.embed(found)
+    if isinstance(kind, catalog.ByKey):
+        model = model_of(kind.type_name)
+        target = alias_of(model)
+        found = (
+            select(object_json(build, kind.type_name, selected.children, target))
+            .where(*[target.c[own] == row.c[parent] for parent, own in kind.keys])
+            .where(*row_rule(model, target, build.principal))
+            .scalar_subquery()
+        )
+        return sql.embed(found)
+    if isinstance(kind, catalog.Recent):
+        return sql.flag(row.c[kind.column] > _before_now(kind.within))
     if isinstance(kind, catalog.Through):
         return sql.embed(_through(build, kind, selected, row).scalar_subquery())
     if isinstance(kind, catalog.Spelt):
         return cast(row.c[kind.column], Text)
     if isinstance(kind, catalog.Rows):
-        child = _alias(_model(kind.type_name))
+        child = alias_of(model_of(kind.type_name))
         return sql.children(
             child, kind.parent_key, kind.order, row,
             lambda rows: object_json(build, kind.type_name, selected.children, rows),
         )  # fmt: skip
     if isinstance(kind, catalog.Values):
-        values = _alias(kind.model)
+        values = alias_of(kind.model)
         return sql.children(
             values, kind.parent_key, (kind.column,), row, lambda rows: rows.c[kind.column]
         )
@@ -177,6 +219,12 @@ def _field(
         selected, _of_parent(kind.relation, row), correlate=row,
     )  # fmt: skip
     return sql.embed(listed.scalar_subquery())
+
+
+def _before_now(span: dt.timedelta) -> ColumnElement[Any]:
+    """The instant ``span`` before now, read each time the statement runs: a request's
+    statement is built once and run for each repeat of it (``execution`` binds it afresh)."""
+    return bindparam(None, callable_=lambda: dt.datetime.now(dt.UTC) - span, type_=UTCDateTime())
 
 
 def _of_parent(
@@ -208,9 +256,9 @@ def _through(
 ) -> Select[Any]:
     """A one-row SELECT of the JSON list of records linked to ``row``, in the link's order,
     each under its type's row rule."""
-    model = _model(kind.type_name)
+    model = model_of(kind.type_name)
     link = kind.link.__table__.alias()
-    target = _alias(model)
+    target = alias_of(model)
     linked = (
         select(target, link.c[kind.order].label("link_order"))
         .select_from(link.join(target, target.c.id == link.c[kind.child_key]))
@@ -298,6 +346,8 @@ def _cursor_kind(sort: Sort) -> str:
         return "date"
     if isinstance(type_, sqltypes.Integer):
         return "integer"
+    if isinstance(type_, UTCDateTime):
+        return "datetime"
     raise Unplannable(f"cursors over {sort.name} are made in Python")
 
 
@@ -317,11 +367,31 @@ def connection(
     of_parent: Callable[[FromClause], list[ColumnElement[bool]]] | None = None,
     correlate: FromClause | None = None,
 ) -> Select[Any]:
-    """A one-row SELECT of a connection's JSON: page, page info, cursors and total."""
-    sql = build.sql
-    model = listing.model
+    """A one-row SELECT of the JSON of a connection over a domain's listing."""
     args = build.arguments(selected)
     sort = _sort(listing, args.get("orderBy"))
+    filter_ = _filter(build, filter_input, args.get("filter"))
+    filtered = [] if filter_ is None else listing.conditions(filter_)
+    return page(
+        build, type_name, listing.model, sort, filtered, args, selected, of_parent, correlate
+    )
+
+
+def page(
+    build: Build,
+    type_name: str,
+    model: type[Base],
+    sort: Sort,
+    filtered: list[ColumnElement[bool]],
+    args: dict[str, Any],
+    selected: Selected,
+    of_parent: Callable[[FromClause], list[ColumnElement[bool]]] | None = None,
+    correlate: FromClause | None = None,
+) -> Select[Any]:
+    """A one-row SELECT of a connection's JSON: page, page info, cursors and total, of the
+    rows of ``model`` passing ``filtered`` (conditions on its table) in the order ``sort``.
+    ``args`` are the field's, for its page (``first``, ``after``…)."""
+    sql = build.sql
     kind = _cursor_kind(sort)
     if sort.personal and (args.get("after") is not None or args.get("before") is not None):
         # A cursor over personal data names the row only; paging.py reads its value back.
@@ -340,19 +410,16 @@ def connection(
         raise Refer(str(exc)) from None
     if slice_.size == 0:
         raise Refer("an empty page is answered without a query by the resolver")
-    filter_ = _filter(build, filter_input, args.get("filter"))
 
     def conditions(table: FromClause) -> list[ColumnElement[bool]]:
-        found: list[ColumnElement[bool]] = []
-        if filter_ is not None:
-            adapter = ClauseAdapter(table)
-            found += [adapter.traverse(c) for c in listing.conditions(filter_)]
+        adapter = ClauseAdapter(table)
+        found = [adapter.traverse(c) for c in filtered]
         found += row_rule(model, table, build.principal)
         if of_parent is not None:
             found += of_parent(table)
         return found
 
-    table = _alias(model)
+    table = alias_of(model)
     sort_column = table.c[sort.column.expression.name]
     descending = sort.descending == slice_.forward
     ordering = [c.desc() if descending else c.asc() for c in (sort_column, table.c.id)]
@@ -400,7 +467,7 @@ def connection(
         if part.name == "__typename":
             pairs.append((part.key, text(selected.type_name)))
         elif part.name == "totalCount":
-            counting = _alias(model)
+            counting = alias_of(model)
             total = select(func.count()).select_from(counting).where(*conditions(counting))
             if correlate is not None:
                 total = total.correlate(correlate)
@@ -461,89 +528,3 @@ def _edge(
         else:
             raise Unplannable(f"{edges.type_name}.{part.name} is not planned")
     return build.sql.object(pairs)
-
-
-def _node(build: Build, selected: Selected, global_id: str, argument: str) -> ColumnElement[Any]:
-    """The JSON of the record a global ID names, under its type's row rule; NULL if none.
-
-    A forged ID, a type the planner has no table for or the client may not read, or a
-    selection it does not cover: the resolvers answer (and word the error).
-    """
-    try:
-        type_name, pk = from_global_id(global_id, argument)
-    except BadUserInput as exc:
-        raise Refer(str(exc)) from None
-    entry = catalog.TYPES.get(type_name)
-    object_type = build.graphql.get_type(type_name)
-    if entry is None or entry.model is None or not isinstance(object_type, GraphQLObjectType):
-        raise Refer(f"{type_name} nodes are the resolvers'")
-    needed = build.policy.types.get(type_name)
-    if needed is not None and not needed & build.principal.scopes:
-        raise Refer(f"{type_name} is refused to this client")
-    inner = [node.selection_set for node in selected.nodes if node.selection_set is not None]
-    try:
-        children = select_fields(
-            build.graphql, build.fragments, build.variables.coerced, object_type, inner
-        )
-        _permitted(build, children)
-        table = _alias(entry.model)
-        found = (
-            select(object_json(build, type_name, children, table))
-            .where(table.c.id == pk)
-            .where(*row_rule(entry.model, table, build.principal))
-        )
-    except Unplannable as exc:
-        raise Refer(str(exc)) from None
-    return found.scalar_subquery()
-
-
-def _permitted(build: Build, selections: tuple[Selected, ...]) -> None:
-    for selected in selections:
-        needed = build.policy.fields.get((selected.parent_type, selected.name))
-        if needed is not None and not needed & build.principal.scopes:
-            raise Unplannable(f"{selected.parent_type}.{selected.name} is refused")
-        _permitted(build, selected.children)
-
-
-def root_statement(build: Build, selected: Selected) -> tuple[Select[Any], catalog.Finisher | None]:
-    """The statement of one root field: one row holding its JSON (none: the record is
-    missing), and what finishes that JSON in Python, if anything does."""
-    if selected.name == "node":
-        node = _node(build, selected, build.arguments(selected)["id"], "id")
-        return select(build.sql.as_text(node)).where(node.is_not(None)), None
-    if selected.name == "nodes":
-        ids = build.arguments(selected)["ids"]
-        if len(ids) > build.max_size:
-            raise Refer("too many ids: the resolver words it")
-        found = [
-            build.sql.embed(_node(build, selected, global_id, f"ids[{n}]"))
-            for n, global_id in enumerate(ids)
-        ]
-        return select(build.sql.as_text(build.sql.list(found))), None
-    root = catalog.ROOTS.get(selected.name)
-    if root is None:
-        raise Unplannable(f"Query.{selected.name} is resolved in Python")
-    if isinstance(root, catalog.RootList):
-        listed = connection(
-            build, root.type_name, root.listing, root.filter_input, root.order_input, selected
-        )
-        return listed.with_only_columns(build.sql.as_text(listed.selected_columns[0])), None
-    model = _model(root.type_name)
-    table = _alias(model)
-    try:
-        key = root.key(build.arguments(selected))
-    except BadUserInput as exc:  # the resolver words it
-        raise Refer(str(exc)) from None
-    finisher = root.finisher and root.finisher(selected, build.principal)
-    answer = object_json(
-        build, root.type_name, selected.children, table, finished=finisher is not None
-    )
-    if finisher is not None:
-        assert root.facts is not None
-        answer = build.sql.list([answer, root.facts(build.sql, table)])
-    statement = (
-        select(build.sql.as_text(answer))
-        .where(*[table.c[column] == value for column, value in key.items()])
-        .where(*row_rule(model, table, build.principal))
-    )
-    return statement, finisher

@@ -58,6 +58,18 @@ class Compiled:
 
     sql: str
     parameters: tuple[Any, ...]
+    fresh: tuple[tuple[int, Callable[[], Any]], ...] = ()
+    """Parameters read anew on every run (now, for a position's ``online``): their place
+    among ``parameters`` and what gives their value, already through the bind processor."""
+
+    def values(self) -> tuple[Any, ...]:
+        """The parameters of this run."""
+        if not self.fresh:
+            return self.parameters
+        values = list(self.parameters)
+        for place, read in self.fresh:
+            values[place] = read()
+        return tuple(values)
 
 
 Prepared = Select[Any] | Compiled
@@ -119,12 +131,23 @@ class PostgresRunner(Runner):
             dialect=self.dialect, compile_kwargs={"render_postcompile": True}
         )
         values = compiled.params
-        processors: dict[str, Callable[[Any], Any]] = compiled._bind_processors  # type: ignore[assignment]
+        processors: dict[str, Callable[[Any], Any]] = dict(compiled._bind_processors)  # type: ignore[arg-type]
+        # The values of an expanded IN list (codes of a filter's list) are bound under names
+        # of their own, with processors of their own.
+        expanded = compiled._post_compile_expanded_state
+        if expanded is not None:
+            processors.update(expanded.processors)
         order = compiled.positiontup or []
         parameters = tuple(
             processors[name](values[name]) if name in processors else values[name] for name in order
         )
-        return Compiled(compiled.string, parameters)
+        # Expanded IN lists are named apart from their binds: none of them is read anew.
+        fresh = tuple(
+            (place, _processed(bind.callable, processors.get(name)))
+            for place, name in enumerate(order)
+            if (bind := compiled.binds.get(name)) is not None and bind.callable is not None
+        )
+        return Compiled(compiled.string, parameters, fresh)
 
     async def run(self, statements: Sequence[Prepared]) -> list[str | None]:
         try:
@@ -152,7 +175,7 @@ class PostgresRunner(Runner):
     async def _fetch(self, connection: asyncpg.Connection, statement: Prepared) -> str | None:
         assert isinstance(statement, Compiled)
         count_statement()
-        value: str | None = await connection.fetchval(statement.sql, *statement.parameters)
+        value: str | None = await connection.fetchval(statement.sql, *statement.values())
         return value
 
     async def _acquire(self) -> asyncpg.Connection:
@@ -216,6 +239,12 @@ class PostgresRunner(Runner):
             waiter = self._waiting.popleft()
             if not waiter.done():
                 waiter.set_result(None)
+
+
+def _processed(
+    read: Callable[[], Any], processor: Callable[[Any], Any] | None
+) -> Callable[[], Any]:
+    return read if processor is None else lambda: processor(read())
 
 
 def runner_for(engine: AsyncEngine) -> Runner:

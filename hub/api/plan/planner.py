@@ -38,8 +38,9 @@ from hub.api.http import parse_json
 from hub.api.limits import DOCUMENT_CACHE_SIZE, refusal_of, validation_errors
 from hub.api.permissions import Policy
 from hub.api.plan.catalog import Finisher
-from hub.api.plan.compiler import Build, Refer, root_statement
+from hub.api.plan.compiler import Build, Refer
 from hub.api.plan.execution import Prepared, StatementFailed, runner_for
+from hub.api.plan.roots import root_statement
 from hub.api.plan.rules import policy_class
 from hub.api.plan.selection import Selected, Unplannable, select
 from hub.api.plan.sqljson import SqlJson
@@ -340,6 +341,7 @@ class Planner:
             default_size=self.settings.default_page_size,
             max_size=min(self.settings.max_page_size, principal.tier.max_page_size),
             config=self.schema.config,
+            scalars=self.schema.schema_converter.scalar_registry,
             graphql=self.graphql,
             fragments=document.fragments,
             policy=self.policy,

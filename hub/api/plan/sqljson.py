@@ -2,16 +2,17 @@
 
 PostgreSQL has ``json_build_object`` / ``json_agg`` and base64 in ``encode``; SQLite has
 ``json_object`` / ``json_group_array``, no base64 and 15-digit floats, so the planner registers
-three small functions on each SQLite connection (``hub_base64``, ``hub_cursor``,
-``hub_float``). Booleans are spelt out on SQLite, which stores them as 0 / 1, and JSON text
-read back from a subquery is marked as JSON again (SQLite forgets that a subquery's value was
-JSON and would quote it).
+four small functions on each SQLite connection (``hub_base64``, ``hub_cursor``, ``hub_float``,
+and ``hub_distance``: the resolvers' own haversine). Booleans are spelt out on SQLite, which
+stores them as 0 / 1, and JSON text read back from a subquery is marked as JSON again (SQLite
+forgets that a subquery's value was JSON and would quote it).
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -19,12 +20,14 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     ColumnElement,
+    Float,
     String,
     Text,
     case,
     cast,
     event,
     func,
+    literal,
     literal_column,
     select,
 )
@@ -34,6 +37,8 @@ from sqlalchemy.sql import FromClause
 from sqlalchemy.sql.expression import ColumnClause
 from sqlalchemy.types import TypeEngine
 
+from hub.canonical.geo import EARTH_RADIUS_M, Point, distance_m
+
 
 def _base64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
@@ -41,6 +46,10 @@ def _base64(text: str) -> str:
 
 def _float(value: float | None) -> str | None:
     return None if value is None else json.dumps(float(value))
+
+
+def _distance(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    return distance_m((lat1, lon1), (lat2, lon2))
 
 
 def _cursor(payload: str) -> str:
@@ -56,6 +65,7 @@ def prepare_engine(engine: AsyncEngine) -> None:
         connection.create_function("hub_base64", 1, _base64, deterministic=True)
         connection.create_function("hub_cursor", 1, _cursor, deterministic=True)
         connection.create_function("hub_float", 1, _float, deterministic=True)
+        connection.create_function("hub_distance", 4, _distance, deterministic=True)
 
     event.listen(engine.sync_engine, "connect", on_connect)
 
@@ -67,6 +77,11 @@ class Constant(ColumnClause[Any]):
 
     def __init__(self, sql: str) -> None:
         super().__init__(sql, is_literal=True)
+
+
+def _float_of(value: float) -> ColumnElement[Any]:
+    """A float bound as a double precision parameter."""
+    return literal(value, Float)
 
 
 def text(value: str) -> ColumnElement[Any]:
@@ -231,6 +246,32 @@ class SqlJson:
             .concat(text("+00:00"))
         )
 
+    def distance(
+        self, centre: Point, latitude: ColumnElement[Any], longitude: ColumnElement[Any]
+    ) -> ColumnElement[Any]:
+        """Metres from ``centre`` to the point of these columns, the very float
+        :func:`hub.canonical.geo.distance_m` gives: on SQLite it is called; on PostgreSQL its
+        arithmetic is written out operation for operation, each one the same IEEE operation or
+        C library function (``sin``, ``pow``…) Python calls, the centre's terms worked out in
+        Python."""
+        if not self.postgres:
+            return func.hub_distance(
+                _float_of(centre[0]), _float_of(centre[1]), latitude, longitude
+            )
+        lat1, lon1 = (math.radians(v) for v in centre)
+        lat2 = latitude * _float_of(math.pi / 180)
+        lon2 = longitude * _float_of(math.pi / 180)
+        half = _float_of(2.0)
+        h = func.power(func.sin((lat2 - _float_of(lat1)) / half), 2) + _float_of(
+            math.cos(lat1)
+        ) * func.cos(lat2) * func.power(func.sin((lon2 - _float_of(lon1)) / half), 2)
+        return _float_of(2 * EARTH_RADIUS_M) * func.asin(func.sqrt(h))
+
+    def binary(self, value: ColumnElement[Any]) -> ColumnElement[Any]:
+        """Text ordered by code point, as Python orders strings (SQLite's default; on
+        PostgreSQL the "C" collation, whatever the database's own)."""
+        return value.collate("C") if self.postgres else value
+
     def least(self, a: ColumnElement[Any], b: ColumnElement[Any]) -> ColumnElement[Any]:
         """The smaller of two numbers (a scalar, not the aggregate)."""
         return func.least(a, b) if self.postgres else func.min(a, b)
@@ -248,12 +289,15 @@ class SqlJson:
     ) -> ColumnElement[Any]:
         """The keyset cursor of a row, as ``hub.paging.encode_cursor`` makes it.
 
-        ``kind`` is ``text``, ``date`` or ``integer``: how the sort value is written in the
-        cursor's compact JSON ``["NAME:asc",value,id]``, then base64url without padding.
+        ``kind`` is ``text``, ``date``, ``datetime`` (UTC) or ``integer``: how the sort value
+        is written in the cursor's compact JSON ``["NAME:asc",value,id]``, then base64url
+        without padding.
         """
         if self.postgres:
             if kind == "date":
                 written = text('{"date":"').concat(cast(value, Text)).concat(text('"}'))
+            elif kind == "datetime":
+                written = text('{"datetime":"').concat(self.stamp(value)).concat(text('"}'))
             elif kind == "integer":
                 written = cast(value, Text)
             else:
@@ -267,5 +311,11 @@ class SqlJson:
             )
             encoded = func.encode(func.convert_to(payload, text("UTF8")), text("base64"))
             return func.rtrim(func.translate(encoded, literal_column("E'+/\\n'"), text("-_")), "=")
-        shown = func.json_object(text("date"), value) if kind == "date" else value
+        shown: ColumnElement[Any]
+        if kind == "date":
+            shown = func.json_object(text("date"), value)
+        elif kind == "datetime":
+            shown = func.json_object(text("datetime"), self.stamp(value))
+        else:
+            shown = value
         return func.hub_cursor(func.json_array(text(sort_name), shown, key))

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Annotated
 
 import strawberry
 from sqlalchemy import ColumnElement
 from strawberry.types import Info
 
+from hub.access import rule_for
 from hub.api.bilingual import doc
 from hub.api.common import FILTER_DESCRIPTION, REGION_DESCRIPTION, region_argument
 from hub.api.context import Context
 from hub.api.permissions import TRACKING
 from hub.api.positions.types import PointInput, VehiclePosition
 from hub.api.vehicles.types import Vehicle, VehicleFilterInput
+from hub.canonical.geo import Point
 from hub.errors import BadUserInput
 from hub.positions import search
 from hub.positions.models import LatestPosition
+from hub.readers import Reader
 from hub.vehicles.models import Vehicle as VehicleRow
 from hub.vehicles.repository import VehicleFilter, vehicle_conditions
 
@@ -53,10 +57,41 @@ def _first(first: int) -> int:
     return first
 
 
-def _conditions(ctx: Context, value: VehicleFilterInput | None) -> list[ColumnElement[bool]]:
+def _conditions(reader: Reader, value: VehicleFilterInput | None) -> list[ColumnElement[bool]]:
     """The filter's conditions, and the row rules of positions and vehicles."""
     wanted = VehicleFilter() if value is None else value.to_domain()
-    return [ctx.rule(LatestPosition), ctx.rule(VehicleRow), *vehicle_conditions(wanted)]
+    rules = [rule_for(LatestPosition, reader), rule_for(VehicleRow, reader)]
+    return [*rules, *vehicle_conditions(wanted)]
+
+
+@dataclass(frozen=True, slots=True)
+class NearSearch:
+    """What ``vehiclesNear`` asks, checked: around which point, how far, which vehicles (the
+    filter's conditions and the row rules), how many at most."""
+
+    centre: Point
+    radius_m: float
+    conditions: list[ColumnElement[bool]]
+    limit: int
+
+
+def near_search(
+    reader: Reader,
+    point: PointInput,
+    radius_meters: float,
+    filter_: VehicleFilterInput | None,
+    first: int,
+) -> NearSearch:
+    """The arguments of ``vehiclesNear`` checked for ``reader`` (the resolver's and the read
+    planner's); bad input refused naming its argument."""
+    centre = point.checked("point")
+    if not (0 < radius_meters <= search.MAX_RADIUS_M) or math.isnan(radius_meters):
+        raise BadUserInput(
+            f"radiusMeters: {radius_meters!r} is outside 0 (excluded) to {search.MAX_RADIUS_M:g}",
+            field="radiusMeters",
+        )
+    conditions = _conditions(reader, filter_)
+    return NearSearch(centre, radius_meters, conditions, _first(first))
 
 
 First = Annotated[
@@ -97,17 +132,11 @@ class PositionQuery:
         filter: Filter = None,
         first: First = 100,
     ) -> list[LocatedVehicle]:
-        centre = point.checked("point")
-        if not (0 < radius_meters <= search.MAX_RADIUS_M) or math.isnan(radius_meters):
-            raise BadUserInput(
-                f"radiusMeters: {radius_meters!r} is outside 0 (excluded) to "
-                f"{search.MAX_RADIUS_M:g}",
-                field="radiusMeters",
-            )
-        conditions = _conditions(info.context, filter)
-        limit = _first(first)
+        asked = near_search(info.context.principal.reader, point, radius_meters, filter, first)
         async with info.context.database() as session:
-            found = await search.near(session, centre, radius_meters, conditions, limit)
+            found = await search.near(
+                session, asked.centre, asked.radius_m, asked.conditions, asked.limit
+            )
         return [LocatedVehicle.of(f) for f in found]
 
     @strawberry.field(
@@ -145,7 +174,7 @@ class PositionQuery:
     ) -> list[LocatedVehicle]:
         if (region is None) == (polygon is None):
             raise BadUserInput("region or polygon: give exactly one of them", field="region")
-        conditions = _conditions(info.context, filter)
+        conditions = _conditions(info.context.principal.reader, filter)
         limit = _first(first)
         code = region_argument(region, "region")  # None when a polygon is given
         found: list[search.Located] = []

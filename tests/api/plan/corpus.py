@@ -14,6 +14,7 @@ planner leaves to the resolvers is mixed in, so both paths are exercised.
 
 from __future__ import annotations
 
+import base64
 import random
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,7 @@ LISTS = {
     "operators": ("Operator", ["NAME", "USCC", "REGION"]),
     "permits": ("Permit", ["NUMBER", "VALID_TO"]),
     "passengerLines": ("PassengerLine", ["CODE", "NAME"]),
+    "alerts": ("Alert", ["STARTED_AT", "ENDED_AT"]),
 }
 FILTERS: dict[str, list[str]] = {
     "Vehicle": [
@@ -42,7 +44,26 @@ FILTERS: dict[str, list[str]] = {
     "Operator": ['{region: "320100"}', "{status: ACTIVE}", '{search: "运输"}', '{search: "%"}'],
     "Permit": ["{kind: GENERAL_FREIGHT}", "{status: VALID}", "{validity: VALID}"],
     "PassengerLine": ['{region: "320100"}', '{search: "南京"}'],
+    "Alert": [
+        "{statuses: [OPEN, ACKNOWLEDGED]}",
+        '{region: "320100"}',
+        '{region: "320102", statuses: [OPEN]}',
+        "{kinds: [BLACKLISTED, FATIGUE]}",
+        "{near: {latitude: 32.06, longitude: 118.79, radiusKm: 5}}",
+        "{kinds: [OVER_SPEED], near: {latitude: 32.06, longitude: 118.79, radiusKm: 50}}",
+        '{startedFrom: "2020-01-01T08:00:00+08:00", statuses: [CLOSED]}',
+    ],
 }
+POINTS = ["{latitude: 32.05, longitude: 118.78}", "{latitude: 32.2, longitude: 118.6}"]
+"""Where vehiclesNear is asked about: Nanjing, where the seed places every vehicle."""
+NEEDS = {
+    "VehiclePosition": "tracking:read",
+    "LocatedVehicle": "tracking:read",
+    "Alert": "enforcement:read",
+}
+"""Types a principal needs a scope for: documents select them for principals holding it (and
+now and then for others, who are refused, where the field may be null: a root field that
+must not be null is asked only by principals who may read it, see the module's note)."""
 RESOLVED_IN_PYTHON = {
     "Vehicle": "tonnage",
     "Operator": "region { code }",
@@ -69,6 +90,10 @@ class Document:
     selections: int
 
 
+def _type_of(global_id: str) -> str:
+    return base64.b64decode(global_id).decode().split(":")[0]
+
+
 class Corpus:
     """Random documents from one seed."""
 
@@ -78,6 +103,13 @@ class Corpus:
         self.fragments: dict[str, str] = {}
         self.variables: dict[str, Any] = {}
         self.definitions: list[str] = []
+        self.scopes: frozenset[str] = frozenset()
+
+    def _readable(self, type_name: str, strictly: bool = False) -> bool:
+        needed = NEEDS.get(type_name)
+        if needed is None or needed in self.scopes:
+            return True
+        return not strictly and self.random.random() < 0.05
 
     def _directive(self) -> str:
         r = self.random.random()
@@ -106,10 +138,10 @@ class Corpus:
                     k=self.random.randint(1, 3),
                 )
                 inner = " ".join(picked)
-            elif isinstance(kind, catalog.Embedded):
+            elif isinstance(kind, catalog.Embedded | catalog.EmbeddedWhen):
                 inner = self._fields(kind.type_name, depth)
-            elif isinstance(kind, catalog.ToOne | catalog.Through):
-                if depth <= 0:
+            elif isinstance(kind, catalog.ToOne | catalog.ByKey | catalog.Through):
+                if depth <= 0 or not self._readable(kind.type_name):
                     continue
                 inner = self._fields(kind.type_name, depth - 1)
             elif isinstance(kind, catalog.ToMany):
@@ -134,7 +166,7 @@ class Corpus:
             return f"...{name}"
         if r < 0.25:
             return f"... on {type_name} {{ {text} }}"
-        if r < 0.3 and entry.model is not None:
+        if r < 0.3 and "id" in entry.fields:  # a Node
             return f"{text} ... on Node {{ id }}"
         return text
 
@@ -183,14 +215,34 @@ class Corpus:
             parts.append("__typename")
         return f"({', '.join(args)}) {{ {' '.join(parts)} }}"
 
-    def document(self, roots: int = 5) -> Document:
-        """One document of ``roots`` aliased root fields."""
+    def _near(self) -> str:
+        """``vehiclesNear`` around a point, with a random radius, size and filter."""
+        args = [
+            f"point: {self.random.choice(POINTS)}",
+            f"radiusMeters: {self.random.choice([500, 3000.5, 20_000, 50_000])}",
+            f"first: {self.random.randint(1, 12)}",
+        ]
+        if self.random.random() < 0.3:
+            args.append(f"filter: {self.random.choice(FILTERS['Vehicle'])}")
+        parts = ["distanceMeters"]
+        if self.random.random() < 0.8:
+            parts.append(f"vehicle {{ {self._fields('Vehicle', 0)} }}")
+        if self.random.random() < 0.6:
+            parts.append(f"position {{ {self._fields('VehiclePosition', 0)} }}")
+        self.random.shuffle(parts)
+        return f"vehiclesNear({', '.join(args)}) {{ {' '.join(parts)} }}"
+
+    def document(self, roots: int = 5, scopes: frozenset[str] = frozenset()) -> Document:
+        """One document of ``roots`` aliased root fields, for a principal of ``scopes``."""
         self.fragments, self.variables, self.definitions = {}, {}, []
+        self.scopes = scopes
         fields = []
         for n in range(roots):
             if self.random.random() < 0.1 and self.pools.ids:
-                picked = self.random.sample(self.pools.ids, k=self.random.randint(1, 4))
-                types = self.random.sample(["Vehicle", "Operator", "Permit"], k=2)
+                # A node refused to the principal fails ``nodes`` whole (see the note above).
+                ids = [i for i in self.pools.ids if self._readable(_type_of(i), strictly=True)]
+                picked = self.random.sample(ids, k=self.random.randint(1, 4))
+                types = self.random.sample(["Vehicle", "Operator", "Permit", "Alert"], k=2)
                 inner = (
                     " ".join(f"... on {t} {{ {self._fields(t, 1)} }}" for t in types)
                     + " __typename"
@@ -200,8 +252,12 @@ class Corpus:
                 else:
                     listed = ", ".join(f'"{i}"' for i in picked)
                     fields.append(f"r{n}: nodes(ids: [{listed}]) {{ {inner} }}")
+            elif self.random.random() < 0.1 and self._readable("LocatedVehicle", strictly=True):
+                fields.append(f"r{n}: {self._near()}")
             elif self.random.random() < 0.6:
-                root = self.random.choice(list(LISTS))
+                root = self.random.choice(
+                    [name for name, (t, _) in LISTS.items() if self._readable(t, strictly=True)]
+                )
                 type_name = LISTS[root][0]
                 fields.append(f"r{n}: {root}{self._connection(type_name, root, 1, 4)}")
             else:

@@ -8,12 +8,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from hub.alerts.models import AlertRow
 from hub.operators.models import Operator, Permit
 from hub.stations.models import Station
 from hub.vehicles.models import Vehicle
 from tests.api.plan.corpus import LISTS, Corpus, Pools
 from tests.api.plan.differential import assert_same, compare
-from tests.api.plan.test_operations import principals, seed
+from tests.api.plan.test_operations import PRINCIPALS, principals, seed
 from tests.conftest import GraphQLClient
 
 DOCUMENTS = 200
@@ -42,6 +43,7 @@ async def pools(sessions: Any, client: GraphQLClient) -> Pools:
                 ("Operator", Operator),
                 ("Permit", Permit),
                 ("Station", Station),
+                ("Alert", AlertRow),
             )
             for pk in (await session.scalars(select(model.id).limit(15))).all()
         ]
@@ -70,8 +72,8 @@ async def test_random_documents_answer_as_the_resolvers_do(
     corpus = Corpus(2026, await pools(sessions, internal))
     planned = 0
     for n in range(DOCUMENTS):
-        document = corpus.document(ROOTS)
         name, headers = clients[n % len(clients)]
+        document = corpus.document(ROOTS, frozenset(PRINCIPALS[name].scopes.split()))
         compared = await compare(anonymous.http, headers, document.query, document.variables)
         assert_same(compared, f"document {n} as {name}:\n{document.query}\n{document.variables}")
         planned += compared.answered_by_planner

@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +24,11 @@ from hub.logs import FIELDS
 from hub.operators.models import Operator
 from hub.stations.models import Station
 from hub.vehicles.models import Vehicle
+from tests.api.plan.alerts import raise_alerts
 from tests.api.plan.consignments import book_journeys
 from tests.api.plan.differential import assert_same, compare
 from tests.api.positions.fleet import place
-from tests.conftest import GraphQLClient, running
+from tests.conftest import FULL_ACCESS, GraphQLClient, running
 
 OPERATIONS = Path(__file__).resolve().parents[3] / "graphql" / "operations"
 PLANNED = {
@@ -36,8 +38,23 @@ PLANNED = {
     "VehiclePage",
     "StationLines",
     "ConsignmentJourney",
+    "VehicleCheckWithPosition",
+    "OpenAlerts",
+    "NearbyBlacklisted",
+    "NearbyVehicles",
 }
 """Documents every field of which the planner answers (the others go to the resolvers)."""
+
+FILLED = {
+    "VehicleCheckWithPosition": ("vehicle", "position", "latitude"),
+    # A page of five that has a next one, an alert with its vehicle and operator.
+    "OpenAlerts": ("alerts", "edges", 4, "node", "vehicle", "vehicleType"),
+    "NearbyBlacklisted": ("alerts", "edges", 0, "node", "location", "latitude"),
+    # Fifty of the eighty vehicles around Nanjing, nearest first, when the region allows.
+    "NearbyVehicles": ("vehiclesNear", 49, "position", "online"),
+}
+"""Where a planned document's answer must hold a value for some principal: the seed gives
+these documents data (a position, alerts) and the planner answers with it."""
 
 SMALL = DemoScale(operators=13, vehicles=80, vessels=2, practitioners=10, stations=13)
 
@@ -55,7 +72,9 @@ async def seed(sessions: Any) -> dict[str, Any]:
     the documents look records up by."""
     await load(sessions, generate(SMALL, seed=7, today=today()))
     [travelling, *_] = await book_journeys(sessions)
-    await place(sessions, dt.datetime.now(dt.UTC))  # positions, for the enforcement documents
+    now = dt.datetime.now(dt.UTC)
+    await raise_alerts(sessions, now)
+    await place(sessions, now)  # positions, for the enforcement documents
     async with sessions() as session:
         # In Nanjing (320100), where the region-limited client may read it.
         nanjing = select(Vehicle).where(Vehicle.region_code.startswith("3201"))
@@ -107,18 +126,43 @@ async def seed(sessions: Any) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Principal:
+    """A client the documents are asked by: its scopes, region and stated purpose."""
+
+    scopes: str
+    region: str | None = None
+    purpose: bool = True
+
+
+PRINCIPALS = {
+    "anonymous": Principal(""),
+    "region-limited": Principal("registry:read", "320100"),
+    "tracking, region-limited": Principal("registry:read tracking:read", "320100"),
+    "pii without purpose": Principal("registry:read pii:read", purpose=False),
+    "pii with purpose": Principal("registry:read pii:read"),
+    "internal": Principal(FULL_ACCESS),
+    "enforcement, region-limited": Principal("registry:read enforcement:read", "320100"),
+    "enforcement with tracking": Principal(
+        "registry:read enforcement:read enforcement:write tracking:read"
+    ),
+}
+"""Anonymous, region-limited, pii:read with and without purpose, internal, tracking, and
+enforcement clients with and without tracking."""
+
+
 async def principals(anonymous: GraphQLClient) -> dict[str, dict[str, str]]:
-    """Anonymous, region-limited, pii:read with and without purpose, internal, tracking."""
-    made = {
-        "region-limited": await anonymous.as_client("registry:read", region="320100"),
-        "tracking, region-limited": await anonymous.as_client(
-            "registry:read tracking:read", region="320100"
-        ),
-        "pii without purpose": await anonymous.as_client("registry:read pii:read", purpose=None),
-        "pii with purpose": await anonymous.as_client("registry:read pii:read"),
-        "internal": await anonymous.as_client(),
-    }
-    return {"anonymous": {}} | {name: client.headers for name, client in made.items()}
+    """The headers of each of ``PRINCIPALS``, registered in the app."""
+    made = {"anonymous": {}}
+    for name, principal in PRINCIPALS.items():
+        if principal.scopes:
+            client = await anonymous.as_client(
+                principal.scopes,
+                region=principal.region,
+                **({} if principal.purpose else {"purpose": None}),
+            )
+            made[name] = client.headers
+    return made
 
 
 def documents() -> list[Path]:
@@ -129,6 +173,7 @@ async def test_every_operation_document_answers_as_the_resolvers_do(
     anonymous: GraphQLClient, sessions: Any
 ) -> None:
     keys = await seed(sessions)
+    filled: set[str] = set()
     for principal, headers in (await principals(anonymous)).items():
         for path in documents():
             compared = await compare(anonymous.http, headers, path.read_text(), keys[path.stem])
@@ -136,6 +181,20 @@ async def test_every_operation_document_answers_as_the_resolvers_do(
             # An answer with errors (FORBIDDEN for open data…) is the resolvers' to word.
             if path.stem in PLANNED and "errors" not in compared.oracle.json():
                 assert compared.answered_by_planner, f"{path.stem} as {principal}"
+                where = FILLED.get(path.stem)
+                if where and found(compared.planned.json()["data"], where) is not None:
+                    filled.add(path.stem)
+    assert filled == set(FILLED), f"the planner answered these with data: {filled}"
+
+
+def found(value: Any, path: tuple[str | int, ...]) -> Any:
+    """The value at ``path`` (keys and list indices), None where the path ends early."""
+    for step in path:
+        if isinstance(step, int):
+            value = value[step] if isinstance(value, list) and len(value) > step else None
+        else:
+            value = value.get(step) if isinstance(value, dict) else None
+    return value
 
 
 def root_fields(document: str) -> int:
@@ -148,7 +207,8 @@ async def test_a_planned_operation_runs_one_statement_per_root_field(
     anonymous: GraphQLClient, sessions: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     keys = await seed(sessions)
-    client = await anonymous.as_client()
+    # Every scope the planned documents read: positions need tracking:read.
+    client = await anonymous.as_client(f"{FULL_ACCESS} tracking:read")
     planner = anonymous.http.app.state.planner  # type: ignore[attr-defined]
     caplog.set_level(logging.INFO, logger="hub.request")
 
