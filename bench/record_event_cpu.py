@@ -15,8 +15,8 @@ default postgresql://postgres@127.0.0.1:5432/hub_bench_record_cpu) and starts ``
    recorded again and, once every delivery has arrived, the worker's CPU per delivery is
    printed: (CPU of the phase − the events' CPU without subscribers) / deliveries.
 
-``--py-spy`` samples the worker during the measured phases with py-spy at PATH (installed
-outside the project) into ``bench/results/record_event_cpu.txt``, as collapsed stacks. Its
+``--py-spy`` samples the worker during each measured phase with py-spy at PATH (installed
+outside the project) into ``bench/results/record_event_cpu.<phase>.txt``, as collapsed stacks. Its
 samples count a process waiting in a system call as busy: weigh them against the CPU figures.
 
 Sequential requests measure cost, not throughput: latency is printed only as a hint.
@@ -35,6 +35,8 @@ import sys
 import time
 import uuid
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -53,13 +55,31 @@ from subscriptions import (
 
 DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/hub_bench_record_cpu"
 WARM_UP = 30
-PROFILE = Path(__file__).parent / "results" / "record_event_cpu.txt"
+RESULTS = Path(__file__).parent / "results"
 
 
 def _system(pid: int) -> float:
     """CPU seconds a process has spent in the kernel so far (sockets, mostly)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
     return int(fields[12]) / os.sysconf("SC_CLK_TCK")
+
+
+@asynccontextmanager
+async def spying(py_spy: str | None, pid: int, phase: str) -> AsyncIterator[None]:
+    """py-spy sampling ``pid`` meanwhile, if a py-spy is given."""
+    if py_spy is None:
+        yield
+        return
+    out = RESULTS / f"record_event_cpu.{phase}.txt"
+    spy = await asyncio.create_subprocess_exec(
+        py_spy, "record", "-p", str(pid), "-o", str(out), "-f", "raw", "-r", "200", "--native"
+    )
+    await asyncio.sleep(1)  # attached
+    try:
+        yield
+    finally:
+        spy.send_signal(signal.SIGINT)
+        await spy.wait()
 
 
 def event(number: int, index: int) -> dict[str, Any]:
@@ -99,7 +119,7 @@ def main() -> None:
     parser.add_argument("--py-spy", help="path of a py-spy executable, to profile the worker")
     args = parser.parse_args()
     if args.py_spy:
-        PROFILE.parent.mkdir(exist_ok=True)
+        RESULTS.mkdir(exist_ok=True)
 
     url = os.environ.get("HUB_BENCH_DATABASE_URL", DEFAULT_URL)
     redis_url = os.environ.get("HUB_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -147,18 +167,12 @@ async def bench(
         counts: Counter[int] = Counter()
         await record(http, token, range(WARM_UP), args.consignments, counts)
 
-        spy = None
-        if args.py_spy:
-            spy = await asyncio.create_subprocess_exec(
-                args.py_spy, "record", "-p", str(worker), "-o", str(PROFILE), "-f", "raw",
-                "-r", "200", "--native",
-            )  # fmt: skip
-            await asyncio.sleep(1)
         first = WARM_UP
-        before, system_before = _cpu(worker), _system(worker)
-        quiet = await record(
-            http, token, range(first, first + args.events), args.consignments, counts
-        )
+        async with spying(args.py_spy, worker, "record"):
+            before, system_before = _cpu(worker), _system(worker)
+            quiet = await record(
+                http, token, range(first, first + args.events), args.consignments, counts
+            )
         per_event = (_cpu(worker) - before) / args.events
         system = (_system(worker) - system_before) / args.events
         print(f"recorded {args.events} events one at a time, no subscribers")
@@ -168,9 +182,6 @@ async def bench(
               f"p99 {percentile(quiet, 0.99) * 1000:.1f} ms")  # fmt: skip
         if args.subscribers:
             await deliveries(args, port, token, http, worker, counts, per_event)
-        if spy is not None:
-            spy.send_signal(signal.SIGINT)
-            await spy.wait()
 
 
 async def deliveries(
@@ -197,16 +208,17 @@ async def deliveries(
             break
     first = WARM_UP + args.events
     sent: Counter[int] = Counter()
-    before = _cpu(worker)
-    await record(http, token, range(first, first + args.events), args.consignments, sent)
+    async with spying(args.py_spy, worker, "deliver"):
+        before = _cpu(worker)
+        await record(http, token, range(first, first + args.events), args.consignments, sent)
+        while True:  # until the worker has sent them all: idle again
+            idle = _cpu(worker)
+            await asyncio.sleep(1)
+            if _cpu(worker) - idle < 0.02:
+                break
+        spent = _cpu(worker) - before
     followers = Counter(index for index, _after in assigned)
     expected = sum(followers[index] * times for index, times in sent.items())
-    while True:  # until the worker has sent them all: idle again
-        idle = _cpu(worker)
-        await asyncio.sleep(1)
-        if _cpu(worker) - idle < 0.02:
-            break
-    spent = _cpu(worker) - before
     stop.set()
     received, closed = await asyncio.to_thread(results.get, True, 300)
     process.join(30)
