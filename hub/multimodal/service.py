@@ -14,9 +14,21 @@ import json
 import logging
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    Insert,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -275,16 +287,22 @@ def _leg_row(consignment_id: int, leg: Leg) -> ConsignmentLegRow:
     return ConsignmentLegRow(consignment_id=consignment_id, **values)
 
 
+@lru_cache(maxsize=256)
+def _by_reference(reader: Reader) -> Select[ConsignmentRow]:
+    """The look-up of a consignment by reference under ``reader``'s rule, built once per
+    reader: every event recorded starts with it, and building a statement and its cache key
+    costs more CPU than PostgreSQL spends running it."""
+    return select(ConsignmentRow).where(
+        ConsignmentRow.reference == bindparam("reference"), consignment_rule(reader)
+    )
+
+
 async def find(session: AsyncSession, reference: str, reader: Reader = EVERYONE) -> ConsignmentRow:
     """The consignment with this reference, if ``reader`` may read it (to it, there is none)."""
     # A reference no consignment can have is not looked up at all (NUL and the like included).
     found = None
     if re.fullmatch(REFERENCE, reference):
-        found = await session.scalar(
-            select(ConsignmentRow).where(
-                ConsignmentRow.reference == reference, consignment_rule(reader)
-            )
-        )
+        found = await session.scalar(_by_reference(reader), {"reference": reference})
     if found is None:
         raise NotFound(f"consignment {reference} not found")
     return found
@@ -452,8 +470,9 @@ async def attach(
     received_at: dt.datetime,
     reported_by: str,
 ) -> ConsignmentEventRow | None:
-    """Attach an event to one consignment (still open to events); the stored event, or None
-    if the consignment had it already. Two statements for a new event: the consignment's
+    """Attach an event to one consignment (still open to events); the stored event (as the
+    insert returned it, not loaded into the session), or None if the consignment had it
+    already. Two statements for a new event: the consignment's
     counter moved on, the event inserted and returned whole (what is published); a third only
     when the event changes the consignment's status."""
     values = {
@@ -464,24 +483,22 @@ async def attach(
     # Taking the next number locks the consignment's row until commit (PostgreSQL; SQLite
     # has one writer), so its events commit in the order of their numbers.
     sequence, status = await _step_sequence(session, consignment_id, +1)
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(ConsignmentEventRow)
-        .values(
-            consignment_id=consignment_id,
-            sequence=sequence,
-            received_at=received_at,
-            reported_by=reported_by,
-            **values,
+    inserted = (
+        await session.execute(
+            _insert_event(session.get_bind().dialect.name),
+            {
+                "consignment_id": consignment_id,
+                "sequence": sequence,
+                "received_at": received_at,
+                "reported_by": reported_by,
+                **values,
+            },
         )
-        .on_conflict_do_nothing(index_elements=["consignment_id", "source", "source_event_id"])
-        .returning(ConsignmentEventRow)
-    )
-    stored = await session.scalar(statement)
-    if stored is None:
+    ).one_or_none()
+    if inserted is None:
         await _step_sequence(session, consignment_id, -1)  # still ours: no gap is left
         return None  # the same event again: nothing changes
+    stored = ConsignmentEventRow(**inserted._asdict())
     delivered = event.kind is ConsignmentEventKind.DELIVERED
     moved = ConsignmentStatus.DELIVERED if delivered else ConsignmentStatus.IN_TRANSIT
     if status in OPEN and status != moved:
@@ -500,6 +517,23 @@ _STEP_SEQUENCE = (
     .values(last_event_sequence=_consignments.c.last_event_sequence + bindparam("step"))
     .returning(_consignments.c.last_event_sequence, _consignments.c.status)
 )
+_events = cast(Table, ConsignmentEventRow.__table__)
+
+
+@lru_cache(maxsize=2)
+def _insert_event(dialect: str) -> Insert:
+    """The insert of a new event (its values the parameters), returning it whole; a
+    duplicate (source, source event id) on the consignment inserts nothing. Built once per
+    dialect, on the table: the ORM's insert, built with each event's values, cost more CPU
+    than the rest of recording an event."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(_events)
+        .on_conflict_do_nothing(index_elements=["consignment_id", "source", "source_event_id"])
+        .returning(*_events.columns)
+    )
+
+
 _MOVE_STATUS = (
     update(_consignments)
     .where(_consignments.c.id == bindparam("cid"))
@@ -639,13 +673,29 @@ async def change_leg(
     return row
 
 
+def _of_consignments(model: Any, *order: Any) -> Select[Any]:
+    """Rows of ``model`` for the consignments of the ``ids`` parameter, in ``order``: built
+    once, as its look-ups run on every event recorded and every page read."""
+    ids: BindParameter[list[int]] = bindparam("ids", expanding=True)
+    return select(model).where(model.consignment_id.in_(ids)).order_by(*order)
+
+
+_LEGS = _of_consignments(ConsignmentLegRow, ConsignmentLegRow.sequence)
+_TIMELINES = _of_consignments(
+    ConsignmentEventRow,
+    ConsignmentEventRow.occurred_at,
+    ConsignmentEventRow.source,
+    ConsignmentEventRow.source_event_id,
+)
+_CONTAINERS = _of_consignments(ConsignmentContainerRow, ConsignmentContainerRow.container_number)
+
+
 async def _by_consignment(
-    session: AsyncSession, model: Any, ids: Sequence[int], *order: Any
+    session: AsyncSession, query: Select[Any], ids: Sequence[int]
 ) -> dict[int, list[Any]]:
-    """Rows of ``model`` for each of the consignments, in ``order``: one statement for all."""
+    """The rows ``query`` reads for each of the consignments: one statement for all."""
     grouped: dict[int, list[Any]] = {consignment_id: [] for consignment_id in ids}
-    query = select(model).where(model.consignment_id.in_(ids)).order_by(*order)
-    for row in (await session.scalars(query)).all():
+    for row in (await session.scalars(query, {"ids": list(ids)})).all():
         grouped[row.consignment_id].append(row)
     return grouped
 
@@ -654,24 +704,21 @@ async def legs_by_consignment(
     session: AsyncSession, ids: Sequence[int]
 ) -> dict[int, list[ConsignmentLegRow]]:
     """The legs of each consignment, in order."""
-    return await _by_consignment(session, ConsignmentLegRow, ids, ConsignmentLegRow.sequence)
+    return await _by_consignment(session, _LEGS, ids)
 
 
 async def timelines(
     session: AsyncSession, ids: Sequence[int]
 ) -> dict[int, list[ConsignmentEventRow]]:
     """Each consignment's events in the order they happened, whatever order they arrived in."""
-    events = ConsignmentEventRow
-    order = (events.occurred_at, events.source, events.source_event_id)
-    return await _by_consignment(session, events, ids, *order)
+    return await _by_consignment(session, _TIMELINES, ids)
 
 
 async def containers_by_consignment(
     session: AsyncSession, ids: Sequence[int]
 ) -> dict[int, list[str]]:
     """The container numbers of each consignment, sorted."""
-    boxes = ConsignmentContainerRow
-    rows = await _by_consignment(session, boxes, ids, boxes.container_number)
+    rows = await _by_consignment(session, _CONTAINERS, ids)
     return {c: [row.container_number for row in found] for c, found in rows.items()}
 
 

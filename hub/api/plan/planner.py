@@ -261,6 +261,10 @@ class Planner:
 
     async def answer_operation(self, request: Operation, principal: Principal) -> Answer | None:
         """The answer to one operation if the planner gives it, else None."""
+        if self.operation_type(request) is not OperationType.QUERY:
+            # Mutations and subscriptions are the resolvers': their variables are neither
+            # coerced here nor kept, as each event recorded sends new ones.
+            return None
         # The row rules read the principal's reader (region, agency, client); scopes, tier
         # and purpose shape the plan; the day decides validity. A request repeated by a
         # client of the same class (the common case: the same page polled) runs its compiled
