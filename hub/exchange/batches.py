@@ -82,20 +82,20 @@ async def write_batch(
         )
         records = {p.index: count for p, count in zip(applied, counts, strict=True)}
         rows = [
-            {
-                "agency": p.agency,
-                "document_type": p.document.name,
-                "message_id": p.message_id,
-                "received_via": p.via,
-                "received_at": now,
-                "sha256": hashlib.sha256(p.data).hexdigest(),
-                "body": p.data,
-                "status": FAILED if p.error else PROCESSED,
-                "error": p.error,
-                "attempts": 1,
-                "records": records.get(p.index, 0),
-                "processed_at": None if p.error else now,
-            }
+            (
+                p.agency,
+                p.document.name,
+                p.message_id,
+                p.via,
+                now,
+                hashlib.sha256(p.data).hexdigest(),
+                p.data,
+                FAILED if p.error else PROCESSED,
+                p.error,
+                1,  # attempts
+                records.get(p.index, 0),
+                None if p.error else now,  # processed at
+            )
             for p in new
         ]
         stored = await _stored_raw(session, table, rows)
@@ -144,19 +144,26 @@ _SQLITE_KEYS = 400
 """(agency, message id) pairs per lookup on SQLite: two bound values each, under its limit."""
 
 
+_RAW = (
+    "agency", "document_type", "message_id", "received_via", "received_at", "sha256", "body",
+    "status", "error", "attempts", "records", "processed_at",
+)  # fmt: skip
+"""The columns of a raw document as a batch writes it, with its outcome."""
+
+
 async def _stored_raw(
-    session: AsyncSession, table: Any, rows: Sequence[dict[str, Any]]
+    session: AsyncSession, table: Any, rows: Sequence[tuple[Any, ...]]
 ) -> dict[tuple[str, str], int]:
-    """Insert the raw documents the hub does not have yet; the ids of those it inserted."""
+    """Insert the raw documents (values in ``_RAW`` order) the hub does not have yet; the ids
+    of those it inserted."""
     if not rows:
         return {}
     if session.get_bind().dialect.name == "postgresql":
-        names = tuple(rows[0])
         returned = await bulk.insert(
             session,
             table,
-            names,
-            [[row[name] for name in names] for row in rows],
+            _RAW,
+            rows,
             conflict=("agency", "message_id"),
             returning=("id", "agency", "message_id"),
         )
@@ -165,7 +172,7 @@ async def _stored_raw(
             sqlite.insert(table)
             .on_conflict_do_nothing(index_elements=["agency", "message_id"])
             .returning(table.c.id, table.c.agency, table.c.message_id),
-            rows,
+            [dict(zip(_RAW, row, strict=True)) for row in rows],
         )
         returned = [tuple(row) for row in result.all()]
     return {(agency, message): row_id for row_id, agency, message in returned}
