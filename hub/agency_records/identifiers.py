@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from hub.agency_records import models as m
@@ -78,16 +78,29 @@ for _column in COLUMNS:
     _BY_MODEL[_column.model] = (*_BY_MODEL.get(_column.model, ()), _column)
 
 
-def normalise_row(model: type[Base], values: dict[str, Any]) -> dict[str, Any]:
-    """``values`` with each identifier that keeps its rule in normalised form; in place."""
-    for column in _BY_MODEL.get(model, ()):
-        value = values.get(column.column)
+def normalise_values(model: type[Base], names: tuple[str, ...], values: list[Any]) -> list[Any]:
+    """A row's ``values`` (in ``names`` order) with each identifier that keeps its rule in
+    normalised form; in place."""
+    for index, column in _positions(model, names):
+        value = values[index]
         if isinstance(value, str):
             normalised = _normalised(column.rule, value, column.field)
             # A value that breaks its rule is kept as received: the quality report names it.
             if normalised is not None:
-                values[column.column] = normalised
+                values[index] = normalised
     return values
+
+
+@cache
+def _positions(
+    model: type[Base], names: tuple[str, ...]
+) -> tuple[tuple[int, IdentifierColumn], ...]:
+    """Where the identifier columns of ``model`` are among ``names``: found once per shape."""
+    return tuple(
+        (names.index(column.column), column)
+        for column in _BY_MODEL.get(model, ())
+        if column.column in names
+    )
 
 
 @lru_cache(maxsize=65_536)

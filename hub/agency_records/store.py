@@ -11,6 +11,8 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import delete, insert
@@ -19,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.agency_records import bulk
 from hub.agency_records import models as m
-from hub.agency_records.identifiers import normalise_row
+from hub.agency_records.identifiers import normalise_values
 from hub.canonical import records as r
 from hub.db import Base
 
@@ -155,16 +157,16 @@ class _Copies:
     documents: list[int] = dataclasses.field(default_factory=list)
 
 
-_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-def _field_names(record_type: type, child_field: str | None) -> tuple[str, ...]:
-    """The fields of a record type stored in its row (its children apart)."""
-    names = _NAMES.get(record_type)
-    if names is None:
-        fields = dataclasses.fields(record_type)
-        names = _NAMES[record_type] = tuple(f.name for f in fields if f.name != child_field)
-    return names
+@cache
+def _fields(
+    record_type: type, child_field: str | None
+) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
+    """The fields of a record type stored in its row (its children apart), and a getter of
+    their values (one C call per record, not an attribute lookup per field)."""
+    names = tuple(f.name for f in dataclasses.fields(record_type) if f.name != child_field)
+    if len(names) == 1:  # attrgetter of one name gives the value itself, not a tuple
+        return names, lambda record: (getattr(record, names[0]),)
+    return names, attrgetter(*names)
 
 
 async def _store_batch(
@@ -173,13 +175,13 @@ async def _store_batch(
     """Upsert (or insert, events) one multi-row statement; the keys of the rows it wrote."""
     model: Any = storage.model
     child_field = storage.children.field if storage.children else None
-    names = (*_field_names(type(group[0][1].record), child_field), *_PROVENANCE)
-    rows = []
-    for (agency, _record_id), copies in group:
-        record = copies.record
-        values = {name: getattr(record, name) for name in names[: -len(_PROVENANCE)]}
-        values.update(source=agency, received_at=copies.at, verified_at=copies.at)
-        rows.append(normalise_row(model, values))
+    record_type: type = type(group[0][1].record)
+    fields, values_of = _fields(record_type, child_field)
+    names = (*fields, *_PROVENANCE)
+    rows = [
+        normalise_values(model, names, [*values_of(copies.record), agency, copies.at, copies.at])
+        for (agency, _record_id), copies in group
+    ]
     table = model.__table__
     if session.get_bind().dialect.name == "postgresql":
         # Arrays bound to one prepared statement: one round trip, values encoded in C.
@@ -187,7 +189,7 @@ async def _store_batch(
             session,
             table,
             names,
-            [[row[name] for name in names] for row in rows],
+            rows,
             conflict=tuple(_KEY),
             update=not storage.event,
             returning=("id", "source", "source_record_id"),
@@ -203,7 +205,8 @@ async def _store_batch(
             kept.pop("received_at")  # when the hub first received it stays as it was
             statement = statement.on_conflict_do_update(index_elements=_KEY, set_=kept)
         result = await session.execute(
-            statement.returning(table.c.id, table.c.source, table.c.source_record_id), rows
+            statement.returning(table.c.id, table.c.source, table.c.source_record_id),
+            [dict(zip(names, row, strict=True)) for row in rows],
         )
         returned = [tuple(row) for row in result.all()]
     ids = {(source, record_id): row_id for row_id, source, record_id in returned}
@@ -224,21 +227,19 @@ async def _replace_children(
     session: AsyncSession, children: Children, parents: Sequence[tuple[int, Iterable[Any]]]
 ) -> None:
     table: Any = children.model.__table__
-    rows = [
-        normalise_row(
-            children.model,
-            {children.parent_key: parent_id, "position": position, **children.to_row(item)},
-        )
+    named = [
+        {children.parent_key: parent_id, "position": position, **children.to_row(item)}
         for parent_id, items in parents
         for position, item in enumerate(items, 1)
     ]
+    names = tuple(named[0]) if named else ()
+    rows = [normalise_values(children.model, names, list(row.values())) for row in named]
     if session.get_bind().dialect.name == "postgresql":
         await bulk.delete_by(session, table, children.parent_key, [p for p, _ in parents])
         if rows:
-            names = tuple(rows[0])
-            await bulk.insert(session, table, names, [[row[n] for n in names] for row in rows])
+            await bulk.insert(session, table, names, rows)
         return
     parent = getattr(children.model, children.parent_key)
     await session.execute(delete(children.model).where(parent.in_([p for p, _ in parents])))
     if rows:
-        await session.execute(insert(table), rows)
+        await session.execute(insert(table), [dict(zip(names, row, strict=True)) for row in rows])

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import select, tuple_
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -63,50 +63,44 @@ async def write_batch(
     """The raw documents (each once), their outcomes and their records, in one transaction.
 
     Returns what became of each document stored now (by index; a message the hub had
-    already has none) and the consignment events to publish.
+    already has none) and the consignment events to publish. The messages the hub has are
+    looked up first, so that only the new ones' records are applied; each raw document is
+    then written once, with its outcome and the rows its records made (one statement, no
+    update after it). Should another writer store one of these messages in between, the
+    batch raises ``StoredMeanwhile`` and is rolled back whole: nothing is applied twice.
     """
     if not batch:
         return {}, []
     now = dt.datetime.now(dt.UTC)
+    table: Any = ExchangeMessage.__table__
     async with sessions() as session, session.begin():
-        rows = [
-            {
-                "agency": p.agency,
-                "document_type": p.document.name,
-                "message_id": p.message_id,
-                "received_via": p.via,
-                "received_at": now,
-                "sha256": hashlib.sha256(p.data).hexdigest(),
-                "body": p.data,
-                "status": FAILED if p.error else PROCESSED,
-                "error": p.error,
-                "attempts": 1,
-                "records": 0,
-                "processed_at": None if p.error else now,
-            }
-            for p in batch
-        ]
-        table: Any = ExchangeMessage.__table__
-        stored = await _stored_raw(session, table, rows)
-        new = [p for p in batch if (p.agency, p.message_id) in stored]
+        had = await _stored_already(session, table, [(p.agency, p.message_id) for p in batch])
+        new = [p for p in batch if (p.agency, p.message_id) not in had]
         applied = [p for p in new if p.error is None]
         counts, messages = await apply_records(
             session, [(p.agency, p.records, now) for p in applied]
         )
-        changed = [
-            (stored[(p.agency, p.message_id)], count)
-            for p, count in zip(applied, counts, strict=True)
-            if count
-        ]
-        if session.get_bind().dialect.name == "postgresql":
-            await bulk.update_by_id(session, table, ("records",), changed)
-        elif changed:
-            await session.execute(
-                update(table)
-                .where(table.c.id == bindparam("message"))
-                .values(records=bindparam("count")),
-                [{"message": message, "count": count} for message, count in changed],
+        records = {p.index: count for p, count in zip(applied, counts, strict=True)}
+        rows = [
+            (
+                p.agency,
+                p.document.name,
+                p.message_id,
+                p.via,
+                now,
+                hashlib.sha256(p.data).hexdigest(),
+                p.data,
+                FAILED if p.error else PROCESSED,
+                p.error,
+                1,  # attempts
+                records.get(p.index, 0),
+                None if p.error else now,  # processed at
             )
+            for p in new
+        ]
+        stored = await _stored_raw(session, table, rows)
+        if len(stored) != len(new):
+            raise StoredMeanwhile(f"{len(new) - len(stored)} of the batch's messages")
     written = {
         p.index: Written(stored[(p.agency, p.message_id)], FAILED if p.error else PROCESSED)
         for p in new
@@ -114,17 +108,62 @@ async def write_batch(
     return written, messages
 
 
-async def _stored_raw(
-    session: AsyncSession, table: Any, rows: Sequence[dict[str, Any]]
-) -> dict[tuple[str, str], int]:
-    """Insert the raw documents the hub does not have yet; the ids of those it inserted."""
+class StoredMeanwhile(Exception):
+    """A message of a batch was stored by another writer after the batch looked it up."""
+
+
+async def _stored_already(
+    session: AsyncSession, table: Any, keys: Sequence[tuple[str, str]]
+) -> set[tuple[str, str]]:
+    """The (agency, message id) of these the hub has stored already."""
+    wanted = sorted(set(keys))
     if session.get_bind().dialect.name == "postgresql":
-        names = tuple(rows[0])
+        # Two arrays, one prepared statement, whatever the batch's size.
+        connection = await bulk.driver(session, table)
+        found = await connection.fetch(
+            f"SELECT agency, message_id FROM {table.name} "
+            "WHERE (agency, message_id) IN "
+            "(SELECT * FROM unnest($1::varchar[], $2::varchar[]))",
+            [agency for agency, _ in wanted],
+            [message for _, message in wanted],
+        )
+        return {(agency, message) for agency, message in found}
+    had: set[tuple[str, str]] = set()
+    for start in range(0, len(wanted), _SQLITE_KEYS):
+        part = wanted[start : start + _SQLITE_KEYS]
+        result = await session.execute(
+            select(table.c.agency, table.c.message_id).where(
+                tuple_(table.c.agency, table.c.message_id).in_(part)
+            )
+        )
+        had |= {(agency, message) for agency, message in result.all()}
+    return had
+
+
+_SQLITE_KEYS = 400
+"""(agency, message id) pairs per lookup on SQLite: two bound values each, under its limit."""
+
+
+_RAW = (
+    "agency", "document_type", "message_id", "received_via", "received_at", "sha256", "body",
+    "status", "error", "attempts", "records", "processed_at",
+)  # fmt: skip
+"""The columns of a raw document as a batch writes it, with its outcome."""
+
+
+async def _stored_raw(
+    session: AsyncSession, table: Any, rows: Sequence[tuple[Any, ...]]
+) -> dict[tuple[str, str], int]:
+    """Insert the raw documents (values in ``_RAW`` order) the hub does not have yet; the ids
+    of those it inserted."""
+    if not rows:
+        return {}
+    if session.get_bind().dialect.name == "postgresql":
         returned = await bulk.insert(
             session,
             table,
-            names,
-            [[row[name] for name in names] for row in rows],
+            _RAW,
+            rows,
             conflict=("agency", "message_id"),
             returning=("id", "agency", "message_id"),
         )
@@ -133,7 +172,7 @@ async def _stored_raw(
             sqlite.insert(table)
             .on_conflict_do_nothing(index_elements=["agency", "message_id"])
             .returning(table.c.id, table.c.agency, table.c.message_id),
-            rows,
+            [dict(zip(_RAW, row, strict=True)) for row in rows],
         )
         returned = [tuple(row) for row in result.all()]
     return {(agency, message): row_id for row_id, agency, message in returned}

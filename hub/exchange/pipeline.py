@@ -18,11 +18,13 @@ import dataclasses
 import datetime as dt
 import hashlib
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import ColumnElement, Integer, any_, bindparam, literal, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -87,10 +89,16 @@ class Exchange:
         self.pubsub = pubsub
         self.max_attempts = max_attempts
 
-    def _count(self, agency: str, outcome: str) -> None:
+    def _count(self, agency: str, outcome: str, documents: int = 1) -> None:
         # Only agencies the hub has adapters for become labels: the URL's text is the sender's.
         label = agency if agency in self.registry else "unknown"
-        EXCHANGE_DOCUMENTS.labels(label, "dead_lettered" if outcome == FAILED else outcome).inc()
+        outcome = "dead_lettered" if outcome == FAILED else outcome
+        EXCHANGE_DOCUMENTS.labels(label, outcome).inc(documents)
+
+    def _count_all(self, outcomes: Counter[tuple[str, str]]) -> None:
+        """A batch's (agency, outcome) counts: one labelled increment each, not one a document."""
+        for (agency, outcome), documents in outcomes.items():
+            self._count(agency, outcome, documents)
 
     def _admit(
         self, agency: str, data: bytes, document_type: str | None, sender: str | None = None
@@ -252,6 +260,7 @@ class Exchange:
             log.warning("a batch of %s documents broke: one by one", len(batch), exc_info=exc)
             again += [prepared.index for prepared in batch.values()]
         else:
+            counted: Counter[tuple[str, str]] = Counter()
             for prepared in batch.values():
                 stored = written.get(prepared.index)
                 if stored is None:  # the hub has this message already
@@ -259,7 +268,7 @@ class Exchange:
                         self._duplicate(prepared.agency, prepared.message_id, prepared.data)
                     )
                 else:
-                    self._count(prepared.agency, stored.status)
+                    counted[(prepared.agency, stored.status)] += 1
                     outcomes[prepared.index] = Receipt(
                         id=stored.id,
                         agency=prepared.agency,
@@ -268,6 +277,7 @@ class Exchange:
                         duplicate=False,
                         status=stored.status,
                     )
+            self._count_all(counted)
             await self._publish(messages)
         for index in sorted(again):
             agency, data, via = documents[index]
@@ -370,13 +380,15 @@ class Exchange:
             for started in attempts:
                 outcome[started.id] = await self._attempt(started.id, started.attempt)
             return outcome
+        counted: Counter[tuple[str, str]] = Counter()
         for started in attempts:
             status = written.get(started.id)
             if status is None:  # another worker was quicker
                 status = await self._status(started.id)
             else:
-                self._count(started.agency, status)
+                counted[(started.agency, status)] += 1
             outcome[started.id] = status
+        self._count_all(counted)
         await self._publish(events)
         return outcome
 
@@ -395,7 +407,7 @@ class Exchange:
                 message: (status, attempts)
                 for message, status, attempts in await session.execute(
                     select(table.c.id, table.c.status, table.c.attempts).where(
-                        table.c.id.in_(wanted)
+                        _one_of(session, table.c.id, wanted)
                     )
                 )
             }
@@ -417,7 +429,11 @@ class Exchange:
         async with self.sessions() as session, session.begin():
             counted = await session.execute(
                 update(table)
-                .where(table.c.id.in_(fresh), table.c.status == RECEIVED, table.c.attempts == 0)
+                .where(
+                    _one_of(session, table.c.id, fresh),
+                    table.c.status == RECEIVED,
+                    table.c.attempts == 0,
+                )
                 .values(attempts=table.c.attempts + 1)
                 .returning(
                     table.c.id,
@@ -451,7 +467,10 @@ class Exchange:
                 (
                     await session.scalars(
                         select(table.c.id)
-                        .where(table.c.id.in_([a.id for a in attempts]), table.c.status == RECEIVED)
+                        .where(
+                            _one_of(session, table.c.id, [a.id for a in attempts]),
+                            table.c.status == RECEIVED,
+                        )
                         .order_by(table.c.id)
                         .with_for_update()
                     )
@@ -642,6 +661,17 @@ def _mapped(
             type(exc).__name__,
         )
         return (), f"mapping failed: {exc}"
+
+
+def _one_of(
+    session: AsyncSession, column: ColumnElement[int], ids: Sequence[int]
+) -> ColumnElement[bool]:
+    """``column`` is one of ``ids``: on PostgreSQL one array parameter, so that a batch's
+    statement is the same text whatever its size (prepared once, no list of bound values to
+    render per batch); on SQLite an ``IN`` list (a batch is well under its variable limit)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(literal(list(ids), ARRAY(Integer)))
+    return column.in_(ids)
 
 
 def _failure(exc: Exception) -> str:

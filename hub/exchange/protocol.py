@@ -52,15 +52,25 @@ class Header:
 
 def read_header(root: Element) -> Header:
     """The header of a validated document (its first child, in the header namespace)."""
-    header = root.find(f"{{{HEADER_NAMESPACE}}}Header")
+    # The children walked directly, each once: ``find`` costs a path search per call, and
+    # every document received is read here before it is stored.
+    header = next((child for child in root if child.tag == _HEADER), None)
     if header is None:
         raise ValueError("the document has no header")
+    texts: dict[str, str] = {}
+    for child in header:
+        texts.setdefault(child.tag, child.text or "")
+    return Header(
+        message_id=texts.get(_MESSAGE_ID, "").strip(),
+        sender=texts.get(_SENDER, "").strip(),
+        sent_at=texts.get(_SENT_AT, "").strip(),
+    )
 
-    def text(name: str) -> str:
-        found = header.find(f"{{{HEADER_NAMESPACE}}}{name}")
-        return (found.text or "").strip() if found is not None else ""
 
-    return Header(message_id=text("MessageId"), sender=text("Sender"), sent_at=text("SentAt"))
+_HEADER = f"{{{HEADER_NAMESPACE}}}Header"
+_MESSAGE_ID = f"{{{HEADER_NAMESPACE}}}MessageId"
+_SENDER = f"{{{HEADER_NAMESPACE}}}Sender"
+_SENT_AT = f"{{{HEADER_NAMESPACE}}}SentAt"
 
 
 @dataclass(frozen=True, slots=True)

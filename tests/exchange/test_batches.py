@@ -12,6 +12,7 @@ from hub.agency_records.inbox import FAILED, PROCESSED, RECEIVED, ExchangeMessag
 from hub.agency_records.store import store_many
 from hub.config import Settings
 from hub.db import create_engine, session_factory
+from hub.exchange import batches
 from hub.exchange.pipeline import Exchange, Receipt
 from hub.exchange.registry import AdapterRegistry
 from hub.exchange.validation import InvalidDocument
@@ -147,3 +148,36 @@ async def test_a_batch_whose_writing_breaks_is_taken_in_one_by_one_and_only_the_
     ]
     assert stored[1][4] == "attempt 1 of 5 failed: RuntimeError: the record writer lost its disk"
     assert [record for record, _, _ in await registrations(exchange)] == ["R1", "R3"]
+
+
+async def test_a_message_stored_by_another_writer_after_the_batch_looked_is_not_applied_again(
+    exchange: Exchange, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given m-1 (R1 active), then m-2 revoking R1, both processed
+    first = document("m-1", [("R1", "苏A00001", "2", VIN, "A")])
+    await exchange.receive_and_process_many([("test_police", first, "file")])
+    revoking = document("m-2", [("R1", "苏A00001", "2", VIN, "C")])
+    await exchange.receive_and_process_many([("test_police", revoking, "file")])
+
+    # ... and a batch whose lookup misses m-1, as when another writer stores it in between
+    async def looked_too_early(session: Any, table: Any, keys: Any) -> set[tuple[str, str]]:
+        return set()
+
+    monkeypatch.setattr(batches, "_stored_already", looked_too_early)
+
+    # When m-1 comes again in that batch, with a new message
+    again = document("m-3", [("R3", "苏A00003", "2", VIN, "A")])
+    outcomes = await exchange.receive_and_process_many(
+        [("test_police", data, "file") for data in (first, again)]
+    )
+
+    # Then the batch is taken one by one: m-1 is a duplicate and its records are not applied
+    # again (R1 stays revoked), m-3 is processed; each message stored once
+    assert statuses(outcomes) == [PROCESSED, PROCESSED]
+    assert [getattr(o, "duplicate", None) for o in outcomes] == [True, False]
+    assert await registrations(exchange) == [("R1", "苏A00001", "C"), ("R3", "苏A00003", "A")]
+    assert [(m, s, r) for m, s, _a, r, _e in await messages(exchange)] == [
+        ("m-1", PROCESSED, 1),
+        ("m-2", PROCESSED, 1),
+        ("m-3", PROCESSED, 1),
+    ]
