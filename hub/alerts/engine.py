@@ -37,6 +37,9 @@ from hub.positions.repository import among
 from hub.vehicles.models import Vehicle
 
 CHANNEL = "alerts"
+FOLLOWED_BY_PLACE = frozenset({AlertKind.BLACKLISTED})
+"""Kinds whose open alert is published again each time its vehicle is seen elsewhere: a
+blacklisted vehicle matters to an officer when it comes near, long after it was first seen."""
 """The pub/sub channel of raised and handled alerts: subscribers filter by region and kind."""
 EVIDENCE_KEPT = 20
 """Evidence ids kept on an alert (the first ones); ``evidence_count`` counts them all."""
@@ -248,7 +251,8 @@ async def raise_alerts(
     facts: dict[VehicleKey, Facts],
     now: dt.datetime,
 ) -> list[tuple[str, bytes]]:
-    """Open an alert per (vehicle, kind) found, or extend the open one; messages of the new.
+    """Open an alert per (vehicle, kind) found, or extend the open one; the messages of the
+    new ones, and of those of ``FOLLOWED_BY_PLACE`` that moved.
 
     A few statements per batch whatever it found: the open alerts of its vehicles read (and
     locked, on PostgreSQL), the new ones inserted together, the extended ones updated
@@ -275,11 +279,12 @@ async def raise_alerts(
         lost = [key for key in fresh if key not in made]  # another worker's, opened just now
         if lost:
             opened |= await _open_alerts(session, {key[:2] for key in lost})
-    changes = [
-        change
+    extended = [
+        (key, change)
         for key in keys
         if key in opened and (change := _extended(opened[key], findings[key])) is not None
     ]
+    changes = [change for _key, change in extended]
     if changes:
         table = cast(Table, AlertRow.__table__)  # Core: many rows by key, no ORM objects
         await session.execute(
@@ -292,7 +297,18 @@ async def raise_alerts(
             ),
             changes,
         )  # fmt: skip
-    return [(CHANNEL, message(row)) for row in raised]
+    messages = [(CHANNEL, message(row)) for row in raised]
+    moved = [
+        change["alert_id"]
+        for key, change in extended
+        if key[2] in FOLLOWED_BY_PLACE
+        and (change["new_latitude"], change["new_longitude"])
+        != (opened[key]["latitude"], opened[key]["longitude"])
+    ]
+    if moved:
+        rows = await session.execute(select(*AlertRow.__table__.c).where(AlertRow.id.in_(moved)))
+        messages += [(CHANNEL, message(dict(row._mapping), moved=True)) for row in rows]
+    return messages
 
 
 _OPEN = (
@@ -359,8 +375,10 @@ def columns_of(row: AlertRow) -> dict[str, Any]:
     return {column.key: getattr(row, column.key) for column in AlertRow.__table__.columns}
 
 
-def message(values: dict[str, Any]) -> bytes:
-    """An alert as published: its columns as JSON (times ISO 8601, codes as codes)."""
+def message(values: dict[str, Any], *, moved: bool = False) -> bytes:
+    """An alert as published: its columns as JSON (times ISO 8601, codes as codes); ``moved``
+    marks an open alert's new place (its vehicle's latest evidence), which only subscribers
+    that asked for alerts near a point receive."""
 
     def value(raw: Any) -> Any:
         if isinstance(raw, dt.datetime):
@@ -368,4 +386,7 @@ def message(values: dict[str, Any]) -> bytes:
         return getattr(raw, "value", raw)
 
     names = [column.key for column in AlertRow.__table__.columns]
-    return json.dumps({name: value(values[name]) for name in names}, ensure_ascii=False).encode()
+    published = {name: value(values[name]) for name in names}
+    if moved:
+        published["moved"] = True
+    return json.dumps(published, ensure_ascii=False).encode()

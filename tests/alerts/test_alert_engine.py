@@ -217,6 +217,41 @@ async def test_a_vehicle_put_on_the_blacklist_is_flagged_where_it_was_last_seen(
     assert latest.observed_at == T0 + dt.timedelta(seconds=60)
 
 
+async def test_a_blacklisted_vehicles_alert_is_published_again_where_it_moves_to(
+    sessions: Any,
+) -> None:
+    """Its place is what an officer nearby needs; a speeding alert's new place is not sent."""
+    from hub.canonical.records import BlacklistEntry
+
+    await seed(sessions)
+    entry = BlacklistEntry(
+        source_record_id="B1", plate=TANKER, plate_color=PlateColor.YELLOW, reason="非法营运",
+        listed_on=NOW.date(), lifted_on=None,
+    )  # fmt: skip
+    async with sessions() as session, session.begin():
+        await apply_records(session, [("public_security", [entry], NOW)])
+
+    raised = await take(sessions, line(TANKER, 0, 85))
+    stayed = await take(sessions, line(TANKER, 30, 85))
+    moved = await take(sessions, line(TANKER, 60, 85, lon=118.79) + line(TANKER, 90, 85, lon=118.8))
+
+    def published(messages: list[tuple[str, bytes]]) -> list[tuple[str, Any, Any, Any]]:
+        return [
+            (m["kind"], m.get("moved", False), m["longitude"], m["evidence_count"])
+            for m in (json.loads(body) for _channel, body in messages)
+        ]
+
+    assert published(raised) == [("BLACKLISTED", False, 118.78, 1)]
+    assert published(stayed) == [], "extended where it was: nothing to tell"
+    # Speeding for long enough (85 km/h in a tanker) by the third fix, raised on the batch's
+    # two: only its raising is published; the blacklisted alert's move is, once per batch,
+    # at the latest fix.
+    assert sorted(published(moved)) == [
+        ("BLACKLISTED", True, 118.8, 4),
+        ("OVER_SPEED", False, 118.8, 2),
+    ]
+
+
 async def test_a_jump_refused_by_the_intake_raises_drift_and_a_lone_bad_fix_raises_nothing(
     sessions: Any,
 ) -> None:

@@ -15,9 +15,11 @@ from starlette.testclient import TestClient
 
 from hub.alerts.engine import CHANNEL
 from hub.app import create_app
-from hub.canonical.codes import VehicleType
+from hub.canonical.codes import PlateColor, VehicleType
+from hub.canonical.records import BlacklistEntry
 from hub.config import Settings
 from hub.db import session_factory
+from hub.exchange.batches import apply_records
 from tests.conftest import bearer, register_client
 from tests.multimodal.test_workers import _listening
 from tests.support import operator, vehicle
@@ -62,7 +64,7 @@ def _speeding() -> bytes:
     lines = []
     for plate in ("苏A00001", "苏E00002"):
         for seconds in (0, 20, 40):
-            at = (T0 + dt.timedelta(seconds=seconds)).isoformat()
+            at = (T0 - dt.timedelta(hours=2, seconds=-seconds)).isoformat()  # all of it in the past
             record = {"plate": plate, "color": "2", "time": at, "lon": 118.78, "lat": 32.04,
                       "speed": 95, "direction": 90}  # fmt: skip
             lines.append(json.dumps(record, ensure_ascii=False))
@@ -111,3 +113,83 @@ def test_subscribing_needs_an_enforcement_scope(both: Settings) -> None:
     assert message["type"] in {"error", "next"}, message
     errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
     assert errors[0]["message"] == "alerts: needs scope enforcement:read or enforcement:write"
+
+
+NEAR = """subscription ($near: NearInput!) {
+  alerts(kinds: [BLACKLISTED], near: $near) { id status plate location { longitude } } }"""
+
+
+async def _blacklist(app: Any, plate: str) -> None:
+    entry = BlacklistEntry(
+        source_record_id="B1", plate=plate, plate_color=PlateColor.YELLOW, reason="非法营运",
+        listed_on=T0.date(), lifted_on=None,
+    )  # fmt: skip
+    async with session_factory(app.state.engine)() as session, session.begin():
+        await apply_records(session, [("public_security", [entry], T0)])
+
+
+def _at(plate: str, seconds: int, lat: float, lon: float) -> bytes:
+    at = (T0 - dt.timedelta(hours=2, seconds=-seconds)).isoformat()  # all of it in the past
+    record = {"plate": plate, "color": "2", "time": at, "lon": lon, "lat": lat, "speed": 40,
+              "direction": 0}  # fmt: skip
+    return json.dumps(record, ensure_ascii=False).encode() + b"\n"
+
+
+def test_an_officer_is_alerted_when_a_blacklisted_vehicle_comes_near(both: Settings) -> None:
+    """Raised 50 km away: not sent. Driven into the radius: sent once, however many fixes
+    follow there. Acknowledged: sent, as it is near."""
+    with TestClient(create_app(both)) as client:
+        client.portal.call(_seed, client.app)  # type: ignore[union-attr]
+        client.portal.call(_blacklist, client.app, "苏A00001")  # type: ignore[union-attr]
+        officer = bearer(client, "enforcement:read enforcement:write", None)
+        sender = {**_positions(client), "Content-Type": "application/x-ndjson"}
+        here = {"latitude": 32.04, "longitude": 118.78, "radiusKm": 5}
+        with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+            ws.send_json({"type": "connection_init", "payload": officer})
+            assert ws.receive_json()["type"] == "connection_ack"
+            payload = {"query": NEAR, "variables": {"near": here}}
+            ws.send_json({"id": "1", "type": "subscribe", "payload": payload})
+            deadline = time.monotonic() + 60
+            while not _listening(both, CHANNEL):
+                assert time.monotonic() < deadline, "the subscription never started"
+                time.sleep(0.02)
+            for body in (
+                _at("苏A00001", 0, 32.50, 118.78),  # 51 km north: raised, not near
+                _at("苏A00001", 3600, 32.05, 118.78),  # an hour later, 1 km away: near
+                _at("苏A00001", 3630, 32.051, 118.781),  # still near: nothing new
+            ):
+                answer = client.post("/positions", content=body, headers=sender)
+                assert answer.status_code == 200, answer.text
+            came = ws.receive_json()
+            ack = "mutation ($id: ID!) { acknowledgeAlert(id: $id) { status } }"
+            alert_id = came["payload"]["data"]["alerts"]["id"]
+            acknowledged = client.post(
+                "/graphql", json={"query": ack, "variables": {"id": alert_id}}, headers=officer
+            )
+            assert acknowledged.json()["data"]["acknowledgeAlert"]["status"] == "ACKNOWLEDGED"
+            then = ws.receive_json()
+
+    assert came["payload"]["data"]["alerts"] == {
+        "id": alert_id,
+        "status": "OPEN",
+        "plate": "苏A00001",
+        "location": {"longitude": 118.78},
+    }, "the first it hears of is the vehicle coming near, not its alert 50 km away"
+    assert then["payload"]["data"]["alerts"]["status"] == "ACKNOWLEDGED", (
+        "the next is the acknowledgement: the fix after the one that came near sent nothing"
+    )
+
+
+def test_a_point_out_of_range_is_refused_naming_the_argument(both: Settings) -> None:
+    with TestClient(create_app(both)) as client:
+        officer = bearer(client, "enforcement:read", None)
+        with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+            ws.send_json({"type": "connection_init", "payload": officer})
+            assert ws.receive_json()["type"] == "connection_ack"
+            far = {"latitude": 32.04, "longitude": 118.78, "radiusKm": 900}
+            payload = {"query": NEAR, "variables": {"near": far}}
+            ws.send_json({"id": "1", "type": "subscribe", "payload": payload})
+            message = ws.receive_json()
+
+    errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+    assert errors[0]["message"] == "near.radiusKm: more than 0 and at most 500"

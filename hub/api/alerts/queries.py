@@ -3,14 +3,15 @@ distance from a point. The alert type's row rule (its region) applies to both.""
 
 from __future__ import annotations
 
-import math
 from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import ColumnElement, Select, select
 from strawberry.types import Info
 
+from hub.alerts.geometry import KM_PER_DEGREE_LAT
 from hub.alerts.models import AlertRow
+from hub.api.alerts.near import checked
 from hub.api.alerts.types import Alert, AlertConnection, AlertFilter, AlertOrder, AlertOrderField
 from hub.api.bilingual import doc
 from hub.api.common import region_argument
@@ -24,9 +25,6 @@ from hub.errors import BadUserInput, NotFound
 from hub.filters import region_condition
 from hub.paging import Sort, count, fetch_page, window
 
-KM_PER_DEGREE_LAT = 110.574
-KM_PER_DEGREE_LON = 111.320
-MAX_RADIUS_KM = 500.0
 _COLUMNS = {
     AlertOrderField.STARTED_AT: AlertRow.started_at,
     AlertOrderField.ENDED_AT: AlertRow.ended_at,
@@ -76,17 +74,8 @@ def conditions(filter_: AlertFilter) -> list[ColumnElement[bool]]:
 
 def _near(latitude: float, longitude: float, radius_km: float) -> list[ColumnElement[bool]]:
     """Within ``radius_km`` of a point, on the local plane (as the rules measure)."""
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise BadUserInput(
-            "filter.near: latitude -90 to 90 and longitude -180 to 180 (WGS-84 degrees)",
-            field="filter.near",
-        )
-    if not 0 < radius_km <= MAX_RADIUS_KM:
-        raise BadUserInput(
-            f"filter.near.radiusKm: more than 0 and at most {MAX_RADIUS_KM:g}",
-            field="filter.near.radiusKm",
-        )
-    scale = KM_PER_DEGREE_LON * math.cos(math.radians(latitude))
+    near = checked(latitude, longitude, radius_km, "filter.near")
+    scale = near.km_per_degree_lon
     north = (AlertRow.latitude - latitude) * KM_PER_DEGREE_LAT
     east = (AlertRow.longitude - longitude) * scale
     box_lat = radius_km / KM_PER_DEGREE_LAT

@@ -9,14 +9,15 @@ subscriber's own region rule lets it see (``hub.alerts.access``).
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from hub.alerts.access import alert_visible
 from hub.alerts.engine import CHANNEL
-from hub.api.alerts.types import Alert, decoded
+from hub.api.alerts.near import Near, checked
+from hub.api.alerts.types import Alert, NearInput, decoded
 from hub.api.bilingual import doc
 from hub.api.common import region_argument
 from hub.api.context import Context
@@ -55,9 +56,24 @@ class AlertSubscription:
             list[AlertKind] | None,
             strawberry.argument(description=doc("告警类型（任一）。", "Kinds (any of them).")),
         ] = None,
+        near: Annotated[
+            NearInput | None,
+            strawberry.argument(
+                description=doc(
+                    "只要最新位置在此点半径内的告警（执法人员附近）：告警在半径内生成、确认、"
+                    "关闭时各收到一次；黑名单车辆驶入半径时再收到一次。",
+                    "Only alerts whose latest place is within a radius of a point (near the "
+                    "officer): each raised, acknowledged or closed there, and a blacklisted "
+                    "vehicle's alert again whenever the vehicle comes into the radius.",
+                )
+            ),
+        ] = None,
     ) -> AsyncGenerator[Alert, None]:
         ctx = info.context
         code = region_argument(region, "region")
+        around = (
+            None if near is None else checked(near.latitude, near.longitude, near.radius_km, "near")
+        )
         if ctx.pubsub is None:
             raise Forbidden("alerts: subscriptions are not available here")
         if not {ENFORCEMENT_READ, ENFORCEMENT_WRITE} & ctx.principal.scopes:
@@ -70,6 +86,7 @@ class AlertSubscription:
             CHANNEL, limits, close_when_behind(ctx.request)
         )
         last = ""
+        shown: set[int] = set()  # alerts near the point when last heard of
         try:
             async for message in subscription:
                 values = decoded(message)
@@ -78,6 +95,11 @@ class AlertSubscription:
                 if not values["region_code"].startswith(prefix):
                     continue
                 if not alert_visible(reader, values["region_code"]):
+                    continue
+                if around is None:
+                    if values.get("moved"):
+                        continue  # a place only matters to those who asked for one
+                elif not _near_enough(around, values, shown):
                     continue
                 alert = Alert.of(values)
                 last = alert.id()
@@ -90,3 +112,19 @@ class AlertSubscription:
             ) from None
         finally:
             await subscription.aclose()
+
+
+def _near_enough(around: Near, values: dict[str, Any], shown: set[int]) -> bool:
+    """Whether a subscriber near ``around`` gets this message: a status change of an alert
+    inside the radius (or that was, so that the subscriber learns how it ended), or an alert
+    that moved into it; ``shown`` follows which of them are inside."""
+    key = values["id"]
+    was_inside = key in shown
+    inside = around.contains(values["latitude"], values["longitude"])
+    if inside and values["status"] != "CLOSED":
+        shown.add(key)
+    else:
+        shown.discard(key)
+    if values.get("moved"):
+        return inside and not was_inside
+    return inside or was_inside
