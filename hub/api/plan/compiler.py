@@ -35,7 +35,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 from strawberry.types.arguments import convert_arguments
 
 from hub.api.permissions import Policy
-from hub.api.plan import catalog
+from hub.api.plan import catalog, kinds
 from hub.api.plan.rules import row_rule
 from hub.api.plan.selection import Selected, Unplannable
 from hub.api.plan.sqljson import Constant, SqlJson, text
@@ -123,7 +123,7 @@ def object_json(
         kind = entry.fields.get(selected.name)
         if kind is None:
             raise Unplannable(f"{type_name}.{selected.name} is resolved in Python")
-        if isinstance(kind, catalog.Computed):
+        if isinstance(kind, kinds.Computed):
             if not finished:
                 raise Unplannable(f"{type_name}.{selected.name} is worked out at the root only")
             pairs.append((selected.key, null()))
@@ -133,24 +133,24 @@ def object_json(
 
 
 def _field(
-    build: Build, type_name: str, kind: catalog.Field, selected: Selected, row: FromClause
+    build: Build, type_name: str, kind: kinds.Field, selected: Selected, row: FromClause
 ) -> ColumnElement[Any]:
     sql = build.sql
-    if isinstance(kind, catalog.Scalar):
+    if isinstance(kind, kinds.Scalar):
         return row.c[kind.column]
-    if isinstance(kind, catalog.Number):
+    if isinstance(kind, kinds.Number):
         return sql.number(row.c[kind.column])
-    if isinstance(kind, catalog.Flag):
+    if isinstance(kind, kinds.Flag):
         return sql.flag(row.c[kind.column])
-    if isinstance(kind, catalog.Code):
+    if isinstance(kind, kinds.Code):
         return case(_names(kind.enum_type), value=row.c[kind.column])
-    if isinstance(kind, catalog.CodeList):
+    if isinstance(kind, kinds.CodeList):
         return sql.embed(sql.code_names(row.c[kind.column], _names(kind.enum_type)))
-    if isinstance(kind, catalog.Stamp):
+    if isinstance(kind, kinds.Stamp):
         return sql.stamp(row.c[kind.column])
-    if isinstance(kind, catalog.RegionOf):
+    if isinstance(kind, kinds.RegionOf):
         return region_json(build, selected.children, row.c[kind.column])
-    if isinstance(kind, catalog.ValidityOf):
+    if isinstance(kind, kinds.ValidityOf):
         valid_to = row.c[kind.column]
         soon = build.today + dt.timedelta(days=EXPIRING_DAYS)
         return case(
@@ -158,29 +158,19 @@ def _field(
             (valid_to <= soon, text("EXPIRING")),
             else_=text("VALID"),
         )
-    if isinstance(kind, catalog.Overdue):
+    if isinstance(kind, kinds.Overdue):
         return sql.flag(row.c[kind.column] < build.today)
-    if isinstance(kind, catalog.GlobalId):
+    if isinstance(kind, kinds.GlobalId):
         return sql.global_id(type_name, row.c.id)
-    if isinstance(kind, catalog.Embedded):
+    if isinstance(kind, kinds.Embedded):
         return object_json(build, kind.type_name, selected.children, row)
-    if isinstance(kind, catalog.EmbeddedWhen):
+    if isinstance(kind, kinds.EmbeddedWhen):
         present = and_(*[row.c[column].is_not(None) for column in kind.columns])
         embedded = object_json(build, kind.type_name, selected.children, row)
         return sql.embed(case((present, embedded), else_=null()))
-    if isinstance(kind, catalog.Stored):
+    if isinstance(kind, kinds.Stored):
         return sql.embed(row.c[kind.column])
-    if isinstance(kind, catalog.ToOne):
-        model = model_of(kind.type_name)
-        target = alias_of(model)
-        found = (
-            select(object_json(build, kind.type_name, selected.children, target))
-            .where(target.c.id == row.c[kind.foreign_key])
-            .where(*row_rule(model, target, build.principal))
-            .scalar_subquery()
-        )
-        return sql.embed(found)
-    if isinstance(kind, catalog.ByKey):
+    if isinstance(kind, kinds.ToOne | kinds.ByKey):
         model = model_of(kind.type_name)
         target = alias_of(model)
         found = (
@@ -190,29 +180,29 @@ def _field(
             .scalar_subquery()
         )
         return sql.embed(found)
-    if isinstance(kind, catalog.Recent):
+    if isinstance(kind, kinds.Recent):
         return sql.flag(row.c[kind.column] > _before_now(kind.within))
-    if isinstance(kind, catalog.Through):
+    if isinstance(kind, kinds.Through):
         return sql.embed(_through(build, kind, selected, row).scalar_subquery())
-    if isinstance(kind, catalog.Spelt):
+    if isinstance(kind, kinds.Spelt):
         return cast(row.c[kind.column], Text)
-    if isinstance(kind, catalog.Rows):
+    if isinstance(kind, kinds.Rows):
         child = alias_of(model_of(kind.type_name))
         return sql.children(
             child, kind.parent_key, kind.order, row,
             lambda rows: object_json(build, kind.type_name, selected.children, rows),
         )  # fmt: skip
-    if isinstance(kind, catalog.Values):
+    if isinstance(kind, kinds.Values):
         values = alias_of(kind.model)
         return sql.children(
             values, kind.parent_key, (kind.column,), row, lambda rows: rows.c[kind.column]
         )
-    if isinstance(kind, catalog.Elements):
+    if isinstance(kind, kinds.Elements):
         elements = sql.elements(row.c[kind.column], kind.keys, row)
         element = object_json(build, kind.type_name, selected.children, elements)
         unpacked = select(sql.array(element, elements.c.position)).select_from(elements)
         return sql.embed(unpacked.correlate(row).scalar_subquery())
-    if isinstance(kind, catalog.Computed):
+    if isinstance(kind, kinds.Computed):
         raise Unplannable(f"{type_name}.{selected.name} is worked out at the root only")
     listed = connection(
         build, kind.type_name, kind.relation.listing, kind.filter_input, kind.order_input,
@@ -251,9 +241,7 @@ def _of_parent(
     return through_link
 
 
-def _through(
-    build: Build, kind: catalog.Through, selected: Selected, row: FromClause
-) -> Select[Any]:
+def _through(build: Build, kind: kinds.Through, selected: Selected, row: FromClause) -> Select[Any]:
     """A one-row SELECT of the JSON list of records linked to ``row``, in the link's order,
     each under its type's row rule."""
     model = model_of(kind.type_name)

@@ -37,9 +37,9 @@ from hub.api.documents import document_hash
 from hub.api.http import parse_json
 from hub.api.limits import DOCUMENT_CACHE_SIZE, refusal_of, validation_errors
 from hub.api.permissions import Policy
-from hub.api.plan.catalog import Finisher
 from hub.api.plan.compiler import Build, Refer
 from hub.api.plan.execution import Prepared, StatementFailed, runner_for
+from hub.api.plan.kinds import Finisher
 from hub.api.plan.roots import root_statement
 from hub.api.plan.rules import policy_class
 from hub.api.plan.selection import Selected, Unplannable, select

@@ -8,7 +8,7 @@ from typing import Any
 from graphql import GraphQLObjectType
 from sqlalchemy import ColumnElement, Select, select
 
-from hub.api.plan import catalog
+from hub.api.plan import catalog, kinds
 from hub.api.plan.compiler import (
     Build,
     Refer,
@@ -68,7 +68,7 @@ def _permitted(build: Build, selections: tuple[Selected, ...]) -> None:
         _permitted(build, selected.children)
 
 
-def root_statement(build: Build, selected: Selected) -> tuple[Select[Any], catalog.Finisher | None]:
+def root_statement(build: Build, selected: Selected) -> tuple[Select[Any], kinds.Finisher | None]:
     """The statement of one root field: one row holding its JSON (none: the record is
     missing), and what finishes that JSON in Python, if anything does."""
     if selected.name == "node":
@@ -86,9 +86,9 @@ def root_statement(build: Build, selected: Selected) -> tuple[Select[Any], catal
     root = catalog.ROOTS.get(selected.name)
     if root is None:
         raise Unplannable(f"Query.{selected.name} is resolved in Python")
-    if isinstance(root, catalog.Near):
+    if isinstance(root, kinds.Near):
         return vehicles_near(build, selected), None
-    if isinstance(root, catalog.RootPage):
+    if isinstance(root, kinds.RootPage):
         args = build.arguments(selected)
         try:
             sort, filtered = root.listed(build.resolver_arguments(selected))
@@ -96,7 +96,7 @@ def root_statement(build: Build, selected: Selected) -> tuple[Select[Any], catal
             raise Refer(str(exc)) from None
         paged = page(build, root.type_name, root.model, sort, filtered, args, selected)
         return paged.with_only_columns(build.sql.as_text(paged.selected_columns[0])), None
-    if isinstance(root, catalog.RootList):
+    if isinstance(root, kinds.RootList):
         listed = connection(
             build, root.type_name, root.listing, root.filter_input, root.order_input, selected
         )

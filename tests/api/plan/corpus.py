@@ -19,7 +19,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from hub.api.plan import catalog
+from hub.api.plan import catalog, kinds
 
 LISTS = {
     "vehicles": ("Vehicle", ["PLATE", "CERTIFICATE_VALID_TO", "NEXT_ANNUAL_REVIEW"]),
@@ -132,19 +132,19 @@ class Corpus:
         for name in chosen:
             kind = entry.fields[name]
             alias = f"a{self.random.randint(0, 9)}_{name}: " if self.random.random() < 0.1 else ""
-            if isinstance(kind, catalog.RegionOf):
+            if isinstance(kind, kinds.RegionOf):
                 picked = self.random.sample(
                     ["code", "name", "nameEn", "isCity", "city { code name }", "__typename"],
                     k=self.random.randint(1, 3),
                 )
                 inner = " ".join(picked)
-            elif isinstance(kind, catalog.Embedded | catalog.EmbeddedWhen):
+            elif isinstance(kind, kinds.Embedded | kinds.EmbeddedWhen):
                 inner = self._fields(kind.type_name, depth)
-            elif isinstance(kind, catalog.ToOne | catalog.ByKey | catalog.Through):
+            elif isinstance(kind, kinds.ToOne | kinds.ByKey | kinds.Through):
                 if depth <= 0 or not self._readable(kind.type_name):
                     continue
                 inner = self._fields(kind.type_name, depth - 1)
-            elif isinstance(kind, catalog.ToMany):
+            elif isinstance(kind, kinds.ToMany):
                 if depth <= 0:
                     continue
                 parts.append(alias + name + self._connection(kind.type_name, None, depth - 1, 2))

@@ -1,5 +1,6 @@
 """A region-limited client reads no row of another region through the planner, by any path:
-root lists, lookups, nested relations and nested lists, and their counts."""
+root lists, lookups, nested relations and nested lists, and their counts, alerts and the
+vehicles near a point."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from hub.api.plan import catalog
+from hub.api.plan import catalog, kinds
 from hub.api.plan.planner import Planner
 from hub.operators.models import Operator
 from hub.stations.models import Station
@@ -25,13 +26,16 @@ def selection(type_name: str, depth: int) -> str:
     for name, kind in catalog.TYPES[type_name].fields.items():
         if depth == 0:
             break
-        if isinstance(kind, catalog.ToOne):
+        if isinstance(kind, kinds.ToOne):
             parts.append(f"{name} {{ {selection(kind.type_name, depth - 1)} }}")
-        elif isinstance(kind, catalog.Through):
+        elif isinstance(kind, kinds.ByKey):
+            # A position: no id of its own; its rule is its vehicle's.
+            parts.append(f"{name} {{ latitude }}")
+        elif isinstance(kind, kinds.Through):
             # Ids only: the lists under each station are walked from a line's origin, and
             # the whole walk must stay within the internal tier's cost limit.
             parts.append(f"{name} {{ id }}")
-        elif isinstance(kind, catalog.ToMany):
+        elif isinstance(kind, kinds.ToMany):
             inner = selection(kind.type_name, depth - 1)
             parts.append(f"{name}(first: 10) {{ totalCount edges {{ node {{ {inner} }} }} }}")
     return " ".join(parts)
@@ -57,7 +61,9 @@ async def test_a_region_limited_client_reads_only_its_region_by_every_planned_pa
     anonymous: GraphQLClient, sessions: Any
 ) -> None:
     await seed(sessions)
-    client = await anonymous.as_client("registry:read", region=NANJING)
+    client = await anonymous.as_client(
+        "registry:read enforcement:read tracking:read", region=NANJING
+    )
     planner: Planner = anonymous.http.app.state.planner  # type: ignore[attr-defined]
     async with sessions() as session:
         elsewhere = (
@@ -74,14 +80,23 @@ async def test_a_region_limited_client_reads_only_its_region_by_every_planned_pa
     assert far is not None
     seen: list[tuple[str, int]] = []
     for root, entry in catalog.ROOTS.items():
-        if isinstance(entry, catalog.RootList):
+        if isinstance(entry, kinds.RootList | kinds.RootPage):
             inner = selection(entry.type_name, 2)
             query = f"{{ {root}(first: 50) {{ totalCount edges {{ node {{ {inner} }} }} }} }}"
-            before = planner.answered
-            answer = await client(query)
-            assert planner.answered == before + 1, answer
-            assert "errors" not in answer, answer
-            seen += ids(answer["data"])
+        elif isinstance(entry, kinds.Near):
+            inner = f"vehicle {{ {selection('Vehicle', 1)} }} position {{ latitude }}"
+            query = (
+                f"{{ {root}(point: {{latitude: 32.05, longitude: 118.78}}, radiusMeters: 50000, "
+                f"first: 1000) {{ {inner} }} }}"
+            )
+        else:
+            continue
+        before = planner.answered
+        answer = await client(query)
+        assert planner.answered == before + 1, answer
+        assert "errors" not in answer, answer
+        seen += ids(answer["data"])
+    assert {type_name for type_name, _ in seen} >= {"Alert", "Vehicle", "Operator"}
 
     # A lookup of another region's record: no answer, as if it did not exist.
     hidden = await client(
