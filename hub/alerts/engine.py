@@ -23,12 +23,13 @@ from dataclasses import replace
 from typing import Any, cast
 
 from sqlalchemy import String, Table, bindparam, select, type_coerce, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.agency_records import bulk
 from hub.agency_records.models import BlacklistRow
 from hub.alerts.models import NOT_CLOSED, AlertRow, AlertVehicleState
-from hub.alerts.rules import Facts, Finding, Observed, State, evaluate, plausible
+from hub.alerts.rules import Facts, Finding, Limits, State, evaluate_track, evidence, plausible
 from hub.alerts.thresholds import Thresholds
 from hub.canonical.codes import AlertKind, AlertStatus, PlateColor
 from hub.lines.models import PassengerLine
@@ -49,13 +50,6 @@ PROVINCE = "320000"
 VehicleKey = tuple[str, PlateColor]
 _COLORS = {color.value: color for color in PlateColor}
 AlertKey = tuple[str, PlateColor, AlertKind]
-
-
-def observed(fix: Fix) -> Observed:
-    """A stored fix as the rules read it."""
-    return Observed(
-        fix.plate, fix.color, fix.observed_at, fix.latitude, fix.longitude, fix.speed_kmh
-    )
 
 
 async def facts_of(
@@ -168,34 +162,38 @@ def facts_cache(session: AsyncSession) -> FactsCache:
     return cache
 
 
-def _insert(session: AsyncSession, table: Any) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
+_STATE_COLUMNS = (
+    "plate", "plate_color", "observed_at", "latitude", "longitude", "driving_since",
+    "stopped_since", "speeding_since", "in_jiangsu",
+)  # fmt: skip
 
 
 async def _save_states(session: AsyncSession, states: dict[VehicleKey, State]) -> None:
-    """Upsert the states (one statement, run for many rows: compiled once, cached)."""
+    """Upsert the states in one statement (a stored state newer than the one given stays)."""
     if not states:
         return
     rows = [
-        {
-            "plate": plate, "plate_color": color, "observed_at": s.observed_at,
-            "latitude": s.latitude, "longitude": s.longitude, "driving_since": s.driving_since,
-            "stopped_since": s.stopped_since, "speeding_since": s.speeding_since,
-            "in_jiangsu": s.in_jiangsu,
-        }
+        (
+            plate, color, s.observed_at, s.latitude, s.longitude, s.driving_since,
+            s.stopped_since, s.speeding_since, s.in_jiangsu,
+        )
         for (plate, color), s in sorted(states.items(), key=lambda item: item[0][0])
     ]  # fmt: skip
-    statement = _insert(session, AlertVehicleState)
-    changed = {name: statement.excluded[name] for name in list(rows[0])[2:]}
+    table = cast(Table, AlertVehicleState.__table__)
+    if session.get_bind().dialect.name == "postgresql":
+        await bulk.insert(
+            session, table, _STATE_COLUMNS, rows, conflict=("plate", "plate_color"),
+            update=True, newer="observed_at",
+        )  # fmt: skip
+        return
+    statement = sqlite.insert(table)
     await session.execute(
         statement.on_conflict_do_update(
             index_elements=["plate", "plate_color"],
-            set_=changed,
-            where=AlertVehicleState.observed_at < statement.excluded.observed_at,
+            set_={name: statement.excluded[name] for name in _STATE_COLUMNS[2:]},
+            where=table.c.observed_at < statement.excluded.observed_at,
         ),
-        rows,
+        [dict(zip(_STATE_COLUMNS, row, strict=True)) for row in rows],
     )
 
 
@@ -214,35 +212,48 @@ async def on_fixes(
 
     A fix that cannot be taken at its word (before 2000, in the future, outside China) raises
     nothing and changes no state; it stays stored as received.
+
+    Each vehicle's fixes are judged together, in time order (``rules.evaluate_track``): its
+    facts, state and which rules can apply to it are looked at once per batch, not per fix.
     """
-    taken = sorted(
-        (seen for seen in map(observed, fixes) if plausible(seen, now) is None),
-        key=lambda fix: fix.observed_at,
-    )
-    jumped = [observed(fix) for fix in drifted] if limits.enabled(AlertKind.POSITION_DRIFT) else []
-    if not taken and not jumped:
+    tracks: dict[VehicleKey, list[Fix]] = {}
+    for fix in fixes:
+        if plausible(fix, now) is None:
+            key = (fix.plate, fix.color)
+            track = tracks.get(key)
+            if track is None:
+                tracks[key] = [fix]
+            else:
+                track.append(fix)
+    jumped = list(drifted) if limits.enabled(AlertKind.POSITION_DRIFT) else []
+    if not tracks and not jumped:
         return []
-    vehicles = {(fix.plate, fix.color) for fix in [*taken, *jumped]}
+    vehicles = {*tracks, *((fix.plate, fix.color) for fix in jumped)}
     facts = await facts_cache(session)(session, vehicles)
     states = await _states(session, vehicles)
+    rules = Limits.of(limits)
     changed: dict[VehicleKey, State] = {}
     findings: dict[AlertKey, list[Finding]] = defaultdict(list)
-    for fix in taken:
-        key = (fix.plate, fix.color)
+    for key, track in tracks.items():
+        track.sort(key=_at)  # stable: fixes of one instant stay in the order they came
         before = states.get(key)
-        found, after = evaluate(fix, facts[key], before, limits)
-        if after is not before:
-            states[key] = changed[key] = after
+        found, after = evaluate_track(track, facts[key], before, rules)
+        if after is not before and after is not None:
+            changed[key] = after
         for finding in found:
-            findings[(fix.plate, fix.color, finding.kind)].append(finding)
-    for fix in sorted(jumped, key=lambda seen: seen.observed_at):
+            findings[(*key, finding.kind)].append(finding)
+    for fix in sorted(jumped, key=_at):
         drift = Finding(
             AlertKind.POSITION_DRIFT, fix.observed_at, fix.latitude, fix.longitude,
-            f"implausible:{fix.evidence.removeprefix('fix:')}",
+            f"implausible:{evidence(fix.plate, fix.color, fix.observed_at).removeprefix('fix:')}",
         )  # fmt: skip
         findings[(fix.plate, fix.color, AlertKind.POSITION_DRIFT)].append(drift)
     await _save_states(session, changed)
     return await raise_alerts(session, findings, facts, now)
+
+
+def _at(fix: Fix) -> dt.datetime:
+    return fix.observed_at
 
 
 async def raise_alerts(
@@ -256,8 +267,9 @@ async def raise_alerts(
 
     A few statements per batch whatever it found: the open alerts of its vehicles read (and
     locked, on PostgreSQL), the new ones inserted together, the extended ones updated
-    together. Evidence already on the open alert is not counted twice (a sweep finds the same
-    overdue review each time it runs).
+    together (on PostgreSQL one statement each, the rows bound as arrays). Evidence already on
+    the open alert is not counted twice (a sweep finds the same overdue review each time it
+    runs).
     """
     if not findings:
         return []
@@ -265,17 +277,15 @@ async def raise_alerts(
     opened = await _open_alerts(session, {(plate, color) for plate, color, _ in findings})
     fresh = [key for key in keys if key not in opened]
     raised: list[dict[str, Any]] = []
+    table = cast(Table, AlertRow.__table__)
     if fresh:
         values = [_new(key, findings[key], facts.get(key[:2], Facts()), now) for key in fresh]
-        statement = (
-            _insert(session, AlertRow)
-            .on_conflict_do_nothing(
-                index_elements=["plate", "plate_color", "kind"], index_where=NOT_CLOSED
-            )
-            .returning(*AlertRow.__table__.c)
-        )
-        raised = [dict(row._mapping) for row in (await session.execute(statement, values)).all()]
-        made = {(row["plate"], row["plate_color"], row["kind"]) for row in raised}
+        made = await _inserted(session, table, values)
+        raised = [
+            {"id": made[key], **value}
+            for key, value in zip(fresh, values, strict=True)
+            if key in made
+        ]
         lost = [key for key in fresh if key not in made]  # another worker's, opened just now
         if lost:
             opened |= await _open_alerts(session, {key[:2] for key in lost})
@@ -285,30 +295,59 @@ async def raise_alerts(
         if key in opened and (change := _extended(opened[key], findings[key])) is not None
     ]
     changes = [change for _key, change in extended]
-    if changes:
-        table = cast(Table, AlertRow.__table__)  # Core: many rows by key, no ORM objects
+    if changes and session.get_bind().dialect.name == "postgresql":
+        await bulk.update_by_id(session, table, _EXTENDED, changes)
+    elif changes:
         await session.execute(
             update(table)
             .where(table.c.id == bindparam("alert_id"))
-            .values(
-                evidence=bindparam("new_evidence"), evidence_count=bindparam("new_count"),
-                started_at=bindparam("new_start"), ended_at=bindparam("new_end"),
-                latitude=bindparam("new_latitude"), longitude=bindparam("new_longitude"),
-            ),
-            changes,
-        )  # fmt: skip
+            .values({name: bindparam(f"new_{name}") for name in _EXTENDED}),
+            [
+                dict(zip(("alert_id", *(f"new_{name}" for name in _EXTENDED)), change, strict=True))
+                for change in changes
+            ],
+        )
     messages = [(CHANNEL, message(row)) for row in raised]
     moved = [
-        change["alert_id"]
-        for key, change in extended
+        alert_id
+        for key, (alert_id, *_, latitude, longitude) in extended
         if key[2] in FOLLOWED_BY_PLACE
-        and (change["new_latitude"], change["new_longitude"])
-        != (opened[key]["latitude"], opened[key]["longitude"])
+        and (latitude, longitude) != (opened[key]["latitude"], opened[key]["longitude"])
     ]
     if moved:
         rows = await session.execute(select(*AlertRow.__table__.c).where(AlertRow.id.in_(moved)))
         messages += [(CHANNEL, message(dict(row._mapping), moved=True)) for row in rows]
     return messages
+
+
+_EXTENDED = ("evidence", "evidence_count", "started_at", "ended_at", "latitude", "longitude")
+"""The columns of an open alert that new evidence changes."""
+
+
+async def _inserted(
+    session: AsyncSession, table: Table, values: list[dict[str, Any]]
+) -> dict[AlertKey, int]:
+    """Insert new open alerts, but those the vehicle has open already; the ids of those made."""
+    if session.get_bind().dialect.name == "postgresql":
+        names = tuple(values[0])
+        returned = await bulk.insert(
+            session, table, names, [[value[name] for name in names] for value in values],
+            conflict=("plate", "plate_color", "kind"), conflict_where=NOT_CLOSED.text,
+            returning=("id", "plate", "plate_color", "kind"),
+        )  # fmt: skip
+        return {
+            (plate, _COLORS[color], AlertKind(kind)): alert_id
+            for alert_id, plate, color, kind in returned
+        }
+    statement = (
+        sqlite.insert(table)
+        .on_conflict_do_nothing(
+            index_elements=["plate", "plate_color", "kind"], index_where=NOT_CLOSED
+        )
+        .returning(table.c.id, table.c.plate, table.c.plate_color, table.c.kind)
+    )
+    rows = (await session.execute(statement, values)).all()
+    return {(plate, color, kind): alert_id for alert_id, plate, color, kind in rows}
 
 
 _OPEN = (
@@ -350,8 +389,9 @@ def _new(key: AlertKey, found: list[Finding], facts: Facts, now: dt.datetime) ->
     }  # fmt: skip
 
 
-def _extended(row: dict[str, Any], found: list[Finding]) -> dict[str, Any] | None:
-    """The parameters that extend an open alert by new evidence; None if none is new."""
+def _extended(row: dict[str, Any], found: list[Finding]) -> tuple[Any, ...] | None:
+    """(id, then the ``_EXTENDED`` columns) of an open alert extended by new evidence; None if
+    none is new."""
     kept = set(row["evidence"])
     new = sorted((f for f in found if f.evidence not in kept), key=lambda f: f.at)
     if not new:
@@ -359,15 +399,15 @@ def _extended(row: dict[str, Any], found: list[Finding]) -> dict[str, Any] | Non
     fresh = list(dict.fromkeys(f.evidence for f in new))
     last = new[-1]
     later = last.at >= row["ended_at"]
-    return {
-        "alert_id": row["id"],
-        "new_evidence": (row["evidence"] + fresh)[:EVIDENCE_KEPT],
-        "new_count": row["evidence_count"] + len(fresh),
-        "new_start": min(row["started_at"], new[0].at),
-        "new_end": last.at if later else row["ended_at"],
-        "new_latitude": last.latitude if later else row["latitude"],
-        "new_longitude": last.longitude if later else row["longitude"],
-    }
+    return (
+        row["id"],
+        (row["evidence"] + fresh)[:EVIDENCE_KEPT],
+        row["evidence_count"] + len(fresh),
+        min(row["started_at"], new[0].at),
+        last.at if later else row["ended_at"],
+        last.latitude if later else row["latitude"],
+        last.longitude if later else row["longitude"],
+    )
 
 
 def columns_of(row: AlertRow) -> dict[str, Any]:
@@ -381,8 +421,8 @@ def message(values: dict[str, Any], *, moved: bool = False) -> bytes:
     that asked for alerts near a point receive."""
 
     def value(raw: Any) -> Any:
-        if isinstance(raw, dt.datetime):
-            return raw.isoformat()
+        if isinstance(raw, dt.datetime):  # in UTC, as the database gives it back
+            return raw.astimezone(dt.UTC).isoformat()
         return getattr(raw, "value", raw)
 
     names = [column.key for column in AlertRow.__table__.columns]
