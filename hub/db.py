@@ -268,6 +268,24 @@ def note_written(session: AsyncSession, table: str) -> None:
         session.info[_WROTE] = True
 
 
+async def driver_connection(session: AsyncSession) -> Any:
+    """The driver's own connection under ``session`` (asyncpg), inside the session's transaction.
+
+    For statements whose rows are many and plain: sent as they are, their rows plain tuples,
+    without SQLAlchemy's compilation and per-value result processing (on a batch of fixes,
+    most of what a read of its vehicles' rows costs the hub). A write sent here is not seen by
+    the session's events: note it (``note_written``).
+    """
+    connection = await session.connection()
+    raw = (await connection.get_raw_connection()).driver_connection
+    if raw is None or not raw.is_in_transaction():
+        # SQLAlchemy begins its transaction with the first statement it sends: send one, so
+        # what goes to the driver directly is in it (and a FOR UPDATE holds its locks).
+        await session.execute(text("SELECT 1"))
+        raw = (await connection.get_raw_connection()).driver_connection
+    return raw
+
+
 def _watched(written: Callable[[], Awaitable[None]]) -> type[Session]:
     class WatchedSession(Session):
         """A session that awaits ``written`` after each commit in which it wrote."""

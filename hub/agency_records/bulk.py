@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, text
+from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.db import note_written
+from hub.db import driver_connection, note_written
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,14 +99,7 @@ def insert_statement(
 async def driver(session: AsyncSession, table: Table) -> Any:
     """The asyncpg connection under ``session``, inside its transaction, to write ``table``."""
     note_written(session, table.name)
-    connection = await session.connection()
-    raw = (await connection.get_raw_connection()).driver_connection
-    if raw is None or not raw.is_in_transaction():
-        # SQLAlchemy begins its transaction with the first statement it sends: send one, so
-        # what goes to the driver directly is in it, committed or rolled back with the rest.
-        await session.execute(text("SELECT 1"))
-        raw = (await connection.get_raw_connection()).driver_connection
-    return raw
+    return await driver_connection(session)
 
 
 async def insert(

@@ -31,7 +31,8 @@ from hub.agency_records.models import BlacklistRow
 from hub.alerts.models import NOT_CLOSED, AlertRow, AlertVehicleState
 from hub.alerts.rules import Facts, Finding, Limits, State, evaluate_track, evidence, plausible
 from hub.alerts.thresholds import Thresholds
-from hub.canonical.codes import AlertKind, AlertStatus, PlateColor
+from hub.canonical.codes import AlertKind, AlertStatus, PermitKind, PlateColor
+from hub.db import driver_connection
 from hub.lines.models import PassengerLine
 from hub.positions.lines import Fix
 from hub.positions.repository import among
@@ -62,21 +63,34 @@ async def facts_of(
     blacklisted: set[VehicleKey] = set()
     lines: dict[int, list[list[float]]] = {}
     plates = {plate for plate, _ in wanted}
-    for condition in among(session, Vehicle.plate, plates):
-        query = select(
-            Vehicle.plate, Vehicle.plate_color, Vehicle.id, Vehicle.operator_id,
-            Vehicle.region_code, Vehicle.vehicle_type, Vehicle.dangerous_goods,
-            Vehicle.business_kind, Vehicle.permitted_area, Vehicle.line_id,
-        ).where(condition)  # fmt: skip
-        for row in (await core.execute(query)).all():
-            key = (row.plate, row.plate_color)
-            if key in wanted:
-                found[key] = Facts(
-                    vehicle_id=row.id, operator_id=row.operator_id, region_code=row.region_code,
-                    vehicle_type=row.vehicle_type.value, dangerous_goods=row.dangerous_goods,
-                    business_kind=row.business_kind, permitted_area=row.permitted_area,
-                    line_id=row.line_id,
-                )  # fmt: skip
+    if session.get_bind().dialect.name == "postgresql":
+        driver = await driver_connection(session)
+        asked = sorted(plates)
+        for plate, color, *values in await driver.fetch(_FACTS_SQL, asked):
+            if (key := (plate, _COLORS[color])) in wanted:
+                found[key] = _facts(*values)
+        blacklisted = {
+            key
+            for plate, color in await driver.fetch(_BLACKLISTED_SQL, asked)
+            if (key := (plate, _COLORS[color])) in wanted
+        }
+    else:
+        vehicle_type = type_coerce(Vehicle.vehicle_type, String())  # codes, as PostgreSQL's
+        business_kind = type_coerce(Vehicle.business_kind, String())
+        for condition in among(session, Vehicle.plate, plates):
+            query = select(
+                Vehicle.plate, Vehicle.plate_color, Vehicle.id, Vehicle.operator_id,
+                Vehicle.region_code, vehicle_type, Vehicle.dangerous_goods, business_kind,
+                Vehicle.permitted_area, Vehicle.line_id,
+            ).where(condition)  # fmt: skip
+            for plate, color, *values in (await core.execute(query)).all():
+                if (plate, color) in wanted:
+                    found[(plate, color)] = _facts(*values)
+        for condition in among(session, BlacklistRow.plate, plates):
+            listed = select(BlacklistRow.plate, BlacklistRow.plate_color).where(
+                condition, BlacklistRow.lifted_on.is_(None)
+            )
+            blacklisted |= {(plate, color) for plate, color in (await core.execute(listed)).all()}
     # Each line's route once, however many of its buses report in the batch.
     line_ids = {facts.line_id for facts in found.values() if facts.line_id is not None}
     if line_ids:
@@ -84,11 +98,6 @@ async def facts_of(
             PassengerLine.id.in_(sorted(line_ids))
         )
         lines = {line_id: route for line_id, route in (await core.execute(routes)).all()}
-    for condition in among(session, BlacklistRow.plate, plates):
-        listed = select(BlacklistRow.plate, BlacklistRow.plate_color).where(
-            condition, BlacklistRow.lifted_on.is_(None)
-        )
-        blacklisted |= {(plate, color) for plate, color in (await core.execute(listed)).all()}
     result = {}
     for key in wanted:
         facts = found.get(key, Facts())
@@ -99,8 +108,45 @@ async def facts_of(
     return result
 
 
+_FACTS_SQL = (
+    "SELECT plate, plate_color, id, operator_id, region_code, vehicle_type, dangerous_goods, "
+    "business_kind, permitted_area, line_id FROM vehicles WHERE plate = ANY($1::text[])"
+)
+_BLACKLISTED_SQL = (
+    "SELECT plate, plate_color FROM vehicle_blacklist "
+    "WHERE plate = ANY($1::text[]) AND lifted_on IS NULL"
+)
+_PERMITS = {kind.value: kind for kind in PermitKind}
+
+
+def _facts(
+    vehicle_id: int, operator_id: int | None, region_code: str, vehicle_type: str,
+    dangerous_goods: bool, business_kind: str | None, permitted_area: list[list[float]] | None,
+    line_id: int | None,
+) -> Facts:  # fmt: skip
+    return Facts(
+        vehicle_id=vehicle_id, operator_id=operator_id, region_code=region_code,
+        vehicle_type=vehicle_type, dangerous_goods=dangerous_goods,
+        business_kind=None if business_kind is None else _PERMITS[business_kind],
+        permitted_area=permitted_area, line_id=line_id,
+    )  # fmt: skip
+
+
+_STATES_SQL = (
+    "SELECT plate, plate_color, observed_at, latitude, longitude, driving_since, stopped_since, "
+    "speeding_since, in_jiangsu FROM alert_vehicle_states WHERE plate = ANY($1::text[])"
+)
+
+
 async def _states(session: AsyncSession, vehicles: set[VehicleKey]) -> dict[VehicleKey, State]:
     found: dict[VehicleKey, State] = {}
+    plates = {plate for plate, _ in vehicles}
+    if session.get_bind().dialect.name == "postgresql":  # a row per vehicle of every batch
+        driver = await driver_connection(session)
+        for plate, color, *values in await driver.fetch(_STATES_SQL, sorted(plates)):
+            if (key := (plate, _COLORS[color])) in vehicles:
+                found[key] = State(*values)
+        return found
     core = await session.connection()
     table = AlertVehicleState
     columns = (
@@ -108,7 +154,7 @@ async def _states(session: AsyncSession, vehicles: set[VehicleKey]) -> dict[Vehi
         table.observed_at, table.latitude, table.longitude, table.driving_since,
         table.stopped_since, table.speeding_since, table.in_jiangsu,
     )  # fmt: skip
-    for condition in among(session, table.plate, {plate for plate, _ in vehicles}):
+    for condition in among(session, table.plate, plates):
         for row in (await core.execute(select(*columns).where(condition))).all():
             key = (row[0], _COLORS[row[1]])
             if key in vehicles:
@@ -355,17 +401,33 @@ _OPEN = (
     AlertRow.evidence_count, AlertRow.started_at, AlertRow.ended_at, AlertRow.latitude,
     AlertRow.longitude,
 )  # fmt: skip
+_OPEN_NAMES = tuple(column.key for column in _OPEN)
+_OPEN_SQL = (
+    f"SELECT {', '.join(_OPEN_NAMES)} FROM alerts "
+    "WHERE plate = ANY($1::text[]) AND status <> 'CLOSED' FOR UPDATE"
+)
+_KINDS = {kind.value: kind for kind in AlertKind}
 
 
 async def _open_alerts(
     session: AsyncSession, vehicles: set[VehicleKey]
 ) -> dict[AlertKey, dict[str, Any]]:
+    """The open alerts of these vehicles by (vehicle, kind); locked on PostgreSQL, where a
+    concurrent batch waits for this one to extend them."""
     found: dict[AlertKey, dict[str, Any]] = {}
+    plates = {plate for plate, _ in vehicles}
+    if session.get_bind().dialect.name == "postgresql":
+        driver = await driver_connection(session)
+        for row in await driver.fetch(_OPEN_SQL, sorted(plates)):
+            key = (row[1], _COLORS[row[2]], _KINDS[row[3]])
+            if key[:2] in vehicles:
+                alert = dict(zip(_OPEN_NAMES, row, strict=True))
+                alert["plate_color"], alert["kind"] = key[1:]
+                found[key] = alert
+        return found
     core = await session.connection()
-    for condition in among(session, AlertRow.plate, {plate for plate, _ in vehicles}):
+    for condition in among(session, AlertRow.plate, plates):
         query = select(*_OPEN).where(condition, AlertRow.status != AlertStatus.CLOSED)
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update()
         for row in (await core.execute(query)).all():
             if (row.plate, row.plate_color) in vehicles:
                 found[(row.plate, row.plate_color, row.kind)] = dict(row._mapping)
