@@ -263,14 +263,14 @@ async def on_fixes(
     facts, state and which rules can apply to it are looked at once per batch, not per fix.
     """
     tracks: dict[VehicleKey, list[Fix]] = {}
+    track: list[Fix] = []
     for fix in fixes:
-        if plausible(fix, now) is None:
-            key = (fix.plate, fix.color)
-            track = tracks.get(key)
-            if track is None:
-                tracks[key] = [fix]
-            else:
-                track.append(fix)
+        if plausible(fix, now) is not None:
+            continue
+        # The intake hands each vehicle's fixes together: a look-up per vehicle, not per fix.
+        if not (track and track[-1].plate == fix.plate and track[-1].color is fix.color):
+            track = tracks.setdefault((fix.plate, fix.color), [])
+        track.append(fix)
     jumped = list(drifted) if limits.enabled(AlertKind.POSITION_DRIFT) else []
     if not tracks and not jumped:
         return []

@@ -15,7 +15,7 @@ from typing import Protocol
 from hub.alerts.geometry import in_jiangsu, inside, route_distance_km
 from hub.alerts.thresholds import Thresholds
 from hub.canonical.codes import AlertKind, PermitKind, PlateColor
-from hub.canonical.geo import distance_m
+from hub.canonical.geo import distance_m, surely_within_m
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -262,12 +262,16 @@ def evaluate_track(
         )  # fmt: skip
         kinds: list[AlertKind] = []
         late = state is not None and at <= at0
-        if state is not None and not late:
+        if (
+            state is not None
+            and not late
+            and not surely_within_m((lat0, lon0), (latitude, longitude), drift_metres)
+        ):
             elapsed = (at - at0).total_seconds()
             jump = distance_m((lat0, lon0), (latitude, longitude))
             if jump >= drift_metres and jump / 1000 > drift_kmh * elapsed / 3600:
                 if drift:
-                    found.append(_finding(AlertKind.POSITION_DRIFT, fix))
+                    found += _findings([AlertKind.POSITION_DRIFT], fix)
                 continue  # a fix that cannot be where it says judges nothing else
 
         if blacklisted:
@@ -279,7 +283,7 @@ def evaluate_track(
         if area is not None and area_kind is not None and not inside(latitude, longitude, area):
             kinds.append(area_kind)
         if late:
-            found += [_finding(kind, fix) for kind in kinds]
+            found += _findings(kinds, fix)
             continue
 
         here = su or (entry and in_jiangsu(latitude, longitude))
@@ -317,7 +321,7 @@ def evaluate_track(
                 driving_since = None
 
         if kinds:
-            found += [_finding(kind, fix) for kind in kinds]
+            found += _findings(kinds, fix)
         at0, lat0, lon0, in_jiangsu_before, changed = at, latitude, longitude, here, True
 
     if not changed:
@@ -329,8 +333,10 @@ def evaluate_track(
     )
 
 
-def _finding(kind: AlertKind, fix: Reading) -> Finding:
-    return Finding(
-        kind, fix.observed_at, fix.latitude, fix.longitude,
-        evidence(fix.plate, fix.color, fix.observed_at),
-    )  # fmt: skip
+def _findings(kinds: list[AlertKind], fix: Reading) -> list[Finding]:
+    """The findings of the rules a fix broke (none: no evidence formatted)."""
+    if not kinds:
+        return []
+    at, latitude, longitude = fix.observed_at, fix.latitude, fix.longitude
+    proof = evidence(fix.plate, fix.color, at)
+    return [Finding(kind, at, latitude, longitude, proof) for kind in kinds]

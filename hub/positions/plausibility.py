@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from hub.canonical.codes import PlateColor
-from hub.canonical.geo import distance_m
+from hub.canonical.geo import distance_m, surely_within_m
 from hub.positions.lines import Fix
 
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -76,6 +76,8 @@ def _alone(fix: Fix, now: dt.datetime) -> Flagged | None:
 
 def _jump(fix: Fix, previous: Previous) -> Flagged | None:
     """A fix too far from the vehicle's previous one for the time between them."""
+    if surely_within_m((previous[1], previous[2]), (fix.latitude, fix.longitude), MIN_JUMP_M):
+        return None
     metres = distance_m((previous[1], previous[2]), (fix.latitude, fix.longitude))
     if metres < MIN_JUMP_M:
         return None
