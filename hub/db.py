@@ -77,7 +77,11 @@ class Code(TypeDecorator[E]):
         self.enum_type = enum_type
 
     def process_bind_param(self, value: E | None, dialect: Dialect) -> str | None:
-        return None if value is None else str(self.enum_type(value).value)
+        if value is None:
+            return None
+        if type(value) is self.enum_type:  # a member, as nearly always: no look-up by value
+            return str(value._value_)
+        return str(self.enum_type(value).value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> E | None:
         return None if value is None else self.enum_type(value)
