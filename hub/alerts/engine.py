@@ -48,6 +48,9 @@ EVIDENCE_KEPT = 20
 PROVINCE = "320000"
 """The region of an alert on a vehicle the registry does not know (an out-of-province one)."""
 
+UNKNOWN = Facts()
+"""The facts of a vehicle the registry does not know (an out-of-province one, mostly)."""
+
 VehicleKey = tuple[str, PlateColor]
 _COLORS = {color.value: color for color in PlateColor}
 AlertKey = tuple[str, PlateColor, AlertKind]
@@ -100,7 +103,7 @@ async def facts_of(
         lines = {line_id: route for line_id, route in (await core.execute(routes)).all()}
     result = {}
     for key in wanted:
-        facts = found.get(key, Facts())
+        facts = found.get(key, UNKNOWN)
         route = None if facts.line_id is None else lines.get(facts.line_id)
         if route is not None or key in blacklisted:
             facts = replace(facts, route=route, blacklisted=key in blacklisted)
@@ -208,23 +211,14 @@ def facts_cache(session: AsyncSession) -> FactsCache:
     return cache
 
 
-_STATE_COLUMNS = (
-    "plate", "plate_color", "observed_at", "latitude", "longitude", "driving_since",
-    "stopped_since", "speeding_since", "in_jiangsu",
-)  # fmt: skip
+_STATE_COLUMNS = ("plate", "plate_color", *State._fields)
 
 
 async def _save_states(session: AsyncSession, states: dict[VehicleKey, State]) -> None:
     """Upsert the states in one statement (a stored state newer than the one given stays)."""
     if not states:
         return
-    rows = [
-        (
-            plate, color, s.observed_at, s.latitude, s.longitude, s.driving_since,
-            s.stopped_since, s.speeding_since, s.in_jiangsu,
-        )
-        for (plate, color), s in sorted(states.items(), key=lambda item: item[0][0])
-    ]  # fmt: skip
+    rows = [(*key, *state) for key, state in sorted(states.items(), key=lambda item: item[0][0])]
     table = cast(Table, AlertVehicleState.__table__)
     if session.get_bind().dialect.name == "postgresql":
         await bulk.insert(
@@ -325,7 +319,7 @@ async def raise_alerts(
     raised: list[dict[str, Any]] = []
     table = cast(Table, AlertRow.__table__)
     if fresh:
-        values = [_new(key, findings[key], facts.get(key[:2], Facts()), now) for key in fresh]
+        values = [_new(key, findings[key], facts.get(key[:2], UNKNOWN), now) for key in fresh]
         made = await _inserted(session, table, values)
         raised = [
             {"id": made[key], **value}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from hub.alerts.geometry import in_jiangsu, inside, route_distance_km
 from hub.alerts.thresholds import Thresholds
@@ -53,9 +53,12 @@ class Facts:
         return self.vehicle_type is not None and self.vehicle_type[:1] in "HQB"
 
 
-@dataclass(frozen=True, slots=True)
-class State:
-    """What the rules remember of a vehicle: its last plausible fix and three clocks."""
+class State(NamedTuple):
+    """What the rules remember of a vehicle: its last plausible fix and three clocks.
+
+    A named tuple, not a frozen dataclass: one is read and one made per vehicle of every
+    batch, and a tuple is made in a fifth of the time (a row of ``alert_vehicle_states`` as
+    it is read and written)."""
 
     observed_at: dt.datetime
     latitude: float
