@@ -19,7 +19,6 @@ import time
 import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from typing import Any, cast
 
 from sqlalchemy import String, Table, bindparam, select, type_coerce, update
@@ -106,14 +105,16 @@ async def facts_of(
         facts = found.get(key, UNKNOWN)
         route = None if facts.line_id is None else lines.get(facts.line_id)
         if route is not None or key in blacklisted:
-            facts = replace(facts, route=route, blacklisted=key in blacklisted)
+            facts = facts._replace(route=route, blacklisted=key in blacklisted)
         result[key] = facts
     return result
 
 
 _FACTS_SQL = (
     "SELECT plate, plate_color, id, operator_id, region_code, vehicle_type, dangerous_goods, "
-    "business_kind, permitted_area, line_id FROM vehicles WHERE plate = ANY($1::text[])"
+    # Most vehicles have no area: stored as JSON null, decoded in Python for nothing.
+    "business_kind, NULLIF(permitted_area::text, 'null')::json, line_id FROM vehicles "
+    "WHERE plate = ANY($1::text[])"
 )
 _BLACKLISTED_SQL = (
     "SELECT plate, plate_color FROM vehicle_blacklist "

@@ -29,9 +29,9 @@ LARGE = frozenset({PlateColor.YELLOW})
 """Plate colours of large buses and heavy trucks: an unregistered such vehicle is 两客一危."""
 
 
-@dataclass(frozen=True, slots=True)
-class Facts:
-    """What the registry says of a vehicle, as far as the rules need it."""
+class Facts(NamedTuple):
+    """What the registry says of a vehicle, as far as the rules need it (a named tuple, as
+    :class:`State`: a worker reads them for every vehicle it sees once a minute)."""
 
     vehicle_id: int | None = None
     operator_id: int | None = None
