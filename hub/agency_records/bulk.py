@@ -69,17 +69,14 @@ def insert_statement(
     update: bool,
     returning: tuple[str, ...],
     conflict_where: str = "",
-    newer: str = "",
 ) -> str:
     """``INSERT … SELECT * FROM unnest(…) ON CONFLICT (conflict) …``.
 
     ``update``: the conflicting row takes the new values (but its ``received_at``, when the hub
-    first had it), only if its column ``newer`` is older than the new row's when that is given;
-    else the row already there stands (``DO NOTHING``). ``conflict_where``: the predicate of
-    the partial unique index ``conflict`` names.
+    first had it); else the row already there stands (``DO NOTHING``). ``conflict_where``: the
+    predicate of the partial unique index ``conflict`` names.
     """
-    table = spec.table.name
-    statement = f"INSERT INTO {table} ({', '.join(spec.names)}) {_unnest(spec)}"
+    statement = f"INSERT INTO {spec.table.name} ({', '.join(spec.names)}) {_unnest(spec)}"
     if conflict:
         kept = [
             f"{name} = excluded.{name}"
@@ -87,8 +84,6 @@ def insert_statement(
             if name not in conflict and name != "received_at"
         ]
         action = f"DO UPDATE SET {', '.join(kept)}" if update and kept else "DO NOTHING"
-        if update and kept and newer:
-            action += f" WHERE {table}.{newer} < excluded.{newer}"
         target = f"({', '.join(conflict)})" + (f" WHERE {conflict_where}" if conflict_where else "")
         statement += f" ON CONFLICT {target} {action}"
     if returning:
@@ -112,7 +107,6 @@ async def insert(
     update: bool = False,
     returning: tuple[str, ...] = (),
     conflict_where: str = "",
-    newer: str = "",
 ) -> list[tuple[Any, ...]]:
     """Insert ``rows`` (values in ``names`` order) in one statement; the rows it returned
     (see ``insert_statement`` for the conflict rule)."""
@@ -120,7 +114,7 @@ async def insert(
         return []
     connection = await driver(session, table)
     spec = columns(table, names, session.get_bind().dialect)
-    statement = insert_statement(spec, conflict, update, returning, conflict_where, newer)
+    statement = insert_statement(spec, conflict, update, returning, conflict_where)
     arrays = spec.arrays_of(rows)
     if returning:
         return [tuple(row) for row in await connection.fetch(statement, *arrays)]

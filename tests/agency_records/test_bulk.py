@@ -104,27 +104,3 @@ async def test_a_naive_time_is_refused_before_anything_is_written(sessions: Any)
             )
     async with sessions() as session:
         assert (await session.execute(select(BlacklistRow.id))).all() == []
-
-
-@pytest.mark.usefixtures("postgres")
-async def test_an_upsert_by_the_newer_row_keeps_a_stored_row_that_is_newer(sessions: Any) -> None:
-    # Given a row verified later than the one that comes after it
-    async with sessions() as session, session.begin():
-        await bulk.insert(session, TABLE, NAMES, [row("B1", "套牌", LATER)])
-
-    # When the older one is upserted "if newer", beside a row it does update
-    async with sessions() as session, session.begin():
-        await bulk.insert(session, TABLE, NAMES, [row("B2", "套牌", FIRST)])
-        await bulk.insert(
-            session, TABLE, NAMES, [row("B1", "逃费", FIRST), row("B2", "逃费", LATER)],
-            conflict=("source", "source_record_id"), update=True, newer="verified_at",
-        )  # fmt: skip
-
-    # Then the newer stored row stands and the older one took the new values
-    async with sessions() as session:
-        rows = await session.execute(
-            select(BlacklistRow.source_record_id, BlacklistRow.reason).order_by(
-                BlacklistRow.source_record_id
-            )
-        )
-    assert [tuple(r) for r in rows] == [("B1", "套牌"), ("B2", "逃费")]

@@ -436,3 +436,21 @@ def raisings(messages: list[tuple[str, bytes]]) -> list[tuple[str, str]]:
     one by one, one a batch)."""
     published = [json.loads(body) for _channel, body in messages]
     return sorted((m["plate"], m["kind"]) for m in published if not m.get("moved"))
+
+
+async def test_a_vehicles_state_is_never_replaced_by_an_older_one(sessions: Any) -> None:
+    """Two workers' batches of one vehicle may commit out of order: the later state stays."""
+    from hub.alerts.engine import _save_states
+    from hub.alerts.rules import State
+
+    key = (TANKER, PlateColor.YELLOW)
+
+    async def saved(seconds: int) -> dt.datetime:
+        async with sessions() as session, session.begin():
+            await _save_states(session, {key: State(T0 + dt.timedelta(seconds=seconds), 32, 118)})
+        async with sessions() as session:
+            return (await session.get_one(AlertVehicleState, key)).observed_at
+
+    assert await saved(60) == T0 + dt.timedelta(seconds=60)
+    assert await saved(30) == T0 + dt.timedelta(seconds=60), "an older one is not taken"
+    assert await saved(90) == T0 + dt.timedelta(seconds=90), "a newer one is"
