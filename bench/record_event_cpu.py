@@ -13,7 +13,9 @@ default postgresql://postgres@127.0.0.1:5432/hub_bench_record_cpu) and starts ``
 2. with ``--subscribers`` N: N websocket subscribers (``bench/subscriptions.py``'s, in one
    separate process) follow the consignments, N / ``--consignments`` each; the events are
    recorded again and, once every delivery has arrived, the worker's CPU per delivery is
-   printed: (CPU of the phase − the events' CPU without subscribers) / deliveries.
+   printed: (CPU of the phase − the events' CPU without subscribers) / deliveries. That is
+   a difference of two figures the machine's load moves: with many subscribers per
+   consignment (``--subscribers 3000 --consignments 30``) deliveries outweigh it.
 
 ``--py-spy`` samples the worker during each measured phase with py-spy at PATH (installed
 outside the project) into ``bench/results/record_event_cpu.<phase>.txt``, as collapsed stacks. Its

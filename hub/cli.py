@@ -431,6 +431,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         # time (default 5 s). A worker busy on a machine shared with PostgreSQL and Redis
         # can be that late without being hung; killed, it drops every websocket it holds.
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+        # A subscription event is a few hundred bytes of JSON, compressed again for each of
+        # its subscribers (each connection has its own deflate stream): sent as it is, a
+        # delivery costs the worker less CPU and each connection no compressor's memory.
+        ws_per_message_deflate=False,
     )
     with shared_by_workers(args.workers):
         if args.workers > 1 and serving.SPREADS:

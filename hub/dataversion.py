@@ -95,9 +95,9 @@ class SharedVersion:
         # Redis down: logged, not raised, as the write is committed and its caller must hear
         # so; readers cannot reach the cached answers either while it is down.
         try:
-            if await self.cache.get(GENERATION_KEY) is None:
-                await self._start()
-            await self.cache.incr(GENERATION_KEY)
+            # One round trip, on every commit that wrote: a lost version starts again at
+            # random, as ``_start`` would have started it.
+            await self.cache.incr(GENERATION_KEY, ttl=KEEP_SECONDS, start=_random_start())
         except ServiceUnavailable as exc:
             log.error("data version not moved after a write: %s", exc.message)
 

@@ -1,4 +1,5 @@
-"""``hub serve --workers N``: a listening socket per worker, replaced with its worker."""
+"""``hub serve --workers N``: a listening socket per worker, replaced with its worker; websockets
+sent uncompressed."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from websockets.sync.client import connect
 
 from hub import serving
 from hub.errors import HubError
@@ -129,3 +131,20 @@ def test_each_worker_listens_on_its_own_socket_and_a_dead_one_is_replaced_on_it(
     assert answered(port, 20) == 20
     assert survivor in children(server.pid)
     assert listening(port) == 2
+
+
+def test_websockets_are_not_compressed_even_when_the_client_offers_to(
+    hub_with_two_workers: tuple[subprocess.Popen[bytes], int],
+) -> None:
+    _server, port = hub_with_two_workers
+
+    # The client offers permessage-deflate, as browsers and the websockets library do.
+    with connect(
+        f"ws://127.0.0.1:{port}/graphql",
+        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+        compression="deflate",
+    ) as websocket:
+        assert websocket.response is not None
+        extensions = websocket.response.headers.get("Sec-WebSocket-Extensions")
+
+    assert extensions is None, "each event would be compressed again for every subscriber"

@@ -36,9 +36,12 @@ class Cache(Protocol):
         """Forget ``key``."""
         ...
 
-    async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
-        """Add ``amount`` to the counter under ``key`` (absent counts as 0) and return it; with
-        ``ttl`` a counter this call creates expires after that many seconds."""
+    async def incr(
+        self, key: str, amount: int = 1, ttl: float | None = None, start: int = 0
+    ) -> int:
+        """Add ``amount`` to the counter under ``key`` (absent counts as ``start``) and return
+        it; with ``ttl`` a counter this call creates expires after that many seconds. One
+        round trip on Redis, atomic."""
         ...
 
     async def incr_many(self, amounts: dict[str, int], ttl: float | None = None) -> list[int]:

@@ -43,9 +43,11 @@ class MemoryCache:
     async def delete(self, key: str) -> None:
         self._entries.pop(key, None)
 
-    async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
+    async def incr(
+        self, key: str, amount: int = 1, ttl: float | None = None, start: int = 0
+    ) -> int:
         current = await self.get(key)
-        value = (int(current) if current is not None else 0) + amount
+        value = (int(current) if current is not None else start) + amount
         if current is not None:
             expires = self._entries[key][1]
         else:

@@ -20,6 +20,7 @@ from typing import Any, cast
 from sqlalchemy import (
     BindParameter,
     Insert,
+    Row,
     Select,
     Table,
     and_,
@@ -299,21 +300,39 @@ def _by_reference(reader: Reader) -> Select[ConsignmentRow]:
 
 async def find(session: AsyncSession, reference: str, reader: Reader = EVERYONE) -> ConsignmentRow:
     """The consignment with this reference, if ``reader`` may read it (to it, there is none)."""
-    # A reference no consignment can have is not looked up at all (NUL and the like included).
     found = None
-    if re.fullmatch(REFERENCE, reference):
+    if _could_be(reference):
         found = await session.scalar(_by_reference(reader), {"reference": reference})
     if found is None:
         raise NotFound(f"consignment {reference} not found")
     return found
 
 
+def _could_be(reference: str) -> bool:
+    # A reference no consignment can have is not looked up at all (NUL and the like included).
+    return re.fullmatch(REFERENCE, reference) is not None
+
+
+_WITH_LEGS = (
+    _by_reference(EVERYONE)
+    .add_columns(ConsignmentLegRow)
+    .outerjoin(ConsignmentLegRow, ConsignmentLegRow.consignment_id == ConsignmentRow.id)
+    .order_by(ConsignmentLegRow.sequence)
+)
+"""A consignment and its legs in one statement (a row per leg): what every write reads first."""
+
+
 async def concerning(
     session: AsyncSession, reference: str, writer: Writer
 ) -> tuple[ConsignmentRow, list[ConsignmentLegRow]]:
     """The consignment and its legs, if it concerns the writer; else, to it, there is none."""
-    row = await find(session, reference)
-    legs = await legs_of(session, row.id)
+    found: Sequence[Row[ConsignmentRow, ConsignmentLegRow | None]] = ()
+    if _could_be(reference):
+        found = (await session.execute(_WITH_LEGS, {"reference": reference})).all()
+    if not found:
+        raise NotFound(f"consignment {reference} not found")
+    row = found[0][0]
+    legs = [leg for _row, leg in found if leg is not None]
     if not writer.concerned(row, legs):
         raise hidden(row)
     return row, legs

@@ -54,6 +54,25 @@ async def test_incr_counts_from_zero(cache: Cache) -> None:
     assert await cache.get("generation") == b"2"
 
 
+async def test_incr_counts_from_start_only_when_the_counter_is_absent(cache: Cache) -> None:
+    assert await cache.incr("version", start=1000, ttl=60) == 1001
+    assert await cache.incr("version", start=5, ttl=60) == 1002, "start is for a new counter"
+    await cache.delete("version")
+    assert await cache.incr("version", start=77) == 78
+
+
+async def test_a_counter_created_with_a_ttl_expires_and_one_moved_on_keeps_its_expiry(
+    cache: Cache,
+) -> None:
+    await cache.incr_many({"today": 1}, ttl=1)
+    await asyncio.sleep(0.6)
+    await cache.incr_many({"today": 1}, ttl=60)  # counted on: the first expiry stands
+
+    await asyncio.sleep(0.7)
+
+    assert await cache.get("today") is None
+
+
 async def test_incr_many_counts_each_counter_and_reads_many_back(cache: Cache) -> None:
     first = await cache.incr_many({"requests": 1, "cost": 12}, ttl=60)
     second = await cache.incr_many({"requests": 1, "cost": 30}, ttl=60)
