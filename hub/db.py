@@ -77,11 +77,7 @@ class Code(TypeDecorator[E]):
         self.enum_type = enum_type
 
     def process_bind_param(self, value: E | None, dialect: Dialect) -> str | None:
-        if value is None:
-            return None
-        # A member, as the hub binds them, is its own code: looked up only when it is not one.
-        member = value if type(value) is self.enum_type else self.enum_type(value)
-        return str(member.value)
+        return None if value is None else str(self.enum_type(value).value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> E | None:
         return None if value is None else self.enum_type(value)
