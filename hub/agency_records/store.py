@@ -125,12 +125,20 @@ async def store_many(session: AsyncSession, documents: Sequence[Document]) -> li
     by_type: dict[type, dict[tuple[str, str], _Copies]] = {}
     for index, (agency, records, at) in enumerate(documents):
         for record in records:
+            # Looked up before anything is made: a batch holds thousands of records.
+            kind = type(record)
+            keyed = by_type.get(kind)
+            if keyed is None:
+                keyed = by_type[kind] = {}
             key = (agency, record.source_record_id)
-            copies = by_type.setdefault(type(record), {}).setdefault(key, _Copies())
-            if STORAGE[type(record)].event and copies.documents[:1] not in ([], [index]):
+            copies = keyed.get(key)
+            if copies is None:
+                copies = keyed[key] = _Copies()
+            sent = copies.documents
+            if sent and sent[0] != index and STORAGE[kind].event:
                 continue  # an event again from a later document: the first copy stands
-            if copies.documents[-1:] != [index]:
-                copies.documents.append(index)
+            if not sent or sent[-1] != index:
+                sent.append(index)
             copies.record, copies.at = record, at  # within a document, the last copy
     changed = [0] * len(documents)
     # PostgreSQL takes a table's rows as arrays, whatever their number: one statement each.
