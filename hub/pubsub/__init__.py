@@ -44,10 +44,12 @@ class PubSub(Protocol):
         channel: str,
         limits: Limits = DEFAULT_LIMITS,
         on_overflow: Callable[[Overflowed], object] | None = None,
+        wanted: Callable[[bytes], bool] | None = None,
     ) -> Subscription:
         """The messages of ``channel`` from now on (the broker has confirmed when this
         returns), until the subscription is closed. ``on_overflow`` is called, synchronously,
-        the moment the subscriber falls behind its ``limits``."""
+        the moment the subscriber falls behind its ``limits``. ``wanted``, if given, picks the
+        messages the subscriber is given (and that count against its limits)."""
         ...
 
     def subscribers(self, channel: str) -> int:

@@ -47,8 +47,10 @@ class Subscription:
         limits: Limits,
         release: Callable[[Subscription], object],
         on_overflow: Callable[[Overflowed], object] | None = None,
+        wanted: Callable[[bytes], bool] | None = None,
     ) -> None:
         self.channel = channel
+        self._wanted = wanted
         self._limits = limits
         self._release = release
         self._on_overflow = on_overflow
@@ -59,8 +61,13 @@ class Subscription:
         self._closed = False
 
     def deliver(self, message: bytes) -> None:
-        """Queue a message (never waits); past the limits the subscription fails."""
+        """Queue a message (never waits); past the limits the subscription fails. A message
+        the subscriber does not want is dropped here, before it takes a place in the queue: a
+        subscriber of one region's speeding alerts is not failed for the rest of the
+        province's burst."""
         if self._ended is not None:
+            return
+        if self._wanted is not None and not self._wanted(message):
             return
         if (
             len(self._queue) >= self._limits.events

@@ -27,8 +27,9 @@ class MemoryPubSub:
         channel: str,
         limits: Limits = DEFAULT_LIMITS,
         on_overflow: Callable[[Overflowed], object] | None = None,
+        wanted: Callable[[bytes], bool] | None = None,
     ) -> Subscription:
-        subscription = Subscription(channel, limits, self._release, on_overflow)
+        subscription = Subscription(channel, limits, self._release, on_overflow, wanted)
         if self._channels.add(subscription):
             _CHANNELS.setdefault(channel, set()).add(self)
         return subscription

@@ -69,8 +69,9 @@ class RedisPubSub:
         channel: str,
         limits: Limits = DEFAULT_LIMITS,
         on_overflow: Callable[[Overflowed], object] | None = None,
+        wanted: Callable[[bytes], bool] | None = None,
     ) -> Subscription:
-        subscription = Subscription(channel, limits, self._release, on_overflow)
+        subscription = Subscription(channel, limits, self._release, on_overflow, wanted)
         async with self._lock:
             listener = self._listener or self._connect()
             if not self._channels.add(subscription):

@@ -108,6 +108,29 @@ async def test_a_subscriber_that_falls_behind_is_ended_and_the_others_go_on(
     assert waiting == 0, "what it was owed is dropped, not kept"
 
 
+async def test_only_the_messages_a_subscriber_wants_count_against_its_limits(
+    cache_settings: Settings,
+) -> None:
+    publisher, listener = create_pubsub(cache_settings), create_pubsub(cache_settings)
+    try:
+        odd = await listener.subscribe(
+            "c", Limits(events=3, bytes=1000), wanted=lambda m: int(m.split()[1]) % 2 == 1
+        )
+        everything = await listener.subscribe("c", Limits(events=100, bytes=10_000))
+        for number in range(7):  # four unwanted: past the limit of 3 had they been queued
+            await publisher.publish("c", f"message {number}".encode())
+        for _ in range(7):
+            await _next(everything)  # every message has been fanned out to both by now
+        heard = [await _next(odd) for _ in range(3)]
+        await odd.aclose()
+        await everything.aclose()
+    finally:
+        await publisher.close()
+        await listener.close()
+
+    assert heard == [b"message 1", b"message 3", b"message 5"]
+
+
 async def test_a_lost_pubsub_connection_ends_its_subscriptions_and_the_next_reconnects(
     cache_settings: Settings,
 ) -> None:

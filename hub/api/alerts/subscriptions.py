@@ -80,27 +80,31 @@ class AlertSubscription:
             raise Forbidden(f"alerts: needs scope {ENFORCEMENT_READ} or {ENFORCEMENT_WRITE}")
         reader = ctx.principal.reader
         prefix = "" if code is None else region_prefix(code)
-        wanted = None if not kinds else {kind.value for kind in kinds}
+        of_kinds = None if not kinds else {kind.value for kind in kinds}
         limits = Limits(ctx.settings.subscriber_queue_events, ctx.settings.subscriber_queue_bytes)
+        shown: set[int] = set()  # alerts near the point when last heard of
+
+        # Judged as each message arrives, before it is queued: the limits count what this
+        # subscriber is sent, not the province's bursts of alerts it does not follow.
+        def wanted(message: bytes) -> bool:
+            values = decoded(message)
+            if of_kinds is not None and values["kind"] not in of_kinds:
+                return False
+            if not values["region_code"].startswith(prefix):
+                return False
+            if not alert_visible(reader, values["region_code"]):
+                return False
+            if around is None:
+                return not values.get("moved")  # a place only matters to those who asked
+            return _near_enough(around, values, shown)
+
         subscription: Subscription = await ctx.pubsub.subscribe(
-            CHANNEL, limits, close_when_behind(ctx.request)
+            CHANNEL, limits, close_when_behind(ctx.request), wanted
         )
         last = ""
-        shown: set[int] = set()  # alerts near the point when last heard of
         try:
             async for message in subscription:
                 values = decoded(message)
-                if wanted is not None and values["kind"] not in wanted:
-                    continue
-                if not values["region_code"].startswith(prefix):
-                    continue
-                if not alert_visible(reader, values["region_code"]):
-                    continue
-                if around is None:
-                    if values.get("moved"):
-                        continue  # a place only matters to those who asked for one
-                elif not _near_enough(around, values, shown):
-                    continue
                 alert = Alert.of(values)
                 last = alert.id()
                 yield alert
