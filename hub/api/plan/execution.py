@@ -24,6 +24,9 @@ import asyncpg
 from sqlalchemy import Select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql.cache_key import CacheKey
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import BindParameter
 
 from hub.db import CONNECT_TIMEOUT_SECONDS, READS_ONLY
 from hub.request_log import count_statement
@@ -70,6 +73,23 @@ class Compiled:
         for place, read in self.fresh:
             values[place] = read()
         return tuple(values)
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """A statement compiled once for every request of its shape (its values apart)."""
+
+    compiled: SQLCompiler
+    key: CacheKey | None
+    order: tuple[str, ...]
+    processors: dict[str, Callable[[Any], Any]]
+    fresh: tuple[tuple[int, Callable[[], Any]], ...]
+    fresh_binds: tuple[tuple[int, str, BindParameter[Any]], ...]
+
+
+SHAPES = 4096
+"""Compiled shapes kept per worker (a handful per document the clients send); past it the
+runner starts afresh rather than keep every shape a hostile client could make."""
 
 
 Prepared = Select[Any] | Compiled
@@ -122,32 +142,67 @@ class PostgresRunner(Runner):
         self._opened = 0
         self._waiting: deque[asyncio.Future[asyncpg.Connection | None]] = deque()
         self._closed = False
+        self._shapes: dict[Any, _Shape] = {}
 
     def prepare(self, statement: Select[Any]) -> Prepared:
+        # A request with new variables is a new statement of a shape seen before (the same
+        # page from another plate, the same search from another point): its SQL text is the
+        # shape's, compiled once; only its values are new. SQLAlchemy's cache key tells the
+        # shape (values apart) and extracts the values, as its own compiled cache does.
+        # Expanded IN lists change the text with their length: those compile each time.
+        key = statement._generate_cache_key()
+        if key is None or any(bind.expanding for bind in key.bindparams):
+            shape = self._shape(statement, None)
+            values = shape.compiled.params
+        else:
+            found = self._shapes.get(key.key)
+            if found is None:
+                if len(self._shapes) >= SHAPES:
+                    self._shapes.clear()
+                found = self._shapes[key.key] = self._shape(statement, key)
+            shape = found
+            values = shape.compiled.construct_params(extracted_parameters=key.bindparams)
+        processors = shape.processors
+        parameters = tuple(
+            processors[name](values[name]) if name in processors else values[name]
+            for name in shape.order
+        )
+        fresh = shape.fresh
+        if fresh and key is not None and shape.key is not key:
+            # Read anew by this statement's own binds, not the first one's: the shape's
+            # binds line up with this statement's, one for one, as the values do.
+            own = dict(zip(shape.key.bindparams, key.bindparams, strict=True))  # type: ignore[union-attr]
+            fresh = tuple(
+                (place, _processed(own[bind].callable, processors.get(name)))  # type: ignore[arg-type]
+                for place, name, bind in shape.fresh_binds
+            )
+        return Compiled(shape.compiled.string, parameters, fresh)
+
+    def _shape(self, statement: Select[Any], key: CacheKey | None) -> _Shape:
         # What SQLAlchemy does for every execution (DefaultExecutionContext._init_compiled),
         # done here once: IN lists expanded, values through their columns' bind processors
         # (a code-list member becomes its stored code), in the order of $1, $2, ….
-        compiled = statement.compile(
-            dialect=self.dialect, compile_kwargs={"render_postcompile": True}
+        compiled = self.dialect.statement_compiler(
+            self.dialect, statement, cache_key=key, compile_kwargs={"render_postcompile": True}
         )
-        values = compiled.params
         processors: dict[str, Callable[[Any], Any]] = dict(compiled._bind_processors)  # type: ignore[arg-type]
         # The values of an expanded IN list (codes of a filter's list) are bound under names
         # of their own, with processors of their own.
         expanded = compiled._post_compile_expanded_state
         if expanded is not None:
             processors.update(expanded.processors)
-        order = compiled.positiontup or []
-        parameters = tuple(
-            processors[name](values[name]) if name in processors else values[name] for name in order
-        )
+        order = tuple(compiled.positiontup or ())
         # Expanded IN lists are named apart from their binds: none of them is read anew.
-        fresh = tuple(
-            (place, _processed(bind.callable, processors.get(name)))
+        fresh_binds = tuple(
+            (place, name, bind)
             for place, name in enumerate(order)
             if (bind := compiled.binds.get(name)) is not None and bind.callable is not None
         )
-        return Compiled(compiled.string, parameters, fresh)
+        fresh = tuple(
+            (place, _processed(bind.callable, processors.get(name)))  # type: ignore[arg-type]
+            for place, name, bind in fresh_binds
+        )
+        return _Shape(compiled, key, order, processors, fresh, fresh_binds)
 
     async def run(self, statements: Sequence[Prepared]) -> list[str | None]:
         try:

@@ -8,10 +8,12 @@ from typing import Any
 
 import asyncpg
 import pytest
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from hub.api.plan.execution import APPLICATION_NAME, CONNECTIONS
 from hub.config import Settings
+from hub.vehicles.models import Vehicle
 from tests.api.plan.test_operations import seed
 from tests.conftest import GraphQLClient, running
 
@@ -55,3 +57,32 @@ async def test_concurrent_requests_share_a_bounded_set_of_connections_closed_wit
             break
         await asyncio.sleep(0.1)
     assert await planner_connections(settings) == 0, "closed when the app stopped"
+
+
+LOOKUP = """query ($plate: String!, $plateColor: PlateColor!) {
+  vehicle(plate: $plate, plateColor: $plateColor) { plate plateColor operator { name } } }"""
+
+
+async def test_a_request_with_new_variables_runs_its_shapes_statement_with_its_own_values(
+    settings: Settings, sessions: Any
+) -> None:
+    if not settings.database_url.startswith("postgresql"):
+        pytest.skip("SQLite runs planned statements through SQLAlchemy, in process")
+    await seed(sessions)
+    async with sessions() as session:
+        found = (await session.execute(select(Vehicle.plate, Vehicle.plate_color).limit(6))).all()
+    async with running(settings) as http:
+        client = await GraphQLClient(http).as_client()
+        planner = http.app.state.planner  # type: ignore[attr-defined]
+        answered = planner.answered
+
+        answers = [
+            await client.post(LOOKUP, {"plate": plate, "plateColor": color.name})
+            for plate, color in found
+        ]
+
+        shapes = len(planner.runner._shapes)
+    assert len(found) == 6
+    assert [a.json()["data"]["vehicle"]["plate"] for a in answers] == [p for p, _ in found]
+    assert planner.answered == answered + len(found), "all answered by the planner"
+    assert shapes == 1, "one compiled statement for the six lookups"
