@@ -33,9 +33,7 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -43,14 +41,16 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from graphql_load import with_key_encryption_key
 from subscriptions import (
     RECORD,
     _cpu,
     free_port,
     percentile,
     prepare,
+    ready_token,
     reference,
+    serve_hub,
+    stop,
     subscriber_process,
     worker_pids,
 )
@@ -127,23 +127,11 @@ def main() -> None:
     redis_url = os.environ.get("HUB_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
     client_id, secret = asyncio.run(prepare(url, args.consignments))
     port = free_port()
-    env = {
-        **os.environ, "HUB_DATABASE_URL": url, "HUB_REDIS_URL": redis_url,
-        "HUB_CACHE_PREFIX": f"hub-bench:{uuid.uuid4().hex[:8]}:", "HUB_RATE_LIMITS": "false",
-        "HUB_LOG_LEVEL": "warning", "HUB_PUBLIC_URL": f"http://127.0.0.1:{port}",
-    }  # fmt: skip
-    serve = subprocess.Popen(
-        [sys.executable, "-m", "hub", "serve", "--workers", "1", "--port", str(port)],
-        env=with_key_encryption_key(env),
-    )
+    serve = serve_hub(url, redis_url, port, workers=1)
     try:
         asyncio.run(bench(args, port, client_id, secret, serve))
     finally:
-        serve.send_signal(signal.SIGINT)
-        try:
-            serve.wait(30)
-        except subprocess.TimeoutExpired:
-            serve.kill()
+        stop(serve)
 
 
 async def bench(
@@ -151,20 +139,7 @@ async def bench(
     serve: subprocess.Popen[bytes],
 ) -> None:  # fmt: skip
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
-        ready_by = time.monotonic() + 120
-        while True:
-            try:
-                if (await http.get("/health/ready")).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > ready_by or serve.poll() is not None:
-                raise SystemExit("the hub did not become ready within 2 minutes")
-            await asyncio.sleep(0.1)
-        answer = await http.post(
-            "/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret)
-        )
-        token = answer.json()["access_token"]
+        token = await ready_token(http, serve, client_id, secret, minutes=2)
         worker = (worker_pids(serve) or [serve.pid])[0]
         counts: Counter[int] = Counter()
         await record(http, token, range(WARM_UP), args.consignments, counts)

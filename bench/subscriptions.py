@@ -287,23 +287,55 @@ def main() -> None:
     redis_url = os.environ.get("HUB_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
     client_id, secret = asyncio.run(prepare(url, args.consignments))
     port = free_port()
+    serve = serve_hub(url, redis_url, port, workers=2)
+    try:
+        asyncio.run(bench(args, port, client_id, secret, serve))
+    finally:
+        stop(serve)
+
+
+def serve_hub(url: str, redis_url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    """``hub serve`` on the bench's database and Redis (under a key prefix of its own),
+    rate limits off."""
     env = {
         **os.environ, "HUB_DATABASE_URL": url, "HUB_REDIS_URL": redis_url,
         "HUB_CACHE_PREFIX": f"hub-bench:{uuid.uuid4().hex[:8]}:", "HUB_RATE_LIMITS": "false",
         "HUB_LOG_LEVEL": "warning", "HUB_PUBLIC_URL": f"http://127.0.0.1:{port}",
     }  # fmt: skip
-    env = with_key_encryption_key(env)
-    serve = subprocess.Popen(
-        [sys.executable, "-m", "hub", "serve", "--workers", "2", "--port", str(port)], env=env
+    return subprocess.Popen(
+        [sys.executable, "-m", "hub", "serve", "--workers", str(workers), "--port", str(port)],
+        env=with_key_encryption_key(env),
     )
+
+
+def stop(serve: subprocess.Popen[bytes]) -> None:
+    serve.send_signal(signal.SIGINT)
     try:
-        asyncio.run(bench(args, port, client_id, secret, serve))
-    finally:
-        serve.send_signal(signal.SIGINT)
+        serve.wait(30)
+    except subprocess.TimeoutExpired:
+        serve.kill()
+
+
+async def ready_token(
+    http: httpx.AsyncClient, serve: subprocess.Popen[bytes], client_id: str, secret: str,
+    minutes: int,
+) -> str:  # fmt: skip
+    """An access token once the hub answers ready (within ``minutes``)."""
+    ready_by = time.monotonic() + 60 * minutes
+    while True:
         try:
-            serve.wait(30)
-        except subprocess.TimeoutExpired:
-            serve.kill()
+            if (await http.get("/health/ready")).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > ready_by or serve.poll() is not None:
+            raise SystemExit(f"the hub did not become ready within {minutes} minutes")
+        await asyncio.sleep(0.1)
+    answer = await http.post(
+        "/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret)
+    )
+    token: str = answer.json()["access_token"]
+    return token
 
 
 async def bench(
@@ -315,20 +347,8 @@ async def bench(
     # closes it fails the request with a ReadError that says nothing about the hub.
     limits = httpx.Limits(max_connections=200, keepalive_expiry=2)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
-        ready_by = time.monotonic() + 300  # workers start slowly on a busy machine
-        while True:
-            try:
-                if (await http.get("/health/ready")).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > ready_by or serve.poll() is not None:
-                raise SystemExit("the hub did not become ready within 5 minutes")
-            await asyncio.sleep(0.1)
-        answer = await http.post(
-            "/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret)
-        )
-        token = answer.json()["access_token"]
+        # Five minutes: workers start slowly on a busy machine.
+        token = await ready_token(http, serve, client_id, secret, minutes=5)
         counts: Counter[int] = Counter()
         workers = worker_pids(serve)
         print(f"phase 1: {args.rate} events/s for {args.seconds:.0f} s, no subscribers")
