@@ -38,10 +38,10 @@ from hub.positions.repository import among
 from hub.vehicles.models import Vehicle
 
 CHANNEL = "alerts"
+"""The pub/sub channel of raised and handled alerts: subscribers filter by region and kind."""
 FOLLOWED_BY_PLACE = frozenset({AlertKind.BLACKLISTED})
 """Kinds whose open alert is published again each time its vehicle is seen elsewhere: a
 blacklisted vehicle matters to an officer when it comes near, long after it was first seen."""
-"""The pub/sub channel of raised and handled alerts: subscribers filter by region and kind."""
 EVIDENCE_KEPT = 20
 """Evidence ids kept on an alert (the first ones); ``evidence_count`` counts them all."""
 PROVINCE = "320000"
@@ -379,7 +379,7 @@ async def raise_alerts(
         and (latitude, longitude) != (opened[key]["latitude"], opened[key]["longitude"])
     ]
     if moved:
-        rows = await session.execute(select(*AlertRow.__table__.c).where(AlertRow.id.in_(moved)))
+        rows = await session.execute(select(*table.c).where(table.c.id.in_(moved)))
         messages += [(CHANNEL, message(dict(row._mapping), moved=True)) for row in rows]
     return messages
 
