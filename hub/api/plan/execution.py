@@ -83,8 +83,8 @@ class _Shape:
     key: CacheKey | None
     order: tuple[str, ...]
     processors: dict[str, Callable[[Any], Any]]
-    fresh: tuple[tuple[int, Callable[[], Any]], ...]
     fresh_binds: tuple[tuple[int, str, BindParameter[Any]], ...]
+    """The binds read anew on every run (now, for ``online``): their place and name."""
 
 
 SHAPES = 4096
@@ -167,15 +167,15 @@ class PostgresRunner(Runner):
             processors[name](values[name]) if name in processors else values[name]
             for name in shape.order
         )
-        fresh = shape.fresh
-        if fresh and key is not None and shape.key is not key:
+        own: dict[BindParameter[Any], BindParameter[Any]] = {}
+        if shape.fresh_binds and shape.key is not None and key is not None:
             # Read anew by this statement's own binds, not the first one's: the shape's
             # binds line up with this statement's, one for one, as the values do.
-            own = dict(zip(shape.key.bindparams, key.bindparams, strict=True))  # type: ignore[union-attr]
-            fresh = tuple(
-                (place, _processed(own[bind].callable, processors.get(name)))  # type: ignore[arg-type]
-                for place, name, bind in shape.fresh_binds
-            )
+            own = dict(zip(shape.key.bindparams, key.bindparams, strict=True))
+        fresh = tuple(
+            (place, _processed(own.get(bind, bind).callable, processors.get(name)))  # type: ignore[arg-type]
+            for place, name, bind in shape.fresh_binds
+        )
         return Compiled(shape.compiled.string, parameters, fresh)
 
     def _shape(self, statement: Select[Any], key: CacheKey | None) -> _Shape:
@@ -198,11 +198,7 @@ class PostgresRunner(Runner):
             for place, name in enumerate(order)
             if (bind := compiled.binds.get(name)) is not None and bind.callable is not None
         )
-        fresh = tuple(
-            (place, _processed(bind.callable, processors.get(name)))  # type: ignore[arg-type]
-            for place, name, bind in fresh_binds
-        )
-        return _Shape(compiled, key, order, processors, fresh, fresh_binds)
+        return _Shape(compiled, key, order, processors, fresh_binds)
 
     async def run(self, statements: Sequence[Prepared]) -> list[str | None]:
         try:
