@@ -23,13 +23,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from starlette.testclient import TestClient
+from starlette.testclient import TestClient, WebSocketTestSession
 
 from hub.api.console import CONSOLE_DIR
 from hub.app import create_app
@@ -51,6 +52,29 @@ POSTGRES_URLS = (
 REDIS_URL = os.environ.get("HUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 TEST_KEK = "dGVzdCBrZXktZW5jcnlwdGlvbiBrZXkgMzIgYnl0ZXM="
 """The key-encryption key of the test hubs (base64 of 32 bytes), as HUB_KEY_ENCRYPTION_KEY."""
+
+
+WEBSOCKET_RECEIVE_SECONDS = 60.0
+"""How long a test waits for a websocket message before failing. Starlette's test session
+waits for ever, so a message that never comes hung the whole CI run instead of failing the
+one test that expected it."""
+
+
+async def _receive_within(stream: Any, seconds: float) -> Any:
+    try:
+        with anyio.fail_after(seconds):
+            return await stream.receive()
+    except TimeoutError:
+        raise TimeoutError(
+            f"no websocket message came within {seconds:.0f} s (the test expected one)"
+        ) from None
+
+
+def _bounded_receive(self: WebSocketTestSession) -> Any:
+    return self.portal.call(_receive_within, self._send_rx, WEBSOCKET_RECEIVE_SECONDS)
+
+
+WebSocketTestSession.receive = _bounded_receive  # type: ignore[method-assign]
 
 
 def unavailable(reason: str) -> None:

@@ -99,6 +99,10 @@ class Subscription:
         """Messages queued and not yet read."""
         return len(self._queue)
 
+    def oldest(self) -> bytes | None:
+        """The oldest message waiting, left in the queue."""
+        return self._queue[0] if self._queue else None
+
     def __aiter__(self) -> Subscription:
         return self
 

@@ -131,3 +131,41 @@ def test_an_event_that_overtakes_another_brings_it_and_the_late_one_is_dropped(
         seen = _follow(client, both, None, 3, then=out_of_order)
 
     assert seen == [("1", "e1"), ("2", "e2"), ("3", "e3")]
+
+
+def test_an_event_recorded_while_a_subscription_starts_is_delivered(
+    both: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Subscribed "from now", an event published after the subscription began but committed
+    before its first read (which then sees it as the newest) still reaches the client."""
+    import asyncio
+
+    from hub.pubsub import Subscription
+
+    delivered = asyncio.Event()
+    deliver = Subscription.deliver
+
+    def noting(self: Subscription, message: bytes) -> None:
+        deliver(self, message)
+        delivered.set()
+
+    monkeypatch.setattr(Subscription, "deliver", noting)
+    with TestClient(create_app(both)) as client:
+        app = client.app
+        client.portal.call(_book, app)  # type: ignore[union-attr]
+        original = service.find
+        recorded: list[str] = []
+
+        async def find_after_an_event(*args: Any, **kwargs: Any) -> Any:
+            if not recorded:
+                recorded.append("e1")
+                await _record(app, "e1")
+                # On Redis the worker's reader task hands it over: wait until it has.
+                await asyncio.wait_for(delivered.wait(), 30)
+            return await original(*args, **kwargs)
+
+        monkeypatch.setattr(service, "find", find_after_an_event)
+        seen = _follow(client, both, None, 1)
+
+    assert recorded == ["e1"]
+    assert seen == [("1", "e1")]

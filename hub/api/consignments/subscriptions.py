@@ -156,6 +156,11 @@ class ConsignmentSubscription:
                 last = row.last_event_sequence if start is None else start
                 consignment_id = row.id
                 missed = await service.events_after(session, consignment_id, last)
+            waiting = subscription.oldest()
+            if start is None and waiting is not None:
+                # Published since the subscription began, so new to this client, even when
+                # it committed before the read above saw it as the newest.
+                last = min(last, _event_of(waiting)[0] - 1)
             for event in map(ConsignmentEvent.from_row, missed):
                 last = int(event.cursor)
                 yield event
