@@ -66,7 +66,7 @@ from hub.cargo.models import DangerousGoods as DangerousGoodsRow
 from hub.cargo.repository import DANGEROUS_GOODS, dangerous_goods_by_un_number
 from hub.db import Base
 from hub.enforcement.models import CaseRow, InspectionDrawRow, InspectionRow
-from hub.errors import BadUserInput, NotFound
+from hub.errors import BadUserInput, Forbidden, NotFound
 from hub.lines.models import PassengerLine as LineRow
 from hub.lines.repository import PASSENGER_LINES, lines_by_code
 from hub.operators.models import Operator as OperatorRow
@@ -122,7 +122,7 @@ def _found(row: R | None, what: str) -> R:
     return row
 
 
-async def _node(info: Info[Context, None], global_id: str, argument: str) -> Node | None:
+def _node_type(global_id: str, argument: str) -> tuple[str, int, tuple[type[Base], Any]]:
     type_name, pk = from_global_id(global_id, argument)
     entry = NODE_TYPES.get(type_name)
     if entry is None:
@@ -131,8 +131,26 @@ async def _node(info: Info[Context, None], global_id: str, argument: str) -> Nod
             f"(no type {shown(type_name)} has IDs)",
             field=argument,
         )
-    model, published = entry
+    return type_name, pk, entry
+
+
+async def _node(info: Info[Context, None], global_id: str, argument: str) -> Node | None:
+    type_name, pk, (model, published) = _node_type(global_id, argument)
     info.context.policy.check_type(info.context.principal, type_name)
+    row = await info.context.by_id(model).load(pk)
+    return None if row is None else published.from_row(row)
+
+
+async def _listed(info: Info[Context, None], global_id: str, argument: str) -> Any:
+    """One item of ``nodes``: the object, None, or the Forbidden error of a type the client
+    may not read. graphql-core raises an item that is an error at that item's own path
+    (null there, FORBIDDEN at ``["nodes", n]``), so one refused ID does not fail the others
+    (a forged ID is a bad argument and still refuses the whole field)."""
+    type_name, pk, (model, published) = _node_type(global_id, argument)
+    try:
+        info.context.policy.check_type(info.context.principal, type_name)
+    except Forbidden as refused:
+        return refused
     row = await info.context.by_id(model).load(pk)
     return None if row is None else published.from_row(row)
 
@@ -168,7 +186,7 @@ class DataCenterQuery:
         if len(ids) > info.context.settings.max_page_size:
             limit = info.context.settings.max_page_size
             raise BadUserInput(f"ids: at most {limit} IDs, got {len(ids)}", field="ids")
-        return [await _node(info, global_id, f"ids[{n}]") for n, global_id in enumerate(ids)]
+        return [await _listed(info, global_id, f"ids[{n}]") for n, global_id in enumerate(ids)]
 
     @strawberry.field(
         description=doc("按统一社会信用代码查业户。", "An operator by its credit code.")

@@ -6,6 +6,8 @@ import base64
 from typing import Any
 
 from hub.canonical.codes import PlateColor
+from tests.api.plan.differential import assert_same, compare
+from tests.conftest import GraphQLClient
 from tests.support import operator, uscc_for, vehicle, vin_for
 
 PLATE_QUERY = """
@@ -143,3 +145,27 @@ async def test_nodes_answers_in_order_with_null_for_missing(graphql: Any, sessio
     )
 
     assert answer["data"]["nodes"] == [{"plateColor": "BLUE"}, None, {"plateColor": "YELLOW"}]
+
+
+async def test_nodes_answers_null_and_forbidden_for_a_refused_type_only(
+    anonymous: GraphQLClient, sessions: Any
+) -> None:
+    # Given a client that reads the registry but not enforcement records,
+    await seed(sessions)
+    client = await anonymous.as_client("registry:read")
+    ids = [base64.b64encode(key.encode()).decode() for key in ("Vehicle:2", "Inspection:1")]
+    ids.append(base64.b64encode(b"Vehicle:1").decode())
+    query = "query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Vehicle { plateColor } } }"
+
+    # when it asks for two vehicles and an inspection by global ID,
+    answer = await client(query, {"ids": ids})
+    compared = await compare(anonymous.http, client.headers, query, {"ids": ids})
+
+    # then the vehicles are answered, the inspection is null with FORBIDDEN at its own place,
+    assert answer["data"]["nodes"] == [{"plateColor": "BLUE"}, None, {"plateColor": "YELLOW"}]
+    [error] = answer["errors"]
+    assert error["path"] == ["nodes", 1]
+    assert error["extensions"]["code"] == "FORBIDDEN"
+    assert error["message"] == "Inspection: needs scope enforcement:read"
+    # and the planner's path answers exactly as the resolvers do.
+    assert_same(compared, "nodes with a refused type")
