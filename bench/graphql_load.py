@@ -50,6 +50,18 @@ async def ensure_database(url: str) -> None:
         await admin.dispose()
 
 
+async def analyze(url: str) -> None:
+    """ANALYZE the benchmark's database: one loaded by an older ``hub demo`` (which did not
+    analyze) on a server with autovacuum off has no statistics, and PostgreSQL's plans
+    without them (the alert sweep's took seconds of a core every minute) skew every figure."""
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("ANALYZE"))
+    finally:
+        await engine.dispose()
+
+
 def with_key_encryption_key(env: dict[str, str]) -> dict[str, str]:
     """``env`` with the benchmarks' own key-encryption key unless it names one: a hub on
     PostgreSQL does not start without one. The same every run, so a kept database still opens."""

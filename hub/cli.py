@@ -471,7 +471,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
     from hub.demo import credit, journeys, portal
     from hub.demo.enforcement import DEMO_PHOTO
     from hub.demo.generator import DemoScale, generate, subjects
-    from hub.demo.loader import is_empty, load
+    from hub.demo.loader import analyze, is_empty, load
     from hub.enforcement.storage import local_store, put
     from hub.exchange.inbound import feed_demo
     from hub.exchange.pipeline import Exchange
@@ -518,6 +518,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
             collected, graded = await credit.grade(
                 sessions, credit_rules.load(settings.credit_rules_dir), today(), args.seed
             )
+            await analyze(sessions)
         loaded = ", ".join(f"{count:,} {table}" for table, count in summary.counts.items())
         print(tr("hub: loaded demo data: {counts}", counts=loaded))
         print(tr("hub: fed the agencies' demo documents: {summary}", summary=fed.lines()[0]))

@@ -6,11 +6,11 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from hub.demo.generator import DemoScale, generate
-from hub.demo.loader import MODELS, is_empty, load
+from hub.demo.loader import MODELS, analyze, is_empty, load
 from hub.vehicles.models import Vehicle
 
 TODAY = dt.date(2026, 11, 25)
@@ -87,3 +87,23 @@ async def test_new_rows_get_ids_after_the_demo_ones(sessions: Any) -> None:
         new_id = row.id
 
     assert new_id > max(vehicle["id"] for vehicle in data.tables["vehicles"])
+
+
+async def test_the_loaded_tables_have_planner_statistics_on_postgresql(
+    sessions: Any, settings: Any
+) -> None:
+    if not settings.database_url.startswith("postgresql"):
+        pytest.skip("SQLite keeps no statistics unless asked, and plans without them alike")
+    # Given demo data just loaded, never analyzed (the test server's autovacuum aside),
+    await load(sessions, generate(DemoScale.times(0.02), today=TODAY))
+    statistics = text(
+        "SELECT count(*) FROM pg_stats WHERE schemaname = current_schema()"
+        " AND tablename = 'vehicles' AND attname = 'operator_id'"
+    )
+
+    # when it is analyzed,
+    await analyze(sessions)
+
+    # then the planner knows the vehicles' operators (from pg_stats, which ANALYZE fills).
+    async with sessions() as session:
+        assert await session.scalar(statistics) == 1, "vehicles were not analyzed"
