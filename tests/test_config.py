@@ -59,6 +59,7 @@ def test_database_urls_are_mapped_to_async_drivers(given: str, expected: str) ->
             "HUB_KEY_ENCRYPTION_KEY and HUB_KEY_ENCRYPTION_KEY_FILE: set one, not both",
         ),
         ({"HUB_AUDIT_CHECKPOINT_SECONDS": "0"}, "HUB_AUDIT_CHECKPOINT_SECONDS: 0 is outside"),
+        ({"HUB_PLANNER_CONNECTIONS": "0"}, "HUB_PLANNER_CONNECTIONS: 0 is outside"),
     ],
 )
 def test_bad_settings_name_the_variable(environ: dict[str, str], message: str) -> None:

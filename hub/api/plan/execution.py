@@ -31,10 +31,6 @@ from sqlalchemy.sql.elements import BindParameter
 from hub.db import CONNECT_TIMEOUT_SECONDS, READS_ONLY
 from hub.request_log import count_statement
 
-CONNECTIONS = 10
-"""Connections the planner holds per worker (the engine's pool keeps its own ten)."""
-
-
 APPLICATION_NAME = "hub-read-planner"
 """How the planner's connections show in ``pg_stat_activity``."""
 
@@ -128,7 +124,7 @@ class Runner:
 class PostgresRunner(Runner):
     """Runs compiled statements on asyncpg connections of its own, one round trip each."""
 
-    def __init__(self, engine: AsyncEngine, size: int = CONNECTIONS) -> None:
+    def __init__(self, engine: AsyncEngine, size: int) -> None:
         super().__init__(engine)
         self.dialect = engine.dialect
         # Connected as the engine connects (host, user, database, ssl… from the URL, read by
@@ -298,8 +294,9 @@ def _processed(
     return read if processor is None else lambda: processor(read())
 
 
-def runner_for(engine: AsyncEngine) -> Runner:
-    """The runner of ``engine``'s dialect: asyncpg directly on PostgreSQL, else SQLAlchemy."""
+def runner_for(engine: AsyncEngine, connections: int) -> Runner:
+    """The runner of ``engine``'s dialect: asyncpg directly on PostgreSQL, holding at most
+    ``connections`` (``HUB_PLANNER_CONNECTIONS``), else SQLAlchemy."""
     if engine.dialect.name == "postgresql" and engine.dialect.driver == "asyncpg":
-        return PostgresRunner(engine)
+        return PostgresRunner(engine, connections)
     return Runner(engine)

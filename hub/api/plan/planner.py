@@ -181,7 +181,7 @@ class Planner:
         self.policy: Policy = schema.policy
         self.list_fields: frozenset[str] = schema.list_fields
         self.settings = settings
-        self.runner = runner_for(engine)
+        self.runner = runner_for(engine, settings.planner_connections)
         self.sql = SqlJson(engine.dialect.name)
         self.enabled = True
         self.answered = 0
