@@ -1,6 +1,7 @@
 """The read path side by side: the hub and PostGraphile v4 over the same PostgreSQL data.
 
     python bench/read_path.py [--scale 5] [--duration 10] [--rounds 2] [--connections 16]
+                              [--hub-port 9471] [--postgraphile-port 9472]
 
 Loads ``hub demo --scale 5`` into the database named by HUB_BENCH_DATABASE_URL (default
 postgresql://postgres@127.0.0.1:5432/hub_readbench, created if missing), installs PostGraphile
@@ -33,7 +34,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from graphql_load import ROOT, ensure_database, hub, register_client, with_key_encryption_key
+from graphql_load import (
+    ROOT,
+    analyze,
+    ensure_database,
+    hub,
+    register_client,
+    with_key_encryption_key,
+)
 from graphql_load import token as access_token
 
 from hub.canonical.codes import PlateColor
@@ -245,13 +253,19 @@ def install_postgraphile(scratch: Path) -> Path:
 
 
 def main() -> None:
+    global HUB_PORT, POSTGRAPHILE_PORT
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=5.0)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--scratch", type=Path, default=Path("/tmp/hub-readbench-postgraphile"))
+    parser.add_argument("--hub-port", type=int, default=9471)
+    parser.add_argument("--postgraphile-port", type=int, default=9472)
     args = parser.parse_args()
+    # The helpers below read the module's ports: a run beside another on the same machine
+    # moves both.
+    HUB_PORT, POSTGRAPHILE_PORT = args.hub_port, args.postgraphile_port
 
     if shutil.which("wrk") is None:
         subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True)
@@ -265,6 +279,7 @@ def main() -> None:
     asyncio.run(ensure_database(url))
     hub("migrate", env=env)
     hub("demo", "--scale", str(args.scale), "--if-empty", env=env)
+    asyncio.run(analyze(url))
     client_id, secret = register_client(env)
     postgraphile = install_postgraphile(args.scratch)
     plain_url = url.replace("postgresql+asyncpg://", "postgres://")
