@@ -122,7 +122,7 @@ def _found(row: R | None, what: str) -> R:
     return row
 
 
-def _node_type(global_id: str, argument: str) -> tuple[str, int, tuple[type[Base], Any]]:
+async def _node(info: Info[Context, None], global_id: str, argument: str) -> Node | None:
     type_name, pk = from_global_id(global_id, argument)
     entry = NODE_TYPES.get(type_name)
     if entry is None:
@@ -131,11 +131,7 @@ def _node_type(global_id: str, argument: str) -> tuple[str, int, tuple[type[Base
             f"(no type {shown(type_name)} has IDs)",
             field=argument,
         )
-    return type_name, pk, entry
-
-
-async def _node(info: Info[Context, None], global_id: str, argument: str) -> Node | None:
-    type_name, pk, (model, published) = _node_type(global_id, argument)
+    model, published = entry
     info.context.policy.check_type(info.context.principal, type_name)
     row = await info.context.by_id(model).load(pk)
     return None if row is None else published.from_row(row)
@@ -146,13 +142,10 @@ async def _listed(info: Info[Context, None], global_id: str, argument: str) -> A
     may not read. graphql-core raises an item that is an error at that item's own path
     (null there, FORBIDDEN at ``["nodes", n]``), so one refused ID does not fail the others
     (a forged ID is a bad argument and still refuses the whole field)."""
-    type_name, pk, (model, published) = _node_type(global_id, argument)
     try:
-        info.context.policy.check_type(info.context.principal, type_name)
+        return await _node(info, global_id, argument)
     except Forbidden as refused:
         return refused
-    row = await info.context.by_id(model).load(pk)
-    return None if row is None else published.from_row(row)
 
 
 Filter = FILTER_DESCRIPTION

@@ -153,8 +153,8 @@ async def test_nodes_answers_null_and_forbidden_for_a_refused_type_only(
     # Given a client that reads the registry but not enforcement records,
     await seed(sessions)
     client = await anonymous.as_client("registry:read")
-    ids = [base64.b64encode(key.encode()).decode() for key in ("Vehicle:2", "Inspection:1")]
-    ids.append(base64.b64encode(b"Vehicle:1").decode())
+    keys = ("Vehicle:2", "Inspection:1", "Vehicle:1")
+    ids = [base64.b64encode(key.encode()).decode() for key in keys]
     query = "query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Vehicle { plateColor } } }"
 
     # when it asks for two vehicles and an inspection by global ID,
