@@ -119,8 +119,12 @@ def main() -> None:
             body: dict[str, Any] = {"query": HUB[key], "variables": {}}
             if key == "b":
                 body["variables"] = {"plate": line["plate"], "plateColor": line["plateColor"]}
+            answers = [
+                post(port, body["query"], body["variables"], token) for port, _ in servers.values()
+            ]
+            if any(answer != answers[0] for answer in answers):
+                raise SystemExit(f"workload ({key}): the variants answer differently")
             for port, _ in servers.values():
-                post(port, body["query"], body["variables"], token)  # the same answer: checked
                 wrk(port, body, token, WARM_UP_SECONDS, args.connections)
             print(NAMES[key], flush=True)
             for round_number in range(args.rounds):
