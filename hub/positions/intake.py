@@ -239,6 +239,8 @@ class Intake:
         messages += live.messages(fixes)
         if messages and self.publish is not None:
             await self.publish(messages)
+        if fixes:
+            await repository.ensure_partitions_ahead(self.sessions, received_at.date())
 
     async def _events(
         self,
