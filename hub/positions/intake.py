@@ -35,6 +35,10 @@ AGENCY = "positioning"
 BATCH_SIZE = 10_000
 SHOWN_REJECTIONS = 100
 """Refused lines named in a summary (all of them are dead-lettered)."""
+LINES_PER_TURN = 500
+"""Lines parsed between two turns of the event loop. A fast stream's chunk holds thousands of
+lines (what arrived while the worker was busy): parsed in one go, they held up every other
+request of the worker, an alert's small fix among them, for tens of milliseconds of CPU."""
 
 
 Observer = Callable[
@@ -127,11 +131,13 @@ class Intake:
                 await asyncio.sleep(0)  # let the batch being stored go on while this one is read
             pending += chunk
             *lines, pending = pending.split(b"\n")
-            for line in lines:
+            for count, line in enumerate(lines, 1):
                 if discarding:  # the end of a line refused as too long
                     discarding = False
                     continue
                 await self.line(line)
+                if count % LINES_PER_TURN == 0:
+                    await asyncio.sleep(0)
             if len(pending) > MAX_LINE and not discarding:
                 await self.line(pending)  # refused, without waiting for the rest of it
                 discarding = True
@@ -239,6 +245,8 @@ class Intake:
         messages += live.messages(fixes)
         if messages and self.publish is not None:
             await self.publish(messages)
+        if fixes:
+            await repository.ensure_partitions_ahead(self.sessions, received_at.date())
 
     async def _events(
         self,

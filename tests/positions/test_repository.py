@@ -7,6 +7,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select, text
 
 from hub.config import Settings
@@ -102,3 +103,26 @@ async def test_the_latest_positions_of_a_region_are_its_vehicles_newest_fixes(
     ]
     assert sorted(r.plate for r in province) == [f"苏A{n:05d}" for n in (1, 2, 3, 4)]
     assert count == 5
+
+
+async def test_a_batch_out_makes_the_partitions_of_its_day_and_the_next_ahead(
+    sessions: Any, settings: Settings
+) -> None:
+    if not settings.database_url.startswith("postgresql"):
+        pytest.skip("SQLite keeps the fixes in one table: no day partitions to make")
+    # Given a hub whose clock says 4 March 2031, and no partition of that day or the next
+    received = dt.datetime(2031, 3, 4, 10, 0, tzinfo=dt.UTC)
+    names = ["position_fixes_p20310304", "position_fixes_p20310305"]
+    query = text("SELECT relname FROM pg_class WHERE relname = ANY(:names) ORDER BY 1")
+    async with sessions() as session:
+        assert (await session.scalars(query, {"names": names})).all() == []
+
+    # When a batch of that day's fixes is taken
+    intake = Intake(sessions, "test", Format.NDJSON, clock=lambda: received)
+    summary = await intake.take(_once(_line("苏A00001", received - dt.timedelta(minutes=1))))
+
+    # Then the day's partition is there, and the next day's is made ahead: the first fixes of
+    # the 5th do not wait for CREATE TABLE in their own path
+    assert summary.accepted == 1
+    async with sessions() as session:
+        assert (await session.scalars(query, {"names": names})).all() == names
