@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterable, Awaitable, Callable, Sequence
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.canonical.geo import Point
@@ -29,6 +31,8 @@ from hub.positions import crossings, live, plausibility, repository
 from hub.positions.crossings import GAP, Vehicle
 from hub.positions.fences import FenceFinder
 from hub.positions.lines import MAX_LINE, BadLine, CsvLines, Fix, Rejected, from_json
+
+log = logging.getLogger(__name__)
 
 AGENCY = "positioning"
 """The agency positions come from: the source of the gate events they give."""
@@ -246,7 +250,12 @@ class Intake:
         if messages and self.publish is not None:
             await self.publish(messages)
         if fixes:
-            await repository.ensure_partitions_ahead(self.sessions, received_at.date())
+            try:
+                await repository.ensure_partitions_ahead(self.sessions, received_at.date())
+            except SQLAlchemyError:
+                # The batch is stored and published: a partition not made ahead is made by
+                # the first batch of its day instead, so this must not fail the request.
+                log.exception("could not make the position partitions ahead of %s", received_at)
 
     async def _events(
         self,
