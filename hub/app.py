@@ -455,7 +455,7 @@ def create_app(
             )
             if settings.exchange_worker:
                 worker = asyncio.create_task(work(state["exchange"], queue, stop))
-                sweeping = asyncio.create_task(sweep_alerts(sessions, pubsub, stop))
+                sweeping = asyncio.create_task(sweep_alerts(sessions, pubsub, stop, turns=cache))
             checkpointing = asyncio.create_task(
                 checkpointer.run(stop, settings.audit_checkpoint_seconds)
             )
