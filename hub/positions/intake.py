@@ -212,16 +212,16 @@ class Intake:
         received_at = self.clock()
         fixes: list[Fix] = []
         flagged: list[plausibility.Flagged] = []
+        plates = {fix.plate for fix in taken}  # a str's hash is kept: cheaper than (plate, colour)
         if taken:
             async with self.sessions() as session, session.begin():
-                vehicles = {(fix.plate, fix.color) for fix in taken}
-                previous = await repository.previous(session, vehicles)
+                previous = await repository.previous(session, plates)
                 fixes, flagged = plausibility.screen(taken, previous, received_at)
                 await repository.ensure_partitions(
-                    session, {fix.observed_at.date() for fix in fixes}
+                    session, {at.date() for at in {fix.observed_at for fix in fixes}}
                 )
         async with self.sessions() as session, session.begin():
-            watched = await crossings.watched_vehicles(session, {fix.plate for fix in fixes})
+            watched = await crossings.watched_vehicles(session, plates) if fixes else set()
             if watched:
                 await crossings.serialise(session, watched)
             new = await repository.store(session, fixes, received_at)
@@ -236,9 +236,11 @@ class Intake:
         self.summary.accepted += new
         self.summary.duplicates += len(fixes) - new
         self.summary.implausible += len(flagged)
-        messages += live.messages(fixes)
-        if messages and self.publish is not None:
-            await self.publish(messages)
+        if self.publish is not None:
+            # Built only to be published: a file import follows no vehicle live.
+            messages += live.messages(fixes)
+            if messages:
+                await self.publish(messages)
 
     async def _events(
         self,
