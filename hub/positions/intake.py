@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.canonical.geo import Point
 from hub.multimodal import service as multimodal
-from hub.positions import crossings, live, plausibility, repository
+from hub.positions import columns, crossings, live, plausibility, repository
 from hub.positions.crossings import GAP, Vehicle
 from hub.positions.fences import FenceFinder
 from hub.positions.lines import MAX_LINE, BadLine, CsvLines, Fix, Rejected, from_json
@@ -106,7 +106,8 @@ class Intake:
         self.clock = clock
         self.summary = Summary(intake=uuid.uuid4().hex)
         self._csv: CsvLines | None = None
-        self._fixes: dict[tuple[str, str, dt.datetime], Fix] = {}
+        self._csv_read: Callable[[Sequence[bytes]], list[Fix | None]] | None = None
+        self._fixes: dict[tuple[str, object, dt.datetime], Fix] = {}
         self._rejected: list[tuple[int, str, str]] = []
         self._line = 0
         self._storing: asyncio.Task[None] | None = None
@@ -122,23 +123,65 @@ class Intake:
 
     async def _take(self, chunks: AsyncIterable[bytes]) -> None:
         pending, discarding = b"", False
+        block: list[bytes] = []
         async for chunk in chunks:
             if self._storing is not None:
                 await asyncio.sleep(0)  # let the batch being stored go on while this one is read
             pending += chunk
             *lines, pending = pending.split(b"\n")
-            for line in lines:
-                if discarding:  # the end of a line refused as too long
-                    discarding = False
-                    continue
-                await self.line(line)
+            if discarding and lines:  # the end of a line refused as too long
+                discarding = False
+                del lines[0]
+            block += lines
             if len(pending) > MAX_LINE and not discarding:
-                await self.line(pending)  # refused, without waiting for the rest of it
+                block.append(pending)  # refused, without waiting for the rest of it
                 discarding = True
             if discarding:
                 pending = b""
+            while len(block) >= self.batch_size:
+                await self.lines(block[: self.batch_size])
+                del block[: self.batch_size]
         if pending and not discarding:
-            await self.line(pending)
+            block.append(pending)
+        if block:
+            await self.lines(block)
+
+    async def lines(self, block: Sequence[bytes]) -> None:
+        """Take lines (without their newlines) as one batch, handed to storage.
+
+        Read a block at a time, column by column (``hub.positions.columns``); the lines that
+        path leaves, and a CSV stream's header, are read one by one.
+        """
+        read: list[Fix | None] = []
+        start = self._line
+        if self._csv is not None:
+            read = self._csv_block(block)
+        elif self.form is Format.NDJSON:
+            read = columns.read_json(block)
+        fixes = self._fixes
+        for offset, raw in enumerate(block):
+            fix = read[offset] if read else None
+            if fix is None:
+                self._line = start + offset
+                self._take_line(raw)
+                if self._csv is not None and not read and offset + 1 < len(block):
+                    # the header read: the rest of the block in columns
+                    self._line = start + offset + 1
+                    await self.lines(block[offset + 1 :])
+                    return
+                continue
+            key = (fix.plate, fix.color._value_, fix.observed_at)
+            if key in fixes:
+                self.summary.duplicates += 1
+            else:
+                fixes[key] = fix
+        self._line = start + len(block)
+        await self.flush()
+
+    def _csv_block(self, block: Sequence[bytes]) -> list[Fix | None]:
+        if self._csv_read is None:
+            self._csv_read = columns.csv_reader(self._csv.names)  # type: ignore[union-attr]
+        return self._csv_read(block)
 
     async def line(self, raw: bytes) -> None:
         """Take one line (without its newline); a full batch is handed to storage."""
@@ -166,7 +209,7 @@ class Intake:
             return
         if fix is None:
             return
-        key = (fix.plate, fix.color.value, fix.observed_at)
+        key = (fix.plate, fix.color._value_, fix.observed_at)
         if key in self._fixes:
             self.summary.duplicates += 1
         else:
