@@ -55,18 +55,30 @@ _CHUNK = 1000  # identifiers per IN (...) list
 _SQLITE_ROWS = 500  # rows per multi-row INSERT: 10 columns each, under SQLite's 32,766 variables
 
 
+SEPARATOR = "\x01"
+"""Between the values of a list sent as one text and split by PostgreSQL (``string_to_array``):
+an array parameter of a batch's 10,000 plates costs asyncpg about half a microsecond a value
+to encode, one text next to nothing. No plate holds it (the plate rule refuses control
+characters, and XML 1.0 cannot carry them); a list whose values do would go as an array."""
+
+
 def among(
     session: AsyncSession, column: InstrumentedAttribute[Any], values: Iterable[str]
 ) -> list[ColumnElement[bool]]:
     """Conditions that together find the rows whose ``column`` is one of ``values``.
 
-    PostgreSQL gets one array parameter (``= ANY``): a list of thousands of bound values costs
+    PostgreSQL gets one parameter (``= ANY``): a list of thousands of bound values costs
     more to compile than to run. SQLite gets lists of ``_CHUNK``, under its variable limit.
     """
-    wanted = sorted(set(values))
+    wanted = set(values)
     if session.get_bind().dialect.name == "postgresql":
-        return [column == any_(literal(wanted, ARRAY(String)))]
-    return [column.in_(wanted[start : start + _CHUNK]) for start in range(0, len(wanted), _CHUNK)]
+        joined = SEPARATOR.join(wanted)
+        if joined.count(SEPARATOR) == len(wanted) - 1:
+            split = func.string_to_array(literal(joined, String), func.chr(1), type_=ARRAY(String))
+            return [column == any_(split)]
+        return [column == any_(literal(sorted(wanted), ARRAY(String)))]
+    ordered = sorted(wanted)
+    return [column.in_(ordered[start : start + _CHUNK]) for start in range(0, len(ordered), _CHUNK)]
 
 
 def partition_name(day: dt.date) -> str:
@@ -324,11 +336,8 @@ async def latest(session: AsyncSession, region: str) -> list[Latest]:
 
 _PREVIOUS_SQL = (
     "SELECT plate, plate_color, observed_at, latitude, longitude FROM position_latest "
-    "WHERE plate = ANY(string_to_array($1, chr(1)))"
+    "WHERE plate = ANY(string_to_array($1, chr(1)))"  # the plates as one text: SEPARATOR
 )
-"""The plates go as one text, split by the server: an array parameter of a batch's 10,000
-plates costs asyncpg about half a microsecond a plate to encode. The separator cannot be in
-a plate: the plate rule refuses control characters, and so does XML 1.0."""
 
 
 async def previous(
@@ -340,7 +349,7 @@ async def previous(
         driver = await driver_connection(session)
         colors = _COLORS
         for plate, color, at, latitude, longitude in await driver.fetch(
-            _PREVIOUS_SQL, "\x01".join(set(plates))
+            _PREVIOUS_SQL, SEPARATOR.join(set(plates))
         ):
             found[(plate, colors[color])] = (at, latitude, longitude)
         return found
