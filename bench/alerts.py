@@ -234,6 +234,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=0.5)
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--probes", type=int, default=100)
+    parser.add_argument("--port", type=int, default=0, help="hub serve's port (default: free)")
     args = parser.parse_args()
     url = os.environ.get("HUB_BENCH_DATABASE_URL", DEFAULT_URL)
     redis_url = os.environ.get("HUB_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -248,7 +249,7 @@ def main() -> None:
                             fixes, rules=True))  # fmt: skip
 
     positions, officer = asyncio.run(clients_of(settings))
-    port = free_port()
+    port = args.port or free_port()
     env = {
         **os.environ, "HUB_DATABASE_URL": url, "HUB_REDIS_URL": redis_url,
         "HUB_CACHE_PREFIX": f"hub-bench:{uuid.uuid4().hex[:8]}:", "HUB_RATE_LIMITS": "false",
