@@ -96,17 +96,32 @@ def _split(lines: Sequence[bytes], read: Callable[[bytes], pa.Table]) -> list[Fi
         span = spans.pop()
         if len(span) < ALONE:
             continue  # left to the line reader
-        try:
-            fixes = _block([lines[i] for i in span], read)
-        except (pa.ArrowInvalid, UnicodeDecodeError):
-            fixes = None
+        fixes = _attempt(lines, span, read)
         if fixes is None:
+            if (
+                span is plain
+                and _attempt(lines, span[:ALONE], read) is None
+                and _attempt(lines, span[-ALONE:], read) is None
+            ):
+                # Its first lines and its last fail as well: most likely the stream's form, not
+                # a line (colours as numbers, numbers as strings), which splitting would only
+                # parse over and over. The line reader takes the block, at its own speed.
+                return found
             half = len(span) // 2
             spans += [span[:half], span[half:]]
             continue
         for i, fix in zip(span, fixes, strict=True):
             found[i] = fix
     return found
+
+
+def _attempt(
+    lines: Sequence[bytes], span: list[int], read: Callable[[bytes], pa.Table]
+) -> list[Fix | None] | None:
+    try:
+        return _block([lines[i] for i in span], read)
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None
 
 
 def _block(lines: list[bytes], read: Callable[[bytes], pa.Table]) -> list[Fix | None] | None:

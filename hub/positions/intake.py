@@ -1,7 +1,8 @@
 """The bulk position intake: a stream of NDJSON or CSV lines, taken in batches.
 
-Lines are parsed as they arrive (a chunked request body or a file, never read whole); every
-``batch_size`` good lines are one transaction: the fixes stored (a fix of a vehicle and
+Lines are parsed as they arrive (a chunked request body or a file, never read whole), a block
+of ``batch_size`` lines at a time, in columns where they can be (``hub.positions.columns``);
+each block is one transaction: the fixes stored (a fix of a vehicle and
 instant already stored is a duplicate and changes nothing), the latest positions kept
 current, the refused lines dead-lettered with their line numbers, the fixes that cannot be
 true (``hub.positions.plausibility``) kept as quality findings instead, and for vehicles on
@@ -183,13 +184,6 @@ class Intake:
             self._csv_read = columns.csv_reader(self._csv.names)  # type: ignore[union-attr]
         return self._csv_read(block)
 
-    async def line(self, raw: bytes) -> None:
-        """Take one line (without its newline); a full batch is handed to storage."""
-        self._take_line(raw)
-        # Refused lines count too: a stream of nothing but bad lines is held in bounds as well.
-        if len(self._fixes) >= self.batch_size or len(self._rejected) >= self.batch_size:
-            await self.flush()
-
     def _take_line(self, raw: bytes) -> None:
         self._line += 1
         if len(raw) > MAX_LINE:
@@ -264,7 +258,9 @@ class Intake:
                     session, {at.date() for at in {fix.observed_at for fix in fixes}}
                 )
         async with self.sessions() as session, session.begin():
-            watched = await crossings.watched_vehicles(session, plates) if fixes else set()
+            # The plates of the fixes taken: a vehicle whose every fix was flagged has none.
+            stored = plates if len(fixes) == len(taken) else {fix.plate for fix in fixes}
+            watched = await crossings.watched_vehicles(session, stored) if fixes else set()
             if watched:
                 await crossings.serialise(session, watched)
             new = await repository.store(session, fixes, received_at)

@@ -137,3 +137,12 @@ async def test_a_long_stream_with_bad_lines_takes_the_rest_and_names_the_bad_one
         stored = (await session.scalars(select(PositionFix.plate))).all()
     assert sorted(letters) == sorted(bad)
     assert len(stored) == 496
+
+
+def test_a_block_in_a_form_the_columns_do_not_read_is_left_whole_to_the_line_reader() -> None:
+    lines = [json.dumps(_good(n) | {"color": 2}).encode() for n in range(200)]
+
+    read = columns.read_json(lines)
+
+    assert read == [None] * 200
+    assert all(_line_reader(text) is not None for text in lines)  # colours as numbers: taken
