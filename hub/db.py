@@ -308,7 +308,7 @@ def _watched(written: Callable[[], Awaitable[None]]) -> type[Session]:
         if state.is_insert or state.is_update or state.is_delete:
             note(state.session, [statement.table.name])
         elif isinstance(statement, TextClause) and not _reads(statement.text):
-            # Raw SQL (the positions intake's INSERT … FROM staging): which table it writes
+            # Raw SQL (a day partition of the positions created): which table it writes
             # is not known here, so it counts as a write of published data.
             state.session.info[_WROTE] = True
 

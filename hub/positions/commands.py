@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import gc
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -61,6 +62,11 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
         try:
             async with writer(settings) as sessions:
                 intake = Intake(sessions, path.name[:64], Format(form), observe=args.observe)
+                # What start-up made lives until the command ends: frozen, as `hub serve`
+                # freezes it, the collector's full passes do not walk it every few thousand
+                # fixes (about 9 us of CPU a fix, measured on the intake).
+                gc.collect()
+                gc.freeze()
                 return await intake.take(_chunks(path))
         except BadHeader as exc:
             raise HubError(f"{path}: {exc}") from None

@@ -1,7 +1,8 @@
 """The bulk position intake: a stream of NDJSON or CSV lines, taken in batches.
 
-Lines are parsed as they arrive (a chunked request body or a file, never read whole); every
-``batch_size`` good lines are one transaction: the fixes stored (a fix of a vehicle and
+Lines are parsed as they arrive (a chunked request body or a file, never read whole), a block
+of ``batch_size`` lines at a time, in columns where they can be (``hub.positions.columns``);
+each block is one transaction: the fixes stored (a fix of a vehicle and
 instant already stored is a duplicate and changes nothing), the latest positions kept
 current, the refused lines dead-lettered with their line numbers, the fixes that cannot be
 true (``hub.positions.plausibility``) kept as quality findings instead, and for vehicles on
@@ -27,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.canonical.geo import Point
 from hub.multimodal import service as multimodal
-from hub.positions import crossings, live, plausibility, repository
+from hub.positions import columns, crossings, live, plausibility, repository
 from hub.positions.crossings import GAP, Vehicle
 from hub.positions.fences import FenceFinder
 from hub.positions.lines import MAX_LINE, BadLine, CsvLines, Fix, Rejected, from_json
@@ -39,11 +40,6 @@ AGENCY = "positioning"
 BATCH_SIZE = 10_000
 SHOWN_REJECTIONS = 100
 """Refused lines named in a summary (all of them are dead-lettered)."""
-LINES_PER_TURN = 500
-"""Lines parsed between two turns of the event loop. A fast stream's chunk holds thousands of
-lines (what arrived while the worker was busy): parsed in one go, they held up every other
-request of the worker, an alert's small fix among them, for tens of milliseconds of CPU."""
-
 
 Observer = Callable[
     [AsyncSession, Sequence[Fix], dt.datetime, Sequence[Fix]], Awaitable[list[tuple[str, bytes]]]
@@ -114,7 +110,8 @@ class Intake:
         self.clock = clock
         self.summary = Summary(intake=uuid.uuid4().hex)
         self._csv: CsvLines | None = None
-        self._fixes: dict[tuple[str, str, dt.datetime], Fix] = {}
+        self._csv_read: Callable[[Sequence[bytes]], list[Fix | None]] | None = None
+        self._fixes: dict[tuple[str, object, dt.datetime], Fix] = {}
         self._rejected: list[tuple[int, str, str]] = []
         self._line = 0
         self._storing: asyncio.Task[None] | None = None
@@ -130,32 +127,65 @@ class Intake:
 
     async def _take(self, chunks: AsyncIterable[bytes]) -> None:
         pending, discarding = b"", False
+        block: list[bytes] = []
         async for chunk in chunks:
             if self._storing is not None:
                 await asyncio.sleep(0)  # let the batch being stored go on while this one is read
             pending += chunk
             *lines, pending = pending.split(b"\n")
-            for count, line in enumerate(lines, 1):
-                if discarding:  # the end of a line refused as too long
-                    discarding = False
-                    continue
-                await self.line(line)
-                if count % LINES_PER_TURN == 0:
-                    await asyncio.sleep(0)
+            if discarding and lines:  # the end of a line refused as too long
+                discarding = False
+                del lines[0]
+            block += lines
             if len(pending) > MAX_LINE and not discarding:
-                await self.line(pending)  # refused, without waiting for the rest of it
+                block.append(pending)  # refused, without waiting for the rest of it
                 discarding = True
             if discarding:
                 pending = b""
+            while len(block) >= self.batch_size:
+                await self.lines(block[: self.batch_size])
+                del block[: self.batch_size]
         if pending and not discarding:
-            await self.line(pending)
+            block.append(pending)
+        if block:
+            await self.lines(block)
 
-    async def line(self, raw: bytes) -> None:
-        """Take one line (without its newline); a full batch is handed to storage."""
-        self._take_line(raw)
-        # Refused lines count too: a stream of nothing but bad lines is held in bounds as well.
-        if len(self._fixes) >= self.batch_size or len(self._rejected) >= self.batch_size:
-            await self.flush()
+    async def lines(self, block: Sequence[bytes]) -> None:
+        """Take lines (without their newlines) as one batch, handed to storage.
+
+        Read a block at a time, column by column (``hub.positions.columns``); the lines that
+        path leaves, and a CSV stream's header, are read one by one.
+        """
+        read: list[Fix | None] = []
+        start = self._line
+        if self._csv is not None:
+            read = self._csv_block(block)
+        elif self.form is Format.NDJSON:
+            read = columns.read_json(block)
+        fixes = self._fixes
+        for offset, raw in enumerate(block):
+            fix = read[offset] if read else None
+            if fix is None:
+                self._line = start + offset
+                self._take_line(raw)
+                if self._csv is not None and not read and offset + 1 < len(block):
+                    # the header read: the rest of the block in columns
+                    self._line = start + offset + 1
+                    await self.lines(block[offset + 1 :])
+                    return
+                continue
+            key = (fix.plate, fix.color._value_, fix.observed_at)
+            if key in fixes:
+                self.summary.duplicates += 1
+            else:
+                fixes[key] = fix
+        self._line = start + len(block)
+        await self.flush()
+
+    def _csv_block(self, block: Sequence[bytes]) -> list[Fix | None]:
+        if self._csv_read is None:
+            self._csv_read = columns.csv_reader(self._csv.names)  # type: ignore[union-attr]
+        return self._csv_read(block)
 
     def _take_line(self, raw: bytes) -> None:
         self._line += 1
@@ -176,7 +206,7 @@ class Intake:
             return
         if fix is None:
             return
-        key = (fix.plate, fix.color.value, fix.observed_at)
+        key = (fix.plate, fix.color._value_, fix.observed_at)
         if key in self._fixes:
             self.summary.duplicates += 1
         else:
@@ -222,16 +252,18 @@ class Intake:
         received_at = self.clock()
         fixes: list[Fix] = []
         flagged: list[plausibility.Flagged] = []
+        plates = {fix.plate for fix in taken}  # a str's hash is kept: cheaper than (plate, colour)
         if taken:
             async with self.sessions() as session, session.begin():
-                vehicles = {(fix.plate, fix.color) for fix in taken}
-                previous = await repository.previous(session, vehicles)
+                previous = await repository.previous(session, plates)
                 fixes, flagged = plausibility.screen(taken, previous, received_at)
                 await repository.ensure_partitions(
-                    session, {fix.observed_at.date() for fix in fixes}
+                    session, {at.date() for at in {fix.observed_at for fix in fixes}}
                 )
         async with self.sessions() as session, session.begin():
-            watched = await crossings.watched_vehicles(session, {fix.plate for fix in fixes})
+            # The plates of the fixes taken: a vehicle whose every fix was flagged has none.
+            stored = plates if len(fixes) == len(taken) else {fix.plate for fix in fixes}
+            watched = await crossings.watched_vehicles(session, stored) if fixes else set()
             if watched:
                 await crossings.serialise(session, watched)
             new = await repository.store(session, fixes, received_at)
@@ -246,9 +278,11 @@ class Intake:
         self.summary.accepted += new
         self.summary.duplicates += len(fixes) - new
         self.summary.implausible += len(flagged)
-        messages += live.messages(fixes)
-        if messages and self.publish is not None:
-            await self.publish(messages)
+        if self.publish is not None:
+            # Built only to be published: a file import follows no vehicle live.
+            messages += live.messages(fixes)
+            if messages:
+                await self.publish(messages)
         if fixes:
             try:
                 await repository.ensure_partitions_ahead(self.sessions, received_at.date())

@@ -36,8 +36,8 @@ FIELDS = ("plate", "color", "time", "lon", "lat", "speed", "direction", "altitud
 REQUIRED = FIELDS[:7]
 MAX_LINE = 4096
 """Bytes in one line at most: a location record is under 200."""
-_BY_CODE = {color.value: color for color in PlateColor}
-_COLORS = ", ".join(_BY_CODE)
+COLOR_CODES = {color.value: color for color in PlateColor}
+_COLORS = ", ".join(COLOR_CODES)
 
 
 class Fix(NamedTuple):
@@ -101,7 +101,8 @@ def _whole(value: object, name: str, low: int, high: int, default: int | None) -
 
 
 @lru_cache(maxsize=4096)
-def _time(value: str) -> dt.datetime:
+def instant(value: str) -> dt.datetime:
+    """The UTC instant of a ``time`` field, or ``BadLine``."""
     # Fixes are to the second: a fleet's fixes share a few time stamps a second.
     try:
         at = dt.datetime.fromisoformat(value)
@@ -113,7 +114,8 @@ def _time(value: str) -> dt.datetime:
 
 
 @lru_cache(maxsize=100_000)
-def _plate(value: str) -> str:
+def plate_number(value: str) -> str:
+    """A ``plate`` field normalised by the plate rule, or ``BadLine`` naming what is wrong."""
     # A fleet reports every 10-30 s: the same few thousand plates, normalised once each.
     try:
         return plate(value)
@@ -126,9 +128,9 @@ def fix_from(values: Mapping[str, object]) -> Fix:
     raw_plate = values.get("plate")
     if type(raw_plate) is not str or not raw_plate:
         raise BadLine(f"plate: {raw_plate!r} is not a plate" if raw_plate else "plate: missing")
-    number = _plate(raw_plate)
+    number = plate_number(raw_plate)
     code = values.get("color")
-    color = _BY_CODE.get(code if type(code) is str else str(code))
+    color = COLOR_CODES.get(code if type(code) is str else str(code))
     if color is None:
         raise BadLine(f"color: {code!r} is not a plate colour code ({_COLORS})")
     at = values.get("time")
@@ -138,7 +140,7 @@ def fix_from(values: Mapping[str, object]) -> Fix:
     return Fix(
         plate=number,
         color=color,
-        observed_at=_time(at),
+        observed_at=instant(at),
         latitude=_number(get("lat"), "lat", -90, 90, None),
         longitude=_number(get("lon"), "lon", -180, 180, None),
         speed_kmh=_number(get("speed"), "speed", 0, 300, None),

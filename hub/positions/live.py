@@ -36,7 +36,7 @@ class LiveFix:
 
 def channel(plate: str, color: PlateColor) -> str:
     """The channel the fixes of this vehicle are published on."""
-    shard = zlib.crc32(f"{plate}/{color.value}".encode()) % SHARDS
+    shard = zlib.crc32(f"{plate}/{color._value_}".encode()) % SHARDS
     return f"positions:{shard}"
 
 
@@ -49,7 +49,7 @@ def messages(fixes: Iterable[Fix]) -> list[tuple[str, bytes]]:
     for fix in fixes:
         # A batch holds each vehicle's fixes together: its channel once, not once a fix.
         if last is None or fix.plate != last.plate or fix.color is not last.color:
-            rows, code = by_channel[channel(fix.plate, fix.color)], fix.color.value
+            rows, code = by_channel[channel(fix.plate, fix.color)], fix.color._value_
         at = times.get(fix.observed_at)
         if at is None:
             at = times[fix.observed_at] = fix.observed_at.isoformat()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 from collections.abc import AsyncIterator
@@ -14,7 +13,7 @@ from sqlalchemy import func, select
 from hub.canonical.codes import PlateColor
 from hub.config import Settings
 from hub.db import session_factory
-from hub.positions.intake import LINES_PER_TURN, Format, Intake
+from hub.positions.intake import Format, Intake
 from hub.positions.models import LatestPosition, PositionDeadLetter, PositionFix
 from tests.conftest import fetch_token, register_client, running
 
@@ -226,34 +225,3 @@ async def test_refused_lines_are_stored_batch_by_batch_too(sessions: Any) -> Non
     async with sessions() as session:
         lines = (await session.scalars(select(PositionDeadLetter.line))).all()
     assert sorted(lines) == [1, 2, 3, 4, 5]
-
-
-async def test_a_long_chunk_is_parsed_in_turns_so_other_requests_of_the_worker_go_on(
-    sessions: Any,
-) -> None:
-    # Given one chunk of 2,000 lines (a fast stream's body arrives so while the worker is busy)
-    # and another task of the same event loop (another request: an alert's fix)
-    body = ndjson(*(fix(f"苏A{n:05d}") for n in range(2_000)))
-    happened: list[str] = []
-
-    async def stream() -> AsyncIterator[bytes]:
-        happened.append("chunk given")
-        yield body
-        happened.append("chunk parsed")
-
-    async def other_request() -> None:
-        while True:
-            happened.append("other request's turn")
-            await asyncio.sleep(0)
-
-    other = asyncio.create_task(other_request())
-    try:
-        # When the intake parses it
-        summary = await Intake(sessions, "test", Format.NDJSON, batch_size=10_000).take(stream())
-    finally:
-        other.cancel()
-
-    # Then the other task had turns while the chunk was parsed, one per LINES_PER_TURN lines
-    assert summary.accepted == 2_000
-    parsing = happened[happened.index("chunk given") : happened.index("chunk parsed")]
-    assert parsing.count("other request's turn") == 2_000 // LINES_PER_TURN, parsing

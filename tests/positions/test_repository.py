@@ -126,3 +126,25 @@ async def test_a_batch_out_makes_the_partitions_of_its_day_and_the_next_ahead(
     assert summary.accepted == 1
     async with sessions() as session:
         assert (await session.scalars(query, {"names": names})).all() == names
+
+
+async def test_a_list_of_plates_finds_their_rows_whichever_way_it_is_sent(sessions: Any) -> None:
+    at = DAYS[0]
+    await _take(sessions, _line("苏A10001", at), _line("苏A10002", at), _line("苏A10003", at))
+    plain = ["苏A10001", "苏A10003", "苏A99999"]
+    # A value holding the separator goes as an array on PostgreSQL, not split apart.
+    odd = [*plain, "苏A10002" + repository.SEPARATOR + "x"]
+
+    found = []
+    async with sessions() as session:
+        for values in (plain, odd, []):
+            plates = []
+            for condition in repository.among(session, LatestPosition.plate, values):
+                plates += (
+                    await session.scalars(select(LatestPosition.plate).where(condition))
+                ).all()
+            found.append(sorted(plates))
+        previous = await repository.previous(session, plain)
+
+    assert found == [["苏A10001", "苏A10003"], ["苏A10001", "苏A10003"], []]
+    assert sorted(plate for plate, _ in previous) == ["苏A10001", "苏A10003"]
