@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from hub.config import Settings
@@ -27,8 +28,17 @@ async def main(mode: str, database_url: str, redis_url: str, files: list[str]) -
     exchange = Exchange(AdapterRegistry([ADAPTER]), session_factory(engine), queue)
     print("started", flush=True)
     if mode == "work":
-        # Small batches: the kill must land with some committed and some not, and batches of
-        # the default size (200) can commit all 400 documents between the test's polls.
+        # Small batches, and a pause after each commit (before its acknowledgement): the kill
+        # must land with some committed and some not. Unpaused, a loaded machine let the
+        # worker commit all 400 documents before the test's poll on SQLite got its turn.
+        process_many = exchange.process_many
+
+        async def paused(messages: Sequence[int]) -> dict[int, str]:
+            outcomes = await process_many(messages)
+            await asyncio.sleep(0.05)
+            return outcomes
+
+        exchange.process_many = paused  # type: ignore[method-assign]
         await work(exchange, queue, asyncio.Event(), consumer="doomed", idle_ms=100, batch=10)
     else:
         await ingest(exchange, "test_police", [Path(f) for f in files])
