@@ -61,9 +61,10 @@ class Freezer:
         Counting the frozen objects walks them all (the permanent generation is a linked
         list; 1.2 million took tens of ms of cache misses, and counted every second slowed
         the whole worker by a third, measured), so what each tick freezes is counted instead
-        — only the survivors, a short walk — and the frozen set is counted when they add up.
-        Many of them die soon (in-flight requests, cache entries replaced): that count is
-        what checks the growth, not the sum.
+        — only the survivors, a short walk — and the frozen set is counted when they add up
+        to a regrowth's worth: at most one count per that many objects frozen. Many of them
+        die soon (in-flight requests, cache entries replaced): that count, not their sum,
+        decides the full pass.
         """
         gc.collect()
         self._added += len(gc.get_objects())
@@ -76,7 +77,7 @@ class Freezer:
         have grown by :data:`REGROWTH` since the last; whether one was made."""
         frozen = gc.get_freeze_count()
         if frozen <= self._after_full_pass * (1 + self._regrowth):
-            self._added = max(0, frozen - self._after_full_pass)
+            self._added = 0
             return False
         started = time.process_time()
         gc.unfreeze()
