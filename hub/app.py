@@ -16,7 +16,7 @@ from graphql import OperationType
 from starlette.applications import Starlette
 from starlette.datastructures import Headers, MutableHeaders, QueryParams
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Message, Receive, Scope, Send
@@ -183,6 +183,8 @@ class HubGraphQL(GraphQL[Context, None]):
                 response.headers["Cache-Control"] = "private, no-store"
         except HTTPException as exc:
             response = request_error(exc.status_code, exc.reason, getattr(exc, "headers", None))
+        except ClientDisconnect:
+            return  # gone before its body came: no one to answer, and nothing went wrong here
         await response(scope, receive, send)
 
     def _with_document_text(self, scope: Scope) -> Scope:

@@ -383,3 +383,37 @@ def test_every_node_type_is_keyed_by_an_integer_the_id_range_covers() -> None:
         column = model.__table__.c.id
         assert type(column.type) is Integer, f"{type_name}: a wider key needs a wider MAX_PK"
     assert MAX_PK == 2**31 - 1
+
+
+def test_a_client_gone_before_its_body_came_is_not_an_error(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    from starlette.testclient import TestClient
+
+    from hub.app import create_app
+
+    app = create_app(settings)
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.disconnect"}  # the client closed mid-request (wrk at its end)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    with TestClient(app) as client:
+        scope = {
+            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+            "scheme": "http", "path": "/graphql", "raw_path": b"/graphql", "root_path": "",
+            "query_string": b"", "server": ("testserver", 80), "client": ("127.0.0.1", 50000),
+            "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"),
+                        (b"content-length", b"40")],
+            "state": dict(client.app_state),
+        }  # fmt: skip
+        client.portal.call(app, scope, receive, send)  # type: ignore[union-attr, arg-type]
+        assert client.post("/graphql", json={"query": "{ __typename }"}).json() == {
+            "data": {"__typename": "Query"}
+        }
+
+    assert sent == []  # nothing answered, and no 500 started
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], caplog.text
