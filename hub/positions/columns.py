@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
+from typing import TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -22,6 +23,8 @@ import pyarrow.csv as pa_csv
 import pyarrow.json as pa_json
 
 from hub.positions.lines import COLOR_CODES, FIELDS, MAX_LINE, BadLine, Fix, instant, plate_number
+
+T = TypeVar("T")
 
 ALONE = 16
 """Lines in a block below which a failed block is read line by line rather than split again."""
@@ -157,18 +160,8 @@ def _block(lines: list[bytes], read: Callable[[bytes], pa.Table]) -> list[Fix | 
     plates = table.column("plate").to_pylist()
     colors = table.column("color").to_pylist()
     times = table.column("time").to_pylist()
-    known = {}
-    for text in set(plates):
-        try:
-            known[text] = plate_number(text) if text else None
-        except BadLine:
-            known[text] = None
-    at = {}
-    for text in set(times):
-        try:
-            at[text] = instant(text) if text else None
-        except BadLine:
-            at[text] = None
+    known = _each_read(plates, plate_number)
+    at = _each_read(times, instant)
     oks = good.to_pylist()
     fixes = list(
         map(
@@ -191,3 +184,15 @@ def _block(lines: list[bytes], read: Callable[[bytes], pa.Table]) -> list[Fix | 
         fix if ok and fix[0] is not None and fix[1] is not None and fix[2] is not None else None
         for fix, ok in zip(fixes, oks, strict=True)
     ]
+
+
+def _each_read(texts: list[str | None], read: Callable[[str], T]) -> dict[str | None, T | None]:
+    """Each distinct text of a column read once by the line reader's own rule; what it
+    refuses (or an empty text) maps to None, and its line is then read alone."""
+    found: dict[str | None, T | None] = {}
+    for text in set(texts):
+        try:
+            found[text] = read(text) if text else None
+        except BadLine:
+            found[text] = None
+    return found
