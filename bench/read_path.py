@@ -134,6 +134,17 @@ def wrk(port: int, body: dict[str, Any], token: str | None, seconds: int, connec
     return values
 
 
+def line_vehicle(port: int, token: str) -> Any:
+    """The plate and colour of a vehicle on a passenger line (workload (b) looks it up)."""
+    return post(
+        port,
+        "{ passengerLines(first: 1) { edges { node { vehicles(first: 1) "
+        "{ edges { node { plate plateColor } } } } } } }",
+        {},
+        token,
+    )["passengerLines"]["edges"][0]["node"]["vehicles"]["edges"][0]["node"]
+
+
 def costed(
     server: subprocess.Popen[bytes],
     port: int,
@@ -295,13 +306,7 @@ def main() -> None:
         wait_for(HUB_PORT, "/health/live", hub_server)
         wait_for(POSTGRAPHILE_PORT, "/graphql", pg_server)
         token = access_token(client_id, secret, HUB_PORT)
-        line = post(
-            HUB_PORT,
-            "{ passengerLines(first: 1) { edges { node { vehicles(first: 1) "
-            "{ edges { node { plate plateColor } } } } } } }",
-            {},
-            token,
-        )["passengerLines"]["edges"][0]["node"]["vehicles"]["edges"][0]["node"]
+        line = line_vehicle(HUB_PORT, token)
         same_records(token, line["plate"], line["plateColor"])
         print(
             f"scale {args.scale}, wrk -t2 -c{args.connections}, {args.duration} s per run, "

@@ -37,6 +37,7 @@ from read_path import (
     WARM_UP_SECONDS,
     costed,
     cpu_seconds,
+    line_vehicle,
     load_average,
     post,
     wait_for,
@@ -102,13 +103,7 @@ def main() -> None:
             wait_for(port, "/health/live", server)
         first = next(iter(servers.values()))[0]
         token = access_token(client_id, secret, first)
-        line = post(
-            first,
-            "{ passengerLines(first: 1) { edges { node { vehicles(first: 1) "
-            "{ edges { node { plate plateColor } } } } } } }",
-            {},
-            token,
-        )["passengerLines"]["edges"][0]["node"]["vehicles"]["edges"][0]["node"]
+        line = line_vehicle(first, token)
         print(
             f"wrk -t2 -c{args.connections}, {args.duration} s per run, {args.rounds} rounds, "
             f"variants in turn: {', '.join(f'{n} {e}' for n, e in args.variant)}; "
